@@ -1,0 +1,1 @@
+//! forlop-app (being written).

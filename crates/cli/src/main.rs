@@ -1,0 +1,2 @@
+//! `forlop`: the command-line tool over forlop-core (being written).
+fn main() {}

@@ -1,0 +1,31 @@
+//! # forlop-core
+//!
+//! The engine of Forløp: canonical health-service tables in, the indicators of
+//! `spec/indicators.md` out, as one long table with small numbers suppressed.
+//!
+//! The core is pure: bytes and settings in, a [`Report`] out. It never opens files, reads the
+//! clock or the environment, or prints, so the same code runs in the command-line tool and,
+//! compiled to `wasm32-unknown-unknown`, in a Web Worker in the browser.
+//!
+//! Pipeline: [`ingest`] (bytes → typed [`model::Tables`] + a [`quality::QualityReport`]) →
+//! [`stays`] (continuous stays) → [`cohort`] (who is in which group) → [`indicator`] (the
+//! registry and its one evaluator) → [`aggregate`] (areas) → [`suppress`] (small numbers) →
+//! [`output`] (the long table).
+#![deny(missing_docs)]
+
+pub mod aggregate;
+pub mod cohort;
+pub mod indicator;
+pub mod ingest;
+pub mod model;
+pub mod output;
+pub mod quality;
+pub mod settings;
+pub mod stays;
+pub mod suppress;
+pub mod text;
+
+mod analysis;
+
+pub use analysis::{analyse, Report};
+pub use settings::Settings;

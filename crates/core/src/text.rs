@@ -1,0 +1,33 @@
+//! Bilingual text: every user-facing string exists in Norwegian bokmål and English.
+
+use serde::{Deserialize, Serialize};
+
+/// The two languages of the product. Bokmål is the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Norwegian bokmål.
+    #[default]
+    Nb,
+    /// English.
+    En,
+}
+
+/// A static text in both languages; both fields are required so neither can be forgotten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Text {
+    /// Norwegian bokmål.
+    pub nb: &'static str,
+    /// English.
+    pub en: &'static str,
+}
+
+impl Text {
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Nb => self.nb,
+            Lang::En => self.en,
+        }
+    }
+}

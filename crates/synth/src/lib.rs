@@ -1,0 +1,1 @@
+//! forlop-synth (being written).

@@ -1,0 +1,1 @@
+//! One integration binary (it links once); modules by subject.
