@@ -1,2 +1,355 @@
-//! `forlop`: the command-line tool over forlop-core (being written).
-fn main() {}
+//! `forlop`: the command-line tool over forlop-core, for large extracts, scripting and checks.
+//!
+//! It is a thin shell: it finds the files, hands their bytes to the engine, and writes what the
+//! engine returns. This is the only crate that uses `anyhow` and exit codes.
+
+mod data_dir;
+mod peak_memory;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use forlop_core::ingest::{self, ReadOptions};
+use forlop_core::output::write_long_table_csv;
+use forlop_core::text::Lang;
+use forlop_core::Settings;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "forlop", version, about = "Forløp: Norwegian health-service indicators from anonymised extracts")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compute every available indicator and write the long table (CSV).
+    Indicators(IndicatorsArgs),
+    /// Print the data-quality report of an extract.
+    Check(CheckArgs),
+    /// Write a seeded synthetic extract for years Y−1 and Y.
+    Synth(SynthArgs),
+    /// Time reading, cohort and indicators on an extract; prints JSON per phase.
+    Bench(BenchArgs),
+    /// Print generated documentation.
+    Docs {
+        #[command(subcommand)]
+        what: DocsWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum DocsWhat {
+    /// The indicator registry as Markdown (docs/indicators.md).
+    Indicators {
+        /// Language of the text.
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Nb,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Nb => Lang::Nb,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+/// Options shared by every command that reads an extract.
+#[derive(Args)]
+struct ReadArgs {
+    /// Directory with persons, episodes, municipal_services, primary_care, population, areas
+    /// (.csv or .xlsx; Norwegian names such as opphold.csv are recognised too).
+    #[arg(long)]
+    data: PathBuf,
+    /// Accept DD.MM.YY dates: YY ≤ pivot → 20YY, else 19YY. Without it they are rejected.
+    #[arg(long)]
+    century_pivot: Option<u8>,
+    /// A mapping profile (JSON) for column names and code values.
+    #[arg(long)]
+    mapping: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct IndicatorsArgs {
+    #[command(flatten)]
+    read: ReadArgs,
+    /// Analysis year Y.
+    #[arg(long)]
+    year: i32,
+    /// Small-number threshold k; 0 switches suppression off (the output then says so).
+    #[arg(long, default_value_t = 5)]
+    min_cell: u64,
+    /// Output file; standard output when absent.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Readmission window in days (Helsedirektoratet 30; SKDE 29).
+    #[arg(long, default_value_t = 30)]
+    readmission_window: u32,
+    /// Count planned readmissions too (default: acute only).
+    #[arg(long)]
+    readmission_any_urgency: bool,
+    /// Leave out discharges followed by death within the readmission window.
+    #[arg(long)]
+    readmission_exclude_deaths: bool,
+    /// Unit values that mark the psychiatric emergency unit (repeatable; default PAM).
+    #[arg(long = "pam-unit")]
+    pam_units: Vec<String>,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    read: ReadArgs,
+    /// Language of the report.
+    #[arg(long, value_enum, default_value_t = LangArg::Nb)]
+    lang: LangArg,
+    /// Print the counts per issue code as JSON instead of the text report.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct SynthArgs {
+    /// Output directory (created).
+    #[arg(long)]
+    out: PathBuf,
+    /// Rows in persons (about four in five end up in the SMI cohort of year Y).
+    #[arg(long, default_value_t = 10_000)]
+    persons: usize,
+    /// Seed: the same seed gives byte-identical files.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Analysis year Y; data covers Y−1 and Y.
+    #[arg(long)]
+    year: i32,
+    /// Inject every data-quality defect at a known rate; counts go to injected_defects.json.
+    #[arg(long)]
+    defects: bool,
+    /// File conventions: canonical (`,`, UTF-8, ISO dates) or norwegian (`;`, Windows-1252, DD.MM.YYYY).
+    #[arg(long, value_enum, default_value_t = FormatArg::Canonical)]
+    format: FormatArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Canonical,
+    Norwegian,
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    #[command(flatten)]
+    read: ReadArgs,
+    /// Analysis year Y.
+    #[arg(long)]
+    year: i32,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("forlop: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Indicators(args) => indicators(args),
+        Command::Check(args) => check(args),
+        Command::Synth(args) => synth(args),
+        Command::Bench(args) => bench(args),
+        Command::Docs {
+            what: DocsWhat::Indicators { lang },
+        } => {
+            print!("{}", forlop_core::indicator::registry_markdown(lang.into()));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn read_options(args: &ReadArgs) -> Result<ReadOptions> {
+    let mut options = ReadOptions {
+        century_pivot: args.century_pivot,
+        ..ReadOptions::default()
+    };
+    if let Some(path) = &args.mapping {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read mapping profile {}", path.display()))?;
+        options.mapping = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a valid mapping profile", path.display()))?;
+    }
+    Ok(options)
+}
+
+fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
+    let files = data_dir::read(&args.read.data)?;
+    let loaded = ingest::load(&files.sources(), &read_options(&args.read)?);
+    if !loaded.quality.has_usable_data() {
+        eprint!("{}", loaded.quality.render_text(Lang::En));
+        bail!("no usable persons table in {}", args.read.data.display());
+    }
+    let mut settings = Settings::for_year(args.year);
+    settings.min_cell = args.min_cell;
+    settings.readmission.window_days = args.readmission_window;
+    settings.readmission.acute_only = !args.readmission_any_urgency;
+    settings.readmission.exclude_death_within_window = args.readmission_exclude_deaths;
+    if !args.pam_units.is_empty() {
+        settings.pam_units = args.pam_units;
+    }
+    let report = forlop_core::analyse(&loaded.tables, &settings);
+    let mut csv = String::new();
+    write_long_table_csv(&report.rows, &mut csv);
+    match &args.out {
+        Some(path) => std::fs::write(path, csv)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => std::io::stdout().lock().write_all(csv.as_bytes())?,
+    }
+    summarise(&loaded.quality, &report);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A short account on standard error: rows used and left out, indicators not computed.
+fn summarise(quality: &forlop_core::quality::QualityReport, report: &forlop_core::Report) {
+    for f in &quality.files {
+        eprintln!(
+            "{}: {} rows read, {} used, {} rejected",
+            f.file, f.rows_read, f.rows_used, f.rows_rejected
+        );
+    }
+    for u in &report.unavailable {
+        let missing: Vec<&str> = u.missing.iter().map(|t| t.canonical_name()).collect();
+        eprintln!("unavailable: {} (missing {})", u.indicator, missing.join(", "));
+    }
+    if report.unsuppressed {
+        eprintln!("NOT SUPPRESSED: --min-cell 0 was given; do not publish this table.");
+    }
+    eprintln!("{} cells written", report.rows.len());
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode> {
+    let files = data_dir::read(&args.read.data)?;
+    let loaded = ingest::load(&files.sources(), &read_options(&args.read)?);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&loaded.quality.counts_by_code())?);
+    } else {
+        print!("{}", loaded.quality.render_text(args.lang.into()));
+    }
+    Ok(if loaded.quality.has_usable_data() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn synth(args: SynthArgs) -> Result<ExitCode> {
+    let config = forlop_synth::SynthConfig {
+        persons: args.persons,
+        seed: args.seed,
+        year: args.year,
+        defects: args.defects,
+        format: match args.format {
+            FormatArg::Canonical => forlop_synth::FileFormat::Canonical,
+            FormatArg::Norwegian => forlop_synth::FileFormat::Norwegian,
+        },
+    };
+    let started = Instant::now();
+    let extract = forlop_synth::generate(&config);
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let mut bytes = 0usize;
+    for file in &extract.files {
+        write_file(&args.out.join(&file.name), &file.bytes)?;
+        bytes += file.bytes.len();
+    }
+    if args.defects {
+        write_file(
+            &args.out.join("injected_defects.json"),
+            forlop_synth::injected_json(&extract).as_bytes(),
+        )?;
+    }
+    eprintln!(
+        "wrote {} files ({:.1} MB) to {} in {:.2} s",
+        extract.files.len(),
+        bytes as f64 / 1e6,
+        args.out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn bench(args: BenchArgs) -> Result<ExitCode> {
+    peak_memory::reset();
+    let started = Instant::now();
+    let files = data_dir::read(&args.read.data)?;
+    let file_read_s = started.elapsed().as_secs_f64();
+    let bytes_in: usize = files.total_bytes();
+
+    let t = Instant::now();
+    let loaded = ingest::load(&files.sources(), &read_options(&args.read)?);
+    let read_s = t.elapsed().as_secs_f64();
+    let rows_read: u64 = loaded.quality.files.iter().map(|f| f.rows_read).sum();
+    let read_peak = peak_memory::bytes();
+    peak_memory::reset();
+
+    let settings = Settings {
+        min_cell: 0,
+        ..Settings::for_year(args.year)
+    };
+    // Each phase of the engine is timed from its first progress call to the next phase's, and
+    // its peak memory measured on its own.
+    let mut phases: Vec<serde_json::Value> = Vec::new();
+    let mut current: Option<(String, Instant)> = None;
+    let mut close = |current: &mut Option<(String, Instant)>, phases: &mut Vec<serde_json::Value>| {
+        if let Some((name, since)) = current.take() {
+            phases.push(serde_json::json!({
+                "phase": name,
+                "s": since.elapsed().as_secs_f64(),
+                "peak_rss_bytes": peak_memory::bytes(),
+            }));
+        }
+    };
+    let t = Instant::now();
+    let report = forlop_core::analyse_with_progress(&loaded.tables, &settings, &mut |phase, _| {
+        let name = format!("{phase:?}").to_lowercase();
+        if current.as_ref().map(|(n, _)| n != &name).unwrap_or(true) {
+            close(&mut current, &mut phases);
+            peak_memory::reset();
+            current = Some((name, Instant::now()));
+        }
+        true
+    })
+    .map_err(|_| anyhow::anyhow!("cancelled"))?;
+    close(&mut current, &mut phases);
+    let analyse_s = t.elapsed().as_secs_f64();
+    let json = serde_json::json!({
+        "bytes": bytes_in,
+        "rows_read": rows_read,
+        "file_read_s": file_read_s,
+        "read": { "s": read_s, "rows_per_s": rows_read as f64 / read_s, "mb_per_s": bytes_in as f64 / 1e6 / read_s, "peak_rss_bytes": read_peak },
+        "analyse": { "s": analyse_s, "phases": phases },
+        "cohort_size": report.cohort_size,
+        "cells": report.rows.len(),
+        "total_s": started.elapsed().as_secs_f64(),
+    });
+    println!("{}", serde_json::to_string_pretty(&json)?);
+    Ok(ExitCode::SUCCESS)
+}
