@@ -1,0 +1,197 @@
+//! The `forlop` binary as a user runs it. These live in the CLI's own package because only there
+//! does Cargo hand a test the path of the built binary (`CARGO_BIN_EXE_forlop`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn forlop(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_forlop"))
+        .args(args)
+        .output()
+        .expect("the forlop binary runs")
+}
+
+fn ok(args: &[&str]) -> Output {
+    let out = forlop(args);
+    assert!(
+        out.status.success(),
+        "forlop {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn synth(dir: &Path, persons: &str, seed: &str, extra: &[&str]) {
+    let mut args = vec![
+        "synth",
+        "--out",
+        dir.to_str().unwrap(),
+        "--persons",
+        persons,
+        "--seed",
+        seed,
+        "--year",
+        "2024",
+    ];
+    args.extend_from_slice(extra);
+    ok(&args);
+}
+
+fn indicators(dir: &Path, extra: &[&str]) -> String {
+    let mut args = vec!["indicators", "--data", dir.to_str().unwrap(), "--year", "2024"];
+    args.extend_from_slice(extra);
+    String::from_utf8(ok(&args).stdout).unwrap()
+}
+
+#[test]
+fn synth_is_byte_identical_for_the_same_seed_and_differs_for_another() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+    synth(&a, "400", "11", &[]);
+    synth(&b, "400", "11", &[]);
+    synth(&c, "400", "12", &[]);
+    for name in ["persons.csv", "episodes.csv", "primary_care.csv", "municipal_services.csv"] {
+        let (fa, fb, fc) = (
+            std::fs::read(a.join(name)).unwrap(),
+            std::fs::read(b.join(name)).unwrap(),
+            std::fs::read(c.join(name)).unwrap(),
+        );
+        assert_eq!(fa, fb, "{name} differs between two runs with seed 11");
+        assert_ne!(fa, fc, "{name} is the same for seeds 11 and 12");
+    }
+}
+
+#[test]
+fn indicators_output_is_the_sorted_long_table_and_deterministic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("d");
+    synth(&data, "1500", "3", &[]);
+    let first = indicators(&data, &[]);
+    let second = indicators(&data, &[]);
+    assert_eq!(first, second, "two runs on the same files differ");
+
+    let mut lines = first.lines();
+    assert_eq!(
+        lines.next(),
+        Some("indicator,group,level,area,year,numerator,denominator,value,suppressed")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(rows.len() > 1000, "only {} cells", rows.len());
+    // Sorted bytewise by (indicator, group, level, area), then year.
+    let keys: Vec<(&str, &str, &str, &str)> = rows.iter().map(|r| (r[0], r[1], r[2], r[3])).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "rows are not sorted");
+    // With k = 5 no published number is below 5, and a suppressed row carries no number.
+    for r in &rows {
+        if r[8] == "true" {
+            assert_eq!((r[5], r[6], r[7]), ("", "", ""), "suppressed row with numbers: {r:?}");
+        } else {
+            for n in [r[5], r[6]] {
+                if !n.is_empty() {
+                    assert!(n.parse::<u64>().unwrap() >= 5, "published number below k: {r:?}");
+                }
+            }
+        }
+    }
+    let patients = rows
+        .iter()
+        .find(|r| r[0] == "smi.patients" && r[1] == "all" && r[2] == "country")
+        .expect("a national patient count");
+    assert!(patients[5].parse::<u64>().unwrap() > 500, "{patients:?}");
+}
+
+#[test]
+fn min_cell_zero_suppresses_nothing_and_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("d");
+    synth(&data, "300", "5", &[]);
+    let out = forlop(&[
+        "indicators", "--data", data.to_str().unwrap(), "--year", "2024", "--min-cell", "0",
+    ]);
+    assert!(out.status.success());
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(!csv.contains(",true\n"), "a cell is suppressed with --min-cell 0");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NOT SUPPRESSED"));
+}
+
+#[test]
+fn norwegian_export_gives_the_same_indicators_as_the_canonical_files() {
+    // Same seed, same content: only delimiter, encoding, date format and code spelling differ.
+    let tmp = tempfile::tempdir().unwrap();
+    let (canonical, norwegian) = (tmp.path().join("c"), tmp.path().join("n"));
+    synth(&canonical, "800", "21", &[]);
+    synth(&norwegian, "800", "21", &["--format", "norwegian"]);
+    assert!(std::fs::read(norwegian.join("persons.csv")).unwrap().contains(&b';'));
+    assert_eq!(
+        indicators(&canonical, &["--min-cell", "0"]),
+        indicators(&norwegian, &["--min-cell", "0"])
+    );
+}
+
+#[test]
+fn check_finds_exactly_the_injected_defects() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("bad");
+    synth(&data, "3000", "9", &["--defects"]);
+    let injected: BTreeMap<String, u64> = serde_json::from_slice(
+        &std::fs::read(data.join("injected_defects.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(injected.len() >= 10, "too few defect kinds injected: {injected:?}");
+    let out = ok(&["check", "--data", data.to_str().unwrap(), "--json"]);
+    let found: BTreeMap<String, u64> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(found, injected, "check found other counts than were injected");
+
+    // The text report names the file and line of an example, in both languages.
+    let nb = String::from_utf8(ok(&["check", "--data", data.to_str().unwrap()]).stdout).unwrap();
+    let en = String::from_utf8(
+        ok(&["check", "--data", data.to_str().unwrap(), "--lang", "en"]).stdout,
+    )
+    .unwrap();
+    assert!(nb.contains("episodes.csv:") || nb.contains("municipal_services.csv:"), "{nb}");
+    assert_ne!(nb, en);
+}
+
+#[test]
+fn clean_extract_has_no_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("ok");
+    synth(&data, "1000", "4", &[]);
+    let out = ok(&["check", "--data", data.to_str().unwrap(), "--json"]);
+    let found: BTreeMap<String, u64> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(found.values().all(|&n| n == 0), "clean synthetic data has findings: {found:?}");
+}
+
+#[test]
+fn missing_persons_table_is_an_error_that_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("episodes.csv"), "pid,sector\n").unwrap();
+    let out = forlop(&["indicators", "--data", tmp.path().to_str().unwrap(), "--year", "2024"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no persons table"));
+}
+
+#[test]
+fn unreadable_persons_file_makes_check_fail_with_a_located_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("persons.csv"), "this is not,a persons table\n1,2\n").unwrap();
+    let out = forlop(&["check", "--data", tmp.path().to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("persons.csv"), "{text}");
+}
+
+#[test]
+fn a_missing_table_makes_its_indicators_unavailable_not_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("d");
+    synth(&data, "300", "8", &[]);
+    std::fs::remove_file(data.join("primary_care.csv")).unwrap();
+    let out = ok(&["indicators", "--data", data.to_str().unwrap(), "--year", "2024"]);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(!csv.contains("smi.gp_contact,"), "GP indicators computed without primary_care");
+    assert!(csv.contains("smi.admitted,"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unavailable: smi.gp_contact"));
+}
