@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Forløp benchmark: the engine (`forlop`) against DuckDB on the same `forlop synth` extracts.
+
+For each size: generate the extract, time `forlop bench` (per-phase JSON), time
+`forlop indicators --min-cell 0` end to end (wall clock and peak RSS from /usr/bin/time -v), time
+DuckDB running bench/smi.sql end to end (read CSV + compute + write CSV, in a child process so its
+peak RSS is measured the same way), and compare the two long tables cell by cell.
+
+    python3 bench/run.py                       # 10k, 100k, national
+    python3 bench/run.py --sizes 10000         # one size
+    python3 bench/run.py --build               # cargo build --release -p forlop-cli first
+
+Results go to WORKDIR/results.json and a Markdown summary to standard output.
+"""
+
+import argparse
+import csv
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SQL = ROOT / "bench" / "smi.sql"
+TABLES = ["persons", "episodes", "municipal_services", "primary_care", "population", "areas"]
+KEY = ("indicator", "group", "level", "area", "year")
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def timed(cmd, env=None):
+    """Run cmd under /usr/bin/time -v; return (wall seconds, peak RSS bytes, stdout)."""
+    t = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - t
+    if p.returncode != 0:
+        sys.stderr.write(p.stdout[-3000:] + p.stderr[-3000:])
+        raise SystemExit(f"failed: {' '.join(map(str, cmd))}")
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    rss = int(m.group(1)) * 1024 if m else None
+    return wall, rss, p.stdout
+
+
+def file_stats(d):
+    out = {}
+    for t in TABLES:
+        f = Path(d) / f"{t}.csv"
+        if not f.exists():
+            continue
+        with open(f, "rb") as fh:
+            rows = sum(1 for _ in fh) - 1
+        out[t] = {"rows": rows, "bytes": f.stat().st_size}
+    return out
+
+
+DUCK_CHILD = r"""
+import duckdb, sys, time, json
+sql, threads = sys.argv[1], int(sys.argv[2])
+t = time.perf_counter()
+con = duckdb.connect()
+if threads:
+    con.execute(f"SET threads = {threads}")
+con.execute(open(sql).read())
+print(json.dumps({"s": time.perf_counter() - t}))
+"""
+
+
+def run_duckdb(data, year, out, workdir, threads):
+    sql = SQL.read_text().replace("@DATA@", str(data)).replace("@YEAR@", str(year))
+    sql = sql.replace("@OUT@", str(out))
+    f = Path(workdir) / "smi.run.sql"
+    f.write_text(sql)
+    wall, rss, stdout = timed([sys.executable, "-c", DUCK_CHILD, str(f), str(threads)])
+    return {"wall_s": wall, "sql_s": json.loads(stdout)["s"], "peak_rss_bytes": rss,
+            "threads": threads or os.cpu_count()}
+
+
+def num(s):
+    if s is None or s == "":
+        return None
+    v = float(s)
+    return v
+
+
+def close(a, b):
+    if a is None or b is None:
+        return a is None and b is None
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return a == b or abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+
+
+def load(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return {tuple(r[k] for k in KEY): r for r in csv.DictReader(fh)}
+
+
+def compare(engine_csv, duck_csv, max_examples=40):
+    e, d = load(engine_csv), load(duck_csv)
+    only_e = sorted(set(e) - set(d))
+    only_d = sorted(set(d) - set(e))
+    matched, mismatched, by_ind, examples = 0, 0, {}, []
+    for k in sorted(set(e) & set(d)):
+        re_, rd = e[k], d[k]
+        bad = [c for c in ("numerator", "denominator", "value")
+               if not close(num(re_[c]), num(rd[c]))]
+        if re_["suppressed"] != rd["suppressed"]:
+            bad.append("suppressed")
+        if bad:
+            mismatched += 1
+            by_ind[k[0]] = by_ind.get(k[0], 0) + 1
+            if len(examples) < max_examples:
+                examples.append({"key": k, "cols": bad,
+                                 "engine": [re_[c] for c in ("numerator", "denominator", "value")],
+                                 "duckdb": [rd[c] for c in ("numerator", "denominator", "value")]})
+        else:
+            matched += 1
+    only_e_ind, only_d_ind = {}, {}
+    for k in only_e:
+        only_e_ind[k[0]] = only_e_ind.get(k[0], 0) + 1
+    for k in only_d:
+        only_d_ind[k[0]] = only_d_ind.get(k[0], 0) + 1
+    return {"engine_cells": len(e), "duckdb_cells": len(d), "matched": matched,
+            "mismatched": mismatched, "mismatched_by_indicator": by_ind,
+            "only_engine": len(only_e), "only_engine_by_indicator": only_e_ind,
+            "only_duckdb": len(only_d), "only_duckdb_by_indicator": only_d_ind,
+            "only_engine_examples": only_e[:10], "only_duckdb_examples": only_d[:10],
+            "examples": examples}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="10000,100000,national",
+                    help="comma-separated persons counts; 'national' = --national-persons")
+    ap.add_argument("--national-persons", type=int, default=90000)
+    ap.add_argument("--year", type=int, default=2024)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--workdir", default="/tmp/forlop-bench")
+    ap.add_argument("--forlop", default=str(ROOT / "target" / "release" / "forlop"))
+    ap.add_argument("--build", action="store_true", help="cargo build --release -p forlop-cli")
+    ap.add_argument("--duckdb-threads", default="0,1",
+                    help="DuckDB thread counts to time (0 = DuckDB's default, all cores)")
+    ap.add_argument("--no-engine", action="store_true", help="only synth + DuckDB")
+    args = ap.parse_args()
+
+    if args.build:
+        sh(["cargo", "build", "--release", "-p", "forlop-cli"], cwd=ROOT)
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for size in args.sizes.split(","):
+        n = args.national_persons if size == "national" else int(size)
+        label = "national" if size == "national" else f"{n // 1000}k"
+        data = workdir / f"synth_{n}"
+        res = {"size": label, "persons_arg": n, "year": args.year, "seed": args.seed}
+        print(f"== {label}: {n} persons", file=sys.stderr)
+        if not (data / "persons.csv").exists():
+            t = time.perf_counter()
+            sh([args.forlop, "synth", "--out", str(data), "--persons", str(n),
+                "--seed", str(args.seed), "--year", str(args.year)], stdout=subprocess.DEVNULL)
+            res["synth_s"] = time.perf_counter() - t
+        res["files"] = file_stats(data)
+        res["rows"] = sum(f["rows"] for f in res["files"].values())
+        res["bytes"] = sum(f["bytes"] for f in res["files"].values())
+
+        engine_csv = workdir / f"engine_{n}.csv"
+        if not args.no_engine:
+            wall, rss, out = timed([args.forlop, "bench", "--data", str(data),
+                                    "--year", str(args.year)])
+            try:
+                res["engine_bench"] = json.loads(out)
+            except json.JSONDecodeError:
+                res["engine_bench"] = {"raw": out}
+            res["engine_bench_wall_s"], res["engine_bench_peak_rss_bytes"] = wall, rss
+            wall, rss, _ = timed([args.forlop, "indicators", "--data", str(data),
+                                  "--year", str(args.year), "--min-cell", "0",
+                                  "--out", str(engine_csv)])
+            res["engine_e2e"] = {"wall_s": wall, "peak_rss_bytes": rss}
+
+        res["duckdb"] = []
+        duck_csv = workdir / f"duckdb_{n}.csv"
+        for th in [int(x) for x in args.duckdb_threads.split(",")]:
+            res["duckdb"].append(run_duckdb(data, args.year, duck_csv, workdir, th))
+        with open(duck_csv) as fh:
+            res["duckdb_cohort"] = next(
+                (int(r["numerator"]) for r in csv.DictReader(fh)
+                 if r["indicator"] == "smi.patients" and r["group"] == "all"
+                 and r["level"] == "country"), None)
+        if not args.no_engine:
+            res["comparison"] = compare(engine_csv, duck_csv)
+        results.append(res)
+        (workdir / "results.json").write_text(json.dumps(results, indent=1, default=str))
+        print(json.dumps({k: v for k, v in res.items() if k != "files"}, indent=1, default=str),
+              file=sys.stderr)
+    print(markdown(results))
+
+
+def mb(b):
+    return f"{b / 1e6:.1f}" if b is not None else "–"
+
+
+def markdown(results):
+    lines = []
+    for r in results:
+        lines.append(f"### {r['size']} (`--persons {r['persons_arg']}`), "
+                     f"cohort {r.get('duckdb_cohort')}")
+        lines.append("")
+        lines.append("| file | rows | MB |")
+        lines.append("|---|---:|---:|")
+        for t, f in r["files"].items():
+            lines.append(f"| {t}.csv | {f['rows']:,} | {mb(f['bytes'])} |")
+        lines.append(f"| **total** | **{r['rows']:,}** | **{mb(r['bytes'])}** |")
+        lines.append("")
+        rows, byts = r["rows"], r["bytes"]
+        lines.append("| run | seconds | rows/s | MB/s | peak RSS MB |")
+        lines.append("|---|---:|---:|---:|---:|")
+        eb = r.get("engine_bench") or {}
+        if "read" in eb:
+            rd = eb["read"]
+            lines.append(f"| forlop bench: file read | {eb.get('file_read_s', 0):.3f} | | | |")
+            lines.append(f"| forlop bench: read (parse/ingest) | {rd['s']:.3f} | "
+                         f"{rd['rows_per_s']:,.0f} | {rd['mb_per_s']:.1f} | "
+                         f"{mb(rd.get('peak_rss_bytes'))} |")
+            for ph in eb.get("analyse", {}).get("phases", []):
+                lines.append(f"| forlop bench: {ph['phase']} | {ph['s']:.3f} | | | "
+                             f"{mb(ph.get('peak_rss_bytes'))} |")
+            lines.append(f"| forlop bench: total | {eb.get('total_s', 0):.3f} | "
+                         f"{rows / eb['total_s']:,.0f} | {byts / 1e6 / eb['total_s']:.1f} | "
+                         f"{mb(r.get('engine_bench_peak_rss_bytes'))} |")
+        if "engine_e2e" in r:
+            e = r["engine_e2e"]
+            lines.append(f"| **forlop indicators, end to end** | **{e['wall_s']:.3f}** | "
+                         f"{rows / e['wall_s']:,.0f} | {byts / 1e6 / e['wall_s']:.1f} | "
+                         f"{mb(e['peak_rss_bytes'])} |")
+        for d in r["duckdb"]:
+            lines.append(f"| **DuckDB smi.sql, {d['threads']} thread(s), end to end** | "
+                         f"**{d['wall_s']:.3f}** (SQL {d['sql_s']:.3f}) | "
+                         f"{rows / d['wall_s']:,.0f} | {byts / 1e6 / d['wall_s']:.1f} | "
+                         f"{mb(d['peak_rss_bytes'])} |")
+        c = r.get("comparison")
+        if c:
+            lines.append("")
+            lines.append(f"Cells: engine {c['engine_cells']:,}, DuckDB {c['duckdb_cells']:,}; "
+                         f"matched {c['matched']:,}, mismatched {c['mismatched']:,}, "
+                         f"only in engine {c['only_engine']:,}, only in DuckDB "
+                         f"{c['only_duckdb']:,}.")
+            if c["mismatched_by_indicator"]:
+                lines.append("Mismatches by indicator: " + ", ".join(
+                    f"`{k}` {v}" for k, v in sorted(c["mismatched_by_indicator"].items())))
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
