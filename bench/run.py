@@ -64,6 +64,7 @@ import duckdb, sys, time, json
 sql, threads = sys.argv[1], int(sys.argv[2])
 t = time.perf_counter()
 con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 if threads:
     con.execute(f"SET threads = {threads}")
 con.execute(open(sql).read())
@@ -77,7 +78,7 @@ def run_duckdb(data, year, out, workdir, threads):
     f = Path(workdir) / "smi.run.sql"
     f.write_text(sql)
     wall, rss, stdout = timed([sys.executable, "-c", DUCK_CHILD, str(f), str(threads)])
-    return {"wall_s": wall, "sql_s": json.loads(stdout)["s"], "peak_rss_bytes": rss,
+    return {"wall_s": wall, "sql_s": json.loads(stdout.strip().splitlines()[-1])["s"], "peak_rss_bytes": rss,
             "threads": threads or os.cpu_count()}
 
 

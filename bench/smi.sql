@@ -51,18 +51,19 @@ SELECT DISTINCT muni(municipality) AS mun, trim(health_community) AS hc, trim(re
 FROM read_csv('@DATA@/areas.csv', header = true, all_varchar = true, delim = ',', quote = '"')
 WHERE muni(municipality) IS NOT NULL;
 
--- Episodes; rn = line order, the tie-break when two rows of a person share an admit_date.
+-- Episodes. The table keeps the file's order (DuckDB preserves insertion order), so its rowid
+-- is the line order: the tie-break when two rows of a person share an admit_date.
 CREATE TEMP TABLE ep AS
 SELECT *
 FROM (
-    SELECT row_number() OVER () AS rn,
-           trim(pid) AS pid,
+    SELECT trim(pid) AS pid,
            upper(trim(sector)) AS sector,
            upper(trim(care_level)) AS care_level,
            dt(admit_date) AS admit,
            dt(discharge_date) AS disch_raw,
            upper(blank(urgency)) AS urgency,
-           codes(main_diagnosis, other_diagnoses) AS dx,
+           main_diagnosis AS main_dx,
+           other_diagnoses AS other_dx,
            truthy(ambulant) AS ambulant,
            dt(letter_date) AS letter
     FROM read_csv('@DATA@/episodes.csv', header = true, all_varchar = true, delim = ',',
@@ -70,6 +71,9 @@ FROM (
 )
 -- Care level 8 (outpatient contact for an inpatient) is counted in no indicator.
 WHERE care_level IN ('DOGN', 'DAG', 'POL')
+  AND sector IN ('PHV', 'TSB', 'SOM', 'AVT_PHV', 'AVT_SOM')
+  -- urgency is required for DOGN (data-format.md): a DOGN row without it is invalid
+  AND (care_level <> 'DOGN' OR urgency IN ('ACUTE', 'PLANNED'))
   AND okdate(admit)
   AND (disch_raw IS NULL OR disch_raw >= admit);
 
@@ -80,9 +84,10 @@ WHERE care_level IN ('DOGN', 'DAG', 'POL')
 -- Rows overlapping Y, judged per row (choices.md). Open DOGN = open to infinity; POL/DAG
 -- without a discharge_date end on their admit_date (data-format.md).
 CREATE TEMP TABLE ep_y AS
-SELECT *
+SELECT pid, sector, codes(main_dx, other_dx) AS dx
 FROM ep
-WHERE admit <= DATE '@YEAR@-12-31'
+WHERE sector IN ('PHV', 'TSB')
+  AND admit <= DATE '@YEAR@-12-31'
   AND coalesce(disch_raw, CASE WHEN care_level = 'DOGN' THEN DATE '9999-12-31' ELSE admit END)
       >= DATE '@YEAR@-01-01';
 
@@ -97,7 +102,6 @@ SELECT pid,
        bool_or(has3(dx, ['F10', 'F11', 'F12', 'F13', 'F14', 'F15', 'F16', 'F17', 'F18',
                          'F19'])) AS substance
 FROM ep_y
-WHERE sector IN ('PHV', 'TSB')
 GROUP BY pid;
 
 CREATE TEMP TABLE cohort AS
@@ -155,7 +159,7 @@ SELECT grp, level, area FROM grp, ar;
 -- (an open row = infinity, so it absorbs every later row).
 CREATE TEMP TABLE isl AS
 WITH d AS (
-    SELECT e.pid, e.rn, e.admit, e.disch_raw, e.urgency, e.letter,
+    SELECT e.pid, e.rowid AS rn, e.admit, e.disch_raw, e.urgency, e.letter,
            coalesce(e.disch_raw, DATE '9999-12-31') AS d_inf
     FROM ep e SEMI JOIN cohort c ON c.pid = e.pid
     WHERE e.sector = 'PHV' AND e.care_level = 'DOGN'
