@@ -135,6 +135,65 @@ def compare(engine_csv, duck_csv, max_examples=40):
             "examples": examples}
 
 
+COLUMNS = {
+    "persons": ["pid", "birth_year", "age", "sex", "municipality", "death_date"],
+    "episodes": ["pid", "sector", "care_level", "admit_date", "admit_time", "discharge_date",
+                 "urgency", "main_diagnosis", "other_diagnoses", "unit", "ambulant",
+                 "contact_mode", "ready_date", "letter_date", "referred_by", "discharged_to"],
+    "municipal_services": ["pid", "service", "decision_date", "start_date", "end_date"],
+    "primary_care": ["pid", "date", "provider", "contact_type", "interdisciplinary", "tariffs"],
+    "population": ["municipality", "year", "sex", "age", "count"],
+    "areas": ["municipality", "municipality_name", "health_community", "region"],
+}
+
+
+def check_fixtures(workdir):
+    """Run smi.sql on every golden fixture with min_cell 0 and compare with its expected rows.
+
+    The fixtures leave out columns and tables; they are padded to the canonical columns here
+    (a missing table becomes a header-only file, which smi.sql reads as empty). Only the
+    expected rows are compared (a fixture lists a subset of cells)."""
+    fixtures = sorted((ROOT / "tests" / "fixtures").glob("*/settings.json"))
+    total_ok = total_bad = 0
+    for st in fixtures:
+        fx = st.parent
+        settings = json.loads(st.read_text())
+        if settings.get("min_cell", 5) != 0:
+            print(f"{fx.name}: skipped (min_cell {settings.get('min_cell')})")
+            continue
+        pad = Path(workdir) / "fixtures" / fx.name
+        pad.mkdir(parents=True, exist_ok=True)
+        for t, cols in COLUMNS.items():
+            src = fx / "input" / f"{t}.csv"
+            rows = []
+            if src.exists():
+                with open(src, newline="", encoding="utf-8-sig") as fh:
+                    rows = list(csv.DictReader(fh))
+            with open(pad / f"{t}.csv", "w", newline="", encoding="utf-8") as fh:
+                w = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
+                w.writeheader()
+                w.writerows(rows)
+        out = pad / "duckdb.csv"
+        run_duckdb(pad, settings["year"], out, pad, 1)
+        got = load(out)
+        ok = bad = 0
+        with open(fx / "expected.csv", newline="", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                k = tuple(r[c] for c in KEY)
+                g = got.get(k)
+                if g and all(close(num(r[c]), num(g[c]))
+                             for c in ("numerator", "denominator", "value")):
+                    ok += 1
+                else:
+                    bad += 1
+                    print(f"  {fx.name}: {','.join(k)} expected "
+                          f"{[r[c] for c in ('numerator', 'denominator', 'value')]} got "
+                          f"{[g[c] for c in ('numerator', 'denominator', 'value')] if g else None}")
+        print(f"{fx.name}: {ok} expected cells matched, {bad} differ")
+        total_ok, total_bad = total_ok + ok, total_bad + bad
+    print(f"fixtures: {total_ok} matched, {total_bad} differ")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="10000,100000,national",
@@ -148,7 +207,12 @@ def main():
     ap.add_argument("--duckdb-threads", default="0,1",
                     help="DuckDB thread counts to time (0 = DuckDB's default, all cores)")
     ap.add_argument("--no-engine", action="store_true", help="only synth + DuckDB")
+    ap.add_argument("--fixtures", action="store_true",
+                    help="only check smi.sql against the golden fixtures (tests/fixtures)")
     args = ap.parse_args()
+    if args.fixtures:
+        check_fixtures(args.workdir)
+        return
 
     if args.build:
         sh(["cargo", "build", "--release", "-p", "forlop-cli"], cwd=ROOT)

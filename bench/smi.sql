@@ -128,12 +128,14 @@ UNION ALL
 SELECT pid, g || CASE WHEN substance THEN '+substance' ELSE '-substance' END FROM base;
 
 -- Person × area: the country always; region, health community and municipality only when the
--- municipality is in the areas table (choices.md).
+-- municipality is in the areas table (choices.md). Without an areas table (an empty areas.csv):
+-- the country and every municipality that persons name.
 CREATE TEMP TABLE pa AS
 SELECT pid, 'country' AS level, 'NO' AS area FROM cohort
 UNION ALL SELECT pid, 'region', region FROM cohort WHERE region IS NOT NULL
 UNION ALL SELECT pid, 'health_community', hc FROM cohort WHERE hc IS NOT NULL
-UNION ALL SELECT pid, 'municipality', mun FROM cohort WHERE hc IS NOT NULL;
+UNION ALL SELECT pid, 'municipality', mun FROM cohort
+          WHERE hc IS NOT NULL OR (mun IS NOT NULL AND NOT EXISTS (SELECT 1 FROM areas));
 
 -- Every (group, level, area) that gets rows, also those with nobody in them.
 CREATE TEMP TABLE frame AS
@@ -148,6 +150,8 @@ WITH groups AS (
     UNION SELECT DISTINCT 'region', region FROM areas
     UNION SELECT DISTINCT 'health_community', hc FROM areas
     UNION SELECT DISTINCT 'municipality', mun FROM areas
+    UNION SELECT DISTINCT 'municipality', mun FROM persons
+          WHERE mun IS NOT NULL AND NOT EXISTS (SELECT 1 FROM areas)
 )
 SELECT grp, level, area FROM grp, ar;
 
@@ -450,7 +454,7 @@ SELECT 'region', a.region, sum(n) FROM adult JOIN areas a USING (mun) GROUP BY a
 UNION ALL
 SELECT 'health_community', a.hc, sum(n) FROM adult JOIN areas a USING (mun) GROUP BY a.hc
 UNION ALL
-SELECT 'municipality', mun, sum(n) FROM adult SEMI JOIN areas a USING (mun) GROUP BY mun;
+SELECT 'municipality', mun, sum(n) FROM adult GROUP BY mun;
 
 -- ---------------------------------------------------------------------------------------------
 -- The long table (§6)
