@@ -1,1 +1,5 @@
 //! One integration binary (it links once); modules by subject.
+
+mod formats;
+mod golden;
+mod util;
