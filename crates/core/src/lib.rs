@@ -27,5 +27,7 @@ pub mod text;
 
 mod analysis;
 
-pub use analysis::{analyse, Report};
+pub use aggregate::PopulationBasis;
+pub use analysis::{analyse, analyse_with_progress, Cancelled, Note, Phase, Report, Unavailable};
+pub use cohort::OverlapSummary;
 pub use settings::Settings;
