@@ -1,7 +1,50 @@
-//! Reading canonical tables from CSV and xlsx bytes (being written).
+//! Reading canonical tables from CSV and xlsx bytes (`spec/data-format.md`).
+//!
+//! Stage 1 ([`source`], [`decode`], [`delimiter`], [`xlsx`], [`aliases`]) turns bytes into a header
+//! and raw records with line numbers: encoding (UTF-8 with or without BOM, else Windows-1252),
+//! delimiter (`,` `;` tab), header aliases. Stage 2 (one module per table, [`values`],
+//! [`codes`]) turns records into typed rows or into [`Issue`]s; [`link`] checks across rows.
+//! After this module nothing compares code strings or parses dates.
+//!
+//! ```
+//! use forlop_core::ingest::{load, ReadOptions, SourceFile};
+//! let persons = SourceFile { name: "personer.csv", bytes: "lopenr;fødselsår;kommune\np1;1980;301\n".as_bytes(), kind: None };
+//! let loaded = load(&[persons], &ReadOptions::default());
+//! assert_eq!(loaded.tables.persons[0].municipality.map(|m| m.to_string()).as_deref(), Some("0301"));
+//! assert_eq!(loaded.quality.counts_by_code()["municipality_zero_restored"], 1);
+//! ```
 
-use crate::model::{TableKind, Tables};
-use crate::quality::QualityReport;
+mod aliases;
+mod areas;
+mod codes;
+mod decode;
+mod delimiter;
+mod episodes;
+mod link;
+mod persons;
+mod population;
+mod preview;
+mod primary_care;
+mod row;
+mod services;
+mod source;
+mod values;
+mod xlsx;
+
+#[cfg(test)]
+mod tests;
+
+pub use preview::{inspect, FilePreview, UnrecognisedValues};
+
+use crate::model::{
+    AreaRow, MunicipalService, PopulationRow, PrimaryCareContact, TableKind, Tables,
+};
+use crate::quality::{clip, FileReport, Issue, IssueKind, Location, QualityReport, Severity};
+use row::{FileCtx, Progress};
+use serde::{Deserialize, Serialize};
+use source::{Next, Prepared};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// One input file: its name (for messages) and its bytes.
 #[derive(Debug, Clone, Copy)]
@@ -14,6 +57,30 @@ pub struct SourceFile<'a> {
     pub kind: Option<TableKind>,
 }
 
+/// How to read: the user's mapping, the century rule for `DD.MM.YY`, the worksheet.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReadOptions {
+    /// Column names and code values the user has mapped.
+    pub mapping: MappingProfile,
+    /// Century rule: `DD.MM.YY` is read only when set, `YY <= pivot` → 20YY, else 19YY. Without
+    /// it such dates are rejected as `ambiguous_century`.
+    pub century_pivot: Option<u8>,
+    /// Worksheet to read from workbooks; `None` = the first.
+    pub sheet: Option<String>,
+}
+
+/// The user's mapping from their extract to the canonical form (saved and loaded as JSON).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MappingProfile {
+    /// Table canonical name (`episodes`) → the user's header → canonical column (`admit_date`).
+    pub columns: BTreeMap<String, BTreeMap<String, String>>,
+    /// `table.column` (`episodes.sector`) → raw value → canonical code (`PHV`). Raw values are
+    /// compared case-insensitively, after trimming.
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+}
+
 /// What reading produced.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
@@ -23,7 +90,266 @@ pub struct Loaded {
     pub quality: QualityReport,
 }
 
-/// Reads all files into tables.
-pub fn load(_files: &[SourceFile<'_>]) -> Loaded {
-    Loaded::default()
+/// Progress while loading, reported at most every 50 000 rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadProgress {
+    /// The file being read.
+    pub file: String,
+    /// Rows read so far in that file.
+    pub rows_done: u64,
+    /// Bytes read so far over all files (files are read in table order: areas, persons,
+    /// population, episodes, municipal services, primary care).
+    pub bytes_done: u64,
+    /// Bytes of all files.
+    pub bytes_total: u64,
+}
+
+/// The caller cancelled the load through the progress callback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cancelled;
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("loading was cancelled")
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
+/// Recognises a table from its header names (canonical names and the spec's aliases): the kind
+/// whose required columns are all present, with most columns matched; `None` when none or two
+/// fit.
+pub fn detect_kind(headers: &[&str]) -> Option<TableKind> {
+    aliases::detect_kind_with(headers, &MappingProfile::default())
+}
+
+/// Reads all files into tables, with a quality report. Never fails: an unreadable or
+/// unrecognisable file is reported (fatal for that file only).
+pub fn load(files: &[SourceFile<'_>], options: &ReadOptions) -> Loaded {
+    match load_with_progress(files, options, &mut |_| true) {
+        Ok(l) => l,
+        // The callback above never cancels.
+        Err(Cancelled) => Loaded::default(),
+    }
+}
+
+/// A file recognised in the first pass.
+struct Pending<'a> {
+    /// Index into the reports (input order).
+    report: usize,
+    kind: TableKind,
+    prepared: Prepared<'a>,
+    headers: Vec<String>,
+    bytes: u64,
+}
+
+fn fatal(file: &Arc<str>, line: u64, kind: IssueKind) -> Issue {
+    Issue {
+        location: Location {
+            file: file.clone(),
+            line,
+            column: None,
+        },
+        kind,
+        severity: Severity::Rejected,
+    }
+}
+
+/// Like [`load`], calling `progress` at most every 50 000 rows; it returns `false` to cancel.
+///
+/// # Errors
+/// [`Cancelled`] when `progress` returned `false`.
+pub fn load_with_progress(
+    files: &[SourceFile<'_>],
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(LoadProgress) -> bool,
+) -> Result<Loaded, Cancelled> {
+    let names: Vec<Arc<str>> = files.iter().map(|f| Arc::from(f.name)).collect();
+    let mut reports: Vec<FileReport> = files
+        .iter()
+        .map(|f| FileReport {
+            name: f.name.to_string(),
+            kind: f.kind,
+            ..FileReport::default()
+        })
+        .collect();
+
+    // Pass 1: decode, read the header, recognise the table.
+    let mut pending: Vec<Pending<'_>> = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let report = &mut reports[i];
+        let prepared = match Prepared::new(f.bytes, options.sheet.as_deref()) {
+            Ok(p) => p,
+            Err(kind) => {
+                report.set_fatal(fatal(&names[i], 1, kind));
+                continue;
+            }
+        };
+        report.encoding = Some(prepared.encoding());
+        report.delimiter = prepared.delimiter();
+        report.sheet = prepared.sheet_name();
+        let mut rec = csv::StringRecord::new();
+        let (header_line, headers) = match prepared.rows().next_record(&mut rec) {
+            Next::Record(pos) => (
+                pos.line,
+                rec.iter().map(|h| h.trim().to_string()).collect::<Vec<_>>(),
+            ),
+            Next::Malformed(_) | Next::End => {
+                let reason = if f.bytes.is_empty() {
+                    "empty file / tom fil"
+                } else {
+                    "no header line / ingen overskriftslinje"
+                };
+                report.set_fatal(fatal(
+                    &names[i],
+                    1,
+                    IssueKind::UnreadableFile {
+                        reason: reason.to_string(),
+                    },
+                ));
+                continue;
+            }
+        };
+        let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let kind = f
+            .kind
+            .or_else(|| aliases::detect_kind_with(&refs, &options.mapping));
+        let Some(kind) = kind else {
+            report.set_fatal(fatal(
+                &names[i],
+                header_line,
+                IssueKind::UnknownTable {
+                    headers: clip(&refs.join(", ")),
+                },
+            ));
+            continue;
+        };
+        report.kind = Some(kind);
+        pending.push(Pending {
+            report: i,
+            kind,
+            prepared,
+            headers,
+            bytes: f.bytes.len() as u64,
+        });
+    }
+
+    // Pass 2: read the rows, table by table. Areas come before persons so that a person's
+    // municipality can be checked against them as it is read.
+    let bytes_total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
+    let mut prog = Progress {
+        callback: progress,
+        bytes_before: 0,
+        bytes_total,
+    };
+    let mut st = persons::PersonsState::default();
+    let mut areas_rows: Option<Vec<AreaRow>> = None;
+    let mut population: Option<Vec<PopulationRow>> = None;
+    let mut episodes: Option<Vec<crate::model::Episode>> = None;
+    let mut services: Option<Vec<MunicipalService>> = None;
+    let mut service_origins: Vec<link::Origin> = Vec::new();
+    let mut primary: Option<Vec<PrimaryCareContact>> = None;
+    let read_order = [
+        TableKind::Areas,
+        TableKind::Persons,
+        TableKind::Population,
+        TableKind::Episodes,
+        TableKind::MunicipalServices,
+        TableKind::PrimaryCare,
+    ];
+    for kind in read_order {
+        if kind == TableKind::Persons {
+            st.areas = areas_rows
+                .as_ref()
+                .map(|a| a.iter().map(|r| r.municipality).collect());
+        }
+        for p in pending.iter().filter(|p| p.kind == kind) {
+            let refs: Vec<&str> = p.headers.iter().map(String::as_str).collect();
+            let matched = aliases::match_headers(kind, &refs, &options.mapping);
+            let ctx = FileCtx::new(
+                names[p.report].clone(),
+                kind,
+                p.headers.clone(),
+                &matched,
+                &options.mapping,
+                options.century_pivot,
+            );
+            let mut rows = p.prepared.rows();
+            let mut skip = csv::StringRecord::new();
+            let _header = rows.next_record(&mut skip);
+            let (report, file_bytes) = (&mut reports[p.report], p.bytes);
+            let mut read = |parse: &mut dyn FnMut(&mut row::RowCx<'_>) -> bool| {
+                row::read_rows(&mut rows, &ctx, report, &mut prog, file_bytes, parse)
+            };
+            match kind {
+                TableKind::Persons => read(&mut |cx| match persons::parse(cx, &st) {
+                    Some(person) => {
+                        // Indexed at once: a second row of the pid is a duplicate.
+                        st.index.insert(&person.pid, st.persons.len() as u32);
+                        st.persons.push(person);
+                        true
+                    }
+                    None => false,
+                })?,
+                TableKind::Areas => {
+                    let out = areas_rows.get_or_insert_with(Vec::new);
+                    read(&mut |cx| areas::parse(cx).map(|r| out.push(r)).is_some())?
+                }
+                TableKind::Population => {
+                    let out = population.get_or_insert_with(Vec::new);
+                    read(&mut |cx| population::parse(cx).map(|r| out.push(r)).is_some())?
+                }
+                TableKind::Episodes => {
+                    let out = episodes.get_or_insert_with(Vec::new);
+                    read(&mut |cx| episodes::parse(cx, &st).map(|r| out.push(r)).is_some())?
+                }
+                TableKind::MunicipalServices => {
+                    let out = services.get_or_insert_with(Vec::new);
+                    let origins = &mut service_origins;
+                    let report_idx = p.report;
+                    read(&mut |cx| match services::parse(cx, &st) {
+                        Some(r) => {
+                            out.push(r);
+                            origins.push(link::Origin {
+                                report: report_idx,
+                                line: cx.line,
+                            });
+                            true
+                        }
+                        None => false,
+                    })?
+                }
+                TableKind::PrimaryCare => {
+                    let out = primary.get_or_insert_with(Vec::new);
+                    read(&mut |cx| primary_care::parse(cx, &st).map(|r| out.push(r)).is_some())?
+                }
+            }
+            prog.bytes_before += p.bytes;
+        }
+    }
+    if let Some(s) = &services {
+        link::warn_overlapping_services(s, &service_origins, &mut reports, &names);
+    }
+
+    // Report order: persons, areas, population, episodes, services, primary care; then files
+    // that could not be read, each group in input order.
+    let rank = |r: &FileReport| match (r.fatal.is_some(), r.kind) {
+        (false, Some(k)) => TableKind::ALL.iter().position(|&x| x == k).unwrap_or(6),
+        _ => 7,
+    };
+    let mut ordered: Vec<(usize, FileReport)> = reports.into_iter().enumerate().collect();
+    ordered.sort_by_key(|(i, r)| (rank(r), *i));
+    Ok(Loaded {
+        tables: Tables {
+            persons: st.persons,
+            episodes,
+            municipal_services: services,
+            primary_care: primary,
+            population,
+            areas: areas_rows,
+        },
+        quality: QualityReport {
+            files: ordered.into_iter().map(|(_, r)| r).collect(),
+        },
+    })
 }

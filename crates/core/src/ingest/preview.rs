@@ -1,0 +1,203 @@
+//! A look at one file before loading it: what the app's mapping screen is built from.
+
+use super::aliases::{self, columns};
+use super::codes;
+use super::source::{Next, Prepared};
+use super::{ReadOptions, SourceFile};
+use crate::model::TableKind;
+use crate::quality::{clip, Issue, IssueKind, Location, Severity, TextEncoding};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// Rows shown in a preview.
+const PREVIEW_ROWS: usize = 10;
+/// Distinct unrecognised values kept per column.
+const MAX_DISTINCT: usize = 50;
+
+/// What [`inspect`] sees in a file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FilePreview {
+    /// File name.
+    pub name: String,
+    /// Text encoding (or workbook).
+    pub encoding: TextEncoding,
+    /// CSV delimiter; `None` for workbooks.
+    pub delimiter: Option<char>,
+    /// Worksheet read, for workbooks.
+    pub sheet: Option<String>,
+    /// The headers as written.
+    pub headers: Vec<String>,
+    /// The table: as given, or recognised from the headers.
+    pub kind: Option<TableKind>,
+    /// For each header, the canonical column it matched.
+    pub matched: Vec<Option<&'static str>>,
+    /// Required canonical columns the file lacks.
+    pub missing_required: Vec<&'static str>,
+    /// The first rows, as text.
+    pub rows: Vec<Vec<String>>,
+    /// For each coded column, the raw values that are not recognised (after the mapping).
+    pub unrecognised: Vec<UnrecognisedValues>,
+}
+
+/// Raw values of one coded column that are neither canonical, register codes, nor mapped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnrecognisedValues {
+    /// Canonical column, e.g. `sector`.
+    pub column: &'static str,
+    /// The header as written.
+    pub header: String,
+    /// `(value, rows)`, most frequent first.
+    pub values: Vec<(String, u64)>,
+    /// Whether more distinct values exist than are listed.
+    pub more: bool,
+}
+
+/// Whether `raw` (after mapping) is a known value of a coded column.
+fn recognises(column: &str, raw: &str) -> bool {
+    match column {
+        "sector" => codes::sector(raw).is_some(),
+        "care_level" => codes::care_level(raw).is_some(),
+        "urgency" => codes::urgency(raw).is_some(),
+        "ambulant" => codes::ambulant(raw).is_some(),
+        "contact_mode" => codes::contact_mode(raw).is_some(),
+        "referred_by" => codes::referred_by(raw).is_some(),
+        "discharged_to" => codes::discharged_to(raw).is_some(),
+        "service" => codes::service(raw).is_some(),
+        "provider" => codes::provider(raw).is_some(),
+        "contact_type" => codes::contact_type(raw).is_some(),
+        "interdisciplinary" => codes::boolean(raw).is_some(),
+        "sex" => codes::sex(raw).is_ok(),
+        _ => true,
+    }
+}
+
+/// Looks at one file: encoding, delimiter, headers and what they match, the first rows, and the
+/// code values that need mapping. Scans the whole file for the code values.
+///
+/// # Errors
+/// An [`Issue`] (`unreadable_file`, `unknown_sheet`) when the file cannot be read at all. A file
+/// whose table cannot be recognised is not an error: `kind` is `None`.
+pub fn inspect(file: &SourceFile<'_>, options: &ReadOptions) -> Result<FilePreview, Issue> {
+    let name: Arc<str> = Arc::from(file.name);
+    let fail = |kind| Issue {
+        location: Location {
+            file: name.clone(),
+            line: 1,
+            column: None,
+        },
+        kind,
+        severity: Severity::Rejected,
+    };
+    let prepared = Prepared::new(file.bytes, options.sheet.as_deref()).map_err(fail)?;
+    let mut rows = prepared.rows();
+    let mut rec = csv::StringRecord::new();
+    let headers: Vec<String> = match rows.next_record(&mut rec) {
+        Next::Record(_) => rec.iter().map(|h| h.trim().to_string()).collect(),
+        _ => {
+            return Err(fail(IssueKind::UnreadableFile {
+                reason: "no header line / ingen overskriftslinje".to_string(),
+            }))
+        }
+    };
+    let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let kind = file
+        .kind
+        .or_else(|| aliases::detect_kind_with(&refs, &options.mapping));
+    let (matched_idx, missing_required) = match kind {
+        Some(k) => {
+            let m = aliases::match_headers(k, &refs, &options.mapping);
+            let missing = aliases::required_missing(k, &m);
+            (m, missing)
+        }
+        None => (vec![None; headers.len()], Vec::new()),
+    };
+    let defs = kind.map(columns).unwrap_or(&[]);
+    let matched: Vec<Option<&'static str>> = matched_idx
+        .iter()
+        .map(|m| m.and_then(|i| defs.get(i)).map(|d| d.name))
+        .collect();
+
+    // Coded columns: (file column, canonical name, value mapping).
+    let coded: Vec<(usize, &'static str, HashMap<String, String>)> = matched_idx
+        .iter()
+        .enumerate()
+        .filter_map(|(fc, m)| {
+            let d = defs.get((*m)?)?;
+            if !d.coded {
+                return None;
+            }
+            let key = format!("{}.{}", kind?.canonical_name(), d.name);
+            let map = options
+                .mapping
+                .values
+                .get(&key)
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.trim().to_lowercase(), v.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            Some((fc, d.name, map))
+        })
+        .collect();
+    let mut found: Vec<(BTreeMap<String, u64>, bool)> = vec![(BTreeMap::new(), false); coded.len()];
+
+    let mut preview_rows = Vec::new();
+    loop {
+        match rows.next_record(&mut rec) {
+            Next::End => break,
+            Next::Malformed(_) => continue,
+            Next::Record(_) => {}
+        }
+        if preview_rows.len() < PREVIEW_ROWS {
+            preview_rows.push(rec.iter().map(str::to_string).collect());
+        }
+        for ((fc, column, map), (values, more)) in coded.iter().zip(found.iter_mut()) {
+            let Some(raw) = rec.get(*fc).map(str::trim).filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            let mapped = map
+                .get(&raw.to_lowercase())
+                .map(String::as_str)
+                .unwrap_or(raw);
+            if recognises(column, mapped) {
+                continue;
+            }
+            if let Some(n) = values.get_mut(raw) {
+                *n += 1;
+            } else if values.len() < MAX_DISTINCT {
+                values.insert(clip(raw), 1);
+            } else {
+                *more = true;
+            }
+        }
+    }
+    let unrecognised = coded
+        .iter()
+        .zip(found)
+        .filter(|(_, (values, _))| !values.is_empty())
+        .map(|((fc, column, _), (values, more))| {
+            let mut values: Vec<(String, u64)> = values.into_iter().collect();
+            values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            UnrecognisedValues {
+                column,
+                header: headers.get(*fc).cloned().unwrap_or_default(),
+                values,
+                more,
+            }
+        })
+        .collect();
+    Ok(FilePreview {
+        name: file.name.to_string(),
+        encoding: prepared.encoding(),
+        delimiter: prepared.delimiter(),
+        sheet: prepared.sheet_name(),
+        headers,
+        kind,
+        matched,
+        missing_required,
+        rows: preview_rows,
+        unrecognised,
+    })
+}

@@ -1,0 +1,48 @@
+//! primary_care (primaerhelse): KUHR claims; contact type and interdisciplinary cooperation are
+//! derived from the tariffs when their columns are missing.
+
+use super::codes;
+use super::episodes::person;
+use super::persons::PersonsState;
+use super::row::RowCx;
+use crate::model::PrimaryCareContact;
+
+const PID: usize = 0;
+const DATE: usize = 1;
+const PROVIDER: usize = 2;
+const CONTACT_TYPE: usize = 3;
+const INTERDISCIPLINARY: usize = 4;
+const TARIFFS: usize = 5;
+
+/// Reads one record of primary care.
+pub(crate) fn parse(cx: &mut RowCx<'_>, persons: &PersonsState) -> Option<PrimaryCareContact> {
+    let person = person(cx, PID, persons);
+    let date = cx.req_date(DATE);
+    let provider = cx.req_code(PROVIDER, codes::provider, codes::PROVIDER_ALLOWED);
+    let (from_tariffs, tariff_14) = cx.cell(TARIFFS).map_or((None, false), codes::from_tariffs);
+    let contact_type = if cx.cell(CONTACT_TYPE).is_some() {
+        cx.req_code(
+            CONTACT_TYPE,
+            codes::contact_type,
+            codes::CONTACT_TYPE_ALLOWED,
+        )
+    } else {
+        if from_tariffs.is_none() {
+            cx.missing(CONTACT_TYPE);
+        }
+        from_tariffs
+    };
+    let interdisciplinary = cx
+        .opt_code(INTERDISCIPLINARY, codes::boolean, codes::BOOL_ALLOWED)
+        .unwrap_or(tariff_14);
+    if cx.is_rejected() {
+        return None;
+    }
+    Some(PrimaryCareContact {
+        person: person?,
+        date: date?,
+        provider: provider?,
+        contact_type: contact_type?,
+        interdisciplinary,
+    })
+}
