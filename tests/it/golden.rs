@@ -50,6 +50,7 @@ golden! {
     g008_municipal_services => "008-municipal-services",
     g009_suppression_k5 => "009-suppression-k5",
     g010_suppression_k3_areas => "010-suppression-k3-areas",
+    g011_readmission_variants => "011-readmission-variants",
 }
 
 #[test]

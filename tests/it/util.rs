@@ -317,12 +317,12 @@ mod tests {
         let e = row("smi.admitted,all,country,NO,2021,8,11,72.72727272727273,false");
         // 100 * 8 / 11 printed differently in the last digit: still equal within 1e-9.
         let close = row("smi.admitted,all,country,NO,2021,8,11,72.72727272727272,false");
-        assert!(table_failures(&[e.clone()], &[close], &[]).is_empty());
+        assert!(table_failures(std::slice::from_ref(&e), &[close], &[]).is_empty());
         let wrong = row("smi.admitted,all,country,NO,2021,8,12,66.66666666666667,false");
-        let f = table_failures(&[e.clone()], &[wrong], &[]);
+        let f = table_failures(std::slice::from_ref(&e), &[wrong], &[]);
         assert_eq!(f.len(), 1);
         assert!(f[0].contains("first difference: denominator"), "{}", f[0]);
-        let f = table_failures(&[e.clone()], &[], &[]);
+        let f = table_failures(std::slice::from_ref(&e), &[], &[]);
         assert!(f[0].contains("missing"), "{}", f[0]);
         let hidden = row("smi.admitted,all,country,NO,2021,,,,true");
         let f = table_failures(&[e], &[hidden], &[]);
@@ -333,7 +333,10 @@ mod tests {
     fn absent_keys_and_duplicates_are_failures() {
         let a = row("smi.gp_contact,all,country,NO,2021,1,2,50,false");
         let absent = parse_absent("# comment\nsmi.gp_contact,all,country,NO\n", "test");
-        assert_eq!(table_failures(&[], &[a.clone()], &absent).len(), 1);
+        assert_eq!(
+            table_failures(&[], std::slice::from_ref(&a), &absent).len(),
+            1
+        );
         let e = row("smi.gp_contact,all,country,NO,2021,1,2,50,false");
         let f = table_failures(&[e], &[a.clone(), a], &[]);
         assert!(f[0].contains("2 rows with this key"), "{}", f[0]);
