@@ -5,7 +5,8 @@
 //!   for a median the number of values behind it) is below k, zero included.
 //! - Secondary: in every family "a total and its parts", when the total is shown and exactly one
 //!   part is suppressed, the smallest other shown part (by numerator, then denominator, then
-//!   name) is suppressed too; repeated until nothing changes.
+//!   name) is suppressed too; repeated until nothing changes. Each round decides every family
+//!   on the state the round started with, so the family order does not matter.
 //! - k = 0 switches both off.
 
 use crate::output::{Cell, SuppressReason};
@@ -44,16 +45,17 @@ pub fn suppress_primary(cells: &mut [Candidate], k: u64) {
     }
 }
 
-/// Secondary suppression over `families`, to a fixpoint. Families are visited in the given order
-/// on every round, so the result is deterministic.
+/// Secondary suppression over `families`, to a fixpoint.
+///
+/// Every round looks at all families in the state the round started with, collects the part
+/// each family must hide, and hides them all at once; rounds repeat until one hides nothing.
+/// So the result does not depend on the order of the families (an area family and a group
+/// family that share a cell give the same answer whichever is listed first).
 pub fn suppress_secondary(cells: &mut [Candidate], families: &[Family]) {
     loop {
-        let mut changed = false;
+        let mut hide = std::collections::BTreeSet::new();
         for f in families {
-            let Some(total) = cells.get(f.total) else {
-                continue;
-            };
-            if total.cell.is_suppressed() {
+            if cells.get(f.total).is_none_or(|t| t.cell.is_suppressed()) {
                 continue;
             }
             let suppressed = f
@@ -71,13 +73,13 @@ pub fn suppress_secondary(cells: &mut [Candidate], families: &[Family]) {
                 .copied()
                 .filter(|&i| cells.get(i).is_some_and(|c| !c.cell.is_suppressed()))
                 .min_by_key(|&i| cells[i].rank);
-            if let Some(i) = smallest {
-                cells[i].cell = Cell::Suppressed(SuppressReason::Secondary);
-                changed = true;
-            }
+            hide.extend(smallest);
         }
-        if !changed {
+        if hide.is_empty() {
             break;
+        }
+        for i in hide {
+            cells[i].cell = Cell::Suppressed(SuppressReason::Secondary);
         }
     }
 }
@@ -272,6 +274,7 @@ mod tests {
             }, // X
         ];
         suppress(&mut c, &fams, 5);
+        // Rounds see the state they start with, so the order Z, Y, X does not matter:
         // round 1: Z no; Y no (nothing hidden yet); X: 2 hidden → 48 secondary.
         // round 2: Z no; Y: 48 hidden → smallest shown 22 secondary. round 3: Z: 22 → 38.
         assert_eq!(states(&c), vec![None, P, S, None, S, None, None, S]);

@@ -1,1 +1,612 @@
-//! End-to-end tests of `analyse` on tiny hand-made tables.
+//! End-to-end tests of `analyse` on tiny hand-made tables (Y = 2024, a leap year).
+
+use super::*;
+use crate::cohort::tests::{person, with_dx};
+use crate::model::{
+    AgeSpec, AreaRow, CareLevel, ContactType, Episode, MunicipalService, Municipality, PersonIdx,
+    PopulationRow, PrimaryCareContact, Provider, Sector, ServiceCode, Urgency,
+};
+use crate::output::{Cell, Group, Level, SuppressReason};
+use crate::stays::tests::{d, dogn};
+
+fn g(s: &str) -> Group {
+    Group::parse(s).unwrap()
+}
+
+fn cell(r: &Report, indicator: &str, group: &str, level: Level, area: &str) -> Cell {
+    let hits: Vec<&LongRow> = r
+        .rows
+        .iter()
+        .filter(|x| {
+            x.indicator == indicator && x.group == g(group) && x.level == level && x.area == area
+        })
+        .collect();
+    assert_eq!(hits.len(), 1, "{indicator} {group} {level:?} {area}");
+    hits[0].cell
+}
+
+fn value(r: &Report, indicator: &str, group: &str, level: Level, area: &str) -> f64 {
+    cell(r, indicator, group, level, area)
+        .value()
+        .unwrap_or_else(|| panic!("{indicator} {group} {area} suppressed"))
+}
+
+fn nd(
+    r: &Report,
+    indicator: &str,
+    group: &str,
+    level: Level,
+    area: &str,
+) -> (Option<u64>, Option<u64>) {
+    match cell(r, indicator, group, level, area) {
+        Cell::Value {
+            numerator,
+            denominator,
+            ..
+        } => (numerator, denominator),
+        Cell::Suppressed(_) => panic!("suppressed"),
+    }
+}
+
+fn k0() -> Settings {
+    Settings {
+        min_cell: 0,
+        ..Settings::for_year(2024)
+    }
+}
+
+fn pol(p: u32, sector: Sector, date: &str) -> Episode {
+    let mut e = dogn(p, date, Some(date));
+    e.sector = sector;
+    e.care_level = CareLevel::Pol;
+    e.urgency = None;
+    e
+}
+
+fn area(m: u16, hc: &str, region: &str) -> AreaRow {
+    AreaRow {
+        municipality: Municipality(m),
+        municipality_name: None,
+        health_community: hc.into(),
+        region: region.into(),
+    }
+}
+
+fn pc(p: u32, date: &str, provider: Provider, t: ContactType, inter: bool) -> PrimaryCareContact {
+    PrimaryCareContact {
+        person: PersonIdx(p),
+        date: d(date),
+        provider,
+        contact_type: t,
+        interdisciplinary: inter,
+    }
+}
+
+fn service(p: u32, s: ServiceCode, start: &str, end: Option<&str>) -> MunicipalService {
+    MunicipalService {
+        person: PersonIdx(p),
+        service: s,
+        decision_date: None,
+        start_date: d(start),
+        end_date: end.map(d),
+    }
+}
+
+/// Seven persons; six in SMI(2024). See each line for what they contribute.
+fn mini() -> Tables {
+    use Sector::*;
+    let persons = vec![
+        person("a", 1980, Some(301)),  // 0
+        person("b", 1990, Some(4601)), // 1
+        person("c", 2006, Some(4602)), // 2: 18 in 2024
+        person("d", 2007, Some(301)),  // 3: 17 in 2024 → out
+        person("e", 1970, None),       // 4: no municipality → country only
+        person("f", 1970, Some(301)),  // 5
+        person("g", 1975, Some(9999)), // 6: not in the areas table → country only
+    ];
+    let mut a_stay = with_dx(dogn(0, "2024-02-01", Some("2024-02-11")), "F20", &["F10"]);
+    a_stay.letter_date = Some(d("2024-02-11")); // 0 days
+    let mut c_stay = with_dx(dogn(2, "2023-12-20", None), "F31", &[]);
+    c_stay.urgency = Some(Urgency::Planned);
+    let mut c_tsb = with_dx(dogn(2, "2023-12-01", Some("2024-01-03")), "F12", &[]);
+    c_tsb.sector = Tsb;
+    let mut e_stay = with_dx(dogn(4, "2024-10-01", Some("2024-10-03")), "F25", &[]);
+    e_stay.letter_date = Some(d("2024-10-05")); // 2 days
+    let mut f_stay = with_dx(dogn(5, "2024-03-01", Some("2024-03-02")), "F33", &[]);
+    f_stay.letter_date = Some(d("2024-03-11")); // 9 days
+    let mut b_amb = with_dx(pol(1, Phv, "2024-06-01"), "F32", &["F60.3"]);
+    b_amb.ambulant = Some(true);
+    let episodes = vec![
+        a_stay,
+        with_dx(pol(0, Phv, "2024-03-01"), "F20", &[]),
+        with_dx(pol(0, Phv, "2024-03-02"), "F20", &[]),
+        b_amb,
+        pol(1, AvtPhv, "2024-07-01"),
+        c_stay,
+        c_tsb,
+        with_dx(dogn(3, "2024-02-01", Some("2024-02-02")), "F20", &[]),
+        e_stay,
+        f_stay,
+        with_dx(pol(6, Phv, "2024-01-15"), "F60", &[]),
+        // not in Y: a POL contact of a in 2023 does not count as an outpatient contact
+        with_dx(pol(0, Phv, "2023-12-31"), "F20", &[]),
+    ];
+    Tables {
+        persons,
+        episodes: Some(episodes),
+        primary_care: Some(vec![
+            pc(
+                0,
+                "2024-04-01",
+                Provider::Gp,
+                ContactType::Consultation,
+                false,
+            ),
+            pc(
+                0,
+                "2024-05-01",
+                Provider::OutOfHours,
+                ContactType::Phone,
+                false,
+            ),
+            pc(4, "2024-11-01", Provider::Gp, ContactType::HomeVisit, true),
+            pc(
+                4,
+                "2023-11-01",
+                Provider::OutOfHours,
+                ContactType::Consultation,
+                false,
+            ),
+        ]),
+        municipal_services: Some(vec![
+            service(0, ServiceCode::HomeHealth, "2023-01-01", None),
+            service(
+                1,
+                ServiceCode::WelfareTech,
+                "2024-01-01",
+                Some("2024-02-01"),
+            ),
+            service(5, ServiceCode::HomeHealth, "2020-01-01", Some("2023-12-31")),
+        ]),
+        population: Some(vec![
+            PopulationRow {
+                municipality: Municipality(301),
+                year: 2024,
+                sex: None,
+                age: Some(AgeSpec::AtLeast(18)),
+                count: 1000,
+            },
+            PopulationRow {
+                municipality: Municipality(301),
+                year: 2024,
+                sex: None,
+                age: Some(AgeSpec::Exact(10)),
+                count: 500,
+            },
+            PopulationRow {
+                municipality: Municipality(4601),
+                year: 2024,
+                sex: None,
+                age: Some(AgeSpec::AtLeast(18)),
+                count: 400,
+            },
+            PopulationRow {
+                municipality: Municipality(4602),
+                year: 2024,
+                sex: None,
+                age: Some(AgeSpec::AtLeast(18)),
+                count: 100,
+            },
+        ]),
+        areas: Some(vec![
+            area(301, "Oslo", "Sør-Øst"),
+            area(4601, "Bergen", "Vest"),
+            area(4602, "Bergen", "Vest"),
+        ]),
+    }
+}
+
+const NO: (Level, &str) = (Level::Country, "NO");
+
+#[test]
+fn mini_cohort_groups_and_areas() {
+    let r = analyse(&mini(), &k0());
+    assert!(r.unsuppressed);
+    // a, b, c, e, f, g (d is 17)
+    assert_eq!(r.cohort_size, 6);
+    let p = |grp: &str, (l, a): (Level, &str)| value(&r, "smi.patients", grp, l, a);
+    assert_eq!(p("all", NO), 6.0);
+    assert_eq!(p("schizophrenia", NO), 2.0); // a, e
+    assert_eq!(p("bipolar", NO), 1.0); // c
+    assert_eq!(p("depression", NO), 2.0); // b (F32), f
+    assert_eq!(p("personality", NO), 2.0); // b (F60.3), g
+    assert_eq!(p("all+substance", NO), 2.0); // a (F10 on PHV), c (F12 on TSB)
+    assert_eq!(p("all-substance", NO), 4.0);
+    assert_eq!(p("depression-substance", NO), 2.0);
+    // Areas: e and g count in the country only.
+    assert_eq!(p("all", (Level::Region, "Sør-Øst")), 2.0); // a, f
+    assert_eq!(p("all", (Level::Region, "Vest")), 2.0); // b, c
+    assert_eq!(p("all", (Level::HealthCommunity, "Bergen")), 2.0);
+    assert_eq!(p("all", (Level::Municipality, "0301")), 2.0);
+    assert_eq!(p("all", (Level::Municipality, "4602")), 1.0);
+    assert_eq!(p("bipolar", (Level::Municipality, "4601")), 0.0);
+    // A count: numerator = the number, no denominator.
+    assert_eq!(
+        nd(&r, "smi.patients", "all", Level::Country, "NO"),
+        (Some(6), None)
+    );
+    // No row for a municipality outside the areas table.
+    assert!(!r.rows.iter().any(|x| x.area == "9999"));
+    // 8 areas (NO, 2 regions, 2 health communities, 3 municipalities) × 15 groups per indicator.
+    let n = r
+        .rows
+        .iter()
+        .filter(|x| x.indicator == "smi.admitted")
+        .count();
+    assert_eq!(n, 8 * 15);
+    // Per 1 000 adults: 6 / (1000 + 400 + 100) × 1000 = 4; 0301: 2 / 1000 × 1000 = 2.
+    assert_eq!(r.population_basis, PopulationBasis::Adults18Plus);
+    assert_eq!(
+        value(&r, "smi.patients_per_1000", "all", Level::Country, "NO"),
+        4.0
+    );
+    assert_eq!(
+        value(
+            &r,
+            "smi.patients_per_1000",
+            "all",
+            Level::Municipality,
+            "0301"
+        ),
+        2.0
+    );
+    // Overlap: b is in depression and personality; nobody else in two groups.
+    assert_eq!(r.overlap.in_two_or_more.unwrap().value(), Some(1.0));
+    let (x, y, n) = r.overlap.largest_pair.unwrap();
+    assert_eq!(
+        (x, y, n.value()),
+        (SmiGroup::Depression, SmiGroup::Personality, Some(1.0))
+    );
+}
+
+#[test]
+fn mini_stay_contact_and_primary_care_indicators() {
+    let r = analyse(&mini(), &k0());
+    let v = |id: &str| value(&r, id, "all", Level::Country, "NO");
+    // admitted: a, c (open from 2023), e, f = 4 of 6 → 100 × 4 / 6
+    assert_eq!(v("smi.admitted"), 100.0 * 4.0 / 6.0);
+    // acute with admit in Y: a, e, f (c planned, admitted 2023) = 3 of 6 → 50
+    assert_eq!(v("smi.admitted_acute"), 50.0);
+    // bed days: a 10, c 365 (1 Jan → 31 Dec, open), e 2, f 1 = 378; / 6 = 63; / 4 = 94.5
+    assert_eq!(
+        nd(&r, "smi.bed_days_per_patient", "all", Level::Country, "NO"),
+        (Some(378), Some(6))
+    );
+    assert_eq!(v("smi.bed_days_per_patient"), 63.0);
+    assert_eq!(v("smi.bed_days_per_admitted"), 94.5);
+    // outpatient: a (2 in Y; the 2023 one not), b, g = 3 of 6 → 50; contacts 4 / 3
+    assert_eq!(v("smi.outpatient"), 50.0);
+    assert_eq!(v("smi.outpatient_contacts_per_outpatient"), 4.0 / 3.0);
+    // ambulant: b → 1 of 6
+    assert_eq!(v("smi.ambulant"), 100.0 / 6.0);
+    // letters: a 0, e 2, f 9 days → within 1: 1 of 3; within 7: 2 of 3; median 2
+    assert_eq!(v("smi.letter_within_1d"), 100.0 / 3.0);
+    assert_eq!(v("smi.letter_within_7d"), 200.0 / 3.0);
+    assert_eq!(v("smi.letter_days_median"), 2.0);
+    assert_eq!(
+        nd(&r, "smi.letter_days_median", "all", Level::Country, "NO"),
+        (None, None)
+    );
+    // TSB: c's TSB stay 1 Dec 2023 – 3 Jan 2024 overlaps Y → 1 of 6
+    assert_eq!(v("smi.tsb"), 100.0 / 6.0);
+    assert_eq!(v("smi.somatic"), 0.0);
+    assert_eq!(v("smi.private_psych"), 100.0 / 6.0); // b
+    assert_eq!(v("smi.private_contacts_per_patient"), 1.0);
+    // primary care: a GP consultation, e GP home visit (interdisciplinary); a OOH phone;
+    // e's OOH consultation is in 2023.
+    assert_eq!(v("smi.gp_contact"), 100.0 * 2.0 / 6.0);
+    assert_eq!(v("smi.gp_consultation"), 100.0 * 2.0 / 6.0);
+    assert_eq!(v("smi.oohs_contact"), 100.0 / 6.0);
+    assert_eq!(v("smi.oohs_consultation"), 0.0);
+    assert_eq!(v("smi.gp_consultations_per_patient"), 1.0);
+    assert_eq!(v("smi.gp_home_visit"), 100.0 / 6.0);
+    assert_eq!(v("smi.gp_interdisciplinary"), 100.0 / 6.0);
+    // services: a HOME_HEALTH (ongoing since 2023); f's ended 31 Dec 2023 → no;
+    // b WELFARE_TECH is not decision-bound.
+    assert_eq!(v("smi.service.HOME_HEALTH"), 100.0 / 6.0);
+    assert_eq!(v("smi.service.WELFARE_TECH"), 100.0 / 6.0);
+    assert_eq!(v("smi.any_municipal_service"), 100.0 / 6.0);
+    // readmission: index discharges a (Feb, 0301) and f (Mar, 0301); e has no municipality;
+    // c is still open. No readmissions → 0 of 2.
+    assert_eq!(
+        nd(&r, "smi.readmitted_30d", "all", Level::Country, "NO"),
+        (Some(0), Some(2))
+    );
+    // Substance split: all+substance = a, c → both admitted = 100; all-substance = b, e, f, g
+    // → e, f admitted = 50.
+    assert_eq!(
+        value(&r, "smi.admitted", "all+substance", Level::Country, "NO"),
+        100.0
+    );
+    assert_eq!(
+        value(&r, "smi.admitted", "all-substance", Level::Country, "NO"),
+        50.0
+    );
+    // An area without persons: ratios over 0 cannot be shown, also with k = 0.
+    assert_eq!(
+        cell(&r, "smi.admitted", "bipolar", Level::Municipality, "4601"),
+        Cell::Suppressed(SuppressReason::Primary)
+    );
+}
+
+#[test]
+fn missing_tables_make_indicators_unavailable_not_zero() {
+    let mut t = mini();
+    t.primary_care = None;
+    t.population = None;
+    let r = analyse(&t, &k0());
+    let gp = r
+        .unavailable
+        .iter()
+        .find(|u| u.indicator == "smi.gp_contact")
+        .unwrap();
+    assert_eq!(gp.missing, vec![TableKind::PrimaryCare]);
+    assert_eq!(r.unavailable.len(), 7 + 1); // 7 primary-care indicators + per 1 000
+    assert!(!r.rows.iter().any(|x| x.indicator.starts_with("smi.gp_")
+        || x.indicator.starts_with("smi.oohs_")
+        || x.indicator == "smi.patients_per_1000"));
+    assert_eq!(r.population_basis, PopulationBasis::Missing);
+    assert!(r.rows.iter().any(|x| x.indicator == "smi.admitted"));
+
+    // Without episodes nothing of §1 can be computed.
+    t.episodes = None;
+    let r = analyse(&t, &k0());
+    assert!(r.rows.is_empty());
+    assert_eq!(r.unavailable.len(), crate::indicator::registry().len());
+}
+
+#[test]
+fn rows_are_sorted_bytewise_and_the_output_is_deterministic() {
+    let t = mini();
+    let r1 = analyse(&t, &Settings::for_year(2024));
+    let r2 = analyse(&t, &Settings::for_year(2024));
+    assert_eq!(r1.rows, r2.rows);
+    let keys: Vec<_> = r1.rows.iter().map(|r| r.sort_key()).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    // "all" < "all+substance" < "all-substance" < "bipolar"; "country" < "health_community".
+    let first: Vec<(String, &str)> = r1
+        .rows
+        .iter()
+        .filter(|x| x.indicator == "smi.admitted")
+        .take(9)
+        .map(|x| (x.group.to_string(), x.level.as_str()))
+        .collect();
+    assert_eq!(first[0], ("all".to_string(), "country"));
+    assert_eq!(first[1], ("all".to_string(), "health_community"));
+    assert_eq!(first[8].0, "all+substance");
+    // k = 5: the report is not marked; 6 patients are shown, 4 of 6 admitted is not (4 < 5).
+    assert!(!r1.unsuppressed);
+    assert_eq!(value(&r1, "smi.patients", "all", Level::Country, "NO"), 6.0);
+    assert!(cell(&r1, "smi.admitted", "all", Level::Country, "NO").is_suppressed());
+}
+
+/// Readmission: each person has one index candidate; y = 2024, window 30 days.
+fn readmission_tables() -> Tables {
+    let mut persons: Vec<_> = (0..7)
+        .map(|i| person(&i.to_string(), 1980, Some(301)))
+        .collect();
+    persons[5].municipality = None;
+    persons[6].death_date = Some(d("2024-06-15"));
+    let s = |p, a: &str, dis: &str| with_dx(dogn(p, a, Some(dis)), "F20", &[]);
+    let mut planned = s(4, "2024-05-20", "2024-05-25");
+    planned.urgency = Some(Urgency::Planned);
+    let episodes = vec![
+        // p0: discharged 30 Nov (last index day), acute readmission 30 Dec = day 30 → counts
+        s(0, "2024-11-01", "2024-11-30"),
+        s(0, "2024-12-30", "2024-12-31"),
+        // p1: discharged 1 Dec → not an index discharge at all
+        s(1, "2024-11-01", "2024-12-01"),
+        s(1, "2024-12-05", "2024-12-10"),
+        // p2: discharged 1 Mar, acute readmission 31 Mar = day 30 → counts
+        s(2, "2024-02-01", "2024-03-01"),
+        s(2, "2024-03-31", "2024-04-02"),
+        // p3: discharged 1 Mar, readmitted 1 Apr = day 31 (2024 is a leap year) → not counted
+        s(3, "2024-02-01", "2024-03-01"),
+        s(3, "2024-04-01", "2024-04-02"),
+        // p4: discharged 10 May, PLANNED readmission 20 May → not counted unless acute_only off
+        s(4, "2024-05-01", "2024-05-10"),
+        planned,
+        // p5: no municipality → in no readmission denominator, not even the country's
+        s(5, "2024-05-01", "2024-05-10"),
+        s(5, "2024-05-12", "2024-05-13"),
+        // p6: discharged 1 Jun, died 15 Jun (within 30 days)
+        s(6, "2024-05-25", "2024-06-01"),
+        // a same-day transfer is one stay, never a readmission: p2 rows 1 Mar → 1 Mar
+    ];
+    Tables {
+        persons,
+        episodes: Some(episodes),
+        ..Tables::default()
+    }
+}
+
+#[test]
+fn readmission_window_edges_urgency_municipality_and_death() {
+    let t = readmission_tables();
+    let at = |settings: &Settings, area: (Level, &str)| {
+        nd(
+            &analyse(&t, settings),
+            "smi.readmitted_30d",
+            "all",
+            area.0,
+            area.1,
+        )
+    };
+    // Index: p0, p2, p3, p4, p6 = 5 (p1 discharged 1 Dec, p5 no municipality);
+    // readmitted: p0 (day 30 from 30 Nov), p2 (day 30) = 2 → 40 %.
+    let s = k0();
+    assert_eq!(at(&s, NO), (Some(2), Some(5)));
+    assert_eq!(
+        value(
+            &analyse(&t, &s),
+            "smi.readmitted_30d",
+            "all",
+            Level::Country,
+            "NO"
+        ),
+        40.0
+    );
+    assert_eq!(at(&s, (Level::Municipality, "0301")), (Some(2), Some(5)));
+    // p5 still counts as a patient of the country.
+    assert_eq!(
+        value(
+            &analyse(&t, &s),
+            "smi.patients",
+            "all",
+            Level::Country,
+            "NO"
+        ),
+        7.0
+    );
+    // Planned readmissions count when acute_only is off: + p4 → 3 of 5.
+    let mut any = k0();
+    any.readmission.acute_only = false;
+    assert_eq!(at(&any, NO), (Some(3), Some(5)));
+    // Leaving out deaths within the window drops p6's discharge: 2 of 4.
+    let mut nodeath = k0();
+    nodeath.readmission.exclude_death_within_window = true;
+    assert_eq!(at(&nodeath, NO), (Some(2), Some(4)));
+    // SKDE's 29-day window: last index day 31 Dec − 30 = 1 Dec → p1 becomes an index discharge
+    // (readmitted day 4); p0's and p2's readmissions on day 30 no longer count.
+    // Index p0..p4, p6 = 6; readmitted p1 = 1.
+    let mut w29 = k0();
+    w29.readmission.window_days = 29;
+    assert_eq!(at(&w29, NO), (Some(1), Some(6)));
+}
+
+#[test]
+fn letter_median_of_an_even_count_is_the_mean_of_the_two_middle() {
+    // Four discharges of one person in 2024 with letters after −1, 0, 2, 9 days:
+    // sorted −1, 0, 2, 9 → (0 + 2) / 2 = 1; within 1 day: −1, 0 → 2 of 4; within 7: 3 of 4.
+    let mut eps = Vec::new();
+    for (i, lag) in [-1i64, 0, 2, 9].into_iter().enumerate() {
+        let admit = d("2024-01-01") + chrono::Days::new(20 * i as u64);
+        let dis = admit + chrono::Days::new(5);
+        let mut e = with_dx(
+            dogn(0, &admit.to_string(), Some(&dis.to_string())),
+            "F20",
+            &[],
+        );
+        e.letter_date = Some(dis + chrono::TimeDelta::days(lag));
+        eps.push(e);
+    }
+    // A discharge without a letter and one discharged in 2025 are not counted.
+    eps.push(with_dx(
+        dogn(0, "2024-06-01", Some("2024-06-03")),
+        "F20",
+        &[],
+    ));
+    let mut late = with_dx(dogn(0, "2024-12-30", Some("2025-01-02")), "F20", &[]);
+    late.letter_date = Some(d("2025-01-02"));
+    eps.push(late);
+    let t = Tables {
+        persons: vec![person("x", 1980, Some(301))],
+        episodes: Some(eps),
+        ..Tables::default()
+    };
+    let r = analyse(&t, &k0());
+    assert_eq!(
+        value(&r, "smi.letter_days_median", "all", Level::Country, "NO"),
+        1.0
+    );
+    assert_eq!(
+        nd(&r, "smi.letter_within_1d", "all", Level::Country, "NO"),
+        (Some(2), Some(4))
+    );
+    assert_eq!(
+        nd(&r, "smi.letter_within_7d", "all", Level::Country, "NO"),
+        (Some(3), Some(4))
+    );
+    // Without an areas table the municipality persons name gets rows: 0301.
+    assert_eq!(
+        value(
+            &r,
+            "smi.letter_days_median",
+            "all",
+            Level::Municipality,
+            "0301"
+        ),
+        1.0
+    );
+    // With k = 5 the median over 4 discharges is suppressed.
+    let r5 = analyse(&t, &Settings::for_year(2024));
+    assert!(cell(&r5, "smi.letter_days_median", "all", Level::Country, "NO").is_suppressed());
+}
+
+#[test]
+fn secondary_suppression_across_areas_and_substance_groups() {
+    // k = 3. Five persons in 0301 and one in 0302 (health community Oslo, region Sør-Øst),
+    // all F20, none with substance use.
+    let persons: Vec<_> = (0..6)
+        .map(|i| person(&i.to_string(), 1980, Some(if i < 5 { 301 } else { 302 })))
+        .collect();
+    let t = Tables {
+        episodes: Some(
+            (0..6)
+                .map(|p| with_dx(dogn(p, "2024-02-01", Some("2024-02-03")), "F20", &[]))
+                .collect(),
+        ),
+        persons,
+        areas: Some(vec![
+            area(301, "Oslo", "Sør-Øst"),
+            area(302, "Oslo", "Sør-Øst"),
+        ]),
+        ..Tables::default()
+    };
+    let s = Settings {
+        min_cell: 3,
+        ..Settings::for_year(2024)
+    };
+    let r = analyse(&t, &s);
+    let c = |grp: &str, l: Level, a: &str| cell(&r, "smi.patients", grp, l, a);
+    let v6 = Cell::Value {
+        numerator: Some(6),
+        denominator: None,
+        value: 6.0,
+    };
+    let p = Cell::Suppressed(SuppressReason::Primary);
+    let sec = Cell::Suppressed(SuppressReason::Secondary);
+    // all: Oslo 6 = 0301 5 + 0302 1 (primary) → 0301 secondary.
+    assert_eq!(c("all", Level::Country, "NO"), v6);
+    assert_eq!(c("all", Level::Region, "Sør-Øst"), v6);
+    assert_eq!(c("all", Level::HealthCommunity, "Oslo"), v6);
+    assert_eq!(c("all", Level::Municipality, "0302"), p);
+    assert_eq!(c("all", Level::Municipality, "0301"), sec);
+    // all = all+substance (0, primary) + all-substance → all-substance secondary wherever
+    // `all` is shown at the start of round 1: country, region, health community, 0301.
+    // (0301 all-substance is also hidden by its own area family: Oslo all-substance 6 was shown
+    // at the start of round 1 and 0302 all-substance 1 is primary.)
+    assert_eq!(c("all+substance", Level::Country, "NO"), p);
+    assert_eq!(c("all-substance", Level::Country, "NO"), sec);
+    assert_eq!(c("all-substance", Level::Region, "Sør-Øst"), sec);
+    assert_eq!(c("all-substance", Level::HealthCommunity, "Oslo"), sec);
+    assert_eq!(c("all-substance", Level::Municipality, "0301"), sec);
+    assert_eq!(c("all-substance", Level::Municipality, "0302"), p);
+}
+
+#[test]
+fn progress_reports_phases_and_can_cancel() {
+    let t = mini();
+    let mut seen = Vec::new();
+    let r = analyse_with_progress(&t, &k0(), &mut |p, f| {
+        seen.push((p, f));
+        true
+    });
+    assert!(r.is_ok());
+    assert_eq!(seen.first(), Some(&(Phase::Stays, 0.0)));
+    assert_eq!(seen.last(), Some(&(Phase::Output, 1.0)));
+    let r = analyse_with_progress(&t, &k0(), &mut |p, _| p != Phase::Indicators);
+    assert_eq!(r.err(), Some(Cancelled));
+}

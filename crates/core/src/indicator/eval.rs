@@ -434,18 +434,22 @@ pub fn evaluate(def: &IndicatorDef, acc: &Acc, population: u64) -> Candidate {
             numbers: [Some(n), None],
             rank: (n, 0),
         },
-        (Value::Median { value, n }, None) => match value {
-            Some(value) => Candidate {
-                cell: Cell::Value {
-                    numerator: None,
-                    denominator: None,
-                    value,
-                },
-                numbers: [Some(n), None],
-                rank: (n, 0),
+        (
+            Value::Median {
+                value: Some(value),
+                n,
             },
-            None => not_estimable([Some(0), None]),
+            None,
+        ) => Candidate {
+            cell: Cell::Value {
+                numerator: None,
+                denominator: None,
+                value,
+            },
+            numbers: [Some(n), None],
+            rank: (n, 0),
         },
+        (Value::Median { value: None, .. }, None) => not_estimable([Some(0), None]),
         (Value::Number(n), Some(Value::Number(d))) => {
             if d == 0 {
                 return not_estimable([Some(n), Some(0)]);
