@@ -72,9 +72,13 @@ print(json.dumps({"s": time.perf_counter() - t}))
 """
 
 
-def run_duckdb(data, year, out, workdir, threads):
+def run_duckdb(data, year, out, workdir, threads, readmission=None):
+    rs = {"window_days": 30, "acute_only": True, "exclude_death_within_window": False}
+    rs.update(readmission or {})
     sql = SQL.read_text().replace("@DATA@", str(data)).replace("@YEAR@", str(year))
-    sql = sql.replace("@OUT@", str(out))
+    sql = sql.replace("@OUT@", str(out)).replace("@WINDOW@", str(int(rs["window_days"])))
+    sql = sql.replace("@ACUTE_ONLY@", str(bool(rs["acute_only"])).lower())
+    sql = sql.replace("@EXCLUDE_DEATHS@", str(bool(rs["exclude_death_within_window"])).lower())
     f = Path(workdir) / "smi.run.sql"
     f.write_text(sql)
     wall, rss, stdout = timed([sys.executable, "-c", DUCK_CHILD, str(f), str(threads)])
@@ -174,7 +178,7 @@ def check_fixtures(workdir):
                 w.writeheader()
                 w.writerows(rows)
         out = pad / "duckdb.csv"
-        run_duckdb(pad, settings["year"], out, pad, 1)
+        run_duckdb(pad, settings["year"], out, pad, 1, settings.get("readmission"))
         got = load(out)
         ok = bad = 0
         with open(fx / "expected.csv", newline="", encoding="utf-8") as fh:

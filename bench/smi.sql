@@ -11,6 +11,7 @@
 --           population.csv, areas.csv
 --   @YEAR@  the analysis year Y
 --   @OUT@   the output CSV file
+--   @WINDOW@ @ACUTE_ONLY@ @EXCLUDE_DEATHS@  readmission settings (defaults 30, true, false)
 --
 -- Every file is read as text and typed here, so that `0301` keeps its leading zero and an
 -- empty cell is a missing value.
@@ -43,7 +44,8 @@ CREATE TEMP TABLE persons AS
 SELECT trim(pid) AS pid,
        TRY_CAST(blank(birth_year) AS INTEGER) AS birth_year,
        TRY_CAST(blank(age) AS INTEGER) AS age,
-       muni(municipality) AS mun
+       muni(municipality) AS mun,
+       dt(death_date) AS death
 FROM read_csv('@DATA@/persons.csv', header = true, all_varchar = true, delim = ',', quote = '"');
 
 CREATE TEMP TABLE areas AS
@@ -105,7 +107,7 @@ FROM ep_y
 GROUP BY pid;
 
 CREATE TEMP TABLE cohort AS
-SELECT p.pid, p.mun, a.hc, a.region,
+SELECT p.pid, p.mun, p.death, a.hc, a.region,
        d.schizophrenia, d.bipolar, d.depression, d.personality, d.substance
 FROM persons p
 JOIN dxp d USING (pid)
@@ -204,19 +206,25 @@ SELECT pid,
 FROM stays
 GROUP BY pid;
 
--- Readmission (choices.md): index discharges in 1 Jan .. 31 Dec − 31 days (30 Nov) of Y, of
--- persons with a municipality code; counts when a later ACUTE stay is admitted 1..30 days after.
+-- Readmission (choices.md): index discharges in 1 Jan .. 31 Dec − (window + 1) days (30 Nov for
+-- 30 days) of Y, of persons with a municipality code; a discharge counts when a later stay
+-- (ACUTE only unless @ACUTE_ONLY@ is false) is admitted 1..window days after it. With
+-- @EXCLUDE_DEATHS@, a discharge is dropped when the person died on or before discharge + window.
 CREATE TEMP TABLE f_readm AS
 WITH idx AS (
     SELECT s.pid, s.disch
     FROM stays s JOIN cohort c ON c.pid = s.pid
     WHERE c.mun IS NOT NULL
-      AND s.disch BETWEEN DATE '@YEAR@-01-01' AND DATE '@YEAR@-12-31' - INTERVAL 31 DAY
+      AND s.disch BETWEEN DATE '@YEAR@-01-01'
+                      AND DATE '@YEAR@-12-31' - INTERVAL (@WINDOW@ + 1) DAY
+      AND NOT (@EXCLUDE_DEATHS@ AND c.death IS NOT NULL
+               AND c.death <= s.disch + INTERVAL (@WINDOW@) DAY)
 )
 SELECT i.pid,
        bool_or(EXISTS (SELECT 1 FROM stays r
-                       WHERE r.pid = i.pid AND r.urgency = 'ACUTE'
-                         AND date_diff('day', i.disch, r.admit) BETWEEN 1 AND 30)) AS readmitted
+                       WHERE r.pid = i.pid AND (r.urgency = 'ACUTE' OR NOT @ACUTE_ONLY@)
+                         AND date_diff('day', i.disch, r.admit) BETWEEN 1 AND @WINDOW@))
+           AS readmitted
 FROM idx i
 GROUP BY i.pid;
 
