@@ -233,6 +233,28 @@ pub(crate) fn detect_kind_with(headers: &[&str], mapping: &MappingProfile) -> Op
     }
 }
 
+/// For previews: the kind with the most matched columns (at least two), even when required
+/// columns are missing, so the mapping screen can say which ones; `None` on a tie.
+pub(crate) fn guess_kind(headers: &[&str], mapping: &MappingProfile) -> Option<TableKind> {
+    if let Some(k) = detect_kind_with(headers, mapping) {
+        return Some(k);
+    }
+    let mut scores: Vec<(usize, TableKind)> = TableKind::ALL
+        .iter()
+        .map(|&k| {
+            (
+                match_headers(k, headers, mapping).iter().flatten().count(),
+                k,
+            )
+        })
+        .collect();
+    scores.sort_by_key(|s| std::cmp::Reverse(s.0));
+    match scores.as_slice() {
+        [(a, k), (b, _), ..] if *a >= 2 && a > b => Some(*k),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,7 +28,8 @@ pub struct FilePreview {
     pub sheet: Option<String>,
     /// The headers as written.
     pub headers: Vec<String>,
-    /// The table: as given, or recognised from the headers.
+    /// The table: as given, or recognised from the headers (the best partial fit when required
+    /// columns are missing; loading needs them all, or the kind given).
     pub kind: Option<TableKind>,
     /// For each header, the canonical column it matched.
     pub matched: Vec<Option<&'static str>>,
@@ -103,7 +104,7 @@ pub fn inspect(file: &SourceFile<'_>, options: &ReadOptions) -> Result<FilePrevi
     let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     let kind = file
         .kind
-        .or_else(|| aliases::detect_kind_with(&refs, &options.mapping));
+        .or_else(|| aliases::guess_kind(&refs, &options.mapping));
     let (matched_idx, missing_required) = match kind {
         Some(k) => {
             let m = aliases::match_headers(k, &refs, &options.mapping);

@@ -276,7 +276,7 @@ pub(crate) fn read_rows(
             }
         }
 
-        if rows_done % PROGRESS_EVERY == 0 {
+        if rows_done.is_multiple_of(PROGRESS_EVERY) {
             let done = progress.bytes_before + pos.bytes.min(file_bytes);
             let go_on = (progress.callback)(LoadProgress {
                 file: ctx.file.to_string(),
@@ -641,10 +641,13 @@ impl PidIndex {
     /// Adds `pid` at index `i` (the caller has checked it is new).
     pub(crate) fn insert(&mut self, pid: &str, i: u32) {
         let h = hash_str(pid);
-        if self.by_hash.contains_key(&h) {
-            self.overflow.insert(pid.to_string(), i);
-        } else {
-            self.by_hash.insert(h, i);
+        match self.by_hash.entry(h) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.overflow.insert(pid.to_string(), i);
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
+            }
         }
     }
 }

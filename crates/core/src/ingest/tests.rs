@@ -1,1 +1,738 @@
-//! Tests of the whole reader.
+//! Tests of the whole reader: small files in, tables and issues (with line and column) out.
+
+use super::*;
+use crate::model::{
+    CareLevel, ContactType, Municipality, PersonIdx, Provider, Sector, ServiceCode, Sex, Urgency,
+};
+use crate::quality::{Issue, Severity, TextEncoding};
+use crate::text::Lang;
+use chrono::{NaiveDate, NaiveTime};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn file<'a>(name: &'a str, text: &'a str) -> SourceFile<'a> {
+    SourceFile {
+        name,
+        bytes: text.as_bytes(),
+        kind: None,
+    }
+}
+
+const PERSONS: &str = "pid,birth_year,sex,municipality\np1,1980,M,0301\np2,1990,K,4601\n";
+
+fn load_texts(files: &[(&str, &str)]) -> Loaded {
+    let sources: Vec<SourceFile<'_>> = files.iter().map(|(n, t)| file(n, t)).collect();
+    load(&sources, &ReadOptions::default())
+}
+
+/// (line, column index) of every issue with `code`, over all files.
+fn at(l: &Loaded, code: &str) -> Vec<(u64, Option<usize>)> {
+    issues(l, code)
+        .iter()
+        .map(|i| (i.location.line, i.location.column.as_ref().map(|c| c.index)))
+        .collect()
+}
+
+fn issues<'l>(l: &'l Loaded, code: &str) -> Vec<&'l Issue> {
+    l.quality
+        .files
+        .iter()
+        .flat_map(|f| f.examples.get(code).into_iter().flatten())
+        .collect()
+}
+
+fn report<'l>(l: &'l Loaded, name: &str) -> &'l crate::quality::FileReport {
+    l.quality.files.iter().find(|f| f.name == name).unwrap()
+}
+
+fn assert_accounting(l: &Loaded) {
+    for f in &l.quality.files {
+        assert_eq!(f.rows_read, f.rows_used + f.rows_rejected, "{}", f.name);
+    }
+}
+
+// ---- persons ------------------------------------------------------------------------------
+
+#[test]
+fn persons_with_norwegian_headers() {
+    let l = load_texts(&[(
+        "personer.csv",
+        "Løpenr;Fødselsår;Kjønn;Bostedskommune;Dødsdato\np1;1980;2;301;\np2;1955;mann;4601;03.04.2022\np3;;9;;\n",
+    )]);
+    // p3 has neither birth_year nor age → missing_required at line 4, column 2.
+    assert_eq!(at(&l, "missing_required"), vec![(4, Some(2))]);
+    assert_eq!(at(&l, "municipality_zero_restored"), vec![(2, Some(4))]);
+    let p = &l.tables.persons;
+    assert_eq!(p.len(), 2);
+    assert_eq!(p[0].pid, "p1");
+    assert_eq!(p[0].sex, Some(Sex::Female));
+    assert_eq!(p[0].municipality, Some(Municipality(301)));
+    assert_eq!(p[1].death_date, Some(d(2022, 4, 3)));
+    let r = report(&l, "personer.csv");
+    assert_eq!((r.rows_read, r.rows_used, r.rows_rejected), (3, 2, 1));
+    assert_eq!(r.kind, Some(TableKind::Persons));
+    assert_eq!(r.delimiter, Some(';'));
+}
+
+#[test]
+fn persons_issue_codes_with_line_and_column() {
+    let l = load_texts(&[(
+        "p.csv",
+        "pid,birth_year,age,sex,municipality\n\
+         a,1980,,M,0301\n\
+         a,1981,,M,0301\n\
+         b,abc,,M,\n\
+         c,1870,,K,\n\
+         e,,150,K,\n\
+         f,,40,X,12\n",
+    )]);
+    assert_eq!(at(&l, "duplicate_pid"), vec![(3, Some(1))]);
+    assert_eq!(at(&l, "bad_number"), vec![(4, Some(2))]);
+    // 1870 < 1880 and age 150 > 120.
+    assert_eq!(
+        at(&l, "invalid_value"),
+        vec![(5, Some(2)), (6, Some(3)), (7, Some(5))]
+    );
+    // Sex X and municipality 12 are optional: warnings, row f kept with neither.
+    assert_eq!(at(&l, "unknown_code"), vec![(7, Some(4))]);
+    let f = l.tables.persons.iter().find(|p| p.pid == "f").unwrap();
+    assert_eq!((f.age, f.sex, f.municipality), (Some(40), None, None));
+    let r = report(&l, "p.csv");
+    assert_eq!(
+        (r.rows_read, r.rows_used, r.rows_rejected, r.warnings),
+        (6, 2, 4, 2)
+    );
+}
+
+#[test]
+fn unknown_municipality_only_with_an_areas_table() {
+    let areas = "kommune;kommunenavn;helsefellesskap;helseregion\n0301;Oslo;Oslo;Helse Sør-Øst\n";
+    let l = load_texts(&[("areas.csv", areas), ("persons.csv", PERSONS)]);
+    // p2 lives in 4601, not in the areas table: a warning on line 3, column 4.
+    assert_eq!(at(&l, "unknown_municipality"), vec![(3, Some(4))]);
+    assert_eq!(l.tables.persons.len(), 2);
+    let l = load_texts(&[("persons.csv", PERSONS)]);
+    assert!(at(&l, "unknown_municipality").is_empty());
+    // Persons are reported first even though areas were given first.
+    let l = load_texts(&[("areas.csv", areas), ("persons.csv", PERSONS)]);
+    assert_eq!(l.quality.files[0].name, "persons.csv");
+    assert_eq!(
+        l.tables.areas.as_ref().unwrap()[0].region,
+        "Helse Sør-Øst".to_string()
+    );
+}
+
+// ---- encodings and delimiters -------------------------------------------------------------
+
+fn to_cp1252(s: &str) -> Vec<u8> {
+    let (b, _, bad) = encoding_rs::WINDOWS_1252.encode(s);
+    assert!(!bad);
+    b.into_owned()
+}
+
+#[test]
+fn cp1252_semicolon_and_utf8_comma_give_equal_tables() {
+    let areas_nb = "kommune;kommunenavn;helsefellesskap;helseregion\n0301;Oslo;Oslo;Helse Sør-Øst\n4601;Bergen;Bjørgvin;Helse Vest\n";
+    let persons_nb = "løpenr;fødselsår;kjønn;kommune\np1;1980;K;0301\np2;1990;M;4601\n";
+    let cp_areas = to_cp1252(areas_nb);
+    let cp_persons = to_cp1252(persons_nb);
+    let a = load(
+        &[
+            SourceFile {
+                name: "a.csv",
+                bytes: &cp_areas,
+                kind: None,
+            },
+            SourceFile {
+                name: "p.csv",
+                bytes: &cp_persons,
+                kind: None,
+            },
+        ],
+        &ReadOptions::default(),
+    );
+    let utf_areas = areas_nb.replace(';', ",");
+    let utf_persons = persons_nb.replace(';', ",");
+    let b = load_texts(&[("a.csv", &utf_areas), ("p.csv", &utf_persons)]);
+    assert_eq!(a.tables, b.tables);
+    assert_eq!(
+        a.tables.areas.as_ref().unwrap()[1].health_community,
+        "Bjørgvin"
+    );
+    assert_eq!(
+        report(&a, "p.csv").encoding,
+        Some(TextEncoding::Windows1252)
+    );
+    assert_eq!(report(&b, "p.csv").encoding, Some(TextEncoding::Utf8));
+    assert_eq!(report(&a, "p.csv").delimiter, Some(';'));
+}
+
+#[test]
+fn bom_and_tab() {
+    let with_bom = format!("\u{feff}{}", PERSONS.replace(',', "\t"));
+    let l = load_texts(&[("p.tsv", &with_bom)]);
+    let plain = load_texts(&[("p.csv", PERSONS)]);
+    assert_eq!(l.tables, plain.tables);
+    let r = report(&l, "p.tsv");
+    assert_eq!(r.encoding, Some(TextEncoding::Utf8Bom));
+    assert_eq!(r.delimiter, Some('\t'));
+    assert_eq!(r.rows_used, 2);
+}
+
+// ---- episodes -----------------------------------------------------------------------------
+
+const EP_HEAD: &str = "pid,sector,care_level,admit_date,admit_time,discharge_date,urgency,main_diagnosis,other_diagnoses,unit,ambulant,letter_date\n";
+
+fn episodes(rows: &str) -> Loaded {
+    let text = format!("{EP_HEAD}{rows}");
+    load_texts(&[("persons.csv", PERSONS), ("episodes.csv", &text)])
+}
+
+#[test]
+fn episodes_typed_fields() {
+    let l = episodes(
+        "p1,PHV,DOGN,01.03.2021,08:30,2021-03-10,1,F20.0,F10.2;Z59|F32,PAM,,12.03.2021\n\
+         p2,TSB,3,2021-03-05 14:05,,,,,,,4,\n\
+         p2,som,DAG,2021-04-01,,,,,,,nei,\n",
+    );
+    let e = l.tables.episodes.as_ref().unwrap();
+    assert_eq!(e.len(), 3);
+    assert_eq!(e[0].person, PersonIdx(0));
+    assert_eq!(
+        (e[0].sector, e[0].care_level),
+        (Sector::Phv, CareLevel::Dogn)
+    );
+    assert_eq!(e[0].admit_date, d(2021, 3, 1));
+    assert_eq!(e[0].admit_time, NaiveTime::from_hms_opt(8, 30, 0));
+    assert_eq!(e[0].discharge_date, Some(d(2021, 3, 10)));
+    assert_eq!(e[0].urgency, Some(Urgency::Acute));
+    assert_eq!(e[0].main_diagnosis.unwrap().as_str(), "F200");
+    let others: Vec<&str> = e[0].other_diagnoses.iter().map(|c| c.as_str()).collect();
+    assert_eq!(others, vec!["F102", "Z59", "F32"]);
+    assert_eq!(e[0].unit.as_deref(), Some("PAM"));
+    assert_eq!(e[0].letter_date, Some(d(2021, 3, 12)));
+    // A date-time in admit_date fills admit_time; POL without discharge → discharge = admit.
+    assert_eq!(e[1].person, PersonIdx(1));
+    assert_eq!(e[1].care_level, CareLevel::Pol);
+    assert_eq!(e[1].admit_time, NaiveTime::from_hms_opt(14, 5, 0));
+    assert_eq!(e[1].discharge_date, Some(d(2021, 3, 5)));
+    assert_eq!(e[1].ambulant, Some(true));
+    assert_eq!(e[2].discharge_date, Some(d(2021, 4, 1)));
+    assert_eq!(e[2].ambulant, Some(false));
+    assert!(
+        l.quality.counts_by_code().is_empty(),
+        "{:?}",
+        l.quality.counts_by_code()
+    );
+}
+
+#[test]
+fn episode_rejections_with_line_and_column() {
+    let l = episodes(
+        "p1,PHV,DOGN,31.02.2021,,,1,,,,,\n\
+         p1,PHV,DOGN,2021-03-10,,2021-03-01,1,,,,,\n\
+         p9,PHV,POL,2021-03-10,,,,,,,,\n\
+         p1,XYZ,POL,2021-03-10,,,,,,,,\n\
+         p1,PHV,DOGN,2021-03-10,,,,,,,,\n\
+         p1,PHV,POL,,,,,,,,,\n\
+         p1,PHV,DOGN,2021-03-10,,10.03.21,1,,,,,\n\
+         p1,PHV,DOGN,2021-03-10,,1850-01-01,1,,,,,\n\
+         p1,PHV,DOGN,2021-03-10,,10.03.,1,,,,,\n\
+         p1,PHX,9,abc,,,,,,,,\n",
+    );
+    assert_eq!(at(&l, "bad_date"), vec![(2, Some(4))]);
+    assert_eq!(at(&l, "start_after_end"), vec![(3, Some(6))]);
+    assert_eq!(at(&l, "unknown_person"), vec![(4, Some(1))]);
+    // Line 11 has three bad cells; only the leftmost (sector, column 2) is reported.
+    assert_eq!(at(&l, "unknown_code"), vec![(5, Some(2)), (11, Some(2))]);
+    // DOGN without urgency (line 6) and POL without admit_date (line 7).
+    assert_eq!(at(&l, "missing_required"), vec![(6, Some(7)), (7, Some(4))]);
+    // An unreadable discharge date rejects the row.
+    assert_eq!(at(&l, "ambiguous_century"), vec![(8, Some(6))]);
+    assert_eq!(at(&l, "date_before_1900"), vec![(9, Some(6))]);
+    assert_eq!(at(&l, "missing_year"), vec![(10, Some(6))]);
+    let r = report(&l, "episodes.csv");
+    assert_eq!((r.rows_read, r.rows_used, r.rows_rejected), (10, 0, 10));
+    let i = issues(&l, "bad_date")[0];
+    assert_eq!(
+        i.render(Lang::Nb),
+        "episodes.csv:2:4 (admit_date): «31.02.2021» er ikke en gyldig dato (forventet ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)"
+    );
+}
+
+#[test]
+fn optional_cells_warn_and_keep_the_row() {
+    let l = episodes(
+        "p1,PHV,DOGN,2021-03-01,8.30,2021-03-10,1,X,,,kanskje,2021-03-05\n\
+         p1,PHV,DOGN,2021-04-01,,2021-04-10,1,,,,,05.04.\n",
+    );
+    assert_eq!(at(&l, "bad_time"), vec![(2, Some(5))]);
+    assert_eq!(at(&l, "invalid_value"), vec![(2, Some(8))]);
+    assert_eq!(at(&l, "unknown_code"), vec![(2, Some(11))]);
+    assert_eq!(at(&l, "letter_before_discharge"), vec![(2, Some(12))]);
+    assert_eq!(at(&l, "missing_year"), vec![(3, Some(12))]);
+    assert!(issues(&l, "missing_year")
+        .iter()
+        .all(|i| i.severity == Severity::Warning));
+    let e = l.tables.episodes.as_ref().unwrap();
+    assert_eq!(e.len(), 2);
+    assert_eq!(
+        (e[0].admit_time, e[0].main_diagnosis, e[0].ambulant),
+        (None, None, None)
+    );
+    assert_eq!(e[1].letter_date, None);
+    let r = report(&l, "episodes.csv");
+    assert_eq!((r.rows_used, r.rows_rejected, r.warnings), (2, 0, 5));
+}
+
+#[test]
+fn century_pivot_accepts_two_digit_years() {
+    let rows = "p1,PHV,POL,10.03.21,,,,,,,,\n";
+    let text = format!("{EP_HEAD}{rows}");
+    let files = [file("persons.csv", PERSONS), file("episodes.csv", &text)];
+    let strict = load(&files, &ReadOptions::default());
+    assert_eq!(at(&strict, "ambiguous_century"), vec![(2, Some(4))]);
+    let opts = ReadOptions {
+        century_pivot: Some(30),
+        ..ReadOptions::default()
+    };
+    let l = load(&files, &opts);
+    // 21 <= 30 → 2021.
+    assert_eq!(l.tables.episodes.unwrap()[0].admit_date, d(2021, 3, 10));
+}
+
+#[test]
+fn duplicate_rows_are_warnings_counted_per_extra_copy() {
+    let l = episodes(
+        "p1,PHV,POL,2021-03-01,,,,,,,,\n\
+         p1,PHV,POL,2021-03-01,,,,,,,,\n\
+         p1,PHV,POL,2021-03-02,,,,,,,,\n\
+         p1,PHV,POL,2021-03-01,,,,,,,,\n",
+    );
+    // Lines 3 and 5 copy line 2.
+    assert_eq!(at(&l, "duplicate_row"), vec![(3, None), (5, None)]);
+    assert_eq!(l.tables.episodes.as_ref().unwrap().len(), 4);
+}
+
+// ---- municipal services -------------------------------------------------------------------
+
+#[test]
+fn services_overlap_and_date_defects() {
+    let text = "pid;tjeneste;vedtaksdato;startdato;sluttdato\n\
+                p1;15;;2021-01-01;2021-06-30\n\
+                p1;HOME_HEALTH;;2021-03-01;2021-04-01\n\
+                p1;15;;2021-06-30;\n\
+                p1;15;;2021-08-01;2021-09-01\n\
+                p1;9;;2021-03-01;2021-04-01\n\
+                p2;15;;2021-03-01;2021-02-01\n\
+                p2;7;;2021-03-01;\n\
+                p2;15;;1899-03-01;\n\
+                p2;15;;01.03.;\n\
+                p2;15;xx;2021-03-01;\n";
+    let l = load_texts(&[("persons.csv", PERSONS), ("tjenester.csv", text)]);
+    // p1/HOME_HEALTH sorted by start: line 2 [01-01, 06-30], line 3 [03-01, 04-01] overlaps 2,
+    // line 4 [06-30, open) overlaps 2 on 06-30, line 5 [08-01, 09-01] overlaps the open line 4.
+    // Line 6 is another service. So 3 later rows.
+    assert_eq!(
+        at(&l, "overlapping_service"),
+        vec![(3, None), (4, None), (5, None)]
+    );
+    let ov = issues(&l, "overlapping_service");
+    assert!(matches!(
+        ov[2].kind,
+        IssueKind::OverlappingService {
+            service: ServiceCode::HomeHealth,
+            earlier_line: 4
+        }
+    ));
+    assert_eq!(at(&l, "start_after_end"), vec![(7, Some(5))]);
+    assert_eq!(at(&l, "unknown_code"), vec![(8, Some(2))]);
+    assert_eq!(at(&l, "date_before_1900"), vec![(9, Some(4))]);
+    assert_eq!(at(&l, "missing_year"), vec![(10, Some(4))]);
+    assert_eq!(at(&l, "bad_date"), vec![(11, Some(3))]);
+    let s = l.tables.municipal_services.as_ref().unwrap();
+    // Lines 2–6 and 11 used.
+    assert_eq!(s.len(), 6);
+    assert_eq!(s[4].service, ServiceCode::SupportContact);
+    assert_eq!(s[2].end_date, None);
+    let r = report(&l, "tjenester.csv");
+    assert_eq!(
+        (r.rows_read, r.rows_used, r.rows_rejected, r.warnings),
+        (10, 6, 4, 4)
+    );
+}
+
+// ---- primary care -------------------------------------------------------------------------
+
+#[test]
+fn primary_care_derives_contact_type_and_interdisciplinary() {
+    let text = "pid,dato,praksistype,takster,tverrfaglig\n\
+                p1,2021-01-05,63,2ad 14,\n\
+                p1,2021-01-06,legevakt,11ak;2ad,0\n\
+                p1,2021-01-07,GP,2aek,\n\
+                p1,2021-01-08,65,701a,ja\n\
+                p1,2021-01-09,GP,,\n\
+                p1,2021-01-10,61,2ad,\n";
+    let l = load_texts(&[("persons.csv", PERSONS), ("kuhr.csv", text)]);
+    let pc = l.tables.primary_care.as_ref().unwrap();
+    let got: Vec<(Provider, ContactType, bool)> = pc
+        .iter()
+        .map(|c| (c.provider, c.contact_type, c.interdisciplinary))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Provider::Gp, ContactType::Consultation, true),
+            (Provider::OutOfHours, ContactType::HomeVisit, false),
+            (Provider::Gp, ContactType::EConsultation, false),
+            (Provider::OutOfHours, ContactType::Other, true),
+        ]
+    );
+    // No contact_type column and no tariffs: missing, with no column to point at.
+    assert_eq!(at(&l, "missing_required"), vec![(6, None)]);
+    assert_eq!(at(&l, "unknown_code"), vec![(7, Some(3))]);
+}
+
+// ---- population ---------------------------------------------------------------------------
+
+#[test]
+fn population_rows() {
+    let text = "kommune;år;kjønn;alder;antall\n301;2021;1;18-24;1 234\n0301;2021;2;67+;99\n0301;2021;;16-19;5\n0301;2021;;;-1\n";
+    let l = load_texts(&[("persons.csv", PERSONS), ("befolkning.csv", text)]);
+    let p = l.tables.population.as_ref().unwrap();
+    assert_eq!(p.len(), 3);
+    assert_eq!(p[0].municipality, Municipality(301));
+    assert_eq!(p[0].count, 1234);
+    assert_eq!(p[0].sex, Some(Sex::Male));
+    assert_eq!(at(&l, "municipality_zero_restored"), vec![(2, Some(1))]);
+    assert_eq!(at(&l, "age_band_straddles_18"), vec![(4, Some(4))]);
+    assert_eq!(at(&l, "invalid_value"), vec![(5, Some(5))]);
+}
+
+// ---- files, kinds, mapping ----------------------------------------------------------------
+
+#[test]
+fn unrecognisable_and_empty_files_are_fatal_for_themselves_only() {
+    let l = load_texts(&[
+        ("persons.csv", PERSONS),
+        ("x.csv", "a,b\n1,2\n"),
+        ("empty.csv", ""),
+    ]);
+    assert_eq!(l.tables.persons.len(), 2);
+    let x = report(&l, "x.csv");
+    assert_eq!(x.kind, None);
+    assert_eq!(x.fatal.as_ref().unwrap().kind.code(), "unknown_table");
+    assert_eq!(
+        report(&l, "empty.csv").fatal.as_ref().unwrap().kind.code(),
+        "unreadable_file"
+    );
+    assert_eq!(l.quality.counts_by_code()["unknown_table"], 1);
+    assert!(l.quality.has_usable_data());
+    assert!(!load_texts(&[("x.csv", "a,b\n")]).quality.has_usable_data());
+}
+
+#[test]
+fn two_files_of_one_kind_are_concatenated() {
+    let l = load_texts(&[
+        ("p1.csv", "pid,age\na,40\n"),
+        ("p2.csv", "pid,age\nb,41\na,42\n"),
+    ]);
+    assert_eq!(l.tables.persons.len(), 2);
+    assert_eq!(at(&l, "duplicate_pid"), vec![(3, Some(1))]);
+    assert_eq!(
+        issues(&l, "duplicate_pid")[0].location.file.as_ref(),
+        "p2.csv"
+    );
+}
+
+#[test]
+fn missing_required_column_rejects_every_row() {
+    let l = load_texts(&[
+        ("persons.csv", PERSONS),
+        (
+            "e.csv",
+            "pid,sector,care_level,inndato\np1,PHV,POL,2021-01-01\n",
+        ),
+    ]);
+    assert_eq!(l.tables.episodes.as_ref().unwrap().len(), 1);
+    let files = [
+        file("persons.csv", PERSONS),
+        SourceFile {
+            name: "e.csv",
+            bytes: b"pid,sector,care_level\np1,PHV,POL\np2,PHV,POL\n",
+            kind: Some(TableKind::Episodes),
+        },
+    ];
+    let l = load(&files, &ReadOptions::default());
+    assert_eq!(at(&l, "missing_required"), vec![(2, None), (3, None)]);
+}
+
+#[test]
+fn mapping_profile_maps_columns_and_values() {
+    let json = r#"{
+        "columns": {"episodes": {"Fagområde": "sector", "Innlagt": "admit_date"}},
+        "values": {"episodes.sector": {"Psykiatri": "PHV"}, "municipal_services.service": {"7": "HOME_HEALTH"}}
+    }"#;
+    let mapping: MappingProfile = serde_json::from_str(json).unwrap();
+    let options = ReadOptions {
+        mapping,
+        ..ReadOptions::default()
+    };
+    let ep = "pid;fagområde;omsorgsnivå;innlagt\np1;psykiatri;3;2021-01-01\n";
+    let sv = "pid;service;start_date\np1;7;2021-01-01\n";
+    let l = load(
+        &[
+            file("persons.csv", PERSONS),
+            file("e.csv", ep),
+            file("s.csv", sv),
+        ],
+        &options,
+    );
+    assert_eq!(l.tables.episodes.as_ref().unwrap()[0].sector, Sector::Phv);
+    assert_eq!(
+        l.tables.municipal_services.as_ref().unwrap()[0].service,
+        ServiceCode::HomeHealth
+    );
+    assert!(l.quality.counts_by_code().is_empty());
+}
+
+#[test]
+fn read_options_round_trip_and_refuse_unknown_fields() {
+    let mut o = ReadOptions {
+        century_pivot: Some(30),
+        sheet: Some("Ark1".into()),
+        ..ReadOptions::default()
+    };
+    o.mapping.columns.insert(
+        "persons".into(),
+        [("Løpenummer".to_string(), "pid".to_string())].into(),
+    );
+    o.mapping.values.insert(
+        "persons.sex".into(),
+        [("Kvinne".to_string(), "K".to_string())].into(),
+    );
+    let j = serde_json::to_string(&o).unwrap();
+    assert_eq!(serde_json::from_str::<ReadOptions>(&j).unwrap(), o);
+    assert!(serde_json::from_str::<MappingProfile>(r#"{"colums": {}}"#).is_err());
+    assert!(serde_json::from_str::<ReadOptions>(r#"{"pivot": 30}"#).is_err());
+    // Missing fields take their defaults.
+    assert_eq!(
+        serde_json::from_str::<ReadOptions>("{}").unwrap(),
+        ReadOptions::default()
+    );
+}
+
+#[test]
+fn inspect_shows_matches_and_unrecognised_codes() {
+    let ep = "lopenr;sektor;omsorgsnivå;ekstra\np1;PHV;1\np1;Psyk;1\np1;Psyk;X\np1;PHV;1\n";
+    let p = inspect(&file("e.csv", ep), &ReadOptions::default()).unwrap();
+    assert_eq!(p.kind, Some(TableKind::Episodes));
+    assert_eq!(p.delimiter, Some(';'));
+    assert_eq!(
+        p.matched,
+        vec![Some("pid"), Some("sector"), Some("care_level"), None]
+    );
+    assert_eq!(p.missing_required, vec!["admit_date"]);
+    assert_eq!(p.rows.len(), 4);
+    assert_eq!(p.unrecognised.len(), 2);
+    assert_eq!(p.unrecognised[0].column, "sector");
+    assert_eq!(p.unrecognised[0].values, vec![("Psyk".to_string(), 2)]);
+    assert_eq!(p.unrecognised[1].values, vec![("X".to_string(), 1)]);
+    assert!(inspect(&file("e.csv", ""), &ReadOptions::default()).is_err());
+}
+
+#[test]
+fn detect_kind_from_canonical_headers() {
+    assert_eq!(
+        detect_kind(&["pid", "service", "start_date", "end_date"]),
+        Some(TableKind::MunicipalServices)
+    );
+    assert_eq!(
+        detect_kind(&["pid", "date", "provider", "contact_type"]),
+        Some(TableKind::PrimaryCare)
+    );
+}
+
+#[test]
+fn progress_is_reported_and_can_cancel() {
+    let mut text = String::from("pid,age\n");
+    for i in 0..120_000 {
+        text.push_str(&format!("p{i},40\n"));
+    }
+    let files = [file("p.csv", &text)];
+    let mut seen = Vec::new();
+    let l = load_with_progress(&files, &ReadOptions::default(), &mut |p| {
+        seen.push(p.rows_done);
+        true
+    })
+    .unwrap();
+    assert_eq!(l.tables.persons.len(), 120_000);
+    // Every 50 000 rows: 50 000 and 100 000.
+    assert_eq!(seen, vec![50_000, 100_000]);
+    let r = load_with_progress(&files, &ReadOptions::default(), &mut |_| false);
+    assert_eq!(r.unwrap_err(), Cancelled);
+}
+
+// ---- xlsx ---------------------------------------------------------------------------------
+
+fn workbook() -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    let date = Format::new().set_num_format("dd.mm.yyyy");
+    let ws = wb.add_worksheet();
+    ws.set_name("Opphold").unwrap();
+    for (c, h) in [
+        "lopenr",
+        "sektor",
+        "omsorgsniva",
+        "inndato",
+        "utdato",
+        "hastegrad",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "p1").unwrap();
+    ws.write_string(1, 1, "PHV").unwrap();
+    ws.write_number(1, 2, 1.0).unwrap();
+    let a = ExcelDateTime::from_ymd(2021, 3, 1).unwrap();
+    let b = ExcelDateTime::from_ymd(2021, 3, 10).unwrap();
+    ws.write_datetime_with_format(1, 3, &a, &date).unwrap();
+    ws.write_datetime_with_format(1, 4, &b, &date).unwrap();
+    ws.write_number(1, 5, 1.0).unwrap();
+    ws.write_string(2, 0, "p2").unwrap();
+    ws.write_string(2, 1, "TSB").unwrap();
+    ws.write_number(2, 2, 3.0).unwrap();
+    ws.write_string(2, 3, "31.02.2021").unwrap();
+    let ws2 = wb.add_worksheet();
+    ws2.set_name("Personer").unwrap();
+    for (c, h) in ["lopenr", "fodselsar", "kommune"].iter().enumerate() {
+        ws2.write_string(0, c as u16, *h).unwrap();
+    }
+    ws2.write_string(1, 0, "p1").unwrap();
+    ws2.write_number(1, 1, 1980.0).unwrap();
+    ws2.write_number(1, 2, 301.0).unwrap();
+    ws2.write_string(2, 0, "p2").unwrap();
+    ws2.write_number(2, 1, 1990.0).unwrap();
+    ws2.write_string(2, 2, "4601").unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn xlsx_reads_like_csv() {
+    let bytes = workbook();
+    let opts = |sheet: &str| ReadOptions {
+        sheet: Some(sheet.into()),
+        ..ReadOptions::default()
+    };
+    let persons = load(
+        &[SourceFile {
+            name: "bok.xlsx",
+            bytes: &bytes,
+            kind: None,
+        }],
+        &opts("Personer"),
+    );
+    let csv_persons = load_texts(&[(
+        "p.csv",
+        "lopenr,fodselsar,kommune\np1,1980,0301\np2,1990,4601\n",
+    )]);
+    assert_eq!(persons.tables.persons, csv_persons.tables.persons);
+    // 301.0 → 0301, counted.
+    assert_eq!(
+        at(&persons, "municipality_zero_restored"),
+        vec![(2, Some(3))]
+    );
+    assert_eq!(
+        report(&persons, "bok.xlsx").sheet.as_deref(),
+        Some("Personer")
+    );
+
+    // The first sheet by default; the persons come from the CSV.
+    let l = load(
+        &[
+            file(
+                "p.csv",
+                "lopenr,fodselsar,kommune\np1,1980,0301\np2,1990,4601\n",
+            ),
+            SourceFile {
+                name: "bok.xlsx",
+                bytes: &bytes,
+                kind: None,
+            },
+        ],
+        &ReadOptions::default(),
+    );
+    let csv = load_texts(&[
+        ("p.csv", "lopenr,fodselsar,kommune\np1,1980,0301\np2,1990,4601\n"),
+        ("e.csv", "lopenr,sektor,omsorgsniva,inndato,utdato,hastegrad\np1,PHV,1,01.03.2021,10.03.2021,1\np2,TSB,3,31.02.2021,,\n"),
+    ]);
+    assert_eq!(l.tables, csv.tables);
+    assert_eq!(at(&l, "bad_date"), vec![(3, Some(4))]);
+    assert_eq!(
+        report(&l, "bok.xlsx").encoding,
+        Some(TextEncoding::Workbook)
+    );
+
+    let missing = load(
+        &[SourceFile {
+            name: "bok.xlsx",
+            bytes: &bytes,
+            kind: None,
+        }],
+        &opts("Ark9"),
+    );
+    assert_eq!(missing.quality.counts_by_code()["unknown_sheet"], 1);
+}
+
+// ---- invariants on arbitrary input --------------------------------------------------------
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn check(bytes: &[u8]) {
+        for kind in TableKind::ALL.iter().copied().map(Some).chain([None]) {
+            let files = [
+                file("persons.csv", PERSONS),
+                SourceFile {
+                    name: "x",
+                    bytes,
+                    kind,
+                },
+            ];
+            let l = load(&files, &ReadOptions::default());
+            assert_accounting(&l);
+            let _ = inspect(&files[1], &ReadOptions::default());
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn rows_read_is_used_plus_rejected_on_random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            check(&bytes);
+        }
+
+        #[test]
+        fn rows_read_is_used_plus_rejected_on_csv_like_text(
+            head in prop::sample::select(vec![
+                "pid,sector,care_level,admit_date,discharge_date,urgency",
+                "pid;tjeneste;startdato;sluttdato",
+                "pid,dato,praksistype,takster",
+                "kommune;år;alder;antall",
+                "pid,birth_year,age,municipality",
+            ]),
+            cells in proptest::collection::vec(
+                prop::sample::select(vec!["p1", "p2", "PHV", "1", "3", "15", "2021-01-01", "31.02.2021",
+                    "01.01.", "1899-01-01", "", "\"", ",", ";", "\n", "63", "2ad", "18-24", "301", "x"]),
+                0..80)
+        ) {
+            let text = format!("{head}\n{}", cells.concat());
+            check(text.as_bytes());
+        }
+    }
+}

@@ -108,10 +108,11 @@ mod tests {
         assert_eq!(cell_text(&Data::Float(301.0)), "301");
         assert_eq!(cell_text(&Data::Float(2.5)), "2.5");
         assert_eq!(cell_text(&Data::Int(7)), "7");
-        // Serial 45359 = 2024-03-07 (1900 epoch); .5 = 12:00.
+        // Serial 45292 = 2024-01-01 (1900 epoch); + 31 (Jan) + 29 (Feb) + 6 = 45358 = 2024-03-07;
+        // .5 = 12:00.
         let dt = |v| Data::DateTime(ExcelDateTime::new(v, ExcelDateTimeType::DateTime, false));
-        assert_eq!(cell_text(&dt(45359.0)), "2024-03-07");
-        assert_eq!(cell_text(&dt(45359.5)), "2024-03-07 12:00:00");
+        assert_eq!(cell_text(&dt(45358.0)), "2024-03-07");
+        assert_eq!(cell_text(&dt(45358.5)), "2024-03-07 12:00:00");
         assert_eq!(cell_text(&dt(0.25)), "06:00:00");
         assert_eq!(cell_text(&dt(f64::NAN)), "NaN");
     }
