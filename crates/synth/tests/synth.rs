@@ -355,6 +355,9 @@ fn clean_extract_has_no_defects() {
     }
 }
 
+/// A service period: start and optional end, as day numbers.
+type Period = (i64, Option<i64>);
+
 /// Reads the extract as a careful reader would and counts issues by code, one per row (the
 /// first that applies, in the order of the checks below).
 fn count_issues(e: &Extract) -> BTreeMap<&'static str, u64> {
@@ -469,7 +472,7 @@ fn count_issues(e: &Extract) -> BTreeMap<&'static str, u64> {
     }
     // A period that starts on or before the end of an earlier-starting period of the same
     // person and service overlaps it; each such later period counts once.
-    let mut by_key: HashMap<(String, String), Vec<(i64, Option<i64>)>> = HashMap::new();
+    let mut by_key: HashMap<(String, String), Vec<Period>> = HashMap::new();
     for (pid, service, start, end, _) in valid {
         by_key.entry((pid, service)).or_default().push((start, end));
     }
