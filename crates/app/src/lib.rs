@@ -1,1 +1,191 @@
-//! forlop-app (being written).
+//! # forlop-app
+//!
+//! Forløp in the browser: a Leptos client-side app. The page shows; a Web Worker reads the files,
+//! makes demo data and runs the engine ([`forlop_core::analyse`]): the app computes no indicator
+//! itself. Nothing leaves the machine: the only requests are for the app's own files.
+//!
+//! Modules: [`pages`] (start, results), [`components`] (progress, quality, indicator),
+//! [`charts`] (report → ECharts option, pure), [`fmt`] (nb/en numbers), [`i18n`] (strings),
+//! [`protocol`] and [`engine`] (the worker), [`client`] (the page's side of the worker),
+//! [`meta`] (indicator texts from the registry), [`export`] (downloads).
+
+pub mod charts;
+pub mod client;
+pub mod components;
+pub mod echarts;
+pub mod engine;
+pub mod export;
+pub mod fmt;
+pub mod i18n;
+pub mod meta;
+pub mod pages;
+pub mod protocol;
+
+use forlop_core::settings::Settings;
+use forlop_core::text::Lang;
+use i18n::{tr, Key};
+use leptos::prelude::*;
+use protocol::{Bilingual, FromWorker, LoadView, Phase, ReportView, ToWorker};
+
+/// Progress of the running job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    /// Phase.
+    pub phase: Phase,
+    /// File name, when the phase concerns one.
+    pub detail: String,
+    /// 0..=1.
+    pub fraction: f32,
+}
+
+/// The app's state, provided once as context (STYLE P11). The loaded tables stay in the worker;
+/// the page holds only what it shows.
+#[derive(Debug, Clone, Copy)]
+pub struct AppState {
+    /// Language of the interface.
+    pub lang: RwSignal<Lang>,
+    /// The running job, `None` when idle.
+    pub busy: RwSignal<Option<Progress>>,
+    /// The last failure.
+    pub error: RwSignal<Option<Bilingual>>,
+    /// The data-quality report of the last read.
+    pub load: RwSignal<Option<LoadView>>,
+    /// The last analysis.
+    pub report: RwSignal<Option<ReportView>>,
+    /// Analysis year.
+    pub year: RwSignal<i32>,
+    /// Small-number threshold k.
+    pub min_cell: RwSignal<u64>,
+}
+
+impl AppState {
+    fn new() -> Self {
+        AppState {
+            lang: RwSignal::new(Lang::Nb),
+            busy: RwSignal::new(None),
+            error: RwSignal::new(None),
+            load: RwSignal::new(None),
+            report: RwSignal::new(None),
+            year: RwSignal::new(2024),
+            min_cell: RwSignal::new(5),
+        }
+    }
+
+    /// Settings from the current year and k.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            year: self.year.get_untracked(),
+            min_cell: self.min_cell.get_untracked(),
+            ..Settings::default()
+        }
+    }
+
+    /// Sends a job to the worker and shows the progress bar.
+    pub fn run(&self, job: ToWorker, files: Option<&js_sys::Array>) {
+        self.error.set(None);
+        let phase = match job {
+            ToWorker::Demo { .. } => Phase::Generating,
+            ToWorker::Files { .. } => Phase::Reading,
+            ToWorker::Reread { .. } => Phase::Parsing,
+            ToWorker::Analyse { .. } => Phase::Computing,
+        };
+        self.busy.set(Some(Progress {
+            phase,
+            detail: String::new(),
+            fraction: 0.0,
+        }));
+        client::send(&job, files);
+    }
+
+    fn receive(&self, msg: FromWorker) {
+        match msg {
+            FromWorker::Ready => {}
+            FromWorker::Progress {
+                phase,
+                detail,
+                fraction,
+            } => self.busy.set(Some(Progress {
+                phase,
+                detail,
+                fraction,
+            })),
+            FromWorker::Loaded(view) => self.load.set(Some(view)),
+            FromWorker::Report(report) => {
+                self.busy.set(None);
+                publish_for_tests(&report);
+                self.report.set(Some(*report));
+            }
+            FromWorker::Failed { nb, en } => {
+                self.busy.set(None);
+                self.error.set(Some(Bilingual { nb, en }));
+            }
+        }
+    }
+}
+
+/// Exposes a small summary as `window.forlopReport` (row count, settings) so browser tests can
+/// wait for results without scraping. No patient data: the rows are already on screen.
+fn publish_for_tests(report: &ReportView) {
+    let Some(window) = web_sys::window() else { return };
+    let summary = serde_json::json!({
+        "rows": report.rows.len(),
+        "year": report.settings.year,
+        "min_cell": report.settings.min_cell,
+    });
+    if let Ok(v) = js_sys::JSON::parse(&summary.to_string()) {
+        let _ = js_sys::Reflect::set(&window, &"forlopReport".into(), &v);
+    }
+}
+
+/// The whole app: header, start page, progress, quality panel and results.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    if let Err(e) = client::start(move |msg| state.receive(msg)) {
+        state.error.set(Some(Bilingual {
+            nb: format!("Kunne ikke starte arbeideren: {e:?}"),
+            en: format!("Could not start the worker: {e:?}"),
+        }));
+    }
+    let lang = state.lang;
+    Effect::new(move |_| {
+        // Keep <html lang> right for screen readers.
+        let code = match lang.get() {
+            Lang::Nb => "nb",
+            Lang::En => "en",
+        };
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = el.set_attribute("lang", code);
+        }
+    });
+    view! {
+        <header class="top">
+            <div>
+                <h1>{move || tr(Key::AppTitle, lang.get())}</h1>
+                <p class="tagline">{move || tr(Key::Tagline, lang.get())}</p>
+            </div>
+            <div class="top-right">
+                <span class="privacy">{move || tr(Key::Privacy, lang.get())}</span>
+                <button
+                    id="lang-switch"
+                    type="button"
+                    aria-label=move || tr(Key::LanguageSwitchLabel, lang.get())
+                    on:click=move |_| lang.update(|l| *l = if *l == Lang::Nb { Lang::En } else { Lang::Nb })
+                >
+                    {move || tr(Key::LanguageSwitch, lang.get())}
+                </button>
+            </div>
+        </header>
+        <main>
+            <pages::start::StartPage />
+            <components::progress::ProgressBar />
+            <components::progress::ErrorBox />
+            <components::quality::QualityPanel />
+            <pages::results::ResultsPage />
+        </main>
+    }
+}

@@ -1,0 +1,103 @@
+//! The page's side of the worker: start it, send jobs, cancel by terminating it.
+//!
+//! Cancel terminates the worker and starts a fresh one: the engine runs synchronously inside the
+//! worker, so a polite "please stop" message would only be read after the work is done.
+
+use crate::protocol::{decode, encode, FromWorker, ToWorker};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker};
+
+/// Trunk's loader shim for the no-modules worker build (`importScripts` + init).
+const WORKER_URL: &str = "./worker_loader.js";
+
+type Handler = Rc<dyn Fn(FromWorker)>;
+
+struct Client {
+    worker: Worker,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+thread_local! {
+    static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
+    static HANDLER: RefCell<Option<Handler>> = const { RefCell::new(None) };
+}
+
+fn dispatch(msg: FromWorker) {
+    if let Some(h) = HANDLER.with(|h| h.borrow().clone()) {
+        h(msg);
+    }
+}
+
+fn spawn() -> Result<Client, JsValue> {
+    let worker = Worker::new(WORKER_URL)?;
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
+        let msg = ev
+            .data()
+            .as_string()
+            .and_then(|s| decode::<FromWorker>(&s).ok())
+            .unwrap_or(FromWorker::Failed {
+                nb: "Uventet svar fra arbeideren.".into(),
+                en: "Unexpected answer from the worker.".into(),
+            });
+        dispatch(msg);
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // A panic in the worker (e.g. out of memory) ends up here, not as a silent hang.
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|ev: web_sys::Event| {
+        let detail = js_sys::Reflect::get(&ev, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_default();
+        dispatch(FromWorker::Failed {
+            nb: format!("Arbeideren stoppet med en feil. {detail}"),
+            en: format!("The worker stopped with an error. {detail}"),
+        });
+    });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(Client {
+        worker,
+        _on_message: on_message,
+        _on_error: on_error,
+    })
+}
+
+/// Starts the worker and routes its messages to `handler`.
+///
+/// # Errors
+/// When the browser refuses to start the worker.
+pub fn start(handler: impl Fn(FromWorker) + 'static) -> Result<(), JsValue> {
+    HANDLER.with(|h| *h.borrow_mut() = Some(Rc::new(handler)));
+    let client = spawn()?;
+    CLIENT.with(|c| *c.borrow_mut() = Some(client));
+    Ok(())
+}
+
+/// Sends a job, with the user's `File` objects when it reads files.
+pub fn send(job: &ToWorker, files: Option<&js_sys::Array>) {
+    let msg = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&msg, &"job".into(), &JsValue::from_str(&encode(job)));
+    if let Some(f) = files {
+        let _ = js_sys::Reflect::set(&msg, &"files".into(), f);
+    }
+    CLIENT.with(|c| {
+        if let Some(c) = c.borrow().as_ref() {
+            let _ = c.worker.post_message(&msg);
+        }
+    });
+}
+
+/// Stops the running job at once (terminate) and starts a fresh worker. The loaded data is gone.
+pub fn cancel() {
+    CLIENT.with(|c| {
+        if let Some(old) = c.borrow_mut().take() {
+            old.worker.terminate();
+        }
+        if let Ok(fresh) = spawn() {
+            *c.borrow_mut() = Some(fresh);
+        }
+    });
+}

@@ -1,0 +1,4 @@
+//! Reusable pieces of the screens.
+pub mod indicator;
+pub mod progress;
+pub mod quality;

@@ -1,0 +1,139 @@
+//! The data-quality panel: per file rows read / used / rejected and its table kind (which the
+//! user can correct), counts per problem, and the first examples with file:line:column.
+
+use crate::i18n::{tr, Key};
+use crate::protocol::{LoadView, ToWorker};
+use crate::AppState;
+use forlop_core::model::TableKind;
+use forlop_core::text::Lang;
+use leptos::prelude::*;
+
+/// The label of a table kind in the user's language (canonical and Norwegian file names).
+pub fn kind_label(kind: TableKind, lang: Lang) -> String {
+    match lang {
+        Lang::Nb => format!("{} ({})", kind.norwegian_name(), kind.canonical_name()),
+        Lang::En => format!("{} ({})", kind.canonical_name(), kind.norwegian_name()),
+    }
+}
+
+fn parse_kind(s: &str) -> Option<TableKind> {
+    TableKind::ALL.into_iter().find(|k| k.canonical_name() == s)
+}
+
+/// The panel, shown once files (or demo data) were read.
+#[component]
+pub fn QualityPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || state.load.get().map(|view| view! { <QualityView view /> })
+}
+
+/// The panel's contents.
+#[component]
+fn QualityView(
+    /// The report to show.
+    view: LoadView,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = state.lang;
+    // The user's corrections, one per file; start from what was recognised.
+    let kinds = RwSignal::new(view.files.iter().map(|f| f.kind).collect::<Vec<_>>());
+    let changed = RwSignal::new(false);
+    let files = view.files.clone();
+    let problems = view.problems.clone();
+    let examples = view.examples.clone();
+    let busy = move || state.busy.get().is_some();
+    let reread = move |_| {
+        let job = ToWorker::Reread {
+            kinds: kinds.get_untracked(),
+            settings: state.settings(),
+        };
+        changed.set(false);
+        state.run(job, None);
+    };
+    view! {
+        <section class="quality card" id="quality" aria-labelledby="quality-heading">
+            <h2 id="quality-heading">{move || tr(Key::QualityHeading, lang.get())}</h2>
+            <table class="data" id="quality-files">
+                <thead><tr>
+                    <th scope="col">{move || tr(Key::QualityFile, lang.get())}</th>
+                    <th scope="col">{move || tr(Key::QualityKind, lang.get())}</th>
+                    <th scope="col" class="num">{move || tr(Key::QualityRead, lang.get())}</th>
+                    <th scope="col" class="num">{move || tr(Key::QualityUsed, lang.get())}</th>
+                    <th scope="col" class="num">{move || tr(Key::QualityRejected, lang.get())}</th>
+                </tr></thead>
+                <tbody>
+                    {files.into_iter().enumerate().map(|(i, f)| {
+                        let name = f.name.clone();
+                        let select_id = format!("kind-{i}");
+                        let label_for = select_id.clone();
+                        view! {
+                            <tr>
+                                <th scope="row">{f.name.clone()}</th>
+                                <td>
+                                    <label class="visually-hidden" for=label_for>
+                                        {move || format!("{} {}", tr(Key::KindChange, lang.get()), name)}
+                                    </label>
+                                    <select id=select_id on:change=move |ev| {
+                                        let k = parse_kind(&event_target_value(&ev));
+                                        kinds.update(|ks| if let Some(slot) = ks.get_mut(i) { *slot = k });
+                                        changed.set(true);
+                                    }>
+                                        <option value="" selected=f.kind.is_none()>
+                                            {move || tr(Key::KindUnknown, lang.get())}
+                                        </option>
+                                        {TableKind::ALL.into_iter().map(|k| view! {
+                                            <option value=k.canonical_name() selected=f.kind == Some(k)>
+                                                {move || kind_label(k, lang.get())}
+                                            </option>
+                                        }).collect_view()}
+                                    </select>
+                                </td>
+                                <td class="num">{move || crate::fmt::count(f.rows_read, lang.get())}</td>
+                                <td class="num">{move || crate::fmt::count(f.rows_used, lang.get())}</td>
+                                <td class="num">{move || crate::fmt::count(f.rows_rejected, lang.get())}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <button id="reread" type="button" disabled=move || !changed.get() || busy() on:click=reread>
+                {move || tr(Key::Reread, lang.get())}
+            </button>
+            {if problems.is_empty() {
+                view! { <p id="quality-none">{move || tr(Key::QualityNone, lang.get())}</p> }.into_any()
+            } else {
+                view! {
+                    <h3>{move || tr(Key::QualityProblems, lang.get())}</h3>
+                    <table class="data" id="quality-problems">
+                        <thead><tr>
+                            <th scope="col">{move || tr(Key::QualityProblems, lang.get())}</th>
+                            <th scope="col" class="num">{move || tr(Key::QualityCount, lang.get())}</th>
+                        </tr></thead>
+                        <tbody>
+                            {problems.into_iter().map(|p| view! {
+                                <tr class:rejects=p.rejects>
+                                    <td><code>{p.code.clone()}</code></td>
+                                    <td class="num">{move || crate::fmt::count(p.count, lang.get())}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            {(!examples.is_empty()).then(|| view! {
+                <h3>{move || tr(Key::QualityExamples, lang.get())}</h3>
+                <ul id="quality-examples" class="examples">
+                    {examples.into_iter().map(|e| {
+                        let msg = e.message.clone();
+                        view! {
+                            <li>
+                                <code>{e.location.clone()}</code>" "
+                                {move || match lang.get() { Lang::Nb => msg.nb.clone(), Lang::En => msg.en.clone() }}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
+    }
+}

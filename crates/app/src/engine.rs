@@ -1,0 +1,206 @@
+//! The worker's side: calls into forlop-core and forlop-synth and turns their results into the
+//! view structs of [`crate::protocol`]. Pure Rust (no web APIs), so it is tested natively.
+//! The app computes nothing itself: every number comes from `forlop_core::analyse`.
+
+use crate::protocol::{Bilingual, ExampleView, FileView, LoadView, Phase, ProblemView, ReportView};
+use forlop_core::ingest::{self, ReadOptions, SourceFile};
+use forlop_core::model::{TableKind, Tables};
+use forlop_core::quality::{Issue, QualityReport, Severity};
+use forlop_core::settings::Settings;
+use forlop_core::text::Lang;
+
+/// At most this many examples reach the page.
+pub const MAX_EXAMPLES: usize = 30;
+
+/// A file held by the worker: its name and bytes, kept so a corrected table kind can be re-read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldFile {
+    /// File name.
+    pub name: String,
+    /// Raw bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// The worker's state between jobs.
+#[derive(Debug, Default)]
+pub struct Held {
+    /// The files last read.
+    pub files: Vec<HeldFile>,
+    /// The tables read from them.
+    pub tables: Option<Tables>,
+}
+
+/// Progress callback: phase, file name, fraction 0..=1.
+pub type OnProgress<'a> = &'a mut dyn FnMut(Phase, &str, f32);
+
+/// Makes the demo extract in memory.
+///
+/// # Errors
+/// When the generator is not available in this build.
+pub fn demo_files(persons: u32, seed: u64, year: i32) -> Result<Vec<HeldFile>, Bilingual> {
+    let _ = (persons, seed, year);
+    Err(Bilingual {
+        nb: "Demodata-generatoren er ikke med i denne bygget ennå.".into(),
+        en: "The demo-data generator is not in this build yet.".into(),
+    })
+}
+
+fn both(f: impl Fn(Lang) -> String) -> Bilingual {
+    Bilingual {
+        nb: f(Lang::Nb),
+        en: f(Lang::En),
+    }
+}
+
+fn example(issue: &Issue) -> ExampleView {
+    let loc = &issue.location;
+    let location = match &loc.column {
+        Some(c) => format!("{}:{}:{} ({})", loc.file, loc.line, c.index, c.name),
+        None => format!("{}:{}", loc.file, loc.line),
+    };
+    ExampleView {
+        location,
+        message: both(|l| issue.kind.message(l)),
+    }
+}
+
+/// The quality report as the page shows it; files in the order of `files` (the user's order).
+pub fn load_view(files: &[HeldFile], quality: &QualityReport) -> LoadView {
+    let mut used = vec![false; quality.files.len()];
+    let mut out = LoadView::default();
+    for f in files {
+        let found = quality
+            .files
+            .iter()
+            .enumerate()
+            .find(|(i, r)| !used[*i] && r.name == f.name);
+        let Some((i, r)) = found else { continue };
+        used[i] = true;
+        out.files.push(FileView {
+            name: r.name.clone(),
+            kind: r.kind,
+            rows_read: r.rows_read,
+            rows_used: r.rows_used,
+            rows_rejected: r.rows_rejected,
+        });
+    }
+    // Whole-file failures first: they explain an empty result.
+    for r in &quality.files {
+        if let Some(issue) = &r.fatal {
+            out.examples.push(example(issue));
+        }
+    }
+    for (code, count) in quality.counts_by_code() {
+        let mut first = None;
+        let mut rejects = false;
+        for r in &quality.files {
+            for issue in r.examples.get(code).into_iter().flatten() {
+                first.get_or_insert(issue);
+                rejects |= issue.severity == Severity::Rejected;
+                if out.examples.len() < MAX_EXAMPLES && r.fatal.as_ref() != Some(issue) {
+                    out.examples.push(example(issue));
+                }
+            }
+        }
+        out.problems.push(ProblemView {
+            code: code.to_string(),
+            count,
+            rejects,
+            text: first.map(|i| both(|l| i.kind.message(l))).unwrap_or_default(),
+        });
+    }
+    out
+}
+
+/// Reads the files into tables and the quality view.
+pub fn load(
+    files: &[HeldFile],
+    kinds: &[Option<TableKind>],
+    progress: OnProgress<'_>,
+) -> (Tables, LoadView, bool) {
+    let sources: Vec<SourceFile<'_>> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| SourceFile {
+            name: &f.name,
+            bytes: &f.bytes,
+            kind: kinds.get(i).copied().flatten(),
+        })
+        .collect();
+    let mut report = |p: ingest::LoadProgress| {
+        let fraction = p.bytes_done as f32 / p.bytes_total.max(1) as f32;
+        progress(Phase::Parsing, &p.file, fraction);
+        true
+    };
+    let loaded = match ingest::load_with_progress(&sources, &ReadOptions::default(), &mut report) {
+        Ok(l) => l,
+        // Our callback never cancels (Cancel terminates the worker instead).
+        Err(_) => ingest::Loaded::default(),
+    };
+    let usable = loaded.quality.has_usable_data();
+    let view = load_view(files, &loaded.quality);
+    (loaded.tables, view, usable)
+}
+
+/// The message when nothing usable was read.
+pub fn nothing_usable(view: &LoadView) -> Bilingual {
+    let first = view.examples.first();
+    Bilingual {
+        nb: match first {
+            Some(e) => format!("Fant ingen brukbare personer. {}: {}", e.location, e.message.nb),
+            None => "Fant ingen brukbare personer (mangler personer-filen?).".into(),
+        },
+        en: match first {
+            Some(e) => format!("No usable persons were found. {}: {}", e.location, e.message.en),
+            None => "No usable persons were found (is the persons file missing?).".into(),
+        },
+    }
+}
+
+/// Runs the engine and packs the result for the page.
+pub fn analyse(tables: &Tables, settings: &Settings, progress: OnProgress<'_>) -> ReportView {
+    progress(Phase::Computing, "", 0.0);
+    let report = forlop_core::analyse(tables, settings);
+    let area_names = tables
+        .areas
+        .iter()
+        .flatten()
+        .filter_map(|a| {
+            a.municipality_name
+                .as_ref()
+                .map(|n| (a.municipality.to_string(), n.clone()))
+        })
+        .collect();
+    ReportView {
+        settings: settings.clone(),
+        unsuppressed: settings.min_cell == 0,
+        rows: report.rows,
+        area_names,
+        unavailable: Vec::new(),
+        overlap: Vec::new(),
+        notes: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, text: &str) -> HeldFile {
+        HeldFile {
+            name: name.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn malformed_file_is_named_with_a_line_and_nothing_usable() {
+        let files = vec![file("rubbish.csv", "")];
+        let (_, view, usable) = load(&files, &[None], &mut |_, _, _| {});
+        assert!(!usable);
+        assert_eq!(view.files.len(), 1);
+        assert_eq!(view.files[0].name, "rubbish.csv");
+        let msg = nothing_usable(&view);
+        assert!(msg.en.contains("rubbish.csv:1"), "{}", msg.en);
+    }
+}

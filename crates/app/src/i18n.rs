@@ -1,0 +1,144 @@
+//! The app's own user-facing strings, in bokmål and English.
+//!
+//! Every key maps to a [`Text`], whose two fields are both required: a key cannot exist in one
+//! language only. Indicator titles and definitions come from the engine's registry, not from here.
+
+use forlop_core::text::{Lang, Text};
+
+macro_rules! strings {
+    ($($key:ident => $nb:literal, $en:literal;)*) => {
+        /// A user-facing string of the app.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum Key { $($key,)* }
+
+        impl Key {
+            /// Every key, for the completeness test.
+            pub const ALL: &'static [Key] = &[$(Key::$key,)*];
+
+            /// The text in both languages.
+            pub fn text(self) -> Text {
+                match self { $(Key::$key => Text { nb: $nb, en: $en },)* }
+            }
+        }
+    };
+}
+
+strings! {
+    AppTitle => "Forløp", "Forløp";
+    Tagline => "Indikatorer for pasientforløp fra helsedata – i nettleseren din",
+        "Patient-pathway indicators from health data – in your browser";
+    Intro => "Forløp leser anonymiserte uttrekk fra NPR, KPR og KUHR (CSV eller Excel) og regner ut Helsedirektoratets indikatorer for pasienter med alvorlige psykiske lidelser, for landet, regioner, helsefellesskap og kommuner. Alt skjer på denne maskinen: filene dine lastes aldri opp, ingenting sendes over nettet, og ingenting lagres etter at du lukker siden. Små tall prikkes før de vises.",
+        "Forløp reads anonymised extracts from NPR, KPR and KUHR (CSV or Excel) and computes the Norwegian Directorate of Health's indicators for patients with serious mental illness, for the country, regions, health communities and municipalities. Everything happens on this machine: your files are never uploaded, nothing is sent over the network, and nothing is kept after you close the page. Small numbers are suppressed before they are shown.";
+    LanguageSwitch => "English", "Norsk";
+    LanguageSwitchLabel => "Bytt språk til engelsk", "Switch language to Norwegian";
+    DemoHeading => "Bruk demodata", "Use demo data";
+    DemoText => "Syntetiske data laget i nettleseren – ingen ekte personer.",
+        "Synthetic data made in your browser – no real persons.";
+    DemoYear => "År", "Year";
+    DemoSize => "Antall personer", "Number of persons";
+    DemoButton => "Bruk demodata", "Use demo data";
+    FilesHeading => "Åpne filene dine", "Open your files";
+    FilesText => "Velg flere filer på én gang (CSV eller .xlsx): personer, opphold, kommunale tjenester, primærhelse, befolkning, geografi.",
+        "Pick several files at once (CSV or .xlsx): persons, episodes, municipal services, primary care, population, areas.";
+    FilesButton => "Åpne filene dine", "Open your files";
+    DropZone => "… eller slipp filene her", "… or drop the files here";
+    AnalysisYear => "Analyseår", "Analysis year";
+    MinCell => "Prikking: minste tall (k)", "Suppression: smallest number (k)";
+    MinCellOff => "k = 0 slår av prikking – bare for din egen skjerm. Alle eksporter merkes IKKE PRIKKET.",
+        "k = 0 switches suppression off – for your own screen only. Every export is marked NOT SUPPRESSED.";
+    Working => "Arbeider …", "Working …";
+    PhaseReading => "Leser", "Reading";
+    PhaseGenerating => "Lager demodata", "Generating demo data";
+    PhaseComputing => "Regner ut", "Computing";
+    Cancel => "Avbryt", "Cancel";
+    Cancelled => "Avbrutt.", "Cancelled.";
+    ErrorHeading => "Noe gikk galt", "Something went wrong";
+    QualityHeading => "Datakvalitet", "Data quality";
+    QualityFile => "Fil", "File";
+    QualityKind => "Tabell", "Table";
+    QualityRead => "Rader lest", "Rows read";
+    QualityUsed => "Brukt", "Used";
+    QualityRejected => "Avvist", "Rejected";
+    QualityProblems => "Problemer", "Problems";
+    QualityCount => "Antall", "Count";
+    QualityExamples => "Første eksempler", "First examples";
+    QualityNone => "Ingen problemer funnet.", "No problems found.";
+    KindUnknown => "ukjent – velg", "unknown – choose";
+    KindChange => "Tabelltype for", "Table kind of";
+    Reread => "Les på nytt", "Read again";
+    ResultsHeading => "Resultater: alvorlige psykiske lidelser", "Results: serious mental illness";
+    Groups => "Pasientgrupper (opptil fem)", "Patient groups (up to five)";
+    Level => "Områdenivå", "Area level";
+    Substance => "Rusmiddelbruk", "Substance use";
+    SubstanceAny => "Alle", "Everyone";
+    SubstanceSplit => "Delt: med og uten rus", "Split: with and without";
+    LevelCountry => "Landet", "Country";
+    LevelRegion => "Helseregion", "Health region";
+    LevelHealthCommunity => "Helsefellesskap", "Health community";
+    LevelMunicipality => "Kommune", "Municipality";
+    Indicator => "Indikator", "Indicator";
+    Area => "Område", "Area";
+    Group => "Gruppe", "Group";
+    Numerator => "Teller", "Numerator";
+    Denominator => "Nevner", "Denominator";
+    Value => "Verdi", "Value";
+    National => "Landet", "Country";
+    Suppressed => "prikket", "suppressed";
+    SuppressedPrimary => "prikket: under k", "suppressed: below k";
+    SuppressedSecondary => "prikket: kunne ellers regnes ut", "suppressed: could otherwise be derived";
+    SortBy => "Sorter etter", "Sort by";
+    Definition => "Definisjon", "Definition";
+    Choices => "Valg vi har tatt", "Choices we made";
+    Unit => "Enhet", "Unit";
+    Tables => "Tabeller", "Tables";
+    ShowDefinition => "Definisjon og valg", "Definition and choices";
+    ShowTable => "Tallene som tabell", "The numbers as a table";
+    Overlap => "Overlapp mellom gruppene", "Overlap between the groups";
+    CohortSize => "Personer i minst én gruppe", "Persons in at least one group";
+    Unavailable => "Ikke tilgjengelig (mangler tabell)", "Not available (missing table)";
+    Notes => "Merknader", "Notes";
+    Export => "Eksport", "Export";
+    ExportCsv => "Lang tabell (CSV)", "Long table (CSV)";
+    ExportPng => "PNG", "PNG";
+    ExportSvg => "SVG", "SVG";
+    Print => "Utskrift", "Print";
+    NotSuppressed => "IKKE PRIKKET", "NOT SUPPRESSED";
+    NotSuppressedBanner => "IKKE PRIKKET: små tall vises. Ikke del disse resultatene.",
+        "NOT SUPPRESSED: small numbers are shown. Do not share these results.";
+    NoRows => "Ingen rader for dette valget.", "No rows for this choice.";
+    Privacy => "Ingenting forlater maskinen din.", "Nothing leaves your machine.";
+    Back => "Start på nytt", "Start again";
+}
+
+/// The text of `key` in `lang`.
+pub fn tr(key: Key, lang: Lang) -> &'static str {
+    key.text().get(lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_both_languages_and_no_placeholders() {
+        for key in Key::ALL {
+            let t = key.text();
+            for s in [t.nb, t.en] {
+                assert!(!s.trim().is_empty(), "{key:?} is empty");
+                for bad in ["TODO", "{", "}", "&"] {
+                    assert!(!s.contains(bad), "{key:?} contains {bad}: {s}");
+                }
+            }
+        }
+        // The list is not trivially short: a macro slip that produced no keys would pass above.
+        assert!(Key::ALL.len() > 50);
+    }
+
+    #[test]
+    fn bokmal_and_english_differ_where_they_should() {
+        assert_eq!(tr(Key::Cancel, Lang::Nb), "Avbryt");
+        assert_eq!(tr(Key::Cancel, Lang::En), "Cancel");
+        assert_eq!(tr(Key::NotSuppressed, Lang::En), "NOT SUPPRESSED");
+    }
+}

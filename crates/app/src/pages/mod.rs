@@ -1,0 +1,3 @@
+//! The app's screens.
+pub mod results;
+pub mod start;

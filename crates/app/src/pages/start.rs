@@ -1,0 +1,144 @@
+//! Start page: what Forløp does, the privacy promise, demo data or your own files.
+
+use crate::i18n::{tr, Key};
+use crate::protocol::ToWorker;
+use crate::AppState;
+use leptos::prelude::*;
+
+/// Demo sizes offered (persons).
+pub const DEMO_SIZES: [u32; 3] = [1_000, 10_000, 100_000];
+/// Demo years offered.
+pub const DEMO_YEARS: [i32; 5] = [2020, 2021, 2022, 2023, 2024];
+/// The demo's fixed seed: everyone sees the same demo.
+pub const DEMO_SEED: u64 = 2024;
+
+fn send_files(state: AppState, files: web_sys::FileList) {
+    let list = js_sys::Array::new();
+    for i in 0..files.length() {
+        if let Some(f) = files.get(i) {
+            list.push(&f);
+        }
+    }
+    if list.length() == 0 {
+        return;
+    }
+    state.load.set(None);
+    state.report.set(None);
+    let job = ToWorker::Files {
+        kinds: vec![None; list.length() as usize],
+        settings: state.settings(),
+    };
+    state.run(job, Some(&list));
+}
+
+/// The start page: intro, "Use demo data" (year, size) and "Open your files" (picker + drop zone).
+#[component]
+pub fn StartPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = state.lang;
+    let size = RwSignal::new(DEMO_SIZES[1]);
+    let busy = move || state.busy.get().is_some();
+    let dragging = RwSignal::new(false);
+
+    let on_demo = move |_| {
+        state.load.set(None);
+        state.report.set(None);
+        let job = ToWorker::Demo {
+            persons: size.get_untracked(),
+            seed: DEMO_SEED,
+            settings: state.settings(),
+        };
+        state.run(job, None);
+    };
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(files) = input.files() {
+            send_files(state, files);
+        }
+        // Picking the same files again must fire `change` again.
+        input.set_value("");
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if busy() {
+            return;
+        }
+        if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
+            send_files(state, files);
+        }
+    };
+
+    view! {
+        <section class="start" aria-labelledby="intro-heading">
+            <h2 id="intro-heading" class="visually-hidden">{move || tr(Key::AppTitle, lang.get())}</h2>
+            <p class="intro" id="intro">{move || tr(Key::Intro, lang.get())}</p>
+            <div class="start-grid">
+                <form class="card" id="demo-form" on:submit=move |ev| { ev.prevent_default(); on_demo(()); }>
+                    <h3>{move || tr(Key::DemoHeading, lang.get())}</h3>
+                    <p>{move || tr(Key::DemoText, lang.get())}</p>
+                    <div class="field">
+                        <label for="demo-year">{move || tr(Key::DemoYear, lang.get())}</label>
+                        <select
+                            id="demo-year"
+                            on:change=move |ev| {
+                                if let Ok(y) = event_target_value(&ev).parse() { state.year.set(y) }
+                            }
+                        >
+                            {DEMO_YEARS.iter().map(|y| view! {
+                                <option value=y.to_string() selected=move || state.year.get() == *y>{y.to_string()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="demo-size">{move || tr(Key::DemoSize, lang.get())}</label>
+                        <select
+                            id="demo-size"
+                            on:change=move |ev| {
+                                if let Ok(n) = event_target_value(&ev).parse() { size.set(n) }
+                            }
+                        >
+                            {DEMO_SIZES.iter().map(|n| {
+                                let n = *n;
+                                view! {
+                                    <option value=n.to_string() selected=move || size.get() == n>
+                                        {move || crate::fmt::count(n as u64, lang.get())}
+                                    </option>
+                                }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <button id="demo" type="submit" class="primary" disabled=busy>
+                        {move || tr(Key::DemoButton, lang.get())}
+                    </button>
+                </form>
+                <div class="card">
+                    <h3>{move || tr(Key::FilesHeading, lang.get())}</h3>
+                    <p id="files-help">{move || tr(Key::FilesText, lang.get())}</p>
+                    <input
+                        id="file-input"
+                        class="visually-hidden"
+                        type="file"
+                        multiple
+                        accept=".csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                        aria-describedby="files-help"
+                        disabled=busy
+                        on:change=on_pick
+                    />
+                    <label
+                        for="file-input"
+                        id="drop-zone"
+                        class="drop-zone"
+                        class:dragging=move || dragging.get()
+                        on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
+                        on:dragleave=move |_| dragging.set(false)
+                        on:drop=on_drop
+                    >
+                        <span class="button-like">{move || tr(Key::FilesButton, lang.get())}</span>
+                        <span>{move || tr(Key::DropZone, lang.get())}</span>
+                    </label>
+                </div>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,197 @@
+//! Messages between the page and the Web Worker that holds the engine.
+//!
+//! Both sides are this crate, so the messages are app-owned types sent as JSON text; the user's
+//! files travel beside the JSON as `File` objects (structured clone, no copy of their contents on
+//! the page). The engine's types that reach the page ([`LongRow`], [`Settings`], [`TableKind`])
+//! derive serde already; everything else is turned into the view structs below in the worker, with
+//! messages pre-rendered in both languages, so the page never needs the engine's internals.
+
+use forlop_core::model::TableKind;
+use forlop_core::output::LongRow;
+use forlop_core::settings::Settings;
+use serde::{Deserialize, Serialize};
+
+/// A job for the worker. One at a time: the page disables its buttons while one runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// Generate a synthetic extract in the worker, read it and analyse it.
+    Demo {
+        /// Number of persons.
+        persons: u32,
+        /// RNG seed (fixed, so everyone sees the same demo).
+        seed: u64,
+        /// Analysis settings (the demo's year is `settings.year`).
+        settings: Settings,
+    },
+    /// Read the attached files (in slices), then analyse. `kinds[i]` is the user's choice for
+    /// file `i`, `None` = recognise from the headers.
+    Files {
+        /// Table kind per attached file.
+        kinds: Vec<Option<TableKind>>,
+        /// Analysis settings.
+        settings: Settings,
+    },
+    /// Read the files already held by the worker again with corrected kinds, then analyse.
+    Reread {
+        /// Table kind per held file, in the order of [`LoadView::files`].
+        kinds: Vec<Option<TableKind>>,
+        /// Analysis settings.
+        settings: Settings,
+    },
+    /// Analyse the tables the worker holds with new settings (year, k): no re-reading.
+    Analyse {
+        /// Analysis settings.
+        settings: Settings,
+    },
+}
+
+/// What a job is doing, for the progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Phase {
+    /// Copying a file's bytes into the worker.
+    Reading,
+    /// Making demo data.
+    Generating,
+    /// Parsing and checking rows.
+    Parsing,
+    /// Computing the indicators.
+    Computing,
+}
+
+/// A message from the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// The worker's wasm is running and it listens.
+    Ready,
+    /// Progress of the current job.
+    Progress {
+        /// Phase.
+        phase: Phase,
+        /// File name, when the phase concerns one.
+        detail: String,
+        /// 0..=1.
+        fraction: f32,
+    },
+    /// The files were read; analysis follows.
+    Loaded(LoadView),
+    /// The analysis is done.
+    Report(Box<ReportView>),
+    /// The job failed; the message is in both languages.
+    Failed {
+        /// Bokmål.
+        nb: String,
+        /// English.
+        en: String,
+    },
+}
+
+/// A text in both languages, built at run time (the engine renders its issues per language).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Bilingual {
+    /// Bokmål.
+    pub nb: String,
+    /// English.
+    pub en: String,
+}
+
+/// The data-quality report, ready to show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LoadView {
+    /// One entry per file, in the order the user gave them.
+    pub files: Vec<FileView>,
+    /// Problems: code, count and a description.
+    pub problems: Vec<ProblemView>,
+    /// The first examples, with `file:line:column`.
+    pub examples: Vec<ExampleView>,
+}
+
+/// One file's accounting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileView {
+    /// File name.
+    pub name: String,
+    /// The kind it was read as (recognised or chosen); `None` when it could not be recognised.
+    pub kind: Option<TableKind>,
+    /// Data rows read.
+    pub rows_read: u64,
+    /// Rows used.
+    pub rows_used: u64,
+    /// Rows rejected.
+    pub rows_rejected: u64,
+}
+
+/// One kind of problem and how often it occurred.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProblemView {
+    /// The engine's issue code.
+    pub code: String,
+    /// Occurrences.
+    pub count: u64,
+    /// Whether rows were rejected for it (else a warning, row kept).
+    pub rejects: bool,
+    /// What it means, from its first example.
+    pub text: Bilingual,
+}
+
+/// One example of a problem.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExampleView {
+    /// `file:line:column`.
+    pub location: String,
+    /// The message.
+    pub message: Bilingual,
+}
+
+/// The analysis, ready to show and export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ReportView {
+    /// The settings it was computed with.
+    pub settings: Settings,
+    /// Suppression was off (k = 0): every export must say so.
+    pub unsuppressed: bool,
+    /// The engine's long table, already suppressed.
+    pub rows: Vec<LongRow>,
+    /// Display names of areas whose long-table key is a code (municipality code → name).
+    pub area_names: Vec<(String, String)>,
+    /// Indicators that could not be computed, with the tables they miss.
+    pub unavailable: Vec<(String, Vec<String>)>,
+    /// Group-overlap summary lines.
+    pub overlap: Vec<Bilingual>,
+    /// Notes from the engine (e.g. "population without age column").
+    pub notes: Vec<Bilingual>,
+}
+
+/// Encodes a message as JSON text. Serialising these plain structs cannot fail; the fallback
+/// keeps the page alive if it ever did.
+pub fn encode<T: Serialize>(msg: &T) -> String {
+    serde_json::to_string(msg).unwrap_or_else(|_| "null".to_string())
+}
+
+/// Decodes a message.
+///
+/// # Errors
+/// When the text is not a message of this version of the app.
+pub fn decode<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip() {
+        let job = ToWorker::Files {
+            kinds: vec![Some(TableKind::Episodes), None],
+            settings: Settings::for_year(2023),
+        };
+        assert_eq!(decode::<ToWorker>(&encode(&job)).unwrap(), job);
+        let msg = FromWorker::Progress {
+            phase: Phase::Reading,
+            detail: "opphold.csv".into(),
+            fraction: 0.5,
+        };
+        assert_eq!(decode::<FromWorker>(&encode(&msg)).unwrap(), msg);
+        assert!(decode::<ToWorker>("{\"Nonsense\":1}").is_err());
+    }
+}
