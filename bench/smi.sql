@@ -13,6 +13,9 @@
 --   @OUT@   the output CSV file
 --   @WINDOW@ @ACUTE_ONLY@ @EXCLUDE_DEATHS@  readmission settings (defaults 30, true, false)
 --
+--   @BENCH@ this directory (bench/templates/*.csv: header-only files with every canonical column,
+--           read with union_by_name so that an optional column a file leaves out is empty)
+--
 -- Every file is read as text and typed here, so that `0301` keeps its leading zero and an
 -- empty cell is a missing value.
 
@@ -46,11 +49,11 @@ SELECT trim(pid) AS pid,
        TRY_CAST(blank(age) AS INTEGER) AS age,
        muni(municipality) AS mun,
        dt(death_date) AS death
-FROM read_csv('@DATA@/persons.csv', header = true, all_varchar = true, delim = ',', quote = '"');
+FROM read_csv(['@DATA@/persons.csv', '@BENCH@/templates/persons.csv'], union_by_name = true, header = true, all_varchar = true, delim = ',', quote = '"');
 
 CREATE TEMP TABLE areas AS
 SELECT DISTINCT muni(municipality) AS mun, trim(health_community) AS hc, trim(region) AS region
-FROM read_csv('@DATA@/areas.csv', header = true, all_varchar = true, delim = ',', quote = '"')
+FROM read_csv(['@DATA@/areas.csv', '@BENCH@/templates/areas.csv'], union_by_name = true, header = true, all_varchar = true, delim = ',', quote = '"')
 WHERE muni(municipality) IS NOT NULL;
 
 -- Episodes. The table keeps the file's order (DuckDB preserves insertion order), so its rowid
@@ -68,7 +71,7 @@ FROM (
            other_diagnoses AS other_dx,
            truthy(ambulant) AS ambulant,
            dt(letter_date) AS letter
-    FROM read_csv('@DATA@/episodes.csv', header = true, all_varchar = true, delim = ',',
+    FROM read_csv(['@DATA@/episodes.csv', '@BENCH@/templates/episodes.csv'], union_by_name = true, header = true, all_varchar = true, delim = ',',
                   quote = '"')
 )
 -- Care level 8 (outpatient contact for an inpatient) is counted in no indicator.
@@ -264,7 +267,7 @@ WITH r AS (
                list_filter(regexp_split_to_array(coalesce(lower(tariffs), ''), '[ ,;|]+'),
                            lambda t: t <> ''),
                lambda t: trim(t)) AS tar
-    FROM read_csv('@DATA@/primary_care.csv', header = true, all_varchar = true, delim = ',',
+    FROM read_csv(['@DATA@/primary_care.csv', '@BENCH@/templates/primary_care.csv'], union_by_name = true, header = true, all_varchar = true, delim = ',',
                   quote = '"')
 )
 SELECT r.pid, r.provider,
@@ -297,7 +300,7 @@ SELECT DISTINCT r.pid, r.service
 FROM (
     SELECT trim(pid) AS pid, upper(trim(service)) AS service,
            dt(start_date) AS s, dt(end_date) AS e
-    FROM read_csv('@DATA@/municipal_services.csv', header = true, all_varchar = true,
+    FROM read_csv(['@DATA@/municipal_services.csv', '@BENCH@/templates/municipal_services.csv'], union_by_name = true, header = true, all_varchar = true,
                   delim = ',', quote = '"')
 ) r SEMI JOIN cohort c ON c.pid = r.pid
 WHERE okdate(r.s) AND (r.e IS NULL OR r.e >= r.s)
@@ -448,7 +451,7 @@ WITH r AS (
            TRY_CAST(blank(year) AS INTEGER) AS y,
            blank(age) AS age,
            TRY_CAST(blank(count) AS BIGINT) AS n
-    FROM read_csv('@DATA@/population.csv', header = true, all_varchar = true, delim = ',',
+    FROM read_csv(['@DATA@/population.csv', '@BENCH@/templates/population.csv'], union_by_name = true, header = true, all_varchar = true, delim = ',',
                   quote = '"')
 ), adult AS (
     SELECT mun, n FROM r
