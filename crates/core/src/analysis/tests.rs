@@ -610,3 +610,140 @@ fn progress_reports_phases_and_can_cancel() {
     let r = analyse_with_progress(&t, &k0(), &mut |p, _| p != Phase::Indicators);
     assert_eq!(r.err(), Some(Cancelled));
 }
+
+/// A national-size extract built in code: 90 000 persons, 3 000 000 episodes, 2 000 000
+/// primary-care rows, 200 000 service periods, 356 municipalities. Run with
+/// `cargo test --release -p forlop-core --lib big_synthetic -- --ignored --nocapture`.
+#[test]
+#[ignore = "timing on national-size data; run in release"]
+fn big_synthetic_tables_run_in_seconds() {
+    use std::time::Instant;
+    // xorshift64*: deterministic, no dependency.
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut rnd = move |n: u64| {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    };
+    let codes = [
+        "F20", "F25.1", "F31", "F32.2", "F33", "F60.3", "F41", "F10.2", "Z00", "F43",
+    ];
+    let munis: Vec<u16> = (0..356).map(|i| 301 + i * 13).collect();
+    let areas: Vec<AreaRow> = munis
+        .iter()
+        .enumerate()
+        .map(|(i, &m)| area(m, &format!("HF {}", i % 21), &format!("Region {}", i % 4)))
+        .collect();
+    let n_persons = 90_000u32;
+    let persons: Vec<_> = (0..n_persons)
+        .map(|i| {
+            let m = if rnd(50) == 0 {
+                None
+            } else {
+                Some(munis[rnd(356) as usize])
+            };
+            person(&format!("p{i}"), 1930 + rnd(85) as i32, m)
+        })
+        .collect();
+    let sectors = [
+        Sector::Phv,
+        Sector::Phv,
+        Sector::Phv,
+        Sector::Tsb,
+        Sector::Som,
+        Sector::AvtPhv,
+        Sector::AvtSom,
+    ];
+    let base = d("2023-06-01");
+    let episodes: Vec<Episode> = (0..3_000_000u32)
+        .map(|_| {
+            let p = rnd(u64::from(n_persons)) as u32;
+            let admit = base + chrono::Days::new(rnd(700));
+            let dognish = rnd(10) == 0;
+            let mut e = if dognish {
+                let dis = (admit + chrono::Days::new(rnd(40))).to_string();
+                let open = rnd(200) == 0;
+                dogn(p, &admit.to_string(), if open { None } else { Some(&dis) })
+            } else {
+                pol(p, Sector::Phv, &admit.to_string())
+            };
+            e.sector = sectors[rnd(7) as usize];
+            e.urgency = Some(if rnd(2) == 0 {
+                Urgency::Acute
+            } else {
+                Urgency::Planned
+            });
+            e.ambulant = Some(rnd(20) == 0);
+            if let Some(dis) = e.discharge_date {
+                if dognish && rnd(3) > 0 {
+                    e.letter_date = Some(dis + chrono::Days::new(rnd(12)));
+                }
+            }
+            with_dx(e, codes[rnd(10) as usize], &[codes[rnd(10) as usize]])
+        })
+        .collect();
+    let providers = [Provider::Gp, Provider::Gp, Provider::OutOfHours];
+    let types = [
+        ContactType::Consultation,
+        ContactType::HomeVisit,
+        ContactType::Phone,
+        ContactType::EConsultation,
+    ];
+    let primary: Vec<_> = (0..2_000_000u32)
+        .map(|_| PrimaryCareContact {
+            person: PersonIdx(rnd(u64::from(n_persons)) as u32),
+            date: base + chrono::Days::new(rnd(700)),
+            provider: providers[rnd(3) as usize],
+            contact_type: types[rnd(4) as usize],
+            interdisciplinary: rnd(30) == 0,
+        })
+        .collect();
+    let services: Vec<_> = (0..200_000u32)
+        .map(|_| MunicipalService {
+            person: PersonIdx(rnd(u64::from(n_persons)) as u32),
+            service: ServiceCode::ALL[rnd(15) as usize],
+            decision_date: None,
+            start_date: base + chrono::Days::new(rnd(700)),
+            end_date: None,
+        })
+        .collect();
+    let population: Vec<_> = munis
+        .iter()
+        .map(|&m| PopulationRow {
+            municipality: Municipality(m),
+            year: 2024,
+            sex: None,
+            age: Some(AgeSpec::AtLeast(18)),
+            count: 10_000,
+        })
+        .collect();
+    let t = Tables {
+        persons,
+        episodes: Some(episodes),
+        municipal_services: Some(services),
+        primary_care: Some(primary),
+        population: Some(population),
+        areas: Some(areas),
+    };
+    let start = Instant::now();
+    let mut phases = Vec::new();
+    let r = analyse_with_progress(&t, &Settings::for_year(2024), &mut |p, f| {
+        if f == 1.0 {
+            phases.push((p, start.elapsed()));
+        }
+        true
+    })
+    .unwrap();
+    let total = start.elapsed();
+    eprintln!("phases: {phases:?}");
+    eprintln!(
+        "analyse: {total:?}; cohort {}; rows {}; suppressed {}",
+        r.cohort_size,
+        r.rows.len(),
+        r.rows.iter().filter(|x| x.cell.is_suppressed()).count()
+    );
+    // 41 indicators × 15 groups × (1 + 4 + 21 + 356) areas
+    assert_eq!(r.rows.len(), 41 * 15 * 382);
+    assert!(r.cohort_size > 50_000);
+}
