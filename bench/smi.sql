@@ -443,7 +443,8 @@ LEFT JOIN a ON a.grp = fr.grp AND a.level = fr.level AND a.area = fr.area
            AND a.service = codes.service;
 
 -- Population 18+ of year Y per area: integer age ≥ 18, band `a-b` or `a+` with a ≥ 18 (a band
--- straddling 18 is not adult); without an age column, the whole population. The country is
+-- straddling 18 is not adult, and neither is a row whose age cell is empty: "rows with an adult
+-- age", choices.md); without an age column (no age anywhere), the whole population. The country is
 -- every population row of Y; a region or health community is the sum of its municipalities.
 CREATE TEMP TABLE pop AS
 WITH r AS (
@@ -456,7 +457,7 @@ WITH r AS (
 ), adult AS (
     SELECT mun, n FROM r
     WHERE y = @YEAR@
-      AND (age IS NULL
+      AND (NOT EXISTS (SELECT 1 FROM r WHERE age IS NOT NULL)
            OR TRY_CAST(regexp_extract(age, '^\s*(\d+)', 1) AS INTEGER) >= 18)
 )
 SELECT 'country' AS level, 'NO' AS area, sum(n) AS n FROM adult
