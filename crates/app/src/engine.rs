@@ -7,6 +7,8 @@ use forlop_core::ingest::{self, ReadOptions, SourceFile};
 use forlop_core::model::{TableKind, Tables};
 use forlop_core::quality::{Issue, QualityReport, Severity};
 use forlop_core::settings::Settings;
+use forlop_core::cohort::OverlapSummary;
+use forlop_core::output::{Cell, SmiGroup};
 use forlop_core::text::Lang;
 
 /// At most this many examples reach the page.
@@ -33,16 +35,41 @@ pub struct Held {
 /// Progress callback: phase, file name, fraction 0..=1.
 pub type OnProgress<'a> = &'a mut dyn FnMut(Phase, &str, f32);
 
-/// Makes the demo extract in memory.
+/// Makes the demo extract in memory with forlop-synth: canonical CSV, no defects.
 ///
 /// # Errors
-/// When the generator is not available in this build.
-pub fn demo_files(persons: u32, seed: u64, year: i32) -> Result<Vec<HeldFile>, Bilingual> {
-    let _ = (persons, seed, year);
-    Err(Bilingual {
-        nb: "Demodata-generatoren er ikke med i denne bygget ennå.".into(),
-        en: "The demo-data generator is not in this build yet.".into(),
-    })
+/// When the generator produced no files.
+pub fn demo_files(
+    persons: u32,
+    seed: u64,
+    year: i32,
+    progress: OnProgress<'_>,
+) -> Result<Vec<HeldFile>, Bilingual> {
+    let config = forlop_synth::SynthConfig {
+        persons: persons as usize,
+        seed,
+        year,
+        defects: false,
+        format: forlop_synth::FileFormat::Canonical,
+    };
+    let extract = forlop_synth::generate_with_progress(&config, &mut |f| {
+        progress(Phase::Generating, "", f);
+        true
+    });
+    match extract {
+        Some(e) if !e.files.is_empty() => Ok(e
+            .files
+            .into_iter()
+            .map(|f| HeldFile {
+                name: f.name,
+                bytes: f.bytes,
+            })
+            .collect()),
+        _ => Err(Bilingual {
+            nb: "Demodata kunne ikke lages.".into(),
+            en: "The demo data could not be made.".into(),
+        }),
+    }
 }
 
 fn both(f: impl Fn(Lang) -> String) -> Bilingual {
@@ -157,10 +184,69 @@ pub fn nothing_usable(view: &LoadView) -> Bilingual {
     }
 }
 
+fn group_text(g: SmiGroup, lang: Lang) -> &'static str {
+    crate::pages::results::smi_group_text(g).get(lang)
+}
+
+fn cell_text(c: &Cell, k: u64, lang: Lang) -> String {
+    match c {
+        Cell::Value { value, .. } => crate::fmt::number(*value, 0, lang),
+        Cell::Suppressed(_) => match lang {
+            Lang::Nb => format!("under {k} (prikket)"),
+            Lang::En => format!("fewer than {k} (suppressed)"),
+        },
+    }
+}
+
+/// The overlap summary in words.
+pub fn overlap_lines(o: &OverlapSummary, k: u64) -> Vec<Bilingual> {
+    let mut out = Vec::new();
+    for (g, c) in &o.group_sizes {
+        out.push(both(|l| format!("{}: {}", group_text(*g, l), cell_text(c, k, l))));
+    }
+    if let Some(c) = &o.in_two_or_more {
+        out.push(both(|l| match l {
+            Lang::Nb => format!("I to eller flere grupper: {}", cell_text(c, k, l)),
+            Lang::En => format!("In two or more groups: {}", cell_text(c, k, l)),
+        }));
+    }
+    if let Some((a, b, c)) = &o.largest_pair {
+        out.push(both(|l| match l {
+            Lang::Nb => format!(
+                "Største overlapp: {} og {}: {}",
+                group_text(*a, l),
+                group_text(*b, l),
+                cell_text(c, k, l)
+            ),
+            Lang::En => format!(
+                "Largest overlap: {} and {}: {}",
+                group_text(*a, l),
+                group_text(*b, l),
+                cell_text(c, k, l)
+            ),
+        }));
+    }
+    out
+}
+
 /// Runs the engine and packs the result for the page.
 pub fn analyse(tables: &Tables, settings: &Settings, progress: OnProgress<'_>) -> ReportView {
-    progress(Phase::Computing, "", 0.0);
-    let report = forlop_core::analyse(tables, settings);
+    let mut step = |phase: forlop_core::Phase, f: f32| {
+        let name = match phase {
+            forlop_core::Phase::Stays => "1/5",
+            forlop_core::Phase::Cohort => "2/5",
+            forlop_core::Phase::Aggregate => "3/5",
+            forlop_core::Phase::Indicators => "4/5",
+            forlop_core::Phase::Output => "5/5",
+        };
+        progress(Phase::Computing, name, f);
+        true
+    };
+    let report = match forlop_core::analyse_with_progress(tables, settings, &mut step) {
+        Ok(r) => r,
+        // Our callback never cancels (Cancel terminates the worker instead).
+        Err(_) => forlop_core::analyse(tables, settings),
+    };
     let area_names = tables
         .areas
         .iter()
@@ -171,14 +257,32 @@ pub fn analyse(tables: &Tables, settings: &Settings, progress: OnProgress<'_>) -
                 .map(|n| (a.municipality.to_string(), n.clone()))
         })
         .collect();
+    let k = settings.min_cell;
+    let notes: Vec<Bilingual> = report
+        .notes
+        .iter()
+        .map(|n| Bilingual {
+            nb: n.nb.clone(),
+            en: n.en.clone(),
+        })
+        .collect();
     ReportView {
-        settings: settings.clone(),
-        unsuppressed: settings.min_cell == 0,
+        settings: report.settings.clone(),
+        unsuppressed: report.unsuppressed,
+        overlap: overlap_lines(&report.overlap, k),
+        unavailable: report
+            .unavailable
+            .iter()
+            .map(|u| {
+                (
+                    u.indicator.to_string(),
+                    u.missing.iter().map(|t| t.canonical_name().to_string()).collect(),
+                )
+            })
+            .collect(),
         rows: report.rows,
         area_names,
-        unavailable: Vec::new(),
-        overlap: Vec::new(),
-        notes: Vec::new(),
+        notes,
     }
 }
 

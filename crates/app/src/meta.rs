@@ -3,6 +3,7 @@
 //! up and formats values by unit.
 
 use crate::fmt;
+use forlop_core::indicator::{self as registry, Unit};
 use forlop_core::text::Lang;
 
 /// How values of an indicator are shown.
@@ -33,21 +34,34 @@ pub struct Info {
 
 /// The registry's texts for `id`; the id itself when the registry does not know it.
 pub fn info(id: &str, lang: Lang) -> Info {
-    let _ = lang;
-    Info {
-        title: id.to_string(),
-        ..Info::default()
+    match registry::find(id) {
+        Some(d) => Info {
+            title: d.title.get(lang).to_string(),
+            definition: d.definition.get(lang).to_string(),
+            choices: d.choices.get(lang).to_string(),
+            unit: d.unit.label().get(lang).to_string(),
+            tables: d
+                .tables
+                .iter()
+                .map(|t| match lang {
+                    Lang::Nb => t.norwegian_name().to_string(),
+                    Lang::En => t.canonical_name().to_string(),
+                })
+                .collect(),
+        },
+        None => Info {
+            title: id.to_string(),
+            ..Info::default()
+        },
     }
 }
 
 /// The unit of `id`, for formatting.
 pub fn unit_kind(id: &str) -> UnitKind {
-    if id.ends_with(".patients") {
-        UnitKind::Count
-    } else if id.contains("per_") || id.contains("days") || id.contains("median") {
-        UnitKind::Decimal
-    } else {
-        UnitKind::Percent
+    match registry::find(id).map(|d| d.unit) {
+        Some(Unit::Percent) => UnitKind::Percent,
+        Some(Unit::Count) => UnitKind::Count,
+        _ => UnitKind::Decimal,
     }
 }
 
@@ -62,5 +76,33 @@ pub fn format_value(unit: UnitKind, value: f64, lang: Lang) -> String {
 
 /// Registry order of the indicator ids present in a report (unknown ids last, in their order).
 pub fn order(ids: &[String]) -> Vec<String> {
-    ids.to_vec()
+    let mut out: Vec<String> = registry::registry()
+        .iter()
+        .filter(|d| ids.iter().any(|i| i == d.id))
+        .map(|d| d.id.to_string())
+        .collect();
+    for id in ids {
+        if !out.contains(id) {
+            out.push(id.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_and_units_come_from_the_registry() {
+        let i = info("smi.admitted", Lang::En);
+        assert_ne!(i.title, "smi.admitted");
+        assert!(!i.definition.is_empty());
+        assert_eq!(unit_kind("smi.admitted"), UnitKind::Percent);
+        assert_eq!(unit_kind("smi.patients"), UnitKind::Count);
+        assert_eq!(unit_kind("smi.patients_per_1000"), UnitKind::Decimal);
+        // Registry order, unknown ids last.
+        let ids = vec!["zz.unknown".to_string(), "smi.admitted".into(), "smi.patients".into()];
+        assert_eq!(order(&ids), vec!["smi.patients", "smi.admitted", "zz.unknown"]);
+    }
 }

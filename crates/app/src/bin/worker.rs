@@ -93,7 +93,7 @@ async fn run(data: JsValue) {
             settings,
         } => {
             progress(Phase::Generating, "", 0.0);
-            match engine::demo_files(persons, seed, settings.year) {
+            match engine::demo_files(persons, seed, settings.year, &mut progress) {
                 Ok(files) => {
                     let kinds = vec![None; files.len()];
                     load_and_analyse(files, &kinds, &settings);
