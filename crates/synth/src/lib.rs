@@ -1,5 +1,5 @@
 //! Seeded, deterministic synthetic extracts in Forløp's canonical tables
-//! (`docs/spec/data-format.md`), clean or with defects injected at known rates.
+//! (`spec/data-format.md`), clean or with defects injected at known rates.
 //!
 //! The generator is a second, independent reading of the data-format spec: it does not depend
 //! on `forlop-core`, writes the CSV itself, and runs in the browser (no clock, no files, no

@@ -289,6 +289,39 @@ fn norwegian_format_is_windows_1252_with_semicolons_and_npr_codes() {
 }
 
 #[test]
+fn both_formats_carry_the_same_episodes_apart_from_npr_level_8() {
+    let c = table(
+        &generate(&config(800, 4, false, FileFormat::Canonical)),
+        "episodes.csv",
+    );
+    let n = table(
+        &generate(&config(800, 4, false, FileFormat::Norwegian)),
+        "episodes.csv",
+    );
+    let kept: Vec<&Vec<String>> = n.rows.iter().filter(|r| r[2] != "8").collect();
+    assert!(n.rows.len() > kept.len(), "some NPR care level 8 rows");
+    assert_eq!(c.rows.len(), kept.len());
+    for (a, b) in c.rows.iter().zip(kept) {
+        assert_eq!(a[0], b[0]); // pid
+        assert_eq!(a[1], b[1]); // sector
+        let level = match a[2].as_str() {
+            "DOGN" => "1",
+            "DAG" => "2",
+            _ => "3",
+        };
+        assert_eq!(level, b[2]);
+        // 2024-03-05 ↔ 05.03.2024
+        let iso = &a[3];
+        assert_eq!(
+            format!("{}.{}.{}", &iso[8..10], &iso[5..7], &iso[0..4]),
+            b[3]
+        );
+        assert_eq!(a[7].replace('.', ""), b[7]); // F20.0 ↔ F200
+        assert_eq!(a[9], b[9]); // unit
+    }
+}
+
+#[test]
 fn both_formats_carry_the_same_persons() {
     let c = table(
         &generate(&config(1000, 4, false, FileFormat::Canonical)),
