@@ -1,0 +1,80 @@
+// Demo flow end to end: click demo → chart → table → the national count equals the CLI's for
+// the same synthetic extract; the CSV export equals `forlop indicators` byte for byte.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { launch, BASE, ARTIFACTS, foreignRequests, forlop, forlopIndicators, assertSameTable, downloadCsv, waitForReport, nbCount, tmpdir } from './lib.mjs';
+
+const PERSONS = 1000, SEED = 2024, YEAR = 2024; // the app's demo seed (pages/start.rs DEMO_SEED)
+
+test('demo data: chart, table, national number and CSV agree with the CLI', async () => {
+  const { browser, page, log } = await launch();
+  try {
+    await page.goto(BASE, { waitUntil: 'load' });
+    await page.waitForSelector('#demo:not([disabled])', { timeout: 30000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, '01-start.png'), fullPage: true });
+    await page.selectOption('#demo-size', String(PERSONS));
+    await page.selectOption('#demo-year', String(YEAR));
+    await page.click('#demo');
+    await page.waitForSelector('#chart-0 canvas', { timeout: 120000 });
+    const firstChartMs = await page.evaluate(() => performance.now());
+    console.log(`METRIC page load → first chart (demo ${PERSONS} persons): ${firstChartMs.toFixed(0)} ms`);
+    const report = await waitForReport(page);
+    assert.ok(report.rows > 0, 'the report has rows');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ARTIFACTS, '02-quality.png'), fullPage: true, clip: { x: 0, y: 0, width: 1100, height: 1600 } });
+    await page.evaluate(() => document.querySelector('#results').scrollIntoView());
+    await page.screenshot({ path: path.join(ARTIFACTS, '03-results-top.png') });
+    await page.evaluate(() => document.querySelector('#indicator-1').scrollIntoView());
+    await page.screenshot({ path: path.join(ARTIFACTS, '04-chart.png') });
+
+    // The quality panel accounts for every demo file.
+    const files = await page.$$eval('#quality-files tbody tr', (rows) => rows.length);
+    assert.equal(files, 6, 'six demo files in the quality panel');
+
+    // Reference: the CLI on the same extract.
+    const dir = tmpdir('forlop-demo-');
+    forlop(['synth', '--out', dir, '--persons', String(PERSONS), '--seed', String(SEED), '--year', String(YEAR)]);
+    const cliCsv = forlopIndicators(dir, YEAR, 5);
+    const { name, text } = await downloadCsv(page);
+    assert.equal(name, `forlop_long_table_${YEAR}.csv`);
+    assertSameTable(text, cliCsv, 'the exported long table vs `forlop indicators`');
+
+    // A known national number on screen: smi.patients, all, country.
+    const row = cliCsv.split('\n').find((l) => l.startsWith('smi.patients,all,country,NO,'));
+    assert.ok(row, 'the CLI has the national patient count');
+    const national = Number(row.split(',')[7]);
+    await page.selectOption('#level', 'country');
+    const card = page.locator('article[data-indicator="smi.patients"]');
+    await card.locator('details.numbers summary').click();
+    const cell = await card.locator('tbody tr').first().locator('td.value').textContent();
+    assert.equal(cell, nbCount(national), `national smi.patients shown as ${nbCount(national)}`);
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, '05-table.png'), fullPage: false });
+
+    // English switch formats numbers the English way.
+    await page.click('#lang-switch');
+    const en = await card.locator('tbody tr').first().locator('td.value').textContent();
+    assert.equal(en, national.toLocaleString('en-US'));
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+
+    // k = 0: banner, and the export says NOT SUPPRESSED in its name and first line.
+    await page.fill('#min-cell', '0');
+    await page.press('#min-cell', 'Enter');
+    await page.locator('#min-cell').blur();
+    await page.waitForSelector('#unsuppressed', { timeout: 60000 });
+    const un = await downloadCsv(page);
+    assert.match(un.name, /^IKKE-PRIKKET_NOT-SUPPRESSED_/);
+    assert.equal(un.text.split('\n')[0], '# IKKE PRIKKET / NOT SUPPRESSED');
+    await page.screenshot({ path: path.join(ARTIFACTS, '06-unsuppressed-en.png'), fullPage: false });
+
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violations');
+    assert.deepEqual(log.csp, [], 'no CSP messages in the console');
+    assert.deepEqual(log.errors, [], 'no page errors');
+    assert.deepEqual(foreignRequests(log), [], 'only 127.0.0.1 was asked');
+    fs.writeFileSync(path.join(ARTIFACTS, 'demo-requests.txt'), [...new Set(log.requests)].join('\n') + '\n');
+  } finally {
+    await browser.close();
+  }
+});
