@@ -42,6 +42,6 @@ fi
 
 if [ -f Cargo.lock ]; then
   # Trunk runs cargo with --offline, so every crate must be in the local registry cache.
-  cargo fetch --locked -q
+  cargo fetch -q
 fi
 log "toolchain ready"

@@ -2,4 +2,5 @@
 
 mod formats;
 mod golden;
+mod properties;
 mod util;

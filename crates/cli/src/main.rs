@@ -18,7 +18,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "forlop", version, about = "Forløp: Norwegian health-service indicators from anonymised extracts")]
+#[command(
+    name = "forlop",
+    version,
+    about = "Forløp: Norwegian health-service indicators from anonymised extracts"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -215,8 +219,9 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
     let mut csv = String::new();
     write_long_table_csv(&report.rows, &mut csv);
     match &args.out {
-        Some(path) => std::fs::write(path, csv)
-            .with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => {
+            std::fs::write(path, csv).with_context(|| format!("cannot write {}", path.display()))?
+        }
         None => std::io::stdout().lock().write_all(csv.as_bytes())?,
     }
     summarise(&loaded.quality, &report);
@@ -228,12 +233,16 @@ fn summarise(quality: &forlop_core::quality::QualityReport, report: &forlop_core
     for f in &quality.files {
         eprintln!(
             "{}: {} rows read, {} used, {} rejected",
-            f.file, f.rows_read, f.rows_used, f.rows_rejected
+            f.name, f.rows_read, f.rows_used, f.rows_rejected
         );
     }
     for u in &report.unavailable {
         let missing: Vec<&str> = u.missing.iter().map(|t| t.canonical_name()).collect();
-        eprintln!("unavailable: {} (missing {})", u.indicator, missing.join(", "));
+        eprintln!(
+            "unavailable: {} (missing {})",
+            u.indicator,
+            missing.join(", ")
+        );
     }
     if report.unsuppressed {
         eprintln!("NOT SUPPRESSED: --min-cell 0 was given; do not publish this table.");
@@ -245,7 +254,10 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     let files = data_dir::read(&args.read.data)?;
     let loaded = ingest::load(&files.sources(), &read_options(&args.read)?);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&loaded.quality.counts_by_code())?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&loaded.quality.counts_by_code())?
+        );
     } else {
         print!("{}", loaded.quality.render_text(args.lang.into()));
     }
@@ -318,7 +330,7 @@ fn bench(args: BenchArgs) -> Result<ExitCode> {
     // its peak memory measured on its own.
     let mut phases: Vec<serde_json::Value> = Vec::new();
     let mut current: Option<(String, Instant)> = None;
-    let mut close = |current: &mut Option<(String, Instant)>, phases: &mut Vec<serde_json::Value>| {
+    let close = |current: &mut Option<(String, Instant)>, phases: &mut Vec<serde_json::Value>| {
         if let Some((name, since)) = current.take() {
             phases.push(serde_json::json!({
                 "phase": name,

@@ -162,6 +162,15 @@ pub enum Cell {
         /// The value: a percentage 0..100, a rate, a mean, a median or the count itself.
         value: f64,
     },
+    /// Nothing to compute: a ratio whose denominator is 0, or a median of no values. Only seen
+    /// with suppression off (k = 0); otherwise the 0 below k suppresses it. Written with its
+    /// numbers and an empty value, never as 0 %.
+    NotEstimable {
+        /// Numerator, when the measure has one.
+        numerator: Option<u64>,
+        /// Denominator (0), when the measure has one.
+        denominator: Option<u64>,
+    },
     /// Not shown.
     Suppressed(SuppressReason),
 }
@@ -171,7 +180,7 @@ impl Cell {
     pub fn value(&self) -> Option<f64> {
         match self {
             Cell::Value { value, .. } => Some(*value),
-            Cell::Suppressed(_) => None,
+            Cell::NotEstimable { .. } | Cell::Suppressed(_) => None,
         }
     }
 
@@ -246,6 +255,17 @@ pub fn write_long_table_csv(rows: &[LongRow], out: &mut String) {
                     let _ = write!(out, "{d}");
                 }
                 let _ = writeln!(out, ",{},false", format_number(value));
+            }
+            Cell::NotEstimable {
+                numerator,
+                denominator,
+            } => {
+                let _ = writeln!(
+                    out,
+                    "{},{},,false",
+                    numerator.map(|n| n.to_string()).unwrap_or_default(),
+                    denominator.map(|d| d.to_string()).unwrap_or_default()
+                );
             }
             Cell::Suppressed(_) => out.push_str(",,,true\n"),
         }

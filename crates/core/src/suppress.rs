@@ -128,7 +128,7 @@ mod tests {
             .iter()
             .map(|c| match c.cell {
                 Cell::Suppressed(r) => Some(r),
-                Cell::Value { .. } => None,
+                Cell::Value { .. } | Cell::NotEstimable { .. } => None,
             })
             .collect()
     }

@@ -43,6 +43,10 @@ fn nd(
             numerator,
             denominator,
             ..
+        }
+        | Cell::NotEstimable {
+            numerator,
+            denominator,
         } => (numerator, denominator),
         Cell::Suppressed(_) => panic!("suppressed"),
     }
@@ -332,10 +336,14 @@ fn mini_stay_contact_and_primary_care_indicators() {
         value(&r, "smi.admitted", "all-substance", Level::Country, "NO"),
         50.0
     );
-    // An area without persons: ratios over 0 cannot be shown, also with k = 0.
+    // An area without persons: a ratio over 0 has no value; with k = 0 it is shown as 0 of 0
+    // without a value (never 0 %), with k > 0 the 0 below k suppresses it.
     assert_eq!(
         cell(&r, "smi.admitted", "bipolar", Level::Municipality, "4601"),
-        Cell::Suppressed(SuppressReason::Primary)
+        Cell::NotEstimable {
+            numerator: Some(0),
+            denominator: Some(0)
+        }
     );
 }
 

@@ -12,7 +12,7 @@ use super::{Event, IndicatorDef, Measure, Quantity, EVENT_COUNT, QUANTITY_COUNT}
 use crate::aggregate::Areas;
 use crate::cohort::{Cohort, Member};
 use crate::model::{CareLevel, ContactType, Provider, Sector, Tables, Urgency};
-use crate::output::{Cell, Group, SmiGroup, SubstanceSplit, SuppressReason};
+use crate::output::{Cell, Group, SmiGroup, SubstanceSplit};
 use crate::settings::ReadmissionSettings;
 use crate::stays::{days, episode_in_year, Stays, Year};
 use crate::suppress::Candidate;
@@ -414,11 +414,14 @@ fn measure(m: Measure, acc: &Acc, population: u64) -> Value {
 }
 
 /// One indicator in one cell, before suppression. A ratio over a denominator of 0 and a median
-/// of nothing cannot be shown at all: they come out suppressed (reason primary, as 0 < k), also
-/// when k = 0.
+/// of nothing have no value: they come out `NotEstimable`, which primary suppression hides for
+/// any k > 0 (0 < k), and which k = 0 shows as numbers without a value.
 pub fn evaluate(def: &IndicatorDef, acc: &Acc, population: u64) -> Candidate {
-    let not_estimable = |numbers| Candidate {
-        cell: Cell::Suppressed(SuppressReason::Primary),
+    let not_estimable = |numbers: [Option<u64>; 2]| Candidate {
+        cell: Cell::NotEstimable {
+            numerator: numbers[0].filter(|_| def.denominator.is_some()),
+            denominator: numbers[1],
+        },
         numbers,
         rank: (0, 0),
     };
