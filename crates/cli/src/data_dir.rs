@@ -33,8 +33,8 @@ impl DataFiles {
 /// (`episodes`) or in Norwegian (`opphold`). Other files (e.g. `injected_defects.json`) are
 /// ignored. Fails when the directory cannot be read or holds no persons table.
 pub fn read(dir: &Path) -> Result<DataFiles> {
-    let entries =
-        std::fs::read_dir(dir).with_context(|| format!("cannot read directory {}", dir.display()))?;
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read directory {}", dir.display()))?;
     let mut files = Vec::new();
     for entry in entries {
         let path = entry?.path();
@@ -77,9 +77,18 @@ mod tests {
 
     #[test]
     fn table_kind_from_canonical_and_norwegian_names() {
-        assert_eq!(table_kind_of(Path::new("x/episodes.csv")), Some(TableKind::Episodes));
-        assert_eq!(table_kind_of(Path::new("opphold.XLSX")), Some(TableKind::Episodes));
-        assert_eq!(table_kind_of(Path::new("Personer.csv")), Some(TableKind::Persons));
+        assert_eq!(
+            table_kind_of(Path::new("x/episodes.csv")),
+            Some(TableKind::Episodes)
+        );
+        assert_eq!(
+            table_kind_of(Path::new("opphold.XLSX")),
+            Some(TableKind::Episodes)
+        );
+        assert_eq!(
+            table_kind_of(Path::new("Personer.csv")),
+            Some(TableKind::Persons)
+        );
         assert_eq!(table_kind_of(Path::new("injected_defects.json")), None);
         assert_eq!(table_kind_of(Path::new("notes.csv")), None);
     }

@@ -39,7 +39,13 @@ fn synth(dir: &Path, persons: &str, seed: &str, extra: &[&str]) {
 }
 
 fn indicators(dir: &Path, extra: &[&str]) -> String {
-    let mut args = vec!["indicators", "--data", dir.to_str().unwrap(), "--year", "2024"];
+    let mut args = vec![
+        "indicators",
+        "--data",
+        dir.to_str().unwrap(),
+        "--year",
+        "2024",
+    ];
     args.extend_from_slice(extra);
     String::from_utf8(ok(&args).stdout).unwrap()
 }
@@ -47,11 +53,20 @@ fn indicators(dir: &Path, extra: &[&str]) -> String {
 #[test]
 fn synth_is_byte_identical_for_the_same_seed_and_differs_for_another() {
     let tmp = tempfile::tempdir().unwrap();
-    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+    let (a, b, c) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("c"),
+    );
     synth(&a, "400", "11", &[]);
     synth(&b, "400", "11", &[]);
     synth(&c, "400", "12", &[]);
-    for name in ["persons.csv", "episodes.csv", "primary_care.csv", "municipal_services.csv"] {
+    for name in [
+        "persons.csv",
+        "episodes.csv",
+        "primary_care.csv",
+        "municipal_services.csv",
+    ] {
         let (fa, fb, fc) = (
             std::fs::read(a.join(name)).unwrap(),
             std::fs::read(b.join(name)).unwrap(),
@@ -79,18 +94,26 @@ fn indicators_output_is_the_sorted_long_table_and_deterministic() {
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert!(rows.len() > 1000, "only {} cells", rows.len());
     // Sorted bytewise by (indicator, group, level, area), then year.
-    let keys: Vec<(&str, &str, &str, &str)> = rows.iter().map(|r| (r[0], r[1], r[2], r[3])).collect();
+    let keys: Vec<(&str, &str, &str, &str)> =
+        rows.iter().map(|r| (r[0], r[1], r[2], r[3])).collect();
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted, "rows are not sorted");
     // With k = 5 no published number is below 5, and a suppressed row carries no number.
     for r in &rows {
         if r[8] == "true" {
-            assert_eq!((r[5], r[6], r[7]), ("", "", ""), "suppressed row with numbers: {r:?}");
+            assert_eq!(
+                (r[5], r[6], r[7]),
+                ("", "", ""),
+                "suppressed row with numbers: {r:?}"
+            );
         } else {
             for n in [r[5], r[6]] {
                 if !n.is_empty() {
-                    assert!(n.parse::<u64>().unwrap() >= 5, "published number below k: {r:?}");
+                    assert!(
+                        n.parse::<u64>().unwrap() >= 5,
+                        "published number below k: {r:?}"
+                    );
                 }
             }
         }
@@ -108,11 +131,20 @@ fn min_cell_zero_suppresses_nothing_and_says_so() {
     let data = tmp.path().join("d");
     synth(&data, "300", "5", &[]);
     let out = forlop(&[
-        "indicators", "--data", data.to_str().unwrap(), "--year", "2024", "--min-cell", "0",
+        "indicators",
+        "--data",
+        data.to_str().unwrap(),
+        "--year",
+        "2024",
+        "--min-cell",
+        "0",
     ]);
     assert!(out.status.success());
     let csv = String::from_utf8(out.stdout).unwrap();
-    assert!(!csv.contains(",true\n"), "a cell is suppressed with --min-cell 0");
+    assert!(
+        !csv.contains(",true\n"),
+        "a cell is suppressed with --min-cell 0"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("NOT SUPPRESSED"));
 }
 
@@ -123,7 +155,9 @@ fn norwegian_export_gives_the_same_indicators_as_the_canonical_files() {
     let (canonical, norwegian) = (tmp.path().join("c"), tmp.path().join("n"));
     synth(&canonical, "800", "21", &[]);
     synth(&norwegian, "800", "21", &["--format", "norwegian"]);
-    assert!(std::fs::read(norwegian.join("persons.csv")).unwrap().contains(&b';'));
+    assert!(std::fs::read(norwegian.join("persons.csv"))
+        .unwrap()
+        .contains(&b';'));
     assert_eq!(
         indicators(&canonical, &["--min-cell", "0"]),
         indicators(&norwegian, &["--min-cell", "0"])
@@ -135,22 +169,29 @@ fn check_finds_exactly_the_injected_defects() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("bad");
     synth(&data, "3000", "9", &["--defects"]);
-    let injected: BTreeMap<String, u64> = serde_json::from_slice(
-        &std::fs::read(data.join("injected_defects.json")).unwrap(),
-    )
-    .unwrap();
-    assert!(injected.len() >= 10, "too few defect kinds injected: {injected:?}");
+    let injected: BTreeMap<String, u64> =
+        serde_json::from_slice(&std::fs::read(data.join("injected_defects.json")).unwrap())
+            .unwrap();
+    assert!(
+        injected.len() >= 10,
+        "too few defect kinds injected: {injected:?}"
+    );
     let out = ok(&["check", "--data", data.to_str().unwrap(), "--json"]);
     let found: BTreeMap<String, u64> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(found, injected, "check found other counts than were injected");
+    assert_eq!(
+        found, injected,
+        "check found other counts than were injected"
+    );
 
     // The text report names the file and line of an example, in both languages.
     let nb = String::from_utf8(ok(&["check", "--data", data.to_str().unwrap()]).stdout).unwrap();
-    let en = String::from_utf8(
-        ok(&["check", "--data", data.to_str().unwrap(), "--lang", "en"]).stdout,
-    )
-    .unwrap();
-    assert!(nb.contains("episodes.csv:") || nb.contains("municipal_services.csv:"), "{nb}");
+    let en =
+        String::from_utf8(ok(&["check", "--data", data.to_str().unwrap(), "--lang", "en"]).stdout)
+            .unwrap();
+    assert!(
+        nb.contains("episodes.csv:") || nb.contains("municipal_services.csv:"),
+        "{nb}"
+    );
     assert_ne!(nb, en);
 }
 
@@ -161,14 +202,23 @@ fn clean_extract_has_no_findings() {
     synth(&data, "1000", "4", &[]);
     let out = ok(&["check", "--data", data.to_str().unwrap(), "--json"]);
     let found: BTreeMap<String, u64> = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(found.values().all(|&n| n == 0), "clean synthetic data has findings: {found:?}");
+    assert!(
+        found.values().all(|&n| n == 0),
+        "clean synthetic data has findings: {found:?}"
+    );
 }
 
 #[test]
 fn missing_persons_table_is_an_error_that_says_so() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("episodes.csv"), "pid,sector\n").unwrap();
-    let out = forlop(&["indicators", "--data", tmp.path().to_str().unwrap(), "--year", "2024"]);
+    let out = forlop(&[
+        "indicators",
+        "--data",
+        tmp.path().to_str().unwrap(),
+        "--year",
+        "2024",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no persons table"));
 }
@@ -176,8 +226,18 @@ fn missing_persons_table_is_an_error_that_says_so() {
 #[test]
 fn unreadable_persons_file_makes_check_fail_with_a_located_message() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("persons.csv"), "this is not,a persons table\n1,2\n").unwrap();
-    let out = forlop(&["check", "--data", tmp.path().to_str().unwrap(), "--lang", "en"]);
+    std::fs::write(
+        tmp.path().join("persons.csv"),
+        "this is not,a persons table\n1,2\n",
+    )
+    .unwrap();
+    let out = forlop(&[
+        "check",
+        "--data",
+        tmp.path().to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("persons.csv"), "{text}");
@@ -189,9 +249,18 @@ fn a_missing_table_makes_its_indicators_unavailable_not_zero() {
     let data = tmp.path().join("d");
     synth(&data, "300", "8", &[]);
     std::fs::remove_file(data.join("primary_care.csv")).unwrap();
-    let out = ok(&["indicators", "--data", data.to_str().unwrap(), "--year", "2024"]);
+    let out = ok(&[
+        "indicators",
+        "--data",
+        data.to_str().unwrap(),
+        "--year",
+        "2024",
+    ]);
     let csv = String::from_utf8(out.stdout).unwrap();
-    assert!(!csv.contains("smi.gp_contact,"), "GP indicators computed without primary_care");
+    assert!(
+        !csv.contains("smi.gp_contact,"),
+        "GP indicators computed without primary_care"
+    );
     assert!(csv.contains("smi.admitted,"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unavailable: smi.gp_contact"));
 }
