@@ -109,7 +109,7 @@ proptest! {
         let percent: BTreeSet<&str> = forlop_core::indicator::registry()
             .iter()
             .filter(|d| d.unit == forlop_core::indicator::Unit::Percent)
-            .map(|d| d.id.as_ref())
+            .map(|d| d.id)
             .collect();
         prop_assert!(percent.len() >= 20);
         for r in &report.rows {
