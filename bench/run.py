@@ -338,8 +338,8 @@ def markdown(results):
             lines.append("")
             lines.append(f"Cells: engine {c['engine_cells']:,}, DuckDB {c['duckdb_cells']:,}; "
                          f"matched {c['matched']:,}, mismatched {c['mismatched']:,}, "
-                         f"not estimable on both sides {c['not_estimable_both']:,} (engine: "
-                         f"suppressed at k = 0; DuckDB: empty value), "
+                         f"not estimable on both sides but written differently "
+                         f"{c['not_estimable_both']:,}, "
                          f"only in engine {c['only_engine']:,}, only in DuckDB "
                          f"{c['only_duckdb']:,}.")
             if c["mismatched_by_indicator"]:
