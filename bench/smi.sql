@@ -51,10 +51,21 @@ SELECT trim(pid) AS pid,
        dt(death_date) AS death
 FROM read_csv(['@DATA@/persons.csv', '@BENCH@/templates/persons.csv'], union_by_name = true, header = true, all_varchar = true, delim = ',', quote = '"');
 
+-- A municipality listed twice: the first row wins; a health community belongs to the region of
+-- its first row (docs/choices.md, further choices).
 CREATE TEMP TABLE areas AS
-SELECT DISTINCT muni(municipality) AS mun, trim(health_community) AS hc, trim(region) AS region
-FROM read_csv(['@DATA@/areas.csv', '@BENCH@/templates/areas.csv'], union_by_name = true, header = true, all_varchar = true, delim = ',', quote = '"')
-WHERE muni(municipality) IS NOT NULL;
+WITH r AS (
+    SELECT row_number() OVER () AS line, muni(municipality) AS mun,
+           trim(health_community) AS hc, trim(region) AS region
+    FROM read_csv(['@DATA@/areas.csv', '@BENCH@/templates/areas.csv'], union_by_name = true,
+                  header = true, all_varchar = true, delim = ',', quote = '"')
+    WHERE muni(municipality) IS NOT NULL
+), m AS (
+    SELECT mun, arg_min(hc, line) AS hc FROM r GROUP BY mun
+), h AS (
+    SELECT hc, arg_min(region, line) AS region FROM r GROUP BY hc
+)
+SELECT m.mun, m.hc, h.region FROM m JOIN h USING (hc);
 
 -- Episodes. The table keeps the file's order (DuckDB preserves insertion order), so its rowid
 -- is the line order: the tie-break when two rows of a person share an admit_date.
@@ -444,7 +455,7 @@ LEFT JOIN a ON a.grp = fr.grp AND a.level = fr.level AND a.area = fr.area
 
 -- Population 18+ of year Y per area: integer age ≥ 18, band `a-b` or `a+` with a ≥ 18 (a band
 -- straddling 18 is not adult, and neither is a row whose age cell is empty: "rows with an adult
--- age", choices.md); without an age column (no age anywhere), the whole population. The country is
+-- age", choices.md); when no row of Y has an age, the whole population. The country is
 -- every population row of Y; a region or health community is the sum of its municipalities.
 CREATE TEMP TABLE pop AS
 WITH r AS (
@@ -457,7 +468,7 @@ WITH r AS (
 ), adult AS (
     SELECT mun, n FROM r
     WHERE y = @YEAR@
-      AND (NOT EXISTS (SELECT 1 FROM r WHERE age IS NOT NULL)
+      AND (NOT EXISTS (SELECT 1 FROM r WHERE y = @YEAR@ AND age IS NOT NULL)
            OR TRY_CAST(regexp_extract(age, '^\s*(\d+)', 1) AS INTEGER) >= 18)
 )
 SELECT 'country' AS level, 'NO' AS area, sum(n) AS n FROM adult
