@@ -39,7 +39,7 @@ pub(crate) struct PersonsState {
 pub(crate) fn parse(cx: &mut RowCx<'_>, st: &PersonsState) -> Option<Person> {
     let pid = cx.req_text(PID);
     if let Some(p) = pid {
-        if st.index.get(p, &st.persons).is_some() {
+        if st.index.get(p).is_some() {
             cx.reject(PID, IssueKind::DuplicatePid { pid: clip(p) });
         }
     }

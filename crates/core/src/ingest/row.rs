@@ -176,7 +176,10 @@ pub(crate) fn read_rows(
     mut parse: impl FnMut(&mut RowCx<'_>) -> bool,
 ) -> Result<(), Cancelled> {
     let mut rec = StringRecord::new();
+    // Sized for a guess of the row count (records are rarely shorter than 32 bytes), so the
+    // map is not rehashed over and over on big files.
     let mut seen: FxMap<u64, u64> = FxMap::default();
+    seen.reserve(usize::try_from(file_bytes / 32).unwrap_or(0).min(1 << 24));
     // Keys of records whose hash collided with a different earlier record (rare).
     let mut collided: FxMap<u64, Vec<u64>> = FxMap::default();
     let mut warnings: Vec<Issue> = Vec::new();
@@ -619,35 +622,107 @@ pub(crate) const MUNICIPALITY_EXPECTED: Text = Text {
     en: "a 4-digit municipality code, e.g. 0301",
 };
 
-/// pid → person, by hash of the pid (8 + 4 bytes per person) with the pid itself compared on a
-/// hit; pids whose hash collides with another's are kept whole in `overflow`.
+/// Pids up to this many bytes are stored inside the map slot itself.
+const INLINE_PID: usize = 18;
+
+/// One map slot: the person's index, and the pid's text, inline when short (one cache line
+/// holds key and text, so a lookup touches no other memory), else as a span of the arena.
+#[derive(Clone, Copy)]
+struct PidSlot {
+    idx: u32,
+    /// Length of the pid; above [`INLINE_PID`], `text` holds the arena start (u32 LE).
+    len: u16,
+    text: [u8; INLINE_PID],
+}
+
+/// pid → person: the pid's hash → [`PidSlot`], with the text compared on every hit, so lookups
+/// are exact; pids whose hash collides with another's go to `overflow` (practically never).
+/// About 32 bytes a person and no allocation per pid.
 #[derive(Default)]
 pub(crate) struct PidIndex {
-    by_hash: FxMap<u64, u32>,
+    by_hash: FxMap<u64, PidSlot>,
+    arena: String,
     overflow: HashMap<String, u32>,
 }
 
 impl PidIndex {
-    /// The index of `pid`, checking against the stored pids.
-    pub(crate) fn get(&self, pid: &str, pids: &[crate::model::Person]) -> Option<u32> {
-        let h = hash_str(pid);
-        match self.by_hash.get(&h) {
-            Some(&i) if pids.get(i as usize).is_some_and(|p| p.pid == pid) => Some(i),
-            Some(_) => self.overflow.get(pid).copied(),
-            None => None,
+    fn text<'s>(&'s self, slot: &'s PidSlot) -> &'s [u8] {
+        let len = usize::from(slot.len);
+        if len <= INLINE_PID {
+            &slot.text[..len]
+        } else {
+            let mut w = [0u8; 4];
+            w.copy_from_slice(&slot.text[..4]);
+            let start = u32::from_le_bytes(w) as usize;
+            self.arena.as_bytes().get(start..start + len).unwrap_or(&[])
+        }
+    }
+
+    /// The index of `pid`.
+    pub(crate) fn get(&self, pid: &str) -> Option<u32> {
+        let slot = self.by_hash.get(&hash_str(pid))?;
+        if self.text(slot) == pid.as_bytes() {
+            Some(slot.idx)
+        } else {
+            self.overflow.get(pid).copied()
         }
     }
 
     /// Adds `pid` at index `i` (the caller has checked it is new).
     pub(crate) fn insert(&mut self, pid: &str, i: u32) {
         let h = hash_str(pid);
-        match self.by_hash.entry(h) {
-            std::collections::hash_map::Entry::Occupied(_) => {
-                self.overflow.insert(pid.to_string(), i);
-            }
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(i);
-            }
+        if self.by_hash.contains_key(&h) || pid.len() > usize::from(u16::MAX) {
+            self.overflow.insert(pid.to_string(), i);
+            return;
         }
+        let mut slot = PidSlot {
+            idx: i,
+            len: pid.len() as u16,
+            text: [0; INLINE_PID],
+        };
+        if pid.len() <= INLINE_PID {
+            slot.text[..pid.len()].copy_from_slice(pid.as_bytes());
+        } else {
+            let start = self.arena.len() as u32;
+            slot.text[..4].copy_from_slice(&start.to_le_bytes());
+            self.arena.push_str(pid);
+        }
+        self.by_hash.insert(h, slot);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pid_index_is_exact_even_when_hashes_collide() {
+        let mut idx = PidIndex::default();
+        idx.insert("p1", 0);
+        idx.insert("p2", 1);
+        assert_eq!(
+            (idx.get("p1"), idx.get("p2"), idx.get("p3")),
+            (Some(0), Some(1), None)
+        );
+        // Simulate a collision: make "zz"'s hash point at p1's entry.
+        let p1 = idx.by_hash[&hash_str("p1")];
+        idx.by_hash.insert(hash_str("zz"), p1);
+        let long = "x".repeat(40);
+        idx.insert(&long, 9);
+        assert_eq!(idx.get(&long), Some(9));
+        assert_eq!(idx.get(&"x".repeat(39)), None);
+        assert_eq!(idx.get("zz"), None);
+        idx.insert("zz", 7);
+        assert_eq!((idx.get("zz"), idx.get("p1")), (Some(7), Some(0)));
+    }
+
+    #[test]
+    fn fx_hash_separates_field_splits_only_through_compare() {
+        let a = StringRecord::from(vec!["ab", "c"]);
+        let b = StringRecord::from(vec!["a", "bc"]);
+        // Different field lengths are hashed too, so these differ.
+        assert_ne!(hash_record(&a), hash_record(&b));
+        assert!(!same_fields(&a, &b));
+        assert!(same_fields(&a, &StringRecord::from(vec!["ab", "c"])));
     }
 }

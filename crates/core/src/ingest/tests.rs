@@ -736,3 +736,67 @@ mod props {
         }
     }
 }
+
+// ---- speed ------------------------------------------------------------------------------
+
+/// Reading speed on a generated national-size extract (run with
+/// `cargo test --release -p forlop-core --lib -- --ignored reading_speed --nocapture`).
+#[test]
+#[ignore]
+fn reading_speed() {
+    use std::fmt::Write as _;
+    let n_persons = 500_000usize;
+    let n_episodes = 2_000_000usize;
+    let mut persons = String::from("lopenr;fodselsar;kjonn;kommune;dodsdato\n");
+    for i in 0..n_persons {
+        let _ = writeln!(
+            persons,
+            "p{i};{};{};{:04};",
+            1930 + i % 80,
+            1 + i % 2,
+            301 + i % 50
+        );
+    }
+    let mut episodes = String::from(
+        "lopenr;sektor;omsorgsniva;inndato;inntid;utdato;innmatehast;hovedtilstand;bitilstand\n",
+    );
+    let mut h: u64 = 7;
+    for _ in 0..n_episodes {
+        h = h
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let p = (h >> 33) as usize % n_persons;
+        let day = 1 + (h >> 20) as u32 % 28;
+        let level = 1 + (h >> 10) as u32 % 3;
+        let _ = writeln!(
+            episodes,
+            "p{p};PHV;{level};{day:02}.03.2021;08:30;{:02}.04.2021;{};F20.{};F10.2",
+            day,
+            1 + (h >> 5) % 5,
+            h % 10
+        );
+    }
+    let cp = to_cp1252(&episodes);
+    let files = [
+        file("persons.csv", &persons),
+        SourceFile {
+            name: "episodes.csv",
+            bytes: &cp,
+            kind: None,
+        },
+    ];
+    let t = std::time::Instant::now();
+    let l = load(&files, &ReadOptions::default());
+    let secs = t.elapsed().as_secs_f64();
+    let rows = (n_persons + n_episodes) as f64;
+    let mb = (persons.len() + cp.len()) as f64 / 1e6;
+    println!(
+        "{} rows ({mb:.0} MB, episodes as Windows-1252) in {secs:.2} s: {:.2} M rows/s, {:.0} MB/s",
+        rows,
+        rows / secs / 1e6,
+        mb / secs
+    );
+    assert_eq!(l.tables.persons.len(), n_persons);
+    assert_eq!(l.tables.episodes.as_ref().unwrap().len(), n_episodes);
+    assert_accounting(&l);
+}
