@@ -66,6 +66,9 @@ export function forlopIndicators(dir, year, k) {
 /** Asserts two long tables are equal, reporting the first differing line (not 1 MB of text). */
 export function assertSameTable(actual, expected, what) {
   if (actual === expected) return;
+  const stem = path.join(ARTIFACTS, what.replace(/[^a-z0-9]+/gi, '_').slice(0, 40));
+  fs.writeFileSync(`${stem}.app.csv`, actual);
+  fs.writeFileSync(`${stem}.cli.csv`, expected);
   const a = actual.split('\n'), e = expected.split('\n');
   let i = 0;
   while (i < a.length && i < e.length && a[i] === e[i]) i++;

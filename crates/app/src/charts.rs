@@ -54,6 +54,8 @@ pub struct Labels<'a> {
     pub value: &'a dyn Fn(f64) -> String,
     /// Formats a count (numerator/denominator) for tooltips.
     pub count: &'a dyn Fn(u64) -> String,
+    /// "not estimable (denominator 0)".
+    pub not_estimable: &'a str,
 }
 
 /// An ECharts option and the height it needs.
@@ -132,11 +134,7 @@ pub fn bar_by_area(series: &[Series], labels: &Labels<'_>) -> ChartSpec {
                         (labels.value)(value)
                     );
                     if let (Some(n), Some(d)) = (numerator, denominator) {
-                        tip.push_str(&format!(
-                            " ({} / {})",
-                            (labels.count)(n),
-                            (labels.count)(d)
-                        ));
+                        tip.push_str(&format!(" ({} / {})", (labels.count)(n), (labels.count)(d)));
                     }
                     data.push(json!({ "value": value, "tooltip": { "formatter": tip } }));
                 }
@@ -156,6 +154,14 @@ pub fn bar_by_area(series: &[Series], labels: &Labels<'_>) -> ChartSpec {
                         "label": { "show": true, "formatter": "–", "color": "#000000" },
                         "tooltip": { "formatter": tip },
                     }));
+                }
+                Some(Cell::NotEstimable { .. }) => {
+                    // No bar and no number: nothing to estimate (only seen with k = 0).
+                    let tip = format!(
+                        "<strong>{area_html}</strong><br/>{name}: {}",
+                        escape_html(labels.not_estimable)
+                    );
+                    data.push(json!({ "value": "-", "tooltip": { "formatter": tip } }));
                 }
                 None => data.push(json!({ "value": "-" })),
             }
@@ -219,9 +225,18 @@ mod tests {
         let series = vec![Series {
             name: "Alle".into(),
             bars: vec![
-                Bar { area: "Bergen".into(), cell: v(10, 40) },                // 25 %
-                Bar { area: "<b>Evil</b>".into(), cell: Cell::Suppressed(SuppressReason::Primary) },
-                Bar { area: "Askøy".into(), cell: v(15, 30) },                 // 50 %
+                Bar {
+                    area: "Bergen".into(),
+                    cell: v(10, 40),
+                }, // 25 %
+                Bar {
+                    area: "<b>Evil</b>".into(),
+                    cell: Cell::Suppressed(SuppressReason::Primary),
+                },
+                Bar {
+                    area: "Askøy".into(),
+                    cell: v(15, 30),
+                }, // 50 %
             ],
             national: Some(v(25, 70)), // 35.714… %
         }];
@@ -237,6 +252,7 @@ mod tests {
                 suppressed: &reason,
                 value: &value,
                 count: &count,
+                not_estimable: "n/a",
             },
         )
     }
@@ -246,7 +262,10 @@ mod tests {
         let c = chart();
         let o = &c.option;
         // 50 % (Askøy) before 25 % (Bergen); the suppressed area last.
-        assert_eq!(o["yAxis"]["data"], json!(["Askøy", "Bergen", "<b>Evil</b>"]));
+        assert_eq!(
+            o["yAxis"]["data"],
+            json!(["Askøy", "Bergen", "<b>Evil</b>"])
+        );
         let data = o["series"][0]["data"].as_array().unwrap();
         assert_eq!(data[0]["value"], json!(50.0));
         assert_eq!(data[1]["value"], json!(25.0));
@@ -271,7 +290,10 @@ mod tests {
         assert_eq!(line["data"][0]["xAxis"], json!(100.0 * 25.0 / 70.0));
         assert_eq!(line["label"]["formatter"], json!("Landet: 35.7"));
         let tip = &c.option["series"][0]["data"][0]["tooltip"]["formatter"];
-        assert_eq!(tip, &json!("<strong>Askøy</strong><br/>Alle: 50.0 (15 / 30)"));
+        assert_eq!(
+            tip,
+            &json!("<strong>Askøy</strong><br/>Alle: 50.0 (15 / 30)")
+        );
         // three areas × (14 + 8) px + 120 = 186 → at least 220
         assert_eq!(c.height, 220);
     }

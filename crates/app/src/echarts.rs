@@ -41,14 +41,15 @@ fn parse(option: &serde_json::Value) -> Result<JsValue, JsValue> {
 ///
 /// # Errors
 /// When the option is not valid JSON for the browser.
-pub fn render(el: &web_sys::HtmlElement, option: &serde_json::Value, height: u32) -> Result<(), JsValue> {
+pub fn render(
+    el: &web_sys::HtmlElement,
+    option: &serde_json::Value,
+    height: u32,
+) -> Result<(), JsValue> {
     if let Some(old) = instance_by_dom(el) {
         old.dispose();
     }
-    let opts = options(&[
-        ("renderer", "canvas".into()),
-        ("height", height.into()),
-    ]);
+    let opts = options(&[("renderer", "canvas".into()), ("height", height.into())]);
     let chart = init_js(el, &JsValue::NULL, &opts);
     chart.set_option(&parse(option)?);
     Ok(())

@@ -3,12 +3,12 @@
 //! The app computes nothing itself: every number comes from `forlop_core::analyse`.
 
 use crate::protocol::{Bilingual, ExampleView, FileView, LoadView, Phase, ProblemView, ReportView};
+use forlop_core::cohort::OverlapSummary;
 use forlop_core::ingest::{self, ReadOptions, SourceFile};
 use forlop_core::model::{TableKind, Tables};
+use forlop_core::output::{Cell, SmiGroup};
 use forlop_core::quality::{Issue, QualityReport, Severity};
 use forlop_core::settings::Settings;
-use forlop_core::cohort::OverlapSummary;
-use forlop_core::output::{Cell, SmiGroup};
 use forlop_core::text::Lang;
 
 /// At most this many examples reach the page.
@@ -133,7 +133,9 @@ pub fn load_view(files: &[HeldFile], quality: &QualityReport) -> LoadView {
             code: code.to_string(),
             count,
             rejects,
-            text: first.map(|i| both(|l| i.kind.message(l))).unwrap_or_default(),
+            text: first
+                .map(|i| both(|l| i.kind.message(l)))
+                .unwrap_or_default(),
         });
     }
     out
@@ -174,11 +176,17 @@ pub fn nothing_usable(view: &LoadView) -> Bilingual {
     let first = view.examples.first();
     Bilingual {
         nb: match first {
-            Some(e) => format!("Fant ingen brukbare personer. {}: {}", e.location, e.message.nb),
+            Some(e) => format!(
+                "Fant ingen brukbare personer. {}: {}",
+                e.location, e.message.nb
+            ),
             None => "Fant ingen brukbare personer (mangler personer-filen?).".into(),
         },
         en: match first {
-            Some(e) => format!("No usable persons were found. {}: {}", e.location, e.message.en),
+            Some(e) => format!(
+                "No usable persons were found. {}: {}",
+                e.location, e.message.en
+            ),
             None => "No usable persons were found (is the persons file missing?).".into(),
         },
     }
@@ -191,6 +199,7 @@ fn group_text(g: SmiGroup, lang: Lang) -> &'static str {
 fn cell_text(c: &Cell, k: u64, lang: Lang) -> String {
     match c {
         Cell::Value { value, .. } => crate::fmt::number(*value, 0, lang),
+        Cell::NotEstimable { .. } => "–".to_string(),
         Cell::Suppressed(_) => match lang {
             Lang::Nb => format!("under {k} (prikket)"),
             Lang::En => format!("fewer than {k} (suppressed)"),
@@ -202,7 +211,9 @@ fn cell_text(c: &Cell, k: u64, lang: Lang) -> String {
 pub fn overlap_lines(o: &OverlapSummary, k: u64) -> Vec<Bilingual> {
     let mut out = Vec::new();
     for (g, c) in &o.group_sizes {
-        out.push(both(|l| format!("{}: {}", group_text(*g, l), cell_text(c, k, l))));
+        out.push(both(|l| {
+            format!("{}: {}", group_text(*g, l), cell_text(c, k, l))
+        }));
     }
     if let Some(c) = &o.in_two_or_more {
         out.push(both(|l| match l {
@@ -276,7 +287,10 @@ pub fn analyse(tables: &Tables, settings: &Settings, progress: OnProgress<'_>) -
             .map(|u| {
                 (
                     u.indicator.to_string(),
-                    u.missing.iter().map(|t| t.canonical_name().to_string()).collect(),
+                    u.missing
+                        .iter()
+                        .map(|t| t.canonical_name().to_string())
+                        .collect(),
                 )
             })
             .collect(),

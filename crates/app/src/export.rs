@@ -12,9 +12,19 @@ pub const UNSUPPRESSED_MARK: &str = "IKKE PRIKKET / NOT SUPPRESSED";
 pub fn file_name(stem: &str, year: i32, ext: &str, unsuppressed: bool) -> String {
     let safe: String = stem
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
-    let prefix = if unsuppressed { "IKKE-PRIKKET_NOT-SUPPRESSED_" } else { "" };
+    let prefix = if unsuppressed {
+        "IKKE-PRIKKET_NOT-SUPPRESSED_"
+    } else {
+        ""
+    };
     format!("{prefix}forlop_{safe}_{year}.{ext}")
 }
 
@@ -71,7 +81,10 @@ mod tests {
 
     #[test]
     fn unsuppressed_exports_say_so_in_name_and_first_line() {
-        assert_eq!(file_name("smi.admitted", 2024, "png", false), "forlop_smi_admitted_2024.png");
+        assert_eq!(
+            file_name("smi.admitted", 2024, "png", false),
+            "forlop_smi_admitted_2024.png"
+        );
         assert_eq!(
             file_name("smi.admitted", 2024, "png", true),
             "IKKE-PRIKKET_NOT-SUPPRESSED_forlop_smi_admitted_2024.png"
@@ -82,7 +95,11 @@ mod tests {
             level: Level::Country,
             area: "NO".into(),
             year: 2024,
-            cell: Cell::Value { numerator: Some(3), denominator: None, value: 3.0 },
+            cell: Cell::Value {
+                numerator: Some(3),
+                denominator: None,
+                value: 3.0,
+            },
         }];
         let csv = long_table_csv(&rows, true);
         assert_eq!(

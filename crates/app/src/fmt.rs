@@ -65,7 +65,10 @@ mod tests {
 
     #[test]
     fn bokmal_uses_decimal_comma_and_narrow_nbsp_thousands() {
-        assert_eq!(number(1234567.891, 1, Lang::Nb), "1\u{202F}234\u{202F}567,9");
+        assert_eq!(
+            number(1234567.891, 1, Lang::Nb),
+            "1\u{202F}234\u{202F}567,9"
+        );
         assert_eq!(number(999.95, 1, Lang::Nb), "1\u{202F}000,0"); // 999.95 rounds up past 1000
         assert_eq!(number(12.0, 0, Lang::Nb), "12");
         assert_eq!(number(0.5, 2, Lang::Nb), "0,50");

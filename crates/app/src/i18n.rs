@@ -87,6 +87,7 @@ strings! {
     Suppressed => "prikket", "suppressed";
     SuppressedPrimary => "prikket: under k", "suppressed: below k";
     SuppressedSecondary => "prikket: kunne ellers regnes ut", "suppressed: could otherwise be derived";
+    NotEstimable => "ikke beregnbart (0 i nevneren)", "not estimable (denominator 0)";
     SortBy => "Sorter etter", "Sort by";
     Definition => "Definisjon", "Definition";
     Choices => "Valg vi har tatt", "Choices we made";

@@ -126,7 +126,9 @@ impl AppState {
 /// Exposes a small summary as `window.forlopReport` (row count, settings) so browser tests can
 /// wait for results without scraping. No patient data: the rows are already on screen.
 fn publish_for_tests(report: &ReportView) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let summary = serde_json::json!({
         "rows": report.rows.len(),
         "year": report.settings.year,

@@ -102,7 +102,14 @@ mod tests {
         assert_eq!(unit_kind("smi.patients"), UnitKind::Count);
         assert_eq!(unit_kind("smi.patients_per_1000"), UnitKind::Decimal);
         // Registry order, unknown ids last.
-        let ids = vec!["zz.unknown".to_string(), "smi.admitted".into(), "smi.patients".into()];
-        assert_eq!(order(&ids), vec!["smi.patients", "smi.admitted", "zz.unknown"]);
+        let ids = vec![
+            "zz.unknown".to_string(),
+            "smi.admitted".into(),
+            "smi.patients".into(),
+        ];
+        assert_eq!(
+            order(&ids),
+            vec!["smi.patients", "smi.admitted", "zz.unknown"]
+        );
     }
 }

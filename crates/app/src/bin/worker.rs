@@ -70,11 +70,21 @@ fn load_and_analyse(
     let failure = (!usable).then(|| engine::nothing_usable(&view));
     post(&FromWorker::Loaded(view));
     if let Some(Bilingual { nb, en }) = failure {
-        HELD.with(|h| *h.borrow_mut() = Held { files, tables: None });
+        HELD.with(|h| {
+            *h.borrow_mut() = Held {
+                files,
+                tables: None,
+            }
+        });
         return failed(nb, en);
     }
     let report = engine::analyse(&tables, settings, &mut progress);
-    HELD.with(|h| *h.borrow_mut() = Held { files, tables: Some(tables) });
+    HELD.with(|h| {
+        *h.borrow_mut() = Held {
+            files,
+            tables: Some(tables),
+        }
+    });
     post(&FromWorker::Report(Box::new(report)));
 }
 
@@ -84,7 +94,10 @@ async fn run(data: JsValue) {
         .and_then(|j| j.as_string())
         .and_then(|j| decode::<ToWorker>(&j).ok());
     let Some(job) = job else {
-        return failed("Ukjent melding til arbeideren.", "Unknown message to the worker.");
+        return failed(
+            "Ukjent melding til arbeideren.",
+            "Unknown message to the worker.",
+        );
     };
     match job {
         ToWorker::Demo {
@@ -107,7 +120,9 @@ async fn run(data: JsValue) {
                 .unwrap_or_default();
             let mut files = Vec::new();
             for f in list.iter() {
-                let Ok(file) = f.dyn_into::<File>() else { continue };
+                let Ok(file) = f.dyn_into::<File>() else {
+                    continue;
+                };
                 match read_file(&file).await {
                     Ok(bytes) => files.push(HeldFile {
                         name: file.name(),
@@ -130,7 +145,12 @@ async fn run(data: JsValue) {
         }
         ToWorker::Analyse { settings } => {
             progress(Phase::Computing, "", 0.0);
-            let report = HELD.with(|h| h.borrow().tables.as_ref().map(|t| engine::analyse(t, &settings, &mut progress)));
+            let report = HELD.with(|h| {
+                h.borrow()
+                    .tables
+                    .as_ref()
+                    .map(|t| engine::analyse(t, &settings, &mut progress))
+            });
             match report {
                 Some(r) => post(&FromWorker::Report(Box::new(r))),
                 None => failed("Ingen data er lest ennå.", "No data has been read yet."),

@@ -47,7 +47,11 @@ pub fn select(
     for g in groups {
         let mut bars = Vec::new();
         let mut national = None;
-        for row in report.rows.iter().filter(|r| r.indicator == id && r.group == *g) {
+        for row in report
+            .rows
+            .iter()
+            .filter(|r| r.indicator == id && r.group == *g)
+        {
             if row.level == Level::Country {
                 national = Some(row.cell);
             }
@@ -58,7 +62,10 @@ pub fn select(
                     group: group_label(*g, lang),
                     cell: row.cell,
                 });
-                bars.push(Bar { area, cell: row.cell });
+                bars.push(Bar {
+                    area,
+                    cell: row.cell,
+                });
             }
         }
         series.push(Series {
@@ -91,7 +98,11 @@ pub fn sort_rows(rows: &mut [TableRow], key: SortKey, descending: bool) {
                 (None, None) => a.area.cmp(&b.area),
             },
         };
-        if descending { ord.reverse() } else { ord }
+        if descending {
+            ord.reverse()
+        } else {
+            ord
+        }
     });
 }
 
@@ -126,9 +137,15 @@ pub fn IndicatorCard(
         let (series, _) = data.get();
         let info = meta::info(&id_for_spec, l);
         let (year, unsuppressed) = state.report.with(|r| {
-            r.as_ref().map(|r| (r.settings.year, r.unsuppressed)).unwrap_or((0, false))
+            r.as_ref()
+                .map(|r| (r.settings.year, r.unsuppressed))
+                .unwrap_or((0, false))
         });
-        let mut subtitle = format!("{} · {year} · – = {}", level_text(sel.level.get(), l), tr(Key::Suppressed, l));
+        let mut subtitle = format!(
+            "{} · {year} · – = {}",
+            level_text(sel.level.get(), l),
+            tr(Key::Suppressed, l)
+        );
         if !info.unit.is_empty() {
             subtitle = format!("{} · {subtitle}", info.unit);
         }
@@ -147,6 +164,7 @@ pub fn IndicatorCard(
                 suppressed: &reason,
                 value: &value,
                 count: &count,
+                not_estimable: tr(Key::NotEstimable, l),
             },
         )
     });
@@ -154,7 +172,9 @@ pub fn IndicatorCard(
         let spec = spec.get();
         if let Some(el) = chart_ref.get() {
             let el: web_sys::HtmlElement = el.unchecked_into();
-            let _ = el.style().set_property("height", &format!("{}px", spec.height));
+            let _ = el
+                .style()
+                .set_property("height", &format!("{}px", spec.height));
             if let Err(e) = crate::echarts::render(&el, &spec.option, spec.height) {
                 web_sys::console::warn_1(&e);
             }
@@ -162,7 +182,9 @@ pub fn IndicatorCard(
     });
     let id_png = id.clone();
     let on_png = move |_| {
-        let Some(el) = chart_ref.get_untracked() else { return };
+        let Some(el) = chart_ref.get_untracked() else {
+            return;
+        };
         let el: web_sys::HtmlElement = el.unchecked_into();
         if let (Some(url), Some(r)) = (crate::echarts::png_of(&el), state.report.get_untracked()) {
             let name = crate::export::file_name(&id_png, r.settings.year, "png", r.unsuppressed);
@@ -176,7 +198,10 @@ pub fn IndicatorCard(
             .get_untracked()
             .map(|el| el.client_width().max(400) as u32)
             .unwrap_or(800);
-        if let (Ok(url), Some(r)) = (crate::echarts::svg_of(&spec.option, width, spec.height), state.report.get_untracked()) {
+        if let (Ok(url), Some(r)) = (
+            crate::echarts::svg_of(&spec.option, width, spec.height),
+            state.report.get_untracked(),
+        ) {
             let name = crate::export::file_name(&id_svg, r.settings.year, "svg", r.unsuppressed);
             let _ = crate::export::download_data_url(&url, &name);
         }
@@ -258,11 +283,25 @@ fn level_text(level: Level, lang: Lang) -> &'static str {
 
 fn row_view(r: TableRow, unit: UnitKind, l: Lang) -> impl IntoView {
     let (num, den, val, suppressed) = match r.cell {
-        Cell::Value { numerator, denominator, value } => (
-            numerator.map(|n| crate::fmt::count(n, l)).unwrap_or_default(),
-            denominator.map(|d| crate::fmt::count(d, l)).unwrap_or_default(),
+        Cell::Value {
+            numerator,
+            denominator,
+            value,
+        } => (
+            numerator
+                .map(|n| crate::fmt::count(n, l))
+                .unwrap_or_default(),
+            denominator
+                .map(|d| crate::fmt::count(d, l))
+                .unwrap_or_default(),
             meta::format_value(unit, value, l),
             false,
+        ),
+        Cell::NotEstimable { numerator, denominator } => (
+            numerator.map(|n| crate::fmt::count(n, l)).unwrap_or_default(),
+            denominator.map(|d| crate::fmt::count(d, l)).unwrap_or_default(),
+            format!("– ({})", tr(Key::NotEstimable, l)),
+            true,
         ),
         Cell::Suppressed(reason) => (
             "–".to_string(),

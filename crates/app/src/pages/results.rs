@@ -50,11 +50,26 @@ pub fn series_for(groups: &[SmiGroup], split: bool) -> Vec<Group> {
 /// The group's label as in indicators.md §1 (nb) and in English.
 pub fn smi_group_text(g: SmiGroup) -> Text {
     match g {
-        SmiGroup::All => Text { nb: "Alle", en: "All" },
-        SmiGroup::Schizophrenia => Text { nb: "Schizofreni", en: "Schizophrenia" },
-        SmiGroup::Bipolar => Text { nb: "Bipolar lidelse", en: "Bipolar disorder" },
-        SmiGroup::Depression => Text { nb: "Depresjon", en: "Depression" },
-        SmiGroup::Personality => Text { nb: "Personlighetsforstyrrelser", en: "Personality disorders" },
+        SmiGroup::All => Text {
+            nb: "Alle",
+            en: "All",
+        },
+        SmiGroup::Schizophrenia => Text {
+            nb: "Schizofreni",
+            en: "Schizophrenia",
+        },
+        SmiGroup::Bipolar => Text {
+            nb: "Bipolar lidelse",
+            en: "Bipolar disorder",
+        },
+        SmiGroup::Depression => Text {
+            nb: "Depresjon",
+            en: "Depression",
+        },
+        SmiGroup::Personality => Text {
+            nb: "Personlighetsforstyrrelser",
+            en: "Personality disorders",
+        },
     }
 }
 
@@ -125,10 +140,15 @@ pub fn ResultsPage() -> impl IntoView {
             let has = |l: Level| r.rows.iter().any(|row| row.level == l);
             let current = selection.level.get_untracked();
             if !has(current) {
-                let pick = [Level::Region, Level::HealthCommunity, Level::Municipality, Level::Country]
-                    .into_iter()
-                    .find(|l| has(*l))
-                    .unwrap_or(Level::Country);
+                let pick = [
+                    Level::Region,
+                    Level::HealthCommunity,
+                    Level::Municipality,
+                    Level::Country,
+                ]
+                .into_iter()
+                .find(|l| has(*l))
+                .unwrap_or(Level::Country);
                 selection.level.set(pick);
             }
         }
@@ -143,7 +163,11 @@ fn Results() -> impl IntoView {
     let lang = state.lang;
     let busy = move || state.busy.get().is_some();
     let report = move || state.report.get().unwrap_or_default();
-    let unsuppressed = move || state.report.with(|r| r.as_ref().is_some_and(|r| r.unsuppressed));
+    let unsuppressed = move || {
+        state
+            .report
+            .with(|r| r.as_ref().is_some_and(|r| r.unsuppressed))
+    };
     let indicators = Memo::new(move |_| {
         state.report.with(|r| {
             let mut ids: Vec<String> = Vec::new();
@@ -159,17 +183,27 @@ fn Results() -> impl IntoView {
         state.report.with(|r| {
             Level::ALL
                 .into_iter()
-                .filter(|l| r.iter().flat_map(|r| r.rows.iter()).any(|row| row.level == *l))
+                .filter(|l| {
+                    r.iter()
+                        .flat_map(|r| r.rows.iter())
+                        .any(|row| row.level == *l)
+                })
                 .collect::<Vec<_>>()
         })
     });
     let reanalyse = move || {
-        state.run(ToWorker::Analyse { settings: state.settings() }, None);
+        state.run(
+            ToWorker::Analyse {
+                settings: state.settings(),
+            },
+            None,
+        );
     };
     let export_csv = move |_| {
         if let Some(r) = state.report.get_untracked() {
             let csv = crate::export::long_table_csv(&r.rows, r.unsuppressed);
-            let name = crate::export::file_name("long_table", r.settings.year, "csv", r.unsuppressed);
+            let name =
+                crate::export::file_name("long_table", r.settings.year, "csv", r.unsuppressed);
             if let Err(e) = crate::export::download_text(&csv, "text/csv;charset=utf-8", &name) {
                 web_sys::console::warn_1(&e);
             }
@@ -179,7 +213,10 @@ fn Results() -> impl IntoView {
         sel.print.set(true);
         // Let the panels open before the print dialog takes its snapshot.
         leptos::task::spawn_local(async move {
-            let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&wasm_bindgen::JsValue::NULL)).await;
+            let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(
+                &wasm_bindgen::JsValue::NULL,
+            ))
+            .await;
             if let Some(w) = web_sys::window() {
                 let _ = w.print();
             }
@@ -317,7 +354,10 @@ mod tests {
     #[test]
     fn series_split_and_capped_at_five() {
         use SmiGroup::*;
-        assert_eq!(series_for(&[All], false), vec![Group::Smi(All, SubstanceSplit::Any)]);
+        assert_eq!(
+            series_for(&[All], false),
+            vec![Group::Smi(All, SubstanceSplit::Any)]
+        );
         // 3 groups × 2 parts = 6 → the first five.
         let s = series_for(&[All, Bipolar, Depression], true);
         assert_eq!(s.len(), 5);
