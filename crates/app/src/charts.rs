@@ -182,7 +182,9 @@ pub fn bar_by_area(series: &[Series], labels: &Labels<'_>) -> ChartSpec {
                 "symbol": "none",
                 "animation": false,
                 "lineStyle": { "color": colour, "type": "dashed", "width": 2 },
-                "label": { "formatter": text, "position": "end" },
+                // The category axis is inverted, so "start" is the top of the line, clear of the
+                // value axis labels at the bottom.
+                "label": { "formatter": text, "position": "start" },
                 "tooltip": { "formatter": escape_html(&text) },
                 "data": [{ "xAxis": value, "name": labels.national }],
             });

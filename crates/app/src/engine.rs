@@ -161,11 +161,9 @@ pub fn load(
         progress(Phase::Parsing, &p.file, fraction);
         true
     };
-    let loaded = match ingest::load_with_progress(&sources, &ReadOptions::default(), &mut report) {
-        Ok(l) => l,
-        // Our callback never cancels (Cancel terminates the worker instead).
-        Err(_) => ingest::Loaded::default(),
-    };
+    // Our callback never cancels (Cancel terminates the worker instead), so Err cannot happen.
+    let loaded = ingest::load_with_progress(&sources, &ReadOptions::default(), &mut report)
+        .unwrap_or_default();
     let usable = loaded.quality.has_usable_data();
     let view = load_view(files, &loaded.quality);
     (loaded.tables, view, usable)

@@ -200,7 +200,12 @@ mod tests {
         use forlop_core::output::{Cell, Group, Level, SmiGroup, SubstanceSplit};
         // 100 × 20 / 137 = 14.598540145985401; serde_json without float_roundtrip reads it back
         // as 14.5985401459854 (1 ulp off), found by the e2e comparison with the CLI.
-        let values = [100.0 * 20.0 / 137.0, 100.0 * 7.0 / 59.0, 100.0 * 16.0 / 66.0, 0.1 + 0.2];
+        let values = [
+            100.0 * 20.0 / 137.0,
+            100.0 * 7.0 / 59.0,
+            100.0 * 16.0 / 66.0,
+            0.1 + 0.2,
+        ];
         let report = ReportView {
             rows: values
                 .iter()
@@ -210,15 +215,25 @@ mod tests {
                     level: Level::Country,
                     area: "NO".into(),
                     year: 2024,
-                    cell: Cell::Value { numerator: Some(1), denominator: Some(2), value: *v },
+                    cell: Cell::Value {
+                        numerator: Some(1),
+                        denominator: Some(2),
+                        value: *v,
+                    },
                 })
                 .collect(),
             ..ReportView::default()
         };
-        let back: FromWorker = decode(&encode(&FromWorker::Report(Box::new(report.clone())))).unwrap();
-        let FromWorker::Report(back) = back else { panic!("not a report") };
+        let back: FromWorker =
+            decode(&encode(&FromWorker::Report(Box::new(report.clone())))).unwrap();
+        let FromWorker::Report(back) = back else {
+            panic!("not a report")
+        };
         for (a, b) in back.rows.iter().zip(&report.rows) {
-            assert_eq!(a.cell.value().map(f64::to_bits), b.cell.value().map(f64::to_bits));
+            assert_eq!(
+                a.cell.value().map(f64::to_bits),
+                b.cell.value().map(f64::to_bits)
+            );
         }
     }
 }

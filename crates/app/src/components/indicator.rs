@@ -297,9 +297,16 @@ fn row_view(r: TableRow, unit: UnitKind, l: Lang) -> impl IntoView {
             meta::format_value(unit, value, l),
             false,
         ),
-        Cell::NotEstimable { numerator, denominator } => (
-            numerator.map(|n| crate::fmt::count(n, l)).unwrap_or_default(),
-            denominator.map(|d| crate::fmt::count(d, l)).unwrap_or_default(),
+        Cell::NotEstimable {
+            numerator,
+            denominator,
+        } => (
+            numerator
+                .map(|n| crate::fmt::count(n, l))
+                .unwrap_or_default(),
+            denominator
+                .map(|d| crate::fmt::count(d, l))
+                .unwrap_or_default(),
             format!("– ({})", tr(Key::NotEstimable, l)),
             true,
         ),
