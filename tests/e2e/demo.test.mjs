@@ -53,6 +53,13 @@ test('demo data: chart, table, national number and CSV agree with the CLI', asyn
     await card.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(ARTIFACTS, '05-table.png'), fullPage: false });
 
+    // Municipality level: suppressed cells are marked, never drawn as bars.
+    await page.selectOption('#level', 'municipality');
+    await page.evaluate(() => document.querySelector('#indicator-2').scrollIntoView());
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ARTIFACTS, '05-municipality-suppressed.png') });
+    await page.selectOption('#level', 'country');
+
     // English switch formats numbers the English way.
     await page.click('#lang-switch');
     const en = await card.locator('tbody tr').first().locator('td.value').textContent();

@@ -151,7 +151,14 @@ pub fn bar_by_area(series: &[Series], labels: &Labels<'_>) -> ChartSpec {
                         "symbolOffset": [10 + 18 * i as i32, 0],
                         "itemStyle": { "color": "#ffffff", "borderColor": colour,
                                        "borderType": "dashed", "borderWidth": 1.5 },
-                        "label": { "show": true, "formatter": "–", "color": "#000000" },
+                        // One series: the reason in words beside the box; several: "–" only,
+                        // so the marks of neighbouring series do not overlap.
+                        "label": if series.len() == 1 {
+                            json!({ "show": true, "position": "right", "color": "#333333",
+                                    "formatter": format!("– {}", (labels.suppressed)(reason)) })
+                        } else {
+                            json!({ "show": true, "formatter": "–", "color": "#000000" })
+                        },
                         "tooltip": { "formatter": tip },
                     }));
                 }
@@ -277,7 +284,7 @@ mod tests {
         // …and it is visibly marked at its place, with the reason in the tooltip.
         let mark = &o["series"][0]["markPoint"]["data"][0];
         assert_eq!(mark["coord"], json!([0, "<b>Evil</b>"]));
-        assert_eq!(mark["label"]["formatter"], json!("–"));
+        assert_eq!(mark["label"]["formatter"], json!("– Primary"));
         assert_eq!(
             mark["tooltip"]["formatter"],
             json!("<strong>&lt;b&gt;Evil&lt;/b&gt;</strong><br/>Alle: – (Primary)")

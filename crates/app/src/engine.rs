@@ -2,7 +2,10 @@
 //! view structs of [`crate::protocol`]. Pure Rust (no web APIs), so it is tested natively.
 //! The app computes nothing itself: every number comes from `forlop_core::analyse`.
 
-use crate::protocol::{Bilingual, ExampleView, FileView, LoadView, Phase, ProblemView, ReportView};
+use crate::protocol::{
+    Bilingual, ExampleView, FileView, LoadView, MappingNeed, Phase, ProblemView, ReportView,
+    UnknownValues,
+};
 use forlop_core::cohort::OverlapSummary;
 use forlop_core::ingest::{self, ReadOptions, SourceFile};
 use forlop_core::model::{TableKind, Tables};
@@ -145,6 +148,7 @@ pub fn load_view(files: &[HeldFile], quality: &QualityReport) -> LoadView {
 pub fn load(
     files: &[HeldFile],
     kinds: &[Option<TableKind>],
+    options: &ReadOptions,
     progress: OnProgress<'_>,
 ) -> (Tables, LoadView, bool) {
     let sources: Vec<SourceFile<'_>> = files
@@ -162,11 +166,49 @@ pub fn load(
         true
     };
     // Our callback never cancels (Cancel terminates the worker instead), so Err cannot happen.
-    let loaded = ingest::load_with_progress(&sources, &ReadOptions::default(), &mut report)
-        .unwrap_or_default();
+    let loaded = ingest::load_with_progress(&sources, options, &mut report).unwrap_or_default();
     let usable = loaded.quality.has_usable_data();
-    let view = load_view(files, &loaded.quality);
+    let mut view = load_view(files, &loaded.quality);
+    view.mapping = mapping_needs(&sources, options);
     (loaded.tables, view, usable)
+}
+
+/// What each file needs mapped: headers that match nothing, required columns missing, and
+/// code values not recognised. Only files that need something are listed.
+pub fn mapping_needs(sources: &[SourceFile<'_>], options: &ReadOptions) -> Vec<MappingNeed> {
+    let mut out = Vec::new();
+    for src in sources {
+        let Ok(p) = ingest::inspect(src, options) else {
+            continue;
+        };
+        let unmatched_headers: Vec<String> = p
+            .headers
+            .iter()
+            .zip(&p.matched)
+            .filter(|(h, m)| m.is_none() && !h.trim().is_empty())
+            .map(|(h, _)| h.clone())
+            .collect();
+        let need = MappingNeed {
+            name: p.name.clone(),
+            kind: p.kind,
+            missing_required: p.missing_required.iter().map(|c| c.to_string()).collect(),
+            unrecognised: p
+                .unrecognised
+                .iter()
+                .filter(|u| !u.values.is_empty())
+                .map(|u| UnknownValues {
+                    column: u.column.to_string(),
+                    header: u.header.clone(),
+                    values: u.values.clone(),
+                })
+                .collect(),
+            unmatched_headers,
+        };
+        if !need.missing_required.is_empty() || !need.unrecognised.is_empty() {
+            out.push(need);
+        }
+    }
+    out
 }
 
 /// The message when nothing usable was read.
@@ -312,7 +354,7 @@ mod tests {
     #[test]
     fn malformed_file_is_named_with_a_line_and_nothing_usable() {
         let files = vec![file("rubbish.csv", "")];
-        let (_, view, usable) = load(&files, &[None], &mut |_, _, _| {});
+        let (_, view, usable) = load(&files, &[None], &ReadOptions::default(), &mut |_, _, _| {});
         assert!(!usable);
         assert_eq!(view.files.len(), 1);
         assert_eq!(view.files[0].name, "rubbish.csv");

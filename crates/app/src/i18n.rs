@@ -110,6 +110,17 @@ strings! {
     NoRows => "Ingen rader for dette valget.", "No rows for this choice.";
     Privacy => "Ingenting forlater maskinen din.", "Nothing leaves your machine.";
     Back => "Start på nytt", "Start again";
+    MappingHeading => "Tilordning av kolonner og koder", "Mapping of columns and codes";
+    MappingIntro => "Noen kolonner eller koder ble ikke gjenkjent. Tilordningen kan lagres som en liten JSON-fil og brukes igjen neste år.",
+        "Some columns or codes were not recognised. The mapping can be saved as a small JSON file and reused next year.";
+    MappingMissing => "Påkrevd kolonne mangler – hvilken av kolonnene dine er det?", "Required column missing – which of your columns is it?";
+    MappingValues => "Ukjente koder – skriv den kanoniske koden (tomt = avvis raden)", "Unknown codes – type the canonical code (empty = reject the row)";
+    MappingNoColumn => "(ingen)", "(none)";
+    MappingRows => "rader", "rows";
+    MappingApply => "Bruk tilordningen og les på nytt", "Apply the mapping and read again";
+    MappingSave => "Lagre tilordningsprofil (JSON)", "Save mapping profile (JSON)";
+    MappingLoad => "Åpne tilordningsprofil", "Open mapping profile";
+    MappingLoadFailed => "Tilordningsprofilen kunne ikke leses", "The mapping profile could not be read";
 }
 
 /// The text of `key` in `lang`.

@@ -21,6 +21,7 @@ pub mod meta;
 pub mod pages;
 pub mod protocol;
 
+use forlop_core::ingest::ReadOptions;
 use forlop_core::settings::Settings;
 use forlop_core::text::Lang;
 use i18n::{tr, Key};
@@ -56,6 +57,8 @@ pub struct AppState {
     pub year: RwSignal<i32>,
     /// Small-number threshold k.
     pub min_cell: RwSignal<u64>,
+    /// The user's mapping profile and century rule, used for every read.
+    pub read_options: RwSignal<ReadOptions>,
 }
 
 impl AppState {
@@ -68,6 +71,7 @@ impl AppState {
             report: RwSignal::new(None),
             year: RwSignal::new(2024),
             min_cell: RwSignal::new(5),
+            read_options: RwSignal::new(ReadOptions::default()),
         }
     }
 
@@ -187,6 +191,7 @@ pub fn App() -> impl IntoView {
             <components::progress::ProgressBar />
             <components::progress::ErrorBox />
             <components::quality::QualityPanel />
+            <components::mapping::MappingPanel />
             <pages::results::ResultsPage />
         </main>
     }

@@ -6,6 +6,7 @@
 //! derive serde already; everything else is turned into the view structs below in the worker, with
 //! messages pre-rendered in both languages, so the page never needs the engine's internals.
 
+use forlop_core::ingest::ReadOptions;
 use forlop_core::model::TableKind;
 use forlop_core::output::LongRow;
 use forlop_core::settings::Settings;
@@ -28,6 +29,8 @@ pub enum ToWorker {
     Files {
         /// Table kind per attached file.
         kinds: Vec<Option<TableKind>>,
+        /// The user's mapping profile and century rule.
+        options: ReadOptions,
         /// Analysis settings.
         settings: Settings,
     },
@@ -35,6 +38,8 @@ pub enum ToWorker {
     Reread {
         /// Table kind per held file, in the order of [`LoadView::files`].
         kinds: Vec<Option<TableKind>>,
+        /// The user's mapping profile and century rule.
+        options: ReadOptions,
         /// Analysis settings.
         settings: Settings,
     },
@@ -103,6 +108,34 @@ pub struct LoadView {
     pub problems: Vec<ProblemView>,
     /// The first examples, with `file:line:column`.
     pub examples: Vec<ExampleView>,
+    /// Files whose columns or code values need the user's mapping.
+    pub mapping: Vec<MappingNeed>,
+}
+
+/// What one file needs mapped (from `forlop_core::ingest::inspect`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MappingNeed {
+    /// File name.
+    pub name: String,
+    /// The table it is (or best fits).
+    pub kind: Option<TableKind>,
+    /// Headers that matched no canonical column.
+    pub unmatched_headers: Vec<String>,
+    /// Required canonical columns the file lacks.
+    pub missing_required: Vec<String>,
+    /// Coded columns with values not recognised.
+    pub unrecognised: Vec<UnknownValues>,
+}
+
+/// Unrecognised values of one coded column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnknownValues {
+    /// Canonical column, e.g. `sector`.
+    pub column: String,
+    /// The header as written.
+    pub header: String,
+    /// `(value, rows)`, most frequent first.
+    pub values: Vec<(String, u64)>,
 }
 
 /// One file's accounting.
@@ -183,6 +216,7 @@ mod tests {
     fn messages_round_trip() {
         let job = ToWorker::Files {
             kinds: vec![Some(TableKind::Episodes), None],
+            options: ReadOptions::default(),
             settings: Settings::for_year(2023),
         };
         assert_eq!(decode::<ToWorker>(&encode(&job)).unwrap(), job);

@@ -63,10 +63,11 @@ async fn read_file(file: &File) -> Result<Vec<u8>, JsValue> {
 fn load_and_analyse(
     files: Vec<HeldFile>,
     kinds: &[Option<forlop_core::model::TableKind>],
+    options: &forlop_core::ingest::ReadOptions,
     settings: &forlop_core::Settings,
 ) {
     progress(Phase::Parsing, "", 0.0);
-    let (tables, view, usable) = engine::load(&files, kinds, &mut progress);
+    let (tables, view, usable) = engine::load(&files, kinds, options, &mut progress);
     let failure = (!usable).then(|| engine::nothing_usable(&view));
     post(&FromWorker::Loaded(view));
     if let Some(Bilingual { nb, en }) = failure {
@@ -109,12 +110,16 @@ async fn run(data: JsValue) {
             match engine::demo_files(persons, seed, settings.year, &mut progress) {
                 Ok(files) => {
                     let kinds = vec![None; files.len()];
-                    load_and_analyse(files, &kinds, &settings);
+                    load_and_analyse(files, &kinds, &Default::default(), &settings);
                 }
                 Err(Bilingual { nb, en }) => failed(nb, en),
             }
         }
-        ToWorker::Files { kinds, settings } => {
+        ToWorker::Files {
+            kinds,
+            options,
+            settings,
+        } => {
             let list: js_sys::Array = js_sys::Reflect::get(&data, &"files".into())
                 .map(|f| f.unchecked_into())
                 .unwrap_or_default();
@@ -137,11 +142,15 @@ async fn run(data: JsValue) {
                     }
                 }
             }
-            load_and_analyse(files, &kinds, &settings);
+            load_and_analyse(files, &kinds, &options, &settings);
         }
-        ToWorker::Reread { kinds, settings } => {
+        ToWorker::Reread {
+            kinds,
+            options,
+            settings,
+        } => {
             let files = HELD.with(|h| std::mem::take(&mut h.borrow_mut().files));
-            load_and_analyse(files, &kinds, &settings);
+            load_and_analyse(files, &kinds, &options, &settings);
         }
         ToWorker::Analyse { settings } => {
             progress(Phase::Computing, "", 0.0);

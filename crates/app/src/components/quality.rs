@@ -45,6 +45,7 @@ fn QualityView(
     let reread = move |_| {
         let job = ToWorker::Reread {
             kinds: kinds.get_untracked(),
+            options: state.read_options.get_untracked(),
             settings: state.settings(),
         };
         changed.set(false);

@@ -26,6 +26,7 @@ fn send_files(state: AppState, files: web_sys::FileList) {
     state.report.set(None);
     let job = ToWorker::Files {
         kinds: vec![None; list.length() as usize],
+        options: state.read_options.get_untracked(),
         settings: state.settings(),
     };
     state.run(job, Some(&list));
