@@ -41,6 +41,13 @@ test('demo data: chart, table, national number and CSV agree with the CLI', asyn
     assert.equal(name, `forlop_long_table_${YEAR}.csv`);
     assertSameTable(text, cliCsv, 'the exported long table vs `forlop indicators`');
 
+    // XLSX: built in the worker, downloaded as a zip container with the same name pattern.
+    const [xl] = await Promise.all([page.waitForEvent('download'), page.click('#export-xlsx')]);
+    assert.equal(xl.suggestedFilename(), `forlop_long_table_${YEAR}.xlsx`);
+    const xbytes = fs.readFileSync(await xl.path());
+    assert.equal(xbytes.subarray(0, 2).toString('latin1'), 'PK');
+    assert.ok(xbytes.length > 10000, `xlsx of ${xbytes.length} bytes`);
+
     // A known national number on screen: smi.patients, all, country.
     const row = cliCsv.split('\n').find((l) => l.startsWith('smi.patients,all,country,NO,'));
     assert.ok(row, 'the CLI has the national patient count');

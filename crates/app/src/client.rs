@@ -22,6 +22,7 @@ struct Client {
 }
 
 thread_local! {
+    static FILE_NAME: RefCell<String> = RefCell::new(String::from("forlop.xlsx"));
     static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
     static HANDLER: RefCell<Option<Handler>> = const { RefCell::new(None) };
 }
@@ -35,9 +36,25 @@ fn dispatch(msg: FromWorker) {
 fn spawn() -> Result<Client, JsValue> {
     let worker = Worker::new(WORKER_URL)?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
-        let msg = ev
-            .data()
-            .as_string()
+        let data = ev.data();
+        // A file from the worker (the XLSX export): `{ file: Uint8Array, json }`.
+        if let Ok(file) = js_sys::Reflect::get(&data, &"file".into()) {
+            if let Some(bytes) = file.dyn_ref::<js_sys::Uint8Array>() {
+                FILE_NAME.with(|n| {
+                    let _ = crate::export::download_bytes(
+                        bytes,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        &n.borrow(),
+                    );
+                });
+            }
+        }
+        let text = data.as_string().or_else(|| {
+            js_sys::Reflect::get(&data, &"json".into())
+                .ok()
+                .and_then(|j| j.as_string())
+        });
+        let msg = text
             .and_then(|s| decode::<FromWorker>(&s).ok())
             .unwrap_or(FromWorker::Failed {
                 nb: "Uventet svar fra arbeideren.".into(),
@@ -88,6 +105,12 @@ pub fn send(job: &ToWorker, files: Option<&js_sys::Array>) {
             let _ = c.worker.post_message(&msg);
         }
     });
+}
+
+/// Asks the worker for the XLSX of the last report; it is downloaded as `name` when it arrives.
+pub fn request_xlsx(name: String) {
+    FILE_NAME.with(|n| *n.borrow_mut() = name);
+    send(&crate::protocol::ToWorker::Xlsx, None);
 }
 
 /// Stops the running job at once (terminate) and starts a fresh worker. The loaded data is gone.

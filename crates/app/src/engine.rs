@@ -33,6 +33,8 @@ pub struct Held {
     pub files: Vec<HeldFile>,
     /// The tables read from them.
     pub tables: Option<Tables>,
+    /// The last report's long table and whether it was unsuppressed (for the XLSX export).
+    pub last: Option<(Vec<forlop_core::output::LongRow>, bool)>,
 }
 
 /// Progress callback: phase, file name, fraction 0..=1.

@@ -101,6 +101,7 @@ strings! {
     Notes => "Merknader", "Notes";
     Export => "Eksport", "Export";
     ExportCsv => "Lang tabell (CSV)", "Long table (CSV)";
+    ExportXlsx => "Lang tabell (XLSX)", "Long table (XLSX)";
     ExportPng => "PNG", "PNG";
     ExportSvg => "SVG", "SVG";
     Print => "Utskrift", "Print";

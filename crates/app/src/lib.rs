@@ -91,7 +91,7 @@ impl AppState {
             ToWorker::Demo { .. } => Phase::Generating,
             ToWorker::Files { .. } => Phase::Reading,
             ToWorker::Reread { .. } => Phase::Parsing,
-            ToWorker::Analyse { .. } => Phase::Computing,
+            ToWorker::Analyse { .. } | ToWorker::Xlsx => Phase::Computing,
         };
         self.busy.set(Some(Progress {
             phase,
@@ -104,6 +104,7 @@ impl AppState {
     fn receive(&self, msg: FromWorker) {
         match msg {
             FromWorker::Ready => {}
+            FromWorker::FileReady => self.busy.set(None),
             FromWorker::Progress {
                 phase,
                 detail,

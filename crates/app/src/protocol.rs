@@ -48,6 +48,8 @@ pub enum ToWorker {
         /// Analysis settings.
         settings: Settings,
     },
+    /// Build the XLSX export of the last report; the answer is a file, not JSON.
+    Xlsx,
 }
 
 /// What a job is doing, for the progress bar.
@@ -81,6 +83,8 @@ pub enum FromWorker {
     Loaded(LoadView),
     /// The analysis is done.
     Report(Box<ReportView>),
+    /// A file the worker made (XLSX) was handed to the browser's download.
+    FileReady,
     /// The job failed; the message is in both languages.
     Failed {
         /// Bokmål.

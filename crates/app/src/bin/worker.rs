@@ -74,7 +74,7 @@ fn load_and_analyse(
         HELD.with(|h| {
             *h.borrow_mut() = Held {
                 files,
-                tables: None,
+                ..Held::default()
             }
         });
         return failed(nb, en);
@@ -84,6 +84,7 @@ fn load_and_analyse(
         *h.borrow_mut() = Held {
             files,
             tables: Some(tables),
+            last: Some((report.rows.clone(), report.unsuppressed)),
         }
     });
     post(&FromWorker::Report(Box::new(report)));
@@ -152,6 +153,7 @@ async fn run(data: JsValue) {
             let files = HELD.with(|h| std::mem::take(&mut h.borrow_mut().files));
             load_and_analyse(files, &kinds, &options, &settings);
         }
+        ToWorker::Xlsx => post_xlsx(),
         ToWorker::Analyse { settings } => {
             progress(Phase::Computing, "", 0.0);
             let report = HELD.with(|h| {
@@ -161,10 +163,38 @@ async fn run(data: JsValue) {
                     .map(|t| engine::analyse(t, &settings, &mut progress))
             });
             match report {
-                Some(r) => post(&FromWorker::Report(Box::new(r))),
+                Some(r) => {
+                    HELD.with(|h| h.borrow_mut().last = Some((r.rows.clone(), r.unsuppressed)));
+                    post(&FromWorker::Report(Box::new(r)));
+                }
                 None => failed("Ingen data er lest ennå.", "No data has been read yet."),
             }
         }
+    }
+}
+
+/// Builds the XLSX of the last report and posts it as `{ file: Uint8Array }` beside the JSON.
+fn post_xlsx() {
+    let bytes = HELD.with(|h| {
+        h.borrow()
+            .last
+            .as_ref()
+            .map(|(rows, unsuppressed)| forlop_app::export::long_table_xlsx(rows, *unsuppressed))
+    });
+    match bytes {
+        Some(Ok(bytes)) => {
+            let msg = js_sys::Object::new();
+            let array = js_sys::Uint8Array::from(bytes.as_slice());
+            let _ = js_sys::Reflect::set(&msg, &"file".into(), &array);
+            let _ =
+                js_sys::Reflect::set(&msg, &"json".into(), &encode(&FromWorker::FileReady).into());
+            let _ = scope().post_message_with_transfer(&msg, &js_sys::Array::of1(&array.buffer()));
+        }
+        Some(Err(e)) => failed(
+            format!("XLSX kunne ikke lages: {e}"),
+            format!("The XLSX could not be made: {e}"),
+        ),
+        None => failed("Ingen resultater å eksportere.", "No results to export."),
     }
 }
 

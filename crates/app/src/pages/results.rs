@@ -298,6 +298,12 @@ fn Results() -> impl IntoView {
                 <div class="field export">
                     <span class="label">{move || tr(Key::Export, lang.get())}</span>
                     <button id="export-csv" type="button" on:click=export_csv>{move || tr(Key::ExportCsv, lang.get())}</button>
+                    <button id="export-xlsx" type="button" disabled=busy on:click=move |_| {
+                        if let Some(r) = state.report.get_untracked() {
+                            state.busy.set(Some(crate::Progress { phase: crate::protocol::Phase::Computing, detail: "XLSX".into(), fraction: 0.0 }));
+                            crate::client::request_xlsx(crate::export::file_name("long_table", r.settings.year, "xlsx", r.unsuppressed));
+                        }
+                    }>{move || tr(Key::ExportXlsx, lang.get())}</button>
                     <button id="print" type="button" on:click=print>{move || tr(Key::Print, lang.get())}</button>
                 </div>
             </div>
