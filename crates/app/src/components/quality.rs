@@ -111,12 +111,17 @@ fn QualityView(
                             <th scope="col" class="num">{move || tr(Key::QualityCount, lang.get())}</th>
                         </tr></thead>
                         <tbody>
-                            {problems.into_iter().map(|p| view! {
+                            {problems.into_iter().map(|p| {
+                                let text = p.text.clone();
+                                view! {
                                 <tr class:rejects=p.rejects>
-                                    <td><code>{p.code.clone()}</code></td>
+                                    <td>
+                                        <code>{p.code.clone()}</code>" "
+                                        {move || match lang.get() { Lang::Nb => text.nb.clone(), Lang::En => text.en.clone() }}
+                                    </td>
                                     <td class="num">{move || crate::fmt::count(p.count, lang.get())}</td>
                                 </tr>
-                            }).collect_view()}
+                            }}).collect_view()}
                         </tbody>
                     </table>
                 }.into_any()
