@@ -22,18 +22,39 @@ struct Client {
 }
 
 thread_local! {
+    /// Whether the current worker has said `Ready`: its wasm starts asynchronously, and a
+    /// message posted before its handler exists would be lost, so jobs wait in `PENDING`.
+    static READY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static PENDING: RefCell<Vec<JsValue>> = const { RefCell::new(Vec::new()) };
     static FILE_NAME: RefCell<String> = RefCell::new(String::from("forlop.xlsx"));
     static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
     static HANDLER: RefCell<Option<Handler>> = const { RefCell::new(None) };
 }
 
+fn flush() {
+    READY.with(|r| r.set(true));
+    let pending = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
+    CLIENT.with(|c| {
+        if let Some(c) = c.borrow().as_ref() {
+            for msg in pending {
+                let _ = c.worker.post_message(&msg);
+            }
+        }
+    });
+}
+
 fn dispatch(msg: FromWorker) {
+    if msg == FromWorker::Ready {
+        flush();
+    }
     if let Some(h) = HANDLER.with(|h| h.borrow().clone()) {
         h(msg);
     }
 }
 
 fn spawn() -> Result<Client, JsValue> {
+    READY.with(|r| r.set(false));
+    PENDING.with(|p| p.borrow_mut().clear());
     let worker = Worker::new(WORKER_URL)?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
         let data = ev.data();
@@ -99,6 +120,10 @@ pub fn send(job: &ToWorker, files: Option<&js_sys::Array>) {
     let _ = js_sys::Reflect::set(&msg, &"job".into(), &JsValue::from_str(&encode(job)));
     if let Some(f) = files {
         let _ = js_sys::Reflect::set(&msg, &"files".into(), f);
+    }
+    if !READY.with(|r| r.get()) {
+        PENDING.with(|p| p.borrow_mut().push(msg.into()));
+        return;
     }
     CLIENT.with(|c| {
         if let Some(c) = c.borrow().as_ref() {

@@ -155,6 +155,23 @@ pub fn App() -> impl IntoView {
             en: format!("Could not start the worker: {e:?}"),
         }));
     }
+    // `?demo=1` (scripts/demo.sh) starts on the demo data; `?lang=en` starts in English.
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    if query.contains("lang=en") {
+        state.lang.set(Lang::En);
+    }
+    if query.contains("demo=1") {
+        state.run(
+            ToWorker::Demo {
+                persons: pages::start::DEMO_SIZES[1],
+                seed: pages::start::DEMO_SEED,
+                settings: state.settings(),
+            },
+            None,
+        );
+    }
     let lang = state.lang;
     Effect::new(move |_| {
         // Keep <html lang> right for screen readers.
