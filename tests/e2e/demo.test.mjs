@@ -65,6 +65,20 @@ test('demo data: chart, table, national number and CSV agree with the CLI', asyn
     await page.evaluate(() => document.querySelector('#indicator-2').scrollIntoView());
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(ARTIFACTS, '05-municipality-suppressed.png') });
+
+    // Area profile: one municipality beside its region and the country.
+    await page.click('#profile summary');
+    const firstArea = await page.$eval('#profile-area option:nth-child(2)', (o) => o.value);
+    await page.selectOption('#profile-area', firstArea);
+    const prof = await page.$$eval('#profile-table tbody tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+    assert.ok(prof.length > 20, `every indicator in the profile (${prof.length})`);
+    const patients = prof.find((r) => r[0] === 'Pasienter');
+    assert.ok(patients, 'the profile lists the patient count');
+    assert.equal(patients[3], nbCount(national), 'the profile shows the national count');
+    assert.notEqual(patients[2], '', 'and the region');
+    await page.locator('#profile').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, '05b-profile.png') });
+    await page.click('#profile summary');
     await page.selectOption('#level', 'country');
 
     // English switch formats numbers the English way.

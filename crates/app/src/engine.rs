@@ -319,7 +319,20 @@ pub fn analyse(tables: &Tables, settings: &Settings, progress: OnProgress<'_>) -
             en: n.en.clone(),
         })
         .collect();
+    let area_parents = tables
+        .areas
+        .iter()
+        .flatten()
+        .map(|a| {
+            (
+                a.municipality.to_string(),
+                a.health_community.clone(),
+                a.region.clone(),
+            )
+        })
+        .collect();
     ReportView {
+        area_parents,
         settings: report.settings.clone(),
         unsuppressed: report.unsuppressed,
         overlap: overlap_lines(&report.overlap, k),

@@ -111,6 +111,11 @@ strings! {
     NoRows => "Ingen rader for dette valget.", "No rows for this choice.";
     Privacy => "Ingenting forlater maskinen din.", "Nothing leaves your machine.";
     Back => "Start på nytt", "Start again";
+    ProfileHeading => "Områdeprofil", "Area profile";
+    ProfileIntro => "Alle indikatorer for ett område, ved siden av regionen og landet (første valgte gruppe).",
+        "Every indicator for one area, beside its region and the country (first chosen group).";
+    ProfileArea => "Område", "Area";
+    ProfileRegion => "Region", "Region";
     MappingHeading => "Tilordning av kolonner og koder", "Mapping of columns and codes";
     MappingIntro => "Noen kolonner eller koder ble ikke gjenkjent. Tilordningen kan lagres som en liten JSON-fil og brukes igjen neste år.",
         "Some columns or codes were not recognised. The mapping can be saved as a small JSON file and reused next year.";

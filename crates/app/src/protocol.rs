@@ -190,6 +190,8 @@ pub struct ReportView {
     pub rows: Vec<LongRow>,
     /// Display names of areas whose long-table key is a code (municipality code → name).
     pub area_names: Vec<(String, String)>,
+    /// From the areas table: (municipality code, health community, region), for the area profile.
+    pub area_parents: Vec<(String, String, String)>,
     /// Indicators that could not be computed, with the tables they miss.
     pub unavailable: Vec<(String, Vec<String>)>,
     /// Group-overlap summary lines.

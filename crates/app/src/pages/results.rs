@@ -308,6 +308,7 @@ fn Results() -> impl IntoView {
                 </div>
             </div>
             <Summary />
+            <AreaProfile />
             <For
                 each=move || indicators.get().into_iter().enumerate()
                 key=|(i, id)| (*i, id.clone())
@@ -327,6 +328,117 @@ fn Results() -> impl IntoView {
                 })
             }}
         </section>
+    }
+}
+
+/// The region an area belongs to (from the areas table), when it has one above it.
+pub fn region_of(report: &ReportView, level: Level, area: &str) -> Option<String> {
+    match level {
+        Level::Municipality => report
+            .area_parents
+            .iter()
+            .find(|(m, _, _)| m == area)
+            .map(|p| p.2.clone()),
+        Level::HealthCommunity => report
+            .area_parents
+            .iter()
+            .find(|(_, h, _)| h == area)
+            .map(|p| p.2.clone()),
+        Level::Region | Level::Country => None,
+    }
+}
+
+/// Area profile: every indicator for one chosen area beside its region and the country.
+#[component]
+fn AreaProfile() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let sel = expect_context::<Selection>();
+    let lang = state.lang;
+    let area = RwSignal::new(String::new());
+    let areas = Memo::new(move |_| {
+        let level = sel.level.get();
+        state.report.with(|r| {
+            let mut v: Vec<String> = r
+                .iter()
+                .flat_map(|r| r.rows.iter())
+                .filter(|row| row.level == level)
+                .map(|row| row.area.clone())
+                .collect();
+            v.sort();
+            v.dedup();
+            v
+        })
+    });
+    view! {
+        <details class="card" id="profile">
+            <summary>{move || tr(Key::ProfileHeading, lang.get())}</summary>
+            <p>{move || tr(Key::ProfileIntro, lang.get())}</p>
+            <div class="field inline">
+                <label for="profile-area">{move || tr(Key::ProfileArea, lang.get())}</label>
+                <select id="profile-area" on:change=move |ev| area.set(event_target_value(&ev))>
+                    <option value="">"–"</option>
+                    {move || {
+                        let l = lang.get();
+                        let level = sel.level.get();
+                        let report = state.report.get().unwrap_or_default();
+                        areas.get().into_iter().map(|a| {
+                            let label = area_label(level, &a, &report, l);
+                            view! { <option value=a.clone() selected=area.get_untracked() == a>{label}</option> }
+                        }).collect_view()
+                    }}
+                </select>
+            </div>
+            {move || {
+                let a = area.get();
+                let l = lang.get();
+                let level = sel.level.get();
+                let group = sel.series().first().copied().unwrap_or(Group::Smi(SmiGroup::All, SubstanceSplit::Any));
+                let report = state.report.get().unwrap_or_default();
+                (!a.is_empty()).then(|| {
+                    let region = region_of(&report, level, &a);
+                    let cell_of = |id: &str, lv: Level, ar: &str| {
+                        report.rows.iter()
+                            .find(|r| r.indicator == id && r.group == group && r.level == lv && r.area == ar)
+                            .map(|r| r.cell)
+                    };
+                    let show = |id: &str, c: Option<forlop_core::output::Cell>| match c {
+                        Some(forlop_core::output::Cell::Value { value, .. }) => crate::meta::format_value(crate::meta::unit_kind(id), value, l),
+                        Some(_) => "–".to_string(),
+                        None => String::new(),
+                    };
+                    let mut ids: Vec<String> = Vec::new();
+                    for r in &report.rows {
+                        if !ids.contains(&r.indicator) { ids.push(r.indicator.clone()); }
+                    }
+                    let ids = crate::meta::order(&ids);
+                    view! {
+                        <table class="data" id="profile-table">
+                            <thead><tr>
+                                <th scope="col">{tr(Key::Indicator, l)}</th>
+                                <th scope="col" class="num">{area_label(level, &a, &report, l)}</th>
+                                <th scope="col" class="num">{region.clone().unwrap_or_else(|| tr(Key::ProfileRegion, l).to_string())}</th>
+                                <th scope="col" class="num">{tr(Key::National, l)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {ids.iter().map(|id| {
+                                    let here = show(id, cell_of(id, level, &a));
+                                    let reg = region.as_ref().map(|r| show(id, cell_of(id, Level::Region, r))).unwrap_or_default();
+                                    let nat = show(id, cell_of(id, Level::Country, "NO"));
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{crate::meta::info(id, l).title}</th>
+                                            <td class="num">{here}</td>
+                                            <td class="num">{reg}</td>
+                                            <td class="num">{nat}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                })
+            }}
+        </details>
     }
 }
 
