@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { csvToXlsx } from './xlsx.mjs';
 import { launch, BASE, ROOT, ARTIFACTS, foreignRequests, forlop, forlopIndicators, assertSameTable, downloadCsv, waitForReport, tmpdir } from './lib.mjs';
 
 function filesIn(dir) {
@@ -23,7 +24,7 @@ async function uploadAndCompare(page, dir, year, label) {
   return report;
 }
 
-test('upload: canonical fixture and a ;+Windows-1252 extract agree with the CLI; malformed file is explained', async () => {
+test('upload: canonical fixture, a ;+Windows-1252 extract and .xlsx files agree with the CLI; malformed file is explained', async () => {
   const { browser, page, log } = await launch();
   try {
     // 1. A hand-made fixture (canonical CSV).
@@ -42,7 +43,17 @@ test('upload: canonical fixture and a ;+Windows-1252 extract agree with the CLI;
     await uploadAndCompare(page, nor, 2023, 'norwegian ;+cp1252');
     await page.screenshot({ path: path.join(ARTIFACTS, '08-upload-norwegian.png'), fullPage: false });
 
-    // 3. A malformed file: a readable message naming the file and a line, never a blank page.
+    // 3. Excel: persons and episodes as .xlsx (inline strings and numbers), areas as CSV.
+    const xdir = tmpdir('forlop-xlsx-');
+    for (const f of ['persons', 'episodes']) {
+      fs.writeFileSync(path.join(xdir, `${f}.xlsx`), csvToXlsx(fs.readFileSync(path.join(fixture, `${f}.csv`), 'utf8')));
+    }
+    fs.copyFileSync(path.join(fixture, 'areas.csv'), path.join(xdir, 'areas.csv'));
+    await uploadAndCompare(page, xdir, 2021, 'xlsx');
+    // …and the numbers are those of the CSV originals.
+    assertSameTable(forlopIndicators(xdir, 2021, 5), forlopIndicators(fixture, 2021, 5), 'xlsx vs csv (CLI)');
+
+    // 4. A malformed file: a readable message naming the file and a line, never a blank page.
     const bad = tmpdir('forlop-bad-');
     const badFile = path.join(bad, 'personer.csv');
     fs.writeFileSync(badFile, Buffer.from('pid;fodselsar;kjonn\n"p1;19\x0080;K\np2;abc\n'));
