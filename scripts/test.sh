@@ -17,6 +17,9 @@ step "lints (native and wasm32)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p forlop-app --target wasm32-unknown-unknown --locked -- -D warnings
 
+step "API docs build without warnings"
+RUSTDOCFLAGS="-D warnings" cargo doc -q -p forlop-core -p forlop-synth -p forlop-cli --no-deps --locked
+
 step "engine and generator build for wasm32-unknown-unknown"
 cargo build -p forlop-core -p forlop-synth --target wasm32-unknown-unknown --locked
 

@@ -1,9 +1,9 @@
 //! Reading canonical tables from CSV and xlsx bytes (`spec/data-format.md`).
 //!
-//! Stage 1 ([`source`], [`decode`], [`delimiter`], [`xlsx`], [`aliases`]) turns bytes into a header
+//! Stage 1 (`source`, `decode`, `delimiter`, `xlsx`, `aliases`) turns bytes into a header
 //! and raw records with line numbers: encoding (UTF-8 with or without BOM, else Windows-1252),
-//! delimiter (`,` `;` tab), header aliases. Stage 2 (one module per table, [`values`],
-//! [`codes`]) turns records into typed rows or into [`Issue`]s; [`link`] checks across rows.
+//! delimiter (`,` `;` tab), header aliases. Stage 2 (one module per table, `values`,
+//! `codes`) turns records into typed rows or into [`Issue`]s; `link` checks across rows.
 //! After this module nothing compares code strings or parses dates.
 //!
 //! ```
