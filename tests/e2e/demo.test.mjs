@@ -97,6 +97,17 @@ test('demo data: chart, table, national number and CSV agree with the CLI', asyn
     assert.equal(un.text.split('\n')[0], '# IKKE PRIKKET / NOT SUPPRESSED');
     await page.screenshot({ path: path.join(ARTIFACTS, '06-unsuppressed-en.png'), fullPage: false });
 
+    // Several groups split by substance use: up to five series, Okabe–Ito colours and decals.
+    await page.selectOption('#level', 'region');
+    await page.check('#group-schizophrenia');
+    await page.check('#group-bipolar');
+    await page.check('#split-on');
+    const series = await page.evaluate(() => echarts.getInstanceByDom(document.querySelector('#chart-2')).getOption().series.length);
+    assert.equal(series, 5, 'three groups × two parts, capped at five series');
+    await page.evaluate(() => document.querySelector('#indicator-2').scrollIntoView());
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ARTIFACTS, '06b-five-series.png') });
+
     assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violations');
     assert.deepEqual(log.csp, [], 'no CSP messages in the console');
     assert.deepEqual(log.errors, [], 'no page errors');

@@ -173,9 +173,22 @@ pub fn bar_by_area(series: &[Series], labels: &Labels<'_>) -> ChartSpec {
                 None => data.push(json!({ "value": "-" })),
             }
         }
+        // With several series the national labels would collide at the top of the chart: the
+        // national value goes into the legend entry instead, the line keeps its tooltip.
+        let legend_name = match (series.len() > 1, s.national) {
+            (true, Some(Cell::Value { value, .. })) => {
+                format!(
+                    "{} ({}: {})",
+                    s.name,
+                    labels.national,
+                    (labels.value)(value)
+                )
+            }
+            _ => s.name.clone(),
+        };
         let mut one = json!({
             "type": "bar",
-            "name": s.name,
+            "name": legend_name,
             "data": data,
             "itemStyle": { "color": colour },
             "barMaxWidth": 22,
@@ -191,7 +204,7 @@ pub fn bar_by_area(series: &[Series], labels: &Labels<'_>) -> ChartSpec {
                 "lineStyle": { "color": colour, "type": "dashed", "width": 2 },
                 // The category axis is inverted, so "start" is the top of the line, clear of the
                 // value axis labels at the bottom.
-                "label": { "formatter": text, "position": "start" },
+                "label": { "show": series.len() == 1, "formatter": text, "position": "start" },
                 "tooltip": { "formatter": escape_html(&text) },
                 "data": [{ "xAxis": value, "name": labels.national }],
             });
@@ -200,7 +213,9 @@ pub fn bar_by_area(series: &[Series], labels: &Labels<'_>) -> ChartSpec {
     }
     let rows = areas.len().max(1) as u32;
     let per_row = 14 + 8 * series.len().clamp(1, 5) as u32;
-    let height = (120 + rows * per_row).clamp(220, 6000);
+    // Room for a legend of up to five entries (two lines) below the value axis.
+    let legend_room = if series.len() > 1 { 56 } else { 0 };
+    let height = (120 + legend_room + rows * per_row).clamp(220, 6000);
     let option = json!({
         "animation": false,
         "aria": { "enabled": true, "decal": { "show": series.len() > 1 } },
@@ -209,7 +224,7 @@ pub fn bar_by_area(series: &[Series], labels: &Labels<'_>) -> ChartSpec {
                    "textStyle": { "fontSize": 15 } },
         "legend": { "show": series.len() > 1, "bottom": 0 },
         "tooltip": { "trigger": "item", "confine": true },
-        "grid": { "left": 8, "right": 90, "top": 64, "bottom": 40, "containLabel": true },
+        "grid": { "left": 8, "right": 90, "top": 64, "bottom": 40 + legend_room, "containLabel": true },
         "xAxis": { "type": "value" },
         "yAxis": { "type": "category", "inverse": true, "data": areas,
                    "axisLabel": { "interval": 0 } },
@@ -304,6 +319,41 @@ mod tests {
             &json!("<strong>Askøy</strong><br/>Alle: 50.0 (15 / 30)")
         );
         // three areas × (14 + 8) px + 120 = 186 → at least 220
+        assert_eq!(c.height, 220);
+    }
+
+    #[test]
+    fn several_series_carry_the_national_value_in_the_legend() {
+        let s = |name: &str, n, d| Series {
+            name: name.into(),
+            bars: vec![Bar {
+                area: "Bergen".into(),
+                cell: v(n, d),
+            }],
+            national: Some(v(n, d)),
+        };
+        let value = |x: f64| format!("{x:.1}");
+        let count = |n: u64| n.to_string();
+        let reason = |r: SuppressReason| format!("{r:?}");
+        let labels = Labels {
+            title: "t",
+            subtitle: "s",
+            national: "Landet",
+            suppressed: &reason,
+            value: &value,
+            count: &count,
+            not_estimable: "n/a",
+        };
+        let c = bar_by_area(&[s("A", 1, 4), s("B", 1, 2)], &labels);
+        // 1/4 = 25.0 %, 1/2 = 50.0 %
+        assert_eq!(c.option["series"][0]["name"], json!("A (Landet: 25.0)"));
+        assert_eq!(c.option["series"][1]["name"], json!("B (Landet: 50.0)"));
+        assert_eq!(
+            c.option["series"][1]["markLine"]["label"]["show"],
+            json!(false)
+        );
+        assert_eq!(c.option["legend"]["show"], json!(true));
+        // one area × (14 + 8 × 2) + 120 + 56 legend = 206 → at least 220
         assert_eq!(c.height, 220);
     }
 
