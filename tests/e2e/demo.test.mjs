@@ -48,6 +48,15 @@ test('demo data: chart, table, national number and CSV agree with the CLI', asyn
     assert.equal(xbytes.subarray(0, 2).toString('latin1'), 'PK');
     assert.ok(xbytes.length > 10000, `xlsx of ${xbytes.length} bytes`);
 
+    // Chart exports: PNG from the canvas, SVG from a second render with the SVG renderer.
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click('#indicator-0 button.png')]);
+    assert.equal(png.suggestedFilename(), `forlop_smi_patients_${YEAR}.png`);
+    assert.equal(fs.readFileSync(await png.path()).subarray(1, 4).toString('latin1'), 'PNG');
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.click('#indicator-0 button.svg')]);
+    assert.equal(svg.suggestedFilename(), `forlop_smi_patients_${YEAR}.svg`);
+    const svgText = fs.readFileSync(await svg.path(), 'utf8');
+    assert.match(svgText, /<svg[\s\S]*Helse/, 'an SVG with the area names');
+
     // A known national number on screen: smi.patients, all, country.
     const row = cliCsv.split('\n').find((l) => l.startsWith('smi.patients,all,country,NO,'));
     assert.ok(row, 'the CLI has the national patient count');
