@@ -6,19 +6,23 @@
 use super::MappingProfile;
 use crate::model::TableKind;
 
-/// One canonical column of a table.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ColumnDef {
+/// One canonical column of a table, as listed in data-format.md (the mapping screen offers
+/// these for headers that were not recognised).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnSpec {
     /// Canonical name, e.g. `admit_date`.
     pub name: &'static str,
-    /// Aliases from the spec (compared after [`normalise_header`]).
+    /// Aliases from the spec (compared after normalising case, separators and diacritics).
     pub aliases: &'static [&'static str],
-    /// Whether the column must be present (for persons, `birth_year` OR `age`; for primary care,
-    /// `contact_type` OR `tariffs`: these two are handled by [`required_missing`]).
+    /// Whether the column must be present on its own. `false` for the either-or pairs (persons:
+    /// `birth_year` OR `age`; primary care: `contact_type` OR `tariffs`), whose rule the reader
+    /// applies separately.
     pub required: bool,
     /// Whether the column holds codes (the mapping screen lists its unrecognised values).
     pub coded: bool,
 }
+
+type ColumnDef = ColumnSpec;
 
 const fn col(name: &'static str, aliases: &'static [&'static str], required: bool) -> ColumnDef {
     ColumnDef {
@@ -114,8 +118,15 @@ pub(crate) const AREAS: &[ColumnDef] = &[
     col("region", &["helseregion"], true),
 ];
 
-/// The columns of a table kind.
-pub(crate) fn columns(kind: TableKind) -> &'static [ColumnDef] {
+/// The canonical columns of a table kind, in the order of data-format.md.
+///
+/// ```
+/// use forlop_core::ingest::columns;
+/// use forlop_core::model::TableKind;
+/// let urgency = columns(TableKind::Episodes).iter().find(|c| c.name == "urgency");
+/// assert_eq!(urgency.map(|c| c.required), Some(false));
+/// ```
+pub fn columns(kind: TableKind) -> &'static [ColumnSpec] {
     match kind {
         TableKind::Persons => PERSONS,
         TableKind::Episodes => EPISODES,
@@ -258,6 +269,99 @@ pub(crate) fn guess_kind(headers: &[&str], mapping: &MappingProfile) -> Option<T
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_canonical_column_of_the_spec_is_listed() {
+        // The `column` cells of each table in spec/data-format.md, in order; `required` = the
+        // spec's "yes" (the `yes*` either-or pairs and "for DOGN" are not required on their own).
+        let spec: [(TableKind, &[(&str, bool)]); 6] = [
+            (
+                TableKind::Persons,
+                &[
+                    ("pid", true),
+                    ("birth_year", false),
+                    ("age", false),
+                    ("sex", false),
+                    ("municipality", false),
+                    ("death_date", false),
+                ],
+            ),
+            (
+                TableKind::Episodes,
+                &[
+                    ("pid", true),
+                    ("sector", true),
+                    ("care_level", true),
+                    ("admit_date", true),
+                    ("admit_time", false),
+                    ("discharge_date", false),
+                    ("urgency", false),
+                    ("main_diagnosis", false),
+                    ("other_diagnoses", false),
+                    ("unit", false),
+                    ("ambulant", false),
+                    ("contact_mode", false),
+                    ("ready_date", false),
+                    ("letter_date", false),
+                    ("referred_by", false),
+                    ("discharged_to", false),
+                ],
+            ),
+            (
+                TableKind::MunicipalServices,
+                &[
+                    ("pid", true),
+                    ("service", true),
+                    ("decision_date", false),
+                    ("start_date", true),
+                    ("end_date", false),
+                ],
+            ),
+            (
+                TableKind::PrimaryCare,
+                &[
+                    ("pid", true),
+                    ("date", true),
+                    ("provider", true),
+                    ("contact_type", false),
+                    ("interdisciplinary", false),
+                    ("tariffs", false),
+                ],
+            ),
+            (
+                TableKind::Population,
+                &[
+                    ("municipality", true),
+                    ("year", true),
+                    ("sex", false),
+                    ("age", false),
+                    ("count", true),
+                ],
+            ),
+            (
+                TableKind::Areas,
+                &[
+                    ("municipality", true),
+                    ("municipality_name", false),
+                    ("health_community", true),
+                    ("region", true),
+                ],
+            ),
+        ];
+        for (kind, want) in spec {
+            let got: Vec<(&str, bool)> =
+                columns(kind).iter().map(|c| (c.name, c.required)).collect();
+            assert_eq!(got, want.to_vec(), "{kind:?}");
+        }
+        // Spot check that the aliases come along: urgency's are the spec's two.
+        let urgency = columns(TableKind::Episodes)
+            .iter()
+            .find(|c| c.name == "urgency");
+        assert_eq!(
+            urgency.map(|c| c.aliases),
+            Some(&["hastegrad", "innmatehast"][..])
+        );
+    }
 
     #[test]
     fn normal_form_strips_case_separators_and_diacritics() {

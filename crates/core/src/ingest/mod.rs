@@ -34,6 +34,7 @@ mod xlsx;
 #[cfg(test)]
 mod tests;
 
+pub use aliases::{columns, ColumnSpec};
 pub use preview::{inspect, FilePreview, UnrecognisedValues};
 
 use crate::model::{
