@@ -175,8 +175,9 @@ pub fn load(
     (loaded.tables, view, usable)
 }
 
-/// What each file needs mapped: headers that match nothing, required columns missing, and
-/// code values not recognised. Only files that need something are listed.
+/// What each file needs mapped: headers that match nothing (an optional column under an unknown
+/// name is worth mapping too), required columns missing, and code values not recognised. Only
+/// files that need something are listed.
 pub fn mapping_needs(sources: &[SourceFile<'_>], options: &ReadOptions) -> Vec<MappingNeed> {
     let mut out = Vec::new();
     for src in sources {
@@ -206,7 +207,10 @@ pub fn mapping_needs(sources: &[SourceFile<'_>], options: &ReadOptions) -> Vec<M
                 .collect(),
             unmatched_headers,
         };
-        if !need.missing_required.is_empty() || !need.unrecognised.is_empty() {
+        if !need.missing_required.is_empty()
+            || !need.unrecognised.is_empty()
+            || !need.unmatched_headers.is_empty()
+        {
             out.push(need);
         }
     }

@@ -116,12 +116,22 @@ strings! {
         "Every indicator for one area, beside its region and the country (first chosen group).";
     ProfileArea => "Område", "Area";
     ProfileRegion => "Region", "Region";
+    CenturyHeading => "Datoer med tosifret år (DD.MM.ÅÅ)", "Dates with two-digit years (DD.MM.YY)";
+    CenturyIntro => "Rader med datoer som 01.02.85 ble avvist fordi århundret er uklart. Bekreft en regel for å bruke dem.",
+        "Rows with dates such as 01.02.85 were rejected because the century is unclear. Confirm a rule to use them.";
+    CenturyPivot => "Tosifrede år til og med dette er 20xx, resten 19xx:", "Two-digit years up to and including this are 20xx, the rest 19xx:";
+    CenturyApply => "Bruk regelen og les på nytt", "Use the rule and read again";
+    CenturyClear => "Fjern regelen", "Remove the rule";
     MappingHeading => "Tilordning av kolonner og koder", "Mapping of columns and codes";
     MappingIntro => "Noen kolonner eller koder ble ikke gjenkjent. Tilordningen kan lagres som en liten JSON-fil og brukes igjen neste år.",
         "Some columns or codes were not recognised. The mapping can be saved as a small JSON file and reused next year.";
-    MappingMissing => "Påkrevd kolonne mangler – hvilken av kolonnene dine er det?", "Required column missing – which of your columns is it?";
+    MappingMissing => "Påkrevde kolonner som mangler:", "Required columns missing:";
+    MappingUnknown => "Kolonner som ikke ble gjenkjent – hvilken kolonne er det? (* = påkrevd)",
+        "Columns not recognised – which column is it? (* = required)";
+    MappingChooseKind => "Velg tabelltypen for filen i datakvalitetspanelet først.",
+        "Choose the file's table kind in the data-quality panel first.";
     MappingValues => "Ukjente koder – skriv den kanoniske koden (tomt = avvis raden)", "Unknown codes – type the canonical code (empty = reject the row)";
-    MappingNoColumn => "(ingen)", "(none)";
+    MappingNoColumn => "(ikke bruk)", "(do not use)";
     MappingRows => "rader", "rows";
     MappingApply => "Bruk tilordningen og les på nytt", "Apply the mapping and read again";
     MappingSave => "Lagre tilordningsprofil (JSON)", "Save mapping profile (JSON)";

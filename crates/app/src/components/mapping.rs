@@ -5,7 +5,7 @@
 use crate::i18n::{tr, Key};
 use crate::protocol::{Bilingual, MappingNeed, ToWorker};
 use crate::AppState;
-use forlop_core::ingest::MappingProfile;
+use forlop_core::ingest::{columns, MappingProfile};
 use forlop_core::text::Lang;
 use leptos::prelude::*;
 
@@ -18,11 +18,14 @@ fn kind_name(need: &MappingNeed) -> String {
         .unwrap_or_default()
 }
 
-/// Sets or clears one column mapping in `profile`.
+/// Maps the file header `header` to the canonical `column` in `profile` (empty `column` = clear
+/// the header's mapping). A column is claimed by one header: an earlier choice of another header
+/// for the same column is dropped.
 pub fn set_column(profile: &mut MappingProfile, table: &str, header: &str, column: &str) {
     let t = profile.columns.entry(table.to_string()).or_default();
-    t.retain(|_, c| c != column);
-    if !header.is_empty() {
+    t.remove(header);
+    if !column.is_empty() {
+        t.retain(|_, c| c != column);
         t.insert(header.to_string(), column.to_string());
     }
     if t.is_empty() {
@@ -150,29 +153,50 @@ fn NeedView(
         Some(k) => format!("{} ({})", need.name, k.canonical_name()),
         None => need.name.clone(),
     };
-    let table_c = table.clone();
-    let columns_view = (!missing.is_empty()).then(move || {
+    let file_id = need.name.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
+    let missing_view = (!missing.is_empty()).then(|| {
         view! {
-            <p class="label">{move || tr(Key::MappingMissing, lang.get())}</p>
-            {missing.into_iter().map(|col| {
-                let id = format!("map-{}-{}", need.name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"), col);
+            <p class="label missing">
+                {move || tr(Key::MappingMissing, lang.get())}" "
+                {missing.iter().map(|c| view! { <code>{c.clone()}</code>" " }).collect_view()}
+            </p>
+        }
+    });
+    // Every canonical column of the file's table is offered for each header that matched none,
+    // so an optional column under a local name (e.g. `hastegrad_kode` → urgency) can be mapped
+    // as well as a missing required one.
+    let table_c = table.clone();
+    let columns_view = (!headers.is_empty()).then(move || match need.kind {
+        None => view! { <p class="label">{move || tr(Key::MappingChooseKind, lang.get())}</p> }
+            .into_any(),
+        Some(kind) => view! {
+            <p class="label">{move || tr(Key::MappingUnknown, lang.get())}</p>
+            {headers.into_iter().map(|header| {
+                let id = format!(
+                    "map-{file_id}-{}",
+                    header.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+                );
                 let label_for = id.clone();
                 let table = table_c.clone();
-                let col_set = col.clone();
+                let header_set = header.clone();
                 view! {
                     <div class="field inline">
-                        <label for=label_for><code>{col.clone()}</code></label>
+                        <label for=label_for><code>{header.clone()}</code></label>
                         <select id=id on:change=move |ev| {
-                            let header = event_target_value(&ev);
-                            draft.update(|p| set_column(p, &table, &header, &col_set));
+                            let column = event_target_value(&ev);
+                            draft.update(|p| set_column(p, &table, &header_set, &column));
                         }>
                             <option value="">{move || tr(Key::MappingNoColumn, lang.get())}</option>
-                            {headers.iter().map(|h| view! { <option value=h.clone()>{h.clone()}</option> }).collect_view()}
+                            {columns(kind).iter().map(|c| {
+                                let label = if c.required { format!("{} *", c.name) } else { c.name.to_string() };
+                                view! { <option value=c.name>{label}</option> }
+                            }).collect_view()}
                         </select>
                     </div>
                 }
             }).collect_view()}
         }
+        .into_any(),
     });
     let values_view = (!need.unrecognised.is_empty()).then(move || {
         view! {
@@ -206,6 +230,7 @@ fn NeedView(
     view! {
         <div class="need">
             <h3>{title}</h3>
+            {missing_view}
             {columns_view}
             {values_view}
         </div>
@@ -223,7 +248,10 @@ mod tests {
         set_column(&mut p, "episodes", "inndato2", "admit_date"); // replaces the first choice
         assert_eq!(p.columns["episodes"].len(), 1);
         assert_eq!(p.columns["episodes"]["inndato2"], "admit_date");
-        set_column(&mut p, "episodes", "", "admit_date");
+        set_column(&mut p, "episodes", "inndato2", "urgency"); // the header changes its column
+        assert_eq!(p.columns["episodes"].len(), 1);
+        assert_eq!(p.columns["episodes"]["inndato2"], "urgency");
+        set_column(&mut p, "episodes", "inndato2", "");
         assert!(p.columns.is_empty());
         set_value(&mut p, "episodes", "sector", "PSYK", " PHV ");
         assert_eq!(p.values["episodes.sector"]["PSYK"], "PHV");
