@@ -42,6 +42,11 @@ fn QualityView(
     let problems = view.problems.clone();
     let examples = view.examples.clone();
     let busy = move || state.busy.get().is_some();
+    // The century rule for `DD.MM.YY` is offered when such dates were rejected (or a rule is in
+    // use, so it can be changed or removed); it applies only once the user confirms it (spec).
+    let ambiguous = problems.iter().any(|p| p.code == "ambiguous_century");
+    let century_view = (ambiguous || state.read_options.get_untracked().century_pivot.is_some())
+        .then(|| view! { <CenturyRule /> });
     let reread = move |_| {
         let job = ToWorker::Reread {
             kinds: kinds.get_untracked(),
@@ -100,6 +105,7 @@ fn QualityView(
             <button id="reread" type="button" disabled=move || !changed.get() || busy() on:click=reread>
                 {move || tr(Key::Reread, lang.get())}
             </button>
+            {century_view}
             {if problems.is_empty() {
                 view! { <p id="quality-none">{move || tr(Key::QualityNone, lang.get())}</p> }.into_any()
             } else {
@@ -141,5 +147,61 @@ fn QualityView(
                 </ul>
             })}
         </section>
+    }
+}
+
+/// The century rule for two-digit years: `YY <= pivot` → 20YY, else 19YY. The suggested pivot is
+/// the analysis year's last two digits (dates after the analysis year are not expected; a birth
+/// date `12.05.85` is 1985).
+#[component]
+fn CenturyRule() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = state.lang;
+    let current = state.read_options.get_untracked().century_pivot;
+    let suggested = current.unwrap_or((state.settings().year.rem_euclid(100)) as u8);
+    let pivot = RwSignal::new(suggested);
+    let busy = move || state.busy.get().is_some();
+    let rerun = move |rule: Option<u8>| {
+        let Some(load) = state.load.get_untracked() else {
+            return;
+        };
+        state.read_options.update(|o| o.century_pivot = rule);
+        let job = ToWorker::Reread {
+            kinds: load.files.iter().map(|f| f.kind).collect(),
+            options: state.read_options.get_untracked(),
+            settings: state.settings(),
+        };
+        state.run(job, None);
+    };
+    let example = move || {
+        let p = pivot.get();
+        let after = (u32::from(p) + 1) % 100;
+        format!("01.01.{p:02} → 20{p:02}, 01.01.{after:02} → 19{after:02}")
+    };
+    view! {
+        <fieldset class="field century" id="century">
+            <legend>{move || tr(Key::CenturyHeading, lang.get())}</legend>
+            <p>{move || tr(Key::CenturyIntro, lang.get())}</p>
+            <div class="field inline">
+                <label for="century-pivot">{move || tr(Key::CenturyPivot, lang.get())}</label>
+                <input id="century-pivot" type="number" min="0" max="99" aria-describedby="century-example"
+                    prop:value=move || pivot.get().to_string()
+                    on:change=move |ev| {
+                        if let Ok(p) = event_target_value(&ev).trim().parse::<u8>() {
+                            pivot.set(p.min(99));
+                        }
+                    } />
+                <small id="century-example">{example}</small>
+            </div>
+            <button id="century-apply" type="button" class="primary" disabled=busy
+                on:click=move |_| rerun(Some(pivot.get_untracked()))>
+                {move || tr(Key::CenturyApply, lang.get())}
+            </button>
+            {current.is_some().then(|| view! {
+                <button id="century-clear" type="button" disabled=busy on:click=move |_| rerun(None)>
+                    {move || tr(Key::CenturyClear, lang.get())}
+                </button>
+            })}
+        </fieldset>
     }
 }
