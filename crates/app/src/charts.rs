@@ -5,14 +5,23 @@
 //! number: its bar is missing (`"-"`, ECharts' empty value) and a dashed box with "–" marks the
 //! place, with the reason in its tooltip.
 //!
-//! Why JSON and not `charming::Chart`: charming 0.6's data items carry no per-item tooltip or
-//! label, which the suppressed marks and the escaped, language-formatted tooltips need; and its
-//! renderer cannot dispose a chart. The option is the same JSON charming would produce.
+//! The chart is built as a `charming::Chart` ([`bar_chart`]) and serialised; then
+//! [`patch_what_charming_lacks`] adds to that JSON the few things charming 0.6 cannot express
+//! (per-item tooltips, the marks of suppressed cells, `barMaxWidth`, …). The page draws the
+//! option with our own binding in `echarts.rs`, not with charming's `WasmRenderer`, because that
+//! renderer cannot dispose a chart before its element is reused.
 //!
 //! User text (area names from the user's areas file, group labels) reaches ECharts in two ways:
 //! axis labels, titles and marks are drawn as canvas/SVG text (never parsed as HTML); tooltips are
 //! HTML, so every tooltip string is built here with [`escape_html`].
 
+use charming::component::{Axis, Grid, Legend, Title};
+use charming::datatype::DataPointItem;
+use charming::element::{
+    AxisLabel, AxisType, ItemStyle, Label, LabelPosition, LineStyle, LineStyleType, MarkLine,
+    MarkLineData, MarkLineVariant, Symbol, TextStyle, Tooltip, Trigger,
+};
+use charming::Chart;
 use forlop_core::output::{Cell, SuppressReason};
 use serde_json::{json, Value};
 
@@ -112,18 +121,99 @@ fn area_order(series: &[Series]) -> Vec<String> {
     areas.into_iter().map(|(a, _)| a).collect()
 }
 
-/// The bar chart of one indicator by area.
-pub fn bar_by_area(series: &[Series], labels: &Labels<'_>) -> ChartSpec {
+/// What one data item needs beyond charming's `DataPointItem` (value, name, itemStyle only).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ItemExtra {
+    /// HTML tooltip, already escaped.
+    tooltip: Option<String>,
+    /// The cell is suppressed: the item's value is `"-"`, never a number.
+    suppressed: bool,
+}
+
+/// What one series needs beyond charming's `Bar`; see [`patch_what_charming_lacks`].
+#[derive(Debug, Clone, Default, PartialEq)]
+struct SeriesExtra {
+    /// One per data item, in area order.
+    items: Vec<ItemExtra>,
+    /// `markPoint` data: the dashed boxes of suppressed cells, with label and tooltip.
+    marks: Vec<Value>,
+    /// HTML tooltip of the national line, already escaped.
+    line_tooltip: Option<String>,
+}
+
+/// The dashed box marking series `i`'s suppressed cell in `area`, with its label and tooltip.
+fn suppressed_mark(
+    i: usize,
+    n_series: usize,
+    area: &str,
+    colour: &str,
+    reason: &str,
+    tooltip: String,
+) -> Value {
+    // One series: the reason in words beside the box; several: "–" only, so the marks of
+    // neighbouring series do not overlap.
+    let label = if n_series == 1 {
+        json!({ "show": true, "position": "right", "color": "#333333",
+                "formatter": format!("– {reason}") })
+    } else {
+        json!({ "show": true, "formatter": "–", "color": "#000000" })
+    };
+    json!({
+        "coord": [0, area],
+        "symbol": "rect",
+        "symbolSize": [16, 12],
+        "symbolOffset": [10 + 18 * i as i32, 0],
+        "itemStyle": { "color": "#ffffff", "borderColor": colour,
+                       "borderType": "dashed", "borderWidth": 1.5 },
+        "label": label,
+        "tooltip": { "formatter": tooltip },
+    })
+}
+
+/// The chart of one indicator by area as a `charming::Chart`, with what charming cannot hold
+/// (one [`SeriesExtra`] per series), and the height it needs.
+fn bar_chart(series: &[Series], labels: &Labels<'_>) -> (Chart, Vec<SeriesExtra>, u32) {
     let areas = area_order(series);
-    let mut out_series = Vec::new();
+    let n_series = series.len();
+    let legend_room: u32 = if n_series > 1 { 56 } else { 0 };
+    let mut chart = Chart::new()
+        .animation(false)
+        .color(PALETTE.to_vec())
+        .title(
+            Title::new()
+                .text(labels.title)
+                .subtext(labels.subtitle)
+                .left(0)
+                .text_style(TextStyle::new().font_size(15)),
+        )
+        .legend(Legend::new().show(n_series > 1).bottom(0))
+        .tooltip(Tooltip::new().trigger(Trigger::Item))
+        .grid(
+            Grid::new()
+                .left(8)
+                .right(90)
+                .top(64)
+                // Room for a legend of up to five entries (two lines) below the value axis.
+                .bottom(i64::from(40 + legend_room))
+                .contain_label(true),
+        )
+        .x_axis(Axis::new().type_(AxisType::Value))
+        .y_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .inverse(true)
+                .data(areas.clone())
+                .axis_label(AxisLabel::new().interval(0)),
+        );
+    let mut extras = Vec::with_capacity(n_series);
     for (i, s) in series.iter().enumerate() {
         let colour = PALETTE[i % PALETTE.len()];
         let name = escape_html(&s.name);
-        let mut data = Vec::new();
-        let mut marks = Vec::new();
+        let mut data = Vec::with_capacity(areas.len());
+        let mut extra = SeriesExtra::default();
         for area in &areas {
             let area_html = escape_html(area);
-            match s.bars.iter().find(|b| &b.area == area).map(|b| b.cell) {
+            let (item, item_extra) = match s.bars.iter().find(|b| &b.area == area).map(|b| b.cell) {
                 Some(Cell::Value {
                     numerator,
                     denominator,
@@ -136,31 +226,31 @@ pub fn bar_by_area(series: &[Series], labels: &Labels<'_>) -> ChartSpec {
                     if let (Some(n), Some(d)) = (numerator, denominator) {
                         tip.push_str(&format!(" ({} / {})", (labels.count)(n), (labels.count)(d)));
                     }
-                    data.push(json!({ "value": value, "tooltip": { "formatter": tip } }));
+                    let tooltip = Some(tip);
+                    (
+                        DataPointItem::new(value),
+                        ItemExtra {
+                            tooltip,
+                            suppressed: false,
+                        },
+                    )
                 }
                 Some(Cell::Suppressed(reason)) => {
+                    let reason = (labels.suppressed)(reason);
                     let tip = format!(
                         "<strong>{area_html}</strong><br/>{name}: – ({})",
-                        escape_html(&(labels.suppressed)(reason))
+                        escape_html(&reason)
                     );
-                    data.push(json!({ "value": "-", "suppressed": true }));
-                    marks.push(json!({
-                        "coord": [0, area],
-                        "symbol": "rect",
-                        "symbolSize": [16, 12],
-                        "symbolOffset": [10 + 18 * i as i32, 0],
-                        "itemStyle": { "color": "#ffffff", "borderColor": colour,
-                                       "borderType": "dashed", "borderWidth": 1.5 },
-                        // One series: the reason in words beside the box; several: "–" only,
-                        // so the marks of neighbouring series do not overlap.
-                        "label": if series.len() == 1 {
-                            json!({ "show": true, "position": "right", "color": "#333333",
-                                    "formatter": format!("– {}", (labels.suppressed)(reason)) })
-                        } else {
-                            json!({ "show": true, "formatter": "–", "color": "#000000" })
+                    extra
+                        .marks
+                        .push(suppressed_mark(i, n_series, area, colour, &reason, tip));
+                    (
+                        DataPointItem::new("-"),
+                        ItemExtra {
+                            tooltip: None,
+                            suppressed: true,
                         },
-                        "tooltip": { "formatter": tip },
-                    }));
+                    )
                 }
                 Some(Cell::NotEstimable { .. }) => {
                     // No bar and no number: nothing to estimate (only seen with k = 0).
@@ -168,14 +258,23 @@ pub fn bar_by_area(series: &[Series], labels: &Labels<'_>) -> ChartSpec {
                         "<strong>{area_html}</strong><br/>{name}: {}",
                         escape_html(labels.not_estimable)
                     );
-                    data.push(json!({ "value": "-", "tooltip": { "formatter": tip } }));
+                    let tooltip = Some(tip);
+                    (
+                        DataPointItem::new("-"),
+                        ItemExtra {
+                            tooltip,
+                            suppressed: false,
+                        },
+                    )
                 }
-                None => data.push(json!({ "value": "-" })),
-            }
+                None => (DataPointItem::new("-"), ItemExtra::default()),
+            };
+            data.push(item);
+            extra.items.push(item_extra);
         }
         // With several series the national labels would collide at the top of the chart: the
         // national value goes into the legend entry instead, the line keeps its tooltip.
-        let legend_name = match (series.len() > 1, s.national) {
+        let legend_name = match (n_series > 1, s.national) {
             (true, Some(Cell::Value { value, .. })) => {
                 format!(
                     "{} ({}: {})",
@@ -186,50 +285,114 @@ pub fn bar_by_area(series: &[Series], labels: &Labels<'_>) -> ChartSpec {
             }
             _ => s.name.clone(),
         };
-        let mut one = json!({
-            "type": "bar",
-            "name": legend_name,
-            "data": data,
-            "itemStyle": { "color": colour },
-            "barMaxWidth": 22,
-        });
-        if !marks.is_empty() {
-            one["markPoint"] = json!({ "data": marks, "animation": false });
-        }
+        let mut bar = charming::series::Bar::new()
+            .name(legend_name)
+            .data(data)
+            .item_style(ItemStyle::new().color(colour));
         if let Some(Cell::Value { value, .. }) = s.national {
             let text = format!("{}: {}", labels.national, (labels.value)(value));
-            one["markLine"] = json!({
-                "symbol": "none",
-                "animation": false,
-                "lineStyle": { "color": colour, "type": "dashed", "width": 2 },
-                // The category axis is inverted, so "start" is the top of the line, clear of the
-                // value axis labels at the bottom.
-                "label": { "show": series.len() == 1, "formatter": text, "position": "start" },
-                "tooltip": { "formatter": escape_html(&text) },
-                "data": [{ "xAxis": value, "name": labels.national }],
-            });
+            extra.line_tooltip = Some(escape_html(&text));
+            bar = bar.mark_line(
+                MarkLine::new()
+                    .symbol(vec![Symbol::None, Symbol::None])
+                    .line_style(
+                        LineStyle::new()
+                            .color(colour)
+                            .type_(LineStyleType::Dashed)
+                            .width(2),
+                    )
+                    // The category axis is inverted, so "start" is the top of the line, clear
+                    // of the value axis labels at the bottom.
+                    .label(
+                        Label::new()
+                            .show(n_series == 1)
+                            .formatter(text.as_str())
+                            .position(LabelPosition::Start),
+                    )
+                    .data(vec![MarkLineVariant::Simple(
+                        MarkLineData::new().x_axis(value).name(labels.national),
+                    )]),
+            );
         }
-        out_series.push(one);
+        chart = chart.series(bar);
+        extras.push(extra);
     }
     let rows = areas.len().max(1) as u32;
-    let per_row = 14 + 8 * series.len().clamp(1, 5) as u32;
-    // Room for a legend of up to five entries (two lines) below the value axis.
-    let legend_room = if series.len() > 1 { 56 } else { 0 };
+    let per_row = 14 + 8 * n_series.clamp(1, 5) as u32;
     let height = (120 + legend_room + rows * per_row).clamp(220, 6000);
-    let option = json!({
-        "animation": false,
-        "aria": { "enabled": true, "decal": { "show": series.len() > 1 } },
-        "color": PALETTE,
-        "title": { "text": labels.title, "subtext": labels.subtitle, "left": 0,
-                   "textStyle": { "fontSize": 15 } },
-        "legend": { "show": series.len() > 1, "bottom": 0 },
-        "tooltip": { "trigger": "item", "confine": true },
-        "grid": { "left": 8, "right": 90, "top": 64, "bottom": 40 + legend_room, "containLabel": true },
-        "xAxis": { "type": "value" },
-        "yAxis": { "type": "category", "inverse": true, "data": areas,
-                   "axisLabel": { "interval": 0 } },
-        "series": out_series,
-    });
+    (chart, extras, height)
+}
+
+/// Adds to charming's serialised option what charming 0.6 cannot express, and nothing else:
+/// - a `tooltip` on data items (its `DataPointItem` has only value, name and itemStyle), and
+///   `suppressed: true` on the items of suppressed cells;
+/// - `markPoint` with the dashed boxes of suppressed cells, each with its own label and tooltip
+///   (its `Bar` has no markPoint, its `MarkPointData` no coord, symbol, label or tooltip);
+/// - `barMaxWidth` (its `Bar` has only `barWidth`);
+/// - the national line's `tooltip` and `animation: false` (its `MarkLine` has neither);
+/// - `confine` on the tooltip (its `Tooltip` lacks it);
+/// - `aria` with the decal patterns that tell the series apart without colour. charming's `Aria`
+///   exists but serialises `label: null` and `decals: []` (its skip-if-none attribute is not
+///   applied), and ECharts then turns off both the screen-reader description of the chart and
+///   its default decal patterns.
+///
+/// Never panics: a part of the option it does not find is left alone.
+fn patch_what_charming_lacks(option: &mut Value, extras: Vec<SeriesExtra>) {
+    if let Some(option) = option.as_object_mut() {
+        let decals = extras.len() > 1;
+        option.insert(
+            "aria".into(),
+            json!({ "enabled": true, "decal": { "show": decals } }),
+        );
+    }
+    if let Some(tooltip) = option.get_mut("tooltip").and_then(Value::as_object_mut) {
+        tooltip.insert("confine".into(), Value::Bool(true));
+    }
+    let Some(series) = option.get_mut("series").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for (s, extra) in series.iter_mut().zip(extras) {
+        let Some(s) = s.as_object_mut() else {
+            continue;
+        };
+        s.insert("barMaxWidth".into(), json!(22));
+        if let Some(data) = s.get_mut("data").and_then(Value::as_array_mut) {
+            for (item, item_extra) in data.iter_mut().zip(extra.items) {
+                let Some(item) = item.as_object_mut() else {
+                    continue;
+                };
+                if let Some(tip) = item_extra.tooltip {
+                    item.insert("tooltip".into(), json!({ "formatter": tip }));
+                }
+                if item_extra.suppressed {
+                    item.insert("suppressed".into(), Value::Bool(true));
+                }
+            }
+        }
+        if !extra.marks.is_empty() {
+            s.insert(
+                "markPoint".into(),
+                json!({ "data": extra.marks, "animation": false }),
+            );
+        }
+        if let (Some(line), Some(tip)) = (
+            s.get_mut("markLine").and_then(Value::as_object_mut),
+            extra.line_tooltip,
+        ) {
+            line.insert("animation".into(), Value::Bool(false));
+            line.insert("tooltip".into(), json!({ "formatter": tip }));
+        }
+    }
+}
+
+/// The bar chart of one indicator by area: the charming chart of [`bar_chart`] as JSON, patched
+/// by [`patch_what_charming_lacks`].
+pub fn bar_by_area(series: &[Series], labels: &Labels<'_>) -> ChartSpec {
+    let (chart, extras, height) = bar_chart(series, labels);
+    // Serialising a Chart cannot fail (no maps with non-string keys, no custom errors); should
+    // it ever, the page gets an empty option and ECharts draws nothing, rather than a panic.
+    let mut option = serde_json::to_value(&chart).unwrap_or(Value::Null);
+    patch_what_charming_lacks(&mut option, extras);
     ChartSpec { option, height }
 }
 
@@ -353,8 +516,85 @@ mod tests {
             json!(false)
         );
         assert_eq!(c.option["legend"]["show"], json!(true));
+        // Several series: ECharts' decal patterns on, with its own decals (no empty list, which
+        // would turn them off) and its screen-reader label (no `label: null`).
+        assert_eq!(
+            c.option["aria"],
+            json!({ "enabled": true, "decal": { "show": true } })
+        );
         // one area × (14 + 8 × 2) + 120 + 56 legend = 206 → at least 220
         assert_eq!(c.height, 220);
+    }
+
+    #[test]
+    fn option_is_the_charming_chart_plus_only_the_patched_keys() {
+        let series = vec![Series {
+            name: "Alle".into(),
+            bars: vec![
+                Bar {
+                    area: "Bergen".into(),
+                    cell: v(10, 40),
+                },
+                Bar {
+                    area: "Voss".into(),
+                    cell: Cell::Suppressed(SuppressReason::Primary),
+                },
+            ],
+            national: Some(v(25, 70)),
+        }];
+        let reason = |r: SuppressReason| format!("{r:?}");
+        let value = |x: f64| format!("{x:.1}");
+        let count = |n: u64| n.to_string();
+        let labels = Labels {
+            title: "Innlagt",
+            subtitle: "%",
+            national: "Landet",
+            suppressed: &reason,
+            value: &value,
+            count: &count,
+            not_estimable: "n/a",
+        };
+        let (chart, _, _) = bar_chart(&series, &labels);
+        let charming = serde_json::to_value(&chart).unwrap();
+        // charming's shapes: titles and grids are lists, the bar series typed by charming.
+        assert_eq!(charming["title"][0]["text"], json!("Innlagt"));
+        assert_eq!(charming["grid"][0]["containLabel"], json!(true));
+        assert_eq!(charming["series"][0]["type"], json!("bar"));
+        assert_eq!(charming["series"][0]["data"][1], json!({ "value": "-" }));
+
+        // Take out exactly what the patch adds: what is left is charming's chart, unchanged.
+        let mut option = bar_by_area(&series, &labels).option;
+        assert_ne!(option, charming);
+        let o = option.as_object_mut().unwrap();
+        assert_eq!(
+            o.remove("aria"),
+            Some(json!({ "enabled": true, "decal": { "show": false } }))
+        );
+        assert_eq!(
+            o["tooltip"].as_object_mut().unwrap().remove("confine"),
+            Some(json!(true))
+        );
+        let s = o["series"][0].as_object_mut().unwrap();
+        assert_eq!(s.remove("barMaxWidth"), Some(json!(22)));
+        assert!(s.remove("markPoint").is_some());
+        let line = s["markLine"].as_object_mut().unwrap();
+        assert_eq!(line.remove("animation"), Some(json!(false)));
+        // 25 / 70 = 35.7 %
+        assert_eq!(
+            line.remove("tooltip"),
+            Some(json!({ "formatter": "Landet: 35.7" }))
+        );
+        let data = s["data"].as_array_mut().unwrap();
+        // Bergen: 10 / 40 = 25 %
+        assert_eq!(
+            data[0].as_object_mut().unwrap().remove("tooltip"),
+            Some(json!({ "formatter": "<strong>Bergen</strong><br/>Alle: 25.0 (10 / 40)" }))
+        );
+        assert_eq!(
+            data[1].as_object_mut().unwrap().remove("suppressed"),
+            Some(json!(true))
+        );
+        assert_eq!(option, charming);
     }
 
     #[test]
