@@ -105,6 +105,8 @@ strings! {
     ExportPng => "PNG", "PNG";
     ExportSvg => "SVG", "SVG";
     Print => "Utskrift", "Print";
+    SuppressionNote => "Prikking: tall under k vises som –, og tall som ellers kunne regnes ut fra dem er også prikket",
+        "Suppression: numbers below k are shown as –, and numbers from which they could be derived are suppressed too";
     NotSuppressed => "IKKE PRIKKET", "NOT SUPPRESSED";
     NotSuppressedBanner => "IKKE PRIKKET: små tall vises. Ikke del disse resultatene.",
         "NOT SUPPRESSED: small numbers are shown. Do not share these results.";

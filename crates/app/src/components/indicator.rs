@@ -206,6 +206,20 @@ pub fn IndicatorCard(
             let _ = crate::export::download_data_url(&url, &name);
         }
     };
+    // Printed with every indicator (one per page), so each page says how small numbers were
+    // treated, and that they were not when k = 0.
+    let suppression_note = move || {
+        let l = lang.get();
+        state.report.with(|r| match r {
+            Some(r) if r.unsuppressed => tr(Key::NotSuppressedBanner, l).to_string(),
+            Some(r) => format!(
+                "{} (k = {})",
+                tr(Key::SuppressionNote, l),
+                r.settings.min_cell
+            ),
+            None => String::new(),
+        })
+    };
     let id_info = id.clone();
     let info = move || meta::info(&id_info, lang.get());
     let info2 = info.clone();
@@ -233,6 +247,7 @@ pub fn IndicatorCard(
                 <button type="button" class="png" on:click=on_png>{move || tr(Key::ExportPng, lang.get())}</button>
                 <button type="button" class="svg" on:click=on_svg>{move || tr(Key::ExportSvg, lang.get())}</button>
             </div>
+            <p class="suppression-note">{suppression_note}</p>
             <details class="definition" open=move || sel.print.get()>
                 <summary>{move || tr(Key::ShowDefinition, lang.get())}</summary>
                 {

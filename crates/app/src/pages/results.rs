@@ -134,6 +134,10 @@ pub fn ResultsPage() -> impl IntoView {
         print: RwSignal::new(false),
     };
     provide_context(selection);
+    // The browser's own print (Ctrl+P) gets the print view too: every panel open while printing.
+    // The page lives as long as the app, so the listeners are never removed.
+    let _ = window_event_listener_untyped("beforeprint", move |_| selection.print.set(true));
+    let _ = window_event_listener_untyped("afterprint", move |_| selection.print.set(false));
     // Default level: the finest level above municipality that has rows, else municipality.
     Effect::new(move |_| {
         if let Some(r) = state.report.get() {
