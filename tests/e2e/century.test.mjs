@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, BASE, ROOT, forlop, forlopIndicators, assertSameTable, downloadCsv, waitForReport, tmpdir, foreignRequests } from './lib.mjs';
+import { launch, BASE, ROOT, ARTIFACTS, forlop, forlopIndicators, assertSameTable, downloadCsv, waitForReport, tmpdir, foreignRequests } from './lib.mjs';
 
 test('DD.MM.YY dates: rejected rows, then a century rule, then rows used', async () => {
   const src = path.join(ROOT, 'tests/fixtures/003-stays-bed-days/input');
@@ -40,6 +40,7 @@ test('DD.MM.YY dates: rejected rows, then a century rule, then rows used', async
     // 22.01.22 must be 2022 here, so the user widens the rule to 30.
     await page.fill('#century-pivot', '30');
     await page.locator('#century-pivot').blur();
+    await page.locator('#century').screenshot({ path: path.join(ARTIFACTS, '14-century.png') });
     assert.match(await page.textContent('#century-example'), /01\.01\.30 → 2030, 01\.01\.31 → 1931/);
     await page.evaluate(() => { window.forlopReport = undefined; });
     await page.click('#century-apply');
