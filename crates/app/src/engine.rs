@@ -239,7 +239,7 @@ pub fn nothing_usable(view: &LoadView) -> Bilingual {
 }
 
 fn group_text(g: SmiGroup, lang: Lang) -> &'static str {
-    crate::pages::results::smi_group_text(g).get(lang)
+    g.label().get(lang)
 }
 
 fn cell_text(c: &Cell, k: u64, lang: Lang) -> String {

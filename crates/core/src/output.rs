@@ -1,5 +1,6 @@
 //! The engine's result: the long table of indicators.md §6, one row per cell.
 
+use crate::text::Text;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -77,6 +78,18 @@ impl SmiGroup {
             SmiGroup::Depression => "depression",
             SmiGroup::Personality => "personality",
         }
+    }
+
+    /// The group's label: the Norwegian as in indicators.md §1, and in English.
+    pub fn label(self) -> Text {
+        let (nb, en) = match self {
+            SmiGroup::All => ("Alle", "All"),
+            SmiGroup::Schizophrenia => ("Schizofreni", "Schizophrenia"),
+            SmiGroup::Bipolar => ("Bipolar lidelse", "Bipolar disorder"),
+            SmiGroup::Depression => ("Depresjon", "Depression"),
+            SmiGroup::Personality => ("Personlighetsforstyrrelser", "Personality disorders"),
+        };
+        Text { nb, en }
     }
 }
 

@@ -6,7 +6,7 @@ use crate::i18n::{tr, Key};
 use crate::protocol::{Bilingual, ReportView, ToWorker};
 use crate::AppState;
 use forlop_core::output::{Group, Level, SmiGroup, SubstanceSplit};
-use forlop_core::text::{Lang, Text};
+use forlop_core::text::Lang;
 use leptos::prelude::*;
 
 /// At most this many series in one chart.
@@ -47,37 +47,11 @@ pub fn series_for(groups: &[SmiGroup], split: bool) -> Vec<Group> {
     out
 }
 
-/// The group's label as in indicators.md §1 (nb) and in English.
-pub fn smi_group_text(g: SmiGroup) -> Text {
-    match g {
-        SmiGroup::All => Text {
-            nb: "Alle",
-            en: "All",
-        },
-        SmiGroup::Schizophrenia => Text {
-            nb: "Schizofreni",
-            en: "Schizophrenia",
-        },
-        SmiGroup::Bipolar => Text {
-            nb: "Bipolar lidelse",
-            en: "Bipolar disorder",
-        },
-        SmiGroup::Depression => Text {
-            nb: "Depresjon",
-            en: "Depression",
-        },
-        SmiGroup::Personality => Text {
-            nb: "Personlighetsforstyrrelser",
-            en: "Personality disorders",
-        },
-    }
-}
-
 /// A long-table group as a label: `Depresjon m/rus`, `Depression, with substance use`.
 pub fn group_label(group: Group, lang: Lang) -> String {
     match group {
         Group::Smi(g, split) => {
-            let base = smi_group_text(g).get(lang);
+            let base = g.label().get(lang);
             match (split, lang) {
                 (SubstanceSplit::Any, _) => base.to_string(),
                 (SubstanceSplit::With, Lang::Nb) => format!("{base} m/rus"),
@@ -273,7 +247,7 @@ fn Results() -> impl IntoView {
                                             if on { gs.push(g); gs.sort(); }
                                         });
                                     } />
-                                {move || smi_group_text(g).get(lang.get())}
+                                {move || g.label().get(lang.get())}
                             </label>
                         }
                     }).collect_view()}
