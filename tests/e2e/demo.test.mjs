@@ -111,7 +111,12 @@ test('demo data: chart, table, national number and CSV agree with the CLI', asyn
     await page.check('#group-schizophrenia');
     await page.check('#group-bipolar');
     await page.check('#split-on');
-    const series = await page.evaluate(() => echarts.getInstanceByDom(document.querySelector('#chart-2')).getOption().series.length);
+    // Charts are drawn one per browser task after a change: wait for #chart-2's new option.
+    const series = await page.waitForFunction(() => {
+      const n = echarts.getInstanceByDom(document.querySelector('#chart-2'))?.getOption().series.length;
+      return n === 5 && n;
+    }, null, { timeout: 10000 }).then((h) => h.jsonValue()).catch(() => page.evaluate(() =>
+      echarts.getInstanceByDom(document.querySelector('#chart-2')).getOption().series.length));
     assert.equal(series, 5, 'three groups × two parts, capped at five series');
     await page.evaluate(() => document.querySelector('#indicator-2').scrollIntoView());
     await page.waitForTimeout(300);

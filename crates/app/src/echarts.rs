@@ -1,6 +1,12 @@
 //! The few ECharts calls the app makes, bound directly (window.echarts from the bundled
 //! echarts.min.js). A chart is disposed before its element is reused.
+//!
+//! Cards ask for their chart with [`schedule`], which draws one chart per browser task: drawing
+//! all ~40 charts of a report at once blocked the page for about a second (issue 3). Printing and
+//! the PNG export call [`flush`] first, so they always see every chart.
 
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -84,4 +90,70 @@ pub fn svg_of(option: &serde_json::Value, width: u32, height: u32) -> Result<Str
     let url = chart.get_data_url(&options(&[("type", "svg".into())]));
     chart.dispose();
     Ok(url)
+}
+
+/// A chart waiting to be drawn.
+struct Pending {
+    el: web_sys::HtmlElement,
+    option: serde_json::Value,
+    height: u32,
+}
+
+thread_local! {
+    static QUEUE: RefCell<VecDeque<Pending>> = const { RefCell::new(VecDeque::new()) };
+    /// Whether a timer to draw the next chart is set.
+    static TICKING: Cell<bool> = const { Cell::new(false) };
+}
+
+fn draw(p: &Pending) {
+    // A card removed meanwhile (a new report) is skipped.
+    if p.el.is_connected() {
+        if let Err(e) = render(&p.el, &p.option, p.height) {
+            web_sys::console::warn_1(&e);
+        }
+    }
+}
+
+fn tick() {
+    let next = QUEUE.with(|q| q.borrow_mut().pop_front());
+    if let Some(p) = next {
+        draw(&p);
+    }
+    if QUEUE.with(|q| q.borrow().is_empty()) {
+        TICKING.with(|t| t.set(false));
+    } else {
+        set_timer();
+    }
+}
+
+fn set_timer() {
+    let cb = Closure::once_into_js(tick);
+    let set = web_sys::window()
+        .map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 0));
+    if !matches!(set, Some(Ok(_))) {
+        // No timer: draw everything now rather than never.
+        TICKING.with(|t| t.set(false));
+        flush();
+    }
+}
+
+/// Draws `option` into `el` in a later task, after the charts asked for before it; a chart
+/// already waiting for `el` is replaced.
+pub fn schedule(el: web_sys::HtmlElement, option: serde_json::Value, height: u32) {
+    QUEUE.with(|q| {
+        let mut q = q.borrow_mut();
+        q.retain(|p| p.el != el);
+        q.push_back(Pending { el, option, height });
+    });
+    if !TICKING.with(|t| t.replace(true)) {
+        set_timer();
+    }
+}
+
+/// Draws every waiting chart now (before printing or exporting a picture).
+pub fn flush() {
+    let all = QUEUE.with(|q| std::mem::take(&mut *q.borrow_mut()));
+    for p in &all {
+        draw(p);
+    }
 }

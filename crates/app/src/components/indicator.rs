@@ -175,9 +175,7 @@ pub fn IndicatorCard(
             let _ = el
                 .style()
                 .set_property("height", &format!("{}px", spec.height));
-            if let Err(e) = crate::echarts::render(&el, &spec.option, spec.height) {
-                web_sys::console::warn_1(&e);
-            }
+            crate::echarts::schedule(el, spec.option, spec.height);
         }
     });
     let id_png = id.clone();
@@ -186,6 +184,7 @@ pub fn IndicatorCard(
             return;
         };
         let el: web_sys::HtmlElement = el.unchecked_into();
+        crate::echarts::flush();
         if let (Some(url), Some(r)) = (crate::echarts::png_of(&el), state.report.get_untracked()) {
             let name = crate::export::file_name(&id_png, r.settings.year, "png", r.unsuppressed);
             let _ = crate::export::download_data_url(&url, &name);

@@ -110,7 +110,11 @@ pub fn ResultsPage() -> impl IntoView {
     provide_context(selection);
     // The browser's own print (Ctrl+P) gets the print view too: every panel open while printing.
     // The page lives as long as the app, so the listeners are never removed.
-    let _ = window_event_listener_untyped("beforeprint", move |_| selection.print.set(true));
+    // Charts still waiting to be drawn are drawn first, so the print has every one.
+    let _ = window_event_listener_untyped("beforeprint", move |_| {
+        crate::echarts::flush();
+        selection.print.set(true);
+    });
     let _ = window_event_listener_untyped("afterprint", move |_| selection.print.set(false));
     // Default level: the finest level above municipality that has rows, else municipality.
     Effect::new(move |_| {
@@ -188,6 +192,7 @@ fn Results() -> impl IntoView {
         }
     };
     let print = move |_| {
+        crate::echarts::flush();
         sel.print.set(true);
         // Let the panels open before the print dialog takes its snapshot.
         leptos::task::spawn_local(async move {
