@@ -1338,11 +1338,7 @@ impl Sim<'_> {
                 U_TSB_DOGN,
                 piece(self.rng, LOS_TSB),
             );
-            plan.time = if planned {
-                self.office_time()
-            } else {
-                self.any_time()
-            };
+            plan.time = self.admission_time(!planned);
             plan.main = substance;
             plan.referred = pick_weighted(
                 self.rng,
@@ -1363,9 +1359,23 @@ impl Sim<'_> {
             self.distinct_days(from, to, n, true);
             for k in 0..self.days.len() {
                 let mut e = Episode::new(person, SOM, POL, self.days[k]);
-                e.main = DX_SOMATIC.0 + below(self.rng, u32::from(DX_SOMATIC.1)) as u8;
+                e.main = self.somatic_dx();
                 self.eps.push(e);
             }
+        }
+    }
+
+    /// A somatic main diagnosis, uniform over the DX_SOMATIC range.
+    fn somatic_dx(&mut self) -> u8 {
+        DX_SOMATIC.0 + below(self.rng, u32::from(DX_SOMATIC.1)) as u8
+    }
+
+    /// Admission time: acute admissions come at any hour, planned ones in office hours.
+    fn admission_time(&mut self, acute: bool) -> u16 {
+        if acute {
+            self.any_time()
+        } else {
+            self.office_time()
         }
     }
 
@@ -1388,15 +1398,11 @@ impl Sim<'_> {
             unit,
             piece(self.rng, LOS_SOM),
         );
-        plan.time = if acute {
-            self.any_time()
-        } else {
-            self.office_time()
-        };
+        plan.time = self.admission_time(acute);
         plan.main = if ready_candidate {
             pick(self.rng, &DX_FRAIL)
         } else {
-            DX_SOMATIC.0 + below(self.rng, u32::from(DX_SOMATIC.1)) as u8
+            self.somatic_dx()
         };
         plan.referred = if acute {
             pick_weighted(self.rng, &[(50, REF_OOH), (40, REF_GP), (10, REF_OTHER)])

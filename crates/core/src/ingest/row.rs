@@ -190,15 +190,7 @@ pub(crate) fn read_rows(
             Next::Malformed(pos) => {
                 report.rows_read += 1;
                 report.rows_rejected += 1;
-                report.record(Issue {
-                    location: Location {
-                        file: ctx.file.clone(),
-                        line: pos.line,
-                        column: None,
-                    },
-                    kind: IssueKind::MalformedRow,
-                    severity: Severity::Rejected,
-                });
+                report.record(malformed_row(ctx, pos.line));
                 continue;
             }
             Next::Record(pos) => pos,
@@ -267,15 +259,7 @@ pub(crate) fn read_rows(
                 // Every parse path that returns no row leaves a rejection; this keeps the
                 // accounting invariant even if one did not.
                 report.rows_rejected += 1;
-                report.record(Issue {
-                    location: Location {
-                        file: ctx.file.clone(),
-                        line: pos.line,
-                        column: None,
-                    },
-                    kind: IssueKind::MalformedRow,
-                    severity: Severity::Rejected,
-                });
+                report.record(malformed_row(ctx, pos.line));
             }
         }
 
@@ -688,6 +672,19 @@ impl PidIndex {
             self.arena.push_str(pid);
         }
         self.by_hash.insert(h, slot);
+    }
+}
+
+/// The rejection of a row that could not be read as fields at all (no column to name).
+fn malformed_row(ctx: &FileCtx, line: u64) -> Issue {
+    Issue {
+        location: Location {
+            file: ctx.file.clone(),
+            line,
+            column: None,
+        },
+        kind: IssueKind::MalformedRow,
+        severity: Severity::Rejected,
     }
 }
 
