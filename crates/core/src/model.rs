@@ -40,6 +40,20 @@ pub struct Tables {
     pub population: Option<Vec<PopulationRow>>,
     /// Municipality → health community → region.
     pub areas: Option<Vec<AreaRow>>,
+    /// Tables that were given but cannot be used (not recognisable as the table, a required
+    /// column missing, every row rejected, two files for one kind): their field above is `None`,
+    /// and the analysis names this issue as the reason their indicators are unavailable, exactly
+    /// as for a table not given — never computed as zero.
+    pub unusable: Vec<UnusableTable>,
+}
+
+/// A table given but not usable, and the header-level issue that says why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnusableTable {
+    /// The table kind the file was meant to be.
+    pub kind: TableKind,
+    /// Why it cannot be used (file, line, bilingual message).
+    pub issue: crate::quality::Issue,
 }
 
 impl Tables {

@@ -345,6 +345,7 @@ pub fn load_with_progress(
             primary_care: primary,
             population,
             areas: areas_rows,
+            unusable: Vec::new(),
         },
         quality: QualityReport {
             files: ordered.into_iter().map(|(_, r)| r).collect(),
