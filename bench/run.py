@@ -186,7 +186,7 @@ def check_fixtures(workdir):
                 w.writeheader()
                 w.writerows(rows)
         out = pad / "duckdb.csv"
-        run_duckdb(pad, settings["year"], out, pad, 1, settings.get("readmission"))
+        run_duckdb(pad, settings["year"], out, pad, 1, settings.get("smi", {}).get("readmission"))
         got = load(out)
         ok = bad = 0
         with open(fx / "expected.csv", newline="", encoding="utf-8") as fh:

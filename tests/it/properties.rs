@@ -1,7 +1,7 @@
 //! Invariants that hold for any extract, checked on synthetic extracts from random seeds.
 
 use forlop_core::ingest::{load, ReadOptions, SourceFile};
-use forlop_core::output::{Cell, Group, Level, LongRow, SubstanceSplit};
+use forlop_core::output::{Cell, Level, LongRow};
 use forlop_core::{analyse, Settings};
 use forlop_synth::{generate, FileFormat, SynthConfig};
 use proptest::prelude::*;
@@ -51,20 +51,34 @@ fn hierarchy(loaded: &forlop_core::ingest::Loaded) -> Vec<(Level, String, Level,
 
 type Key = (String, String, Level, String);
 
-fn by_key(rows: &[LongRow]) -> BTreeMap<Key, Cell> {
-    rows.iter()
-        .map(|r| {
+fn by_key<'a>(rows: impl Iterator<Item = LongRow<'a>>) -> BTreeMap<Key, Cell> {
+    rows.map(|r| {
+        (
             (
-                (
-                    r.indicator.clone(),
-                    r.group.to_string(),
-                    r.level,
-                    r.area.clone(),
-                ),
-                r.cell,
-            )
-        })
-        .collect()
+                r.indicator.to_string(),
+                r.group.to_string(),
+                r.level,
+                r.area.to_string(),
+            ),
+            r.cell,
+        )
+    })
+    .collect()
+}
+
+/// Every (total group id, part group ids) of every module, from the modules' declarations.
+fn group_families() -> Vec<(&'static str, Vec<&'static str>)> {
+    let mut out = Vec::new();
+    for m in forlop_core::modules::all() {
+        let d = m.decl();
+        for (total, parts) in d.group_families() {
+            out.push((
+                d.groups[total].id,
+                parts.iter().map(|&p| d.groups[p].id).collect(),
+            ));
+        }
+    }
+    out
 }
 
 fn numerator(cell: &Cell) -> Option<u64> {
@@ -83,7 +97,7 @@ proptest! {
     fn municipalities_sum_to_their_areas(seed in 0u64..10_000) {
         let loaded = extract(seed, 600, FileFormat::Canonical);
         let report = analyse(&loaded.tables, &Settings { min_cell: 0, ..Settings::for_year(YEAR) });
-        let cells = by_key(&report.rows);
+        let cells = by_key(report.long_rows());
         let links = hierarchy(&loaded);
         for indicator in ["smi.patients", "smi.admitted", "smi.outpatient", "smi.bed_days_per_patient"] {
             for (key, cell) in &cells {
@@ -112,9 +126,9 @@ proptest! {
             .map(|d| d.id)
             .collect();
         prop_assert!(percent.len() >= 20);
-        for r in &report.rows {
+        for r in report.long_rows() {
             if let Cell::Value { numerator: Some(n), denominator: Some(d), value } = r.cell {
-                if percent.contains(r.indicator.as_str()) {
+                if percent.contains(r.indicator) {
                     prop_assert!(n <= d, "{:?}", r);
                     prop_assert!((0.0..=100.0).contains(&value), "{:?}", r);
                 }
@@ -128,8 +142,10 @@ proptest! {
     fn no_suppressed_cell_is_derivable_from_a_total(seed in 0u64..10_000) {
         let loaded = extract(seed, 900, FileFormat::Canonical);
         let report = analyse(&loaded.tables, &Settings::for_year(YEAR));
-        let cells = by_key(&report.rows);
+        let cells = by_key(report.long_rows());
         let links = hierarchy(&loaded);
+        let families = group_families();
+        prop_assert!(families.iter().any(|(t, p)| *t == "all" && p == &["all+substance", "all-substance"]));
         let mut suppressed_somewhere = false;
         for (key, cell) in &cells {
             suppressed_somewhere |= cell.is_suppressed();
@@ -143,11 +159,11 @@ proptest! {
                 .filter_map(|(_, _, cl, ca)| cells.get(&(key.0.clone(), key.1.clone(), *cl, ca.clone())))
                 .collect();
             prop_assert_ne!(children.iter().filter(|c| c.is_suppressed()).count(), 1, "{:?}", key);
-            // Substance split: G = G+substance + G-substance.
-            if let Some(Group::Smi(g, SubstanceSplit::Any)) = Group::parse(&key.1) {
-                let parts: Vec<&Cell> = [SubstanceSplit::With, SubstanceSplit::Without]
-                    .into_iter()
-                    .filter_map(|s| cells.get(&(key.0.clone(), Group::Smi(g, s).to_string(), key.2, key.3.clone())))
+            // Group splits (SMI: G = G+substance + G-substance).
+            for (_, parts) in families.iter().filter(|(total, _)| *total == key.1) {
+                let parts: Vec<&Cell> = parts
+                    .iter()
+                    .filter_map(|p| cells.get(&(key.0.clone(), p.to_string(), key.2, key.3.clone())))
                     .collect();
                 prop_assert_ne!(parts.iter().filter(|c| c.is_suppressed()).count(), 1, "{:?}", key);
             }

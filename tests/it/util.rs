@@ -111,9 +111,9 @@ pub fn long_table_of(files: &[InputFile], settings: &Settings, what: &str) -> St
     let loaded = load_files(files);
     assert_nothing_rejected(&loaded, what);
     let report = analyse(&loaded.tables, settings);
-    let mut out = String::new();
-    write_long_table_csv(&report.rows, &mut out);
-    out
+    let mut out = Vec::new();
+    write_long_table_csv(report.long_rows(), &mut out);
+    String::from_utf8(out).expect("the long table is UTF-8")
 }
 
 /// One row of a long-table CSV, as text.

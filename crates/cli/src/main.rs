@@ -107,9 +107,10 @@ struct IndicatorsArgs {
     /// Leave out discharges followed by death within the readmission window.
     #[arg(long)]
     readmission_exclude_deaths: bool,
-    /// Unit values that mark the psychiatric emergency unit (repeatable; default PAM).
-    #[arg(long = "pam-unit")]
-    pam_units: Vec<String>,
+    /// Compute only these modules (repeatable), e.g. `--module smi`; an opt-in module such as
+    /// `example` is computed only when named. Default: every module that is not opt-in.
+    #[arg(long = "module", value_name = "ID")]
+    modules: Vec<String>,
 }
 
 #[derive(Args)]
@@ -209,20 +210,33 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
     }
     let mut settings = Settings::for_year(args.year);
     settings.min_cell = args.min_cell;
-    settings.readmission.window_days = args.readmission_window;
-    settings.readmission.acute_only = !args.readmission_any_urgency;
-    settings.readmission.exclude_death_within_window = args.readmission_exclude_deaths;
-    if !args.pam_units.is_empty() {
-        settings.pam_units = args.pam_units;
+    let readmission = &mut settings.smi.readmission;
+    readmission.window_days = args.readmission_window;
+    readmission.acute_only = !args.readmission_any_urgency;
+    readmission.exclude_death_within_window = args.readmission_exclude_deaths;
+    if !args.modules.is_empty() {
+        for id in &args.modules {
+            if forlop_core::modules::find(id).is_none() {
+                let known: Vec<&str> = forlop_core::modules::all()
+                    .iter()
+                    .map(|m| m.decl().id)
+                    .collect();
+                bail!(
+                    "unknown module {id:?}; the modules are {}",
+                    known.join(", ")
+                );
+            }
+        }
+        settings.modules = Some(args.modules.clone());
     }
     let report = forlop_core::analyse(&loaded.tables, &settings);
-    let mut csv = String::new();
-    write_long_table_csv(&report.rows, &mut csv);
+    let mut csv = Vec::new();
+    write_long_table_csv(report.long_rows(), &mut csv);
     match &args.out {
         Some(path) => {
             std::fs::write(path, csv).with_context(|| format!("cannot write {}", path.display()))?
         }
-        None => std::io::stdout().lock().write_all(csv.as_bytes())?,
+        None => std::io::stdout().lock().write_all(&csv)?,
     }
     summarise(&loaded.quality, &report);
     Ok(ExitCode::SUCCESS)
@@ -236,6 +250,13 @@ fn summarise(quality: &forlop_core::quality::QualityReport, report: &forlop_core
             f.name, f.rows_read, f.rows_used, f.rows_rejected
         );
     }
+    for t in &report.unusable_tables {
+        eprintln!(
+            "unusable table {}: {}",
+            t.kind.canonical_name(),
+            t.issue.render(Lang::En)
+        );
+    }
     for u in &report.unavailable {
         let missing: Vec<&str> = u.missing.iter().map(|t| t.canonical_name()).collect();
         eprintln!(
@@ -244,10 +265,17 @@ fn summarise(quality: &forlop_core::quality::QualityReport, report: &forlop_core
             missing.join(", ")
         );
     }
+    for note in report
+        .notes
+        .iter()
+        .chain(report.modules.iter().flat_map(|m| &m.notes))
+    {
+        eprintln!("note: {}", note.text(Lang::En));
+    }
     if report.unsuppressed {
         eprintln!("NOT SUPPRESSED: --min-cell 0 was given; do not publish this table.");
     }
-    eprintln!("{} cells written", report.rows.len());
+    eprintln!("{} cells written", report.row_count());
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode> {
@@ -358,8 +386,8 @@ fn bench(args: BenchArgs) -> Result<ExitCode> {
         "file_read_s": file_read_s,
         "read": { "s": read_s, "rows_per_s": rows_read as f64 / read_s, "mb_per_s": bytes_in as f64 / 1e6 / read_s, "peak_rss_bytes": read_peak },
         "analyse": { "s": analyse_s, "phases": phases },
-        "cohort_size": report.cohort_size,
-        "cells": report.rows.len(),
+        "cohort_size": report.module("smi").and_then(|m| m.units),
+        "cells": report.row_count(),
         "total_s": started.elapsed().as_secs_f64(),
     });
     println!("{}", serde_json::to_string_pretty(&json)?);

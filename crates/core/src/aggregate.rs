@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// One area of the output.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Area {
     /// Its level.
     pub level: Level,
@@ -289,10 +289,10 @@ mod tests {
     fn without_areas_the_persons_name_the_municipalities() {
         let t = Tables {
             persons: vec![
-                crate::cohort::tests::person("a", 1980, Some(301)),
-                crate::cohort::tests::person("b", 1980, None),
-                crate::cohort::tests::person("c", 1980, Some(5001)),
-                crate::cohort::tests::person("d", 1980, Some(301)),
+                crate::modules::smi::cohort::tests::person("a", 1980, Some(301)),
+                crate::modules::smi::cohort::tests::person("b", 1980, None),
+                crate::modules::smi::cohort::tests::person("c", 1980, Some(5001)),
+                crate::modules::smi::cohort::tests::person("d", 1980, Some(301)),
             ],
             population: Some(vec![pop(301, 2024, None, 20), pop(1103, 2024, None, 5)]),
             ..Tables::default()

@@ -1,19 +1,21 @@
-//! The top-level entry point: typed tables and settings in, the suppressed long table out.
+//! The top-level entry point: typed tables and settings in, the suppressed results out, for every
+//! module the settings ask for and whose tables are present.
 //!
-//! Order of work: areas and population → merged stays → SMI cohort → per-person facts (one pass
-//! per table) → sums per (group × area) → one evaluator per registry entry and cell →
-//! suppression per indicator → rows sorted bytewise by (indicator, group, level, area, year).
+//! Order of work: areas and population → merged stays → per module: its cohort and one fact row
+//! per unit ([`AnalysisModule::run`]) → sums per (group × area) → one evaluator per registry entry
+//! and cell → suppression per indicator. The report is indexed by indicator, group and area; the
+//! long table (rows sorted bytewise by indicator, group, level, area, year) is a view of it.
 
-use crate::aggregate::{population_by_area, Areas, PopulationBasis};
-use crate::cohort::{build_smi_cohort, overlap_summary, Cohort, OverlapSummary};
-use crate::indicator::eval::{accumulate, evaluate, person_facts, smi_groups};
-use crate::indicator::{registry, IndicatorDef, Measure, Module, QUANTITY_COUNT};
-use crate::model::{TableKind, Tables};
-use crate::output::{LongRow, SmiGroup};
+use crate::aggregate::{population_by_area, Area, Areas, PopulationBasis};
+use crate::indicator::eval::{accumulate, evaluate};
+use crate::indicator::{IndicatorDef, Measure};
+use crate::model::{TableKind, Tables, UnusableTable};
+use crate::module::{AnalysisModule, Input, ModuleDecl, SummaryItem};
+use crate::notes::Note;
+use crate::output::{Cell, LongRow};
 use crate::settings::Settings;
 use crate::stays::{merge_stays, Year};
 use crate::suppress::{suppress, Candidate, Family};
-use crate::text::Lang;
 use serde::Serialize;
 
 /// A step of the analysis, for progress reports.
@@ -22,13 +24,13 @@ use serde::Serialize;
 pub enum Phase {
     /// Areas, population and merged stays.
     Stays,
-    /// The cohort and each person's facts.
+    /// The cohorts and each unit's facts.
     Cohort,
     /// Sums per group and area.
     Aggregate,
     /// Evaluating and suppressing every indicator.
     Indicators,
-    /// Sorting the long table.
+    /// Ordering the results.
     Output,
 }
 
@@ -54,74 +56,148 @@ pub struct Unavailable {
     pub missing: Vec<TableKind>,
 }
 
-/// A remark about this analysis, in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Note {
-    /// Norwegian bokmål.
-    pub nb: String,
-    /// English.
-    pub en: String,
+/// One module of the analysis: its declaration, and what its run found.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModuleSection {
+    /// The module's declaration (groups, split, unit, indicators).
+    pub decl: &'static ModuleDecl,
+    /// Tables it needs that were not given (or not usable); empty when it was computed.
+    pub missing: Vec<TableKind>,
+    /// Units (persons, stays, …) of its cohort, all groups; `None` when not computed.
+    pub units: Option<u64>,
+    /// Remarks about its results.
+    pub notes: Vec<Note>,
+    /// Its summary (group sizes and overlaps), country level, suppressed below k.
+    pub summary: Vec<SummaryItem>,
 }
 
-impl Note {
-    /// The note in `lang`.
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Nb => &self.nb,
-            Lang::En => &self.en,
-        }
-    }
+/// One computed indicator: every (group × area) cell, suppression applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorResult {
+    /// The registry entry.
+    pub def: &'static IndicatorDef,
+    /// Index of its module in [`Report::modules`].
+    pub module: usize,
+    /// `cells[group * areas + area]`: groups as in the module's declaration, areas as in
+    /// [`Report::areas`].
+    pub cells: Vec<Cell>,
 }
 
-/// The result of one analysis.
+/// Typed position of an area in [`Report::areas`].
+pub type AreaId = usize;
+
+/// The result of one analysis, indexed: by indicator ([`Report::result`]), then by group and area
+/// ([`Report::cell`]). [`Report::long_rows`] is the long table of indicators.md §6.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     /// The settings it was computed with.
     pub settings: Settings,
-    /// The long table, sorted by [`LongRow::sort_key`], suppression applied.
-    pub rows: Vec<LongRow>,
     /// True iff `settings.min_cell == 0`: nothing was suppressed, and every export must say so.
     pub unsuppressed: bool,
-    /// Indicators without rows because a table is missing.
-    pub unavailable: Vec<Unavailable>,
-    /// How the SMI groups overlap (country level; counts below k suppressed).
-    pub overlap: OverlapSummary,
-    /// Persons in SMI(Y) (all groups).
-    pub cohort_size: u64,
     /// What "per 1 000 inhabitants" divides by.
     pub population_basis: PopulationBasis,
-    /// Remarks to show with the results.
+    /// Remarks about the whole analysis.
     pub notes: Vec<Note>,
+    /// Every area of the output: the country first, then regions, health communities and
+    /// municipalities, each by its text.
+    pub areas: Vec<Area>,
+    /// Every module the settings asked for, in registration order.
+    pub modules: Vec<ModuleSection>,
+    /// Every computed indicator, in registry order.
+    pub results: Vec<IndicatorResult>,
+    /// Indicators without rows because a table is missing or unusable.
+    pub unavailable: Vec<Unavailable>,
+    /// Tables given but not usable, with the reason (their indicators are unavailable).
+    #[serde(skip)]
+    pub unusable_tables: Vec<UnusableTable>,
 }
 
-/// Computes every available indicator of the registry for `settings.year`.
+impl Report {
+    /// The computed indicator `id`.
+    pub fn result(&self, id: &str) -> Option<&IndicatorResult> {
+        self.results.iter().find(|r| r.def.id == id)
+    }
+
+    /// The cell of `result` for group `group` (index in its module's groups) and `area`.
+    pub fn cell(&self, result: &IndicatorResult, group: usize, area: AreaId) -> Option<Cell> {
+        result.cells.get(group * self.areas.len() + area).copied()
+    }
+
+    /// The module of a result.
+    pub fn module_of(&self, result: &IndicatorResult) -> &ModuleSection {
+        &self.modules[result.module]
+    }
+
+    /// The module section by id.
+    pub fn module(&self, id: &str) -> Option<&ModuleSection> {
+        self.modules.iter().find(|m| m.decl.id == id)
+    }
+
+    /// Number of long-table rows.
+    pub fn row_count(&self) -> usize {
+        self.results.iter().map(|r| r.cells.len()).sum()
+    }
+
+    /// The long table: one row per (indicator, group, area), sorted bytewise by the text of
+    /// (indicator, group, level, area) as the CSV writes them.
+    pub fn long_rows(&self) -> impl Iterator<Item = LongRow<'_>> + '_ {
+        let n_areas = self.areas.len();
+        let mut area_order: Vec<usize> = (0..n_areas).collect();
+        area_order.sort_by(|&a, &b| {
+            let (x, y) = (&self.areas[a], &self.areas[b]);
+            (x.level.as_str(), x.name.as_str()).cmp(&(y.level.as_str(), y.name.as_str()))
+        });
+        let mut results: Vec<&IndicatorResult> = self.results.iter().collect();
+        results.sort_by_key(|r| r.def.id);
+        let year = self.settings.year;
+        results.into_iter().flat_map(move |r| {
+            let groups = &self.modules[r.module].decl.groups;
+            let mut group_order: Vec<usize> = (0..groups.len()).collect();
+            group_order.sort_by_key(|&g| groups[g].id);
+            let area_order = area_order.clone();
+            group_order.into_iter().flat_map(move |g| {
+                let area_order = area_order.clone();
+                area_order.into_iter().map(move |a| {
+                    let area = &self.areas[a];
+                    LongRow {
+                        indicator: r.def.id,
+                        group: groups[g].id,
+                        level: area.level,
+                        area: &area.name,
+                        year,
+                        cell: r.cells[g * n_areas + a],
+                    }
+                })
+            })
+        })
+    }
+}
+
+/// Computes every available indicator of the modules the settings ask for, for
+/// `settings.year`.
 pub fn analyse(tables: &Tables, settings: &Settings) -> Report {
     match analyse_with_progress(tables, settings, &mut |_, _| true) {
         Ok(r) => r,
         // Unreachable: the callback above never cancels.
-        Err(Cancelled) => empty_report(settings, PopulationBasis::Missing),
+        Err(Cancelled) => empty_report(settings, PopulationBasis::Missing, Vec::new()),
     }
 }
 
-fn empty_report(settings: &Settings, population_basis: PopulationBasis) -> Report {
+fn empty_report(
+    settings: &Settings,
+    population_basis: PopulationBasis,
+    areas: Vec<Area>,
+) -> Report {
     Report {
         settings: settings.clone(),
-        rows: Vec::new(),
         unsuppressed: settings.min_cell == 0,
-        unavailable: Vec::new(),
-        overlap: OverlapSummary::default(),
-        cohort_size: 0,
         population_basis,
         notes: Vec::new(),
-    }
-}
-
-/// A count for a note: the number, or "under k" when it is below k (notes are published too).
-fn count_text(n: u64, k: u64) -> (String, String) {
-    if k > 0 && n < k {
-        (format!("under {k}"), format!("fewer than {k}"))
-    } else {
-        (n.to_string(), n.to_string())
+        areas,
+        modules: Vec::new(),
+        results: Vec::new(),
+        unavailable: Vec::new(),
+        unusable_tables: Vec::new(),
     }
 }
 
@@ -146,49 +222,27 @@ pub fn analyse_with_progress(
     let k = settings.min_cell;
     let areas = Areas::build(tables);
     let (population, population_basis) = population_by_area(tables, &areas, settings.year);
-    let mut report = empty_report(settings, population_basis);
+    let mut report = empty_report(settings, population_basis, areas.areas.clone());
+    report.unusable_tables = tables.unusable.clone();
     if report.unsuppressed {
-        report.notes.push(Note {
-            nb: "Ikke skjermet: små tall vises (k = 0). Resultatene må ikke publiseres.".into(),
-            en: "Not suppressed: small numbers are shown (k = 0). The results must not be published."
-                .into(),
-        });
+        report.notes.push(Note::Unsuppressed);
     }
     let Some(y) = Year::new(settings.year) else {
-        report.notes.push(Note {
-            nb: format!("Året {} kan ikke brukes.", settings.year),
-            en: format!("The year {} cannot be used.", settings.year),
+        report.notes.push(Note::YearUnusable {
+            year: settings.year,
         });
         return Ok(report);
     };
-
-    let mut available: Vec<&'static IndicatorDef> = Vec::new();
-    for def in registry() {
-        let missing = def.missing_tables(|t| tables.has(t));
-        if missing.is_empty() {
-            available.push(def);
-        } else {
-            report.unavailable.push(Unavailable {
-                indicator: def.id,
-                missing,
-            });
-        }
-    }
-    match population_basis {
-        PopulationBasis::WholePopulation => report.notes.push(Note {
-            nb: "Befolkningstabellen har ikke alder: rater per 1 000 er per 1 000 innbyggere (hele befolkningen), ikke 18 år og eldre.".into(),
-            en: "The population table has no age: rates per 1 000 are per 1 000 inhabitants (whole population), not aged 18+.".into(),
-        }),
-        PopulationBasis::Adults18Plus | PopulationBasis::Missing => {}
+    if population_basis == PopulationBasis::WholePopulation {
+        report.notes.push(Note::PopulationWithoutAge);
     }
     if tables
         .population
         .as_ref()
         .is_some_and(|rows| !rows.iter().any(|r| r.year == settings.year))
     {
-        report.notes.push(Note {
-            nb: format!("Befolkningstabellen har ingen rader for {}.", settings.year),
-            en: format!("The population table has no rows for {}.", settings.year),
+        report.notes.push(Note::PopulationWithoutYear {
+            year: settings.year,
         });
     }
 
@@ -198,94 +252,105 @@ pub fn analyse_with_progress(
     };
     step(Phase::Stays, 1.0)?;
 
-    step(Phase::Cohort, 0.0)?;
-    let cohort: Cohort = build_smi_cohort(tables, &y);
-    report.cohort_size = cohort.members.len() as u64;
-    report.overlap = overlap_summary(&cohort, k);
-    if cohort.unknown_age > 0 {
-        let (nb, en) = count_text(cohort.unknown_age, k);
-        report.notes.push(Note {
-            nb: format!("{nb} personer med SMI-diagnose er utelatt fordi alderen er ukjent."),
-            en: format!(
-                "{en} persons with an SMI diagnosis are left out because their age is unknown."
-            ),
-        });
-    }
-    let country_only = cohort
-        .members
+    let input = Input {
+        tables,
+        settings,
+        year: &y,
+        stays: &stays,
+        areas: &areas,
+    };
+    let modules: Vec<&dyn AnalysisModule> = crate::modules::all()
         .iter()
-        .filter(|m| {
-            areas
-                .chain(tables.persons[m.person.0 as usize].municipality)
-                .len()
-                == 1
-        })
-        .count() as u64;
-    if country_only > 0 {
-        let (nb, en) = count_text(country_only, k);
-        report.notes.push(Note {
-            nb: format!("{nb} personer i kohorten mangler kommune eller har en kommune som ikke er i geografitabellen; de telles bare for landet."),
-            en: format!("{en} persons in the cohort have no municipality, or one not in the areas table; they count in the country only."),
-        });
-    }
-    let facts = person_facts(tables, &cohort, &stays, &y, &settings.readmission);
-    step(Phase::Cohort, 1.0)?;
-
-    step(Phase::Aggregate, 0.0)?;
-    let mut keep_values = [false; QUANTITY_COUNT];
-    for def in &available {
-        if let Measure::Median(q) = def.numerator {
-            keep_values[q.index()] = true;
-        }
-    }
-    let grid = accumulate(tables, &cohort, &facts, &areas, keep_values);
-    let families = smi_families(&areas);
-    step(Phase::Aggregate, 1.0)?;
-
-    let groups = smi_groups();
-    let n_areas = areas.len();
-    let mut rows = Vec::new();
-    for (i, def) in available.iter().enumerate() {
-        step(Phase::Indicators, i as f32 / available.len().max(1) as f32)?;
-        if def.module != Module::Smi {
+        .copied()
+        .filter(|m| settings.runs(m.decl()))
+        .collect();
+    let n_indicators: usize = modules.iter().map(|m| m.decl().indicators.len()).sum();
+    let mut done = 0usize;
+    for (mi, module) in modules.iter().enumerate() {
+        let decl = module.decl();
+        let missing: Vec<TableKind> = TableKind::ALL
+            .into_iter()
+            .filter(|t| decl.tables.contains(t) && !tables.has(*t))
+            .collect();
+        let mut section = ModuleSection {
+            decl,
+            missing,
+            units: None,
+            notes: Vec::new(),
+            summary: Vec::new(),
+        };
+        let available: Vec<&'static IndicatorDef> = decl
+            .indicators
+            .iter()
+            .filter(|def| {
+                let missing = def.missing_tables(|t| tables.has(t));
+                let ok = missing.is_empty();
+                if !ok {
+                    report.unavailable.push(Unavailable {
+                        indicator: def.id,
+                        missing,
+                    });
+                }
+                ok
+            })
+            .collect();
+        if !section.missing.is_empty() {
+            report.modules.push(section);
+            done += decl.indicators.len();
             continue;
         }
-        let mut cells: Vec<Candidate> = grid
-            .cells
-            .iter()
-            .enumerate()
-            .map(|(c, acc)| evaluate(def, acc, population[c % n_areas]))
-            .collect();
-        suppress(&mut cells, &families, k);
-        for (c, cand) in cells.into_iter().enumerate() {
-            let area = &areas.areas[c % n_areas];
-            rows.push(LongRow {
-                indicator: def.id.to_string(),
-                group: groups[c / n_areas],
-                level: area.level,
-                area: area.name.clone(),
-                year: settings.year,
-                cell: cand.cell,
-            });
+        step(Phase::Cohort, mi as f32 / modules.len() as f32)?;
+        let run = module.run(&input);
+        section.units = Some(run.units.len() as u64);
+        section.notes = run.notes;
+        section.summary = run.summary;
+
+        step(Phase::Aggregate, mi as f32 / modules.len() as f32)?;
+        let mut keep_values = vec![false; decl.quantities.len()];
+        for def in &available {
+            if let Measure::Median(q) = def.numerator {
+                keep_values[q.0 as usize] = true;
+            }
         }
+        let grid = accumulate(
+            &run.units,
+            &run.facts,
+            &areas,
+            decl.groups.len(),
+            &keep_values,
+        );
+        let families = families(decl, &areas);
+        let n_areas = areas.len();
+        for def in available {
+            step(Phase::Indicators, done as f32 / n_indicators.max(1) as f32)?;
+            let mut cells: Vec<Candidate> = grid
+                .cells
+                .iter()
+                .enumerate()
+                .map(|(c, acc)| evaluate(def, acc, population[c % n_areas]))
+                .collect();
+            suppress(&mut cells, &families, k);
+            report.results.push(IndicatorResult {
+                def,
+                module: report.modules.len(),
+                cells: cells.into_iter().map(|c| c.cell).collect(),
+            });
+            done += 1;
+        }
+        report.modules.push(section);
     }
     step(Phase::Indicators, 1.0)?;
-
-    step(Phase::Output, 0.0)?;
-    rows.sort_by_cached_key(|r| r.sort_key());
-    report.rows = rows;
     step(Phase::Output, 1.0)?;
     Ok(report)
 }
 
-/// The families "a total and its parts" of the SMI grid (`group * n_areas + area`): every
-/// parent area with its children, per group; and every group `G` with `G+substance` and
-/// `G-substance`, per area. Parts are in text order (`+` sorts before `-`).
-fn smi_families(areas: &Areas) -> Vec<Family> {
+/// The families "a total and its parts" of a module's grid (`group * n_areas + area`): every
+/// parent area with its children, per group; and every group total with its split parts, per
+/// area. Parts are in text order.
+fn families(decl: &ModuleDecl, areas: &Areas) -> Vec<Family> {
     let n = areas.len();
-    let groups = smi_groups().len();
     let mut out = Vec::new();
-    for g in 0..groups {
+    for g in 0..decl.groups.len() {
         for (parent, children) in areas.families() {
             out.push(Family {
                 total: g * n + *parent as usize,
@@ -293,11 +358,11 @@ fn smi_families(areas: &Areas) -> Vec<Family> {
             });
         }
     }
-    for sg in 0..SmiGroup::ALL.len() {
+    for (total, parts) in decl.group_families() {
         for a in 0..n {
             out.push(Family {
-                total: (sg * 3) * n + a,
-                parts: vec![(sg * 3 + 1) * n + a, (sg * 3 + 2) * n + a],
+                total: total * n + a,
+                parts: parts.iter().map(|p| p * n + a).collect(),
             });
         }
     }

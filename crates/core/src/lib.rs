@@ -8,16 +8,19 @@
 //! compiled to `wasm32-unknown-unknown`, in a Web Worker in the browser.
 //!
 //! Pipeline: [`ingest`] (bytes → typed [`model::Tables`] + a [`quality::QualityReport`]) →
-//! [`stays`] (continuous stays) → [`cohort`] (who is in which group) → [`indicator`] (the
-//! registry and its one evaluator) → [`aggregate`] (areas) → [`suppress`] (small numbers) →
-//! [`output`] (the long table).
+//! [`stays`] (continuous stays) → [`modules`] (each module's cohort and per-unit facts, declared
+//! as a [`module::ModuleDecl`]) → [`indicator`] (the registry and its one evaluator) →
+//! [`aggregate`] (areas) → [`suppress`] (small numbers) → [`Report`] → [`output`] (the long
+//! table). `docs/architecture.md` walks the path and says how to add a module.
 #![deny(missing_docs)]
 
 pub mod aggregate;
-pub mod cohort;
 pub mod indicator;
 pub mod ingest;
 pub mod model;
+pub mod module;
+pub mod modules;
+pub mod notes;
 pub mod output;
 pub mod quality;
 pub mod settings;
@@ -28,6 +31,9 @@ pub mod text;
 mod analysis;
 
 pub use aggregate::PopulationBasis;
-pub use analysis::{analyse, analyse_with_progress, Cancelled, Note, Phase, Report, Unavailable};
-pub use cohort::OverlapSummary;
+pub use analysis::{
+    analyse, analyse_with_progress, AreaId, Cancelled, IndicatorResult, ModuleSection, Phase,
+    Report, Unavailable,
+};
+pub use notes::Note;
 pub use settings::Settings;

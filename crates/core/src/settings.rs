@@ -1,6 +1,8 @@
 //! Analysis settings: everything the definitions leave to the user, with the spec's defaults.
+//! Each module's own settings are nested under its id (`settings.smi.readmission`).
 
-use chrono::NaiveDate;
+use crate::module::ModuleDecl;
+use crate::modules::smi::SmiSettings;
 use serde::{Deserialize, Serialize};
 
 /// Settings of one analysis. "Today" and the analysis year are inputs: the core reads no clock.
@@ -11,13 +13,10 @@ pub struct Settings {
     pub year: i32,
     /// Small-number threshold k: cells below k are suppressed. 0 switches suppression off.
     pub min_cell: u64,
-    /// Readmission variants (indicators.md §1).
-    pub readmission: ReadmissionSettings,
-    /// Unit values that mark the psychiatric emergency unit (PAM), compared case-insensitively.
-    pub pam_units: Vec<String>,
-    /// Last day covered by the data; `None` = 31 December of the latest year in which any
-    /// episode has its admit_date (indicators.md §4).
-    pub data_end: Option<NaiveDate>,
+    /// The modules to compute, by id; `None` = every module that is not opt-in.
+    pub modules: Option<Vec<String>>,
+    /// The SMI module's settings (indicators.md §1).
+    pub smi: SmiSettings,
 }
 
 impl Default for Settings {
@@ -25,9 +24,8 @@ impl Default for Settings {
         Settings {
             year: 2024,
             min_cell: 5,
-            readmission: ReadmissionSettings::default(),
-            pam_units: vec!["PAM".to_string()],
-            data_end: None,
+            modules: None,
+            smi: SmiSettings::default(),
         }
     }
 }
@@ -40,28 +38,12 @@ impl Settings {
             ..Settings::default()
         }
     }
-}
 
-/// How a readmission is recognised. Defaults follow Helsedirektoratet: an acute inpatient
-/// admission 1–30 days after the previous discharge, deaths kept. SKDE's variant is
-/// `window_days = 29, exclude_death_within_window = true`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ReadmissionSettings {
-    /// Last day after discharge on which a new admission counts (first day is always day 1).
-    pub window_days: u32,
-    /// Count only acute (ø-hjelp) readmissions.
-    pub acute_only: bool,
-    /// Leave out discharges followed by the person's death within the window.
-    pub exclude_death_within_window: bool,
-}
-
-impl Default for ReadmissionSettings {
-    fn default() -> Self {
-        ReadmissionSettings {
-            window_days: 30,
-            acute_only: true,
-            exclude_death_within_window: false,
+    /// Whether this analysis computes `module`.
+    pub fn runs(&self, module: &ModuleDecl) -> bool {
+        match &self.modules {
+            None => !module.opt_in,
+            Some(ids) => ids.iter().any(|id| id == module.id),
         }
     }
 }

@@ -33,13 +33,32 @@ pub struct Family {
     pub parts: Vec<usize>,
 }
 
+/// The k test, the one place it is written: a published number `n` is too small when it is
+/// below `k` (zero included); k = 0 lets every number through.
+pub fn below_k(n: u64, k: u64) -> bool {
+    k > 0 && n < k
+}
+
+/// A plain count as a published cell: the number, or suppressed when it is below k.
+pub fn count_cell(n: u64, k: u64) -> Cell {
+    if below_k(n, k) {
+        Cell::Suppressed(SuppressReason::Primary)
+    } else {
+        Cell::Value {
+            numerator: Some(n),
+            denominator: None,
+            value: n as f64,
+        }
+    }
+}
+
 /// Primary suppression: every cell with a published number below `k` (k = 0: none).
 pub fn suppress_primary(cells: &mut [Candidate], k: u64) {
     if k == 0 {
         return;
     }
     for c in cells {
-        if !c.cell.is_suppressed() && c.numbers.iter().flatten().any(|&n| n < k) {
+        if !c.cell.is_suppressed() && c.numbers.iter().flatten().any(|&n| below_k(n, k)) {
             c.cell = Cell::Suppressed(SuppressReason::Primary);
         }
     }

@@ -31,3 +31,10 @@ impl Text {
         }
     }
 }
+
+/// Makes a text built at start-up (`smi.service.HOME_HEALTH`, a group id with its split suffix)
+/// live as long as the registry that holds it. Called only while declarations are built, once
+/// per process, so the memory is bounded by the declarations.
+pub fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}

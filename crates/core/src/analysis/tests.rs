@@ -1,24 +1,33 @@
 //! End-to-end tests of `analyse` on tiny hand-made tables (Y = 2024, a leap year).
 
 use super::*;
-use crate::cohort::tests::{person, with_dx};
 use crate::model::{
     AgeSpec, AreaRow, CareLevel, ContactType, Episode, MunicipalService, Municipality, PersonIdx,
     PopulationRow, PrimaryCareContact, Provider, Sector, ServiceCode, Urgency,
 };
-use crate::output::{Cell, Group, Level, SuppressReason};
+use crate::module::SummaryKind;
+use crate::modules::smi::cohort::tests::{person, with_dx};
+use crate::output::{Cell, Level, SuppressReason};
 use crate::stays::tests::{d, dogn};
 
-fn g(s: &str) -> Group {
-    Group::parse(s).unwrap()
+fn rows(r: &Report) -> Vec<LongRow<'_>> {
+    r.long_rows().collect()
+}
+
+fn cohort_size(r: &Report) -> u64 {
+    r.module("smi").and_then(|m| m.units).unwrap_or(0)
+}
+
+fn summary(r: &Report, what: SummaryKind) -> Option<Cell> {
+    let m = r.module("smi")?;
+    m.summary.iter().find(|i| i.what == what).map(|i| i.cell)
 }
 
 fn cell(r: &Report, indicator: &str, group: &str, level: Level, area: &str) -> Cell {
-    let hits: Vec<&LongRow> = r
-        .rows
-        .iter()
+    let hits: Vec<LongRow> = r
+        .long_rows()
         .filter(|x| {
-            x.indicator == indicator && x.group == g(group) && x.level == level && x.area == area
+            x.indicator == indicator && x.group == group && x.level == level && x.area == area
         })
         .collect();
     assert_eq!(hits.len(), 1, "{indicator} {group} {level:?} {area}");
@@ -207,6 +216,7 @@ fn mini() -> Tables {
             area(4601, "Bergen", "Vest"),
             area(4602, "Bergen", "Vest"),
         ]),
+        unusable: Vec::new(),
     }
 }
 
@@ -217,7 +227,7 @@ fn mini_cohort_groups_and_areas() {
     let r = analyse(&mini(), &k0());
     assert!(r.unsuppressed);
     // a, b, c, e, f, g (d is 17)
-    assert_eq!(r.cohort_size, 6);
+    assert_eq!(cohort_size(&r), 6);
     let p = |grp: &str, (l, a): (Level, &str)| value(&r, "smi.patients", grp, l, a);
     assert_eq!(p("all", NO), 6.0);
     assert_eq!(p("schizophrenia", NO), 2.0); // a, e
@@ -240,11 +250,10 @@ fn mini_cohort_groups_and_areas() {
         (Some(6), None)
     );
     // No row for a municipality outside the areas table.
-    assert!(!r.rows.iter().any(|x| x.area == "9999"));
+    assert!(!r.long_rows().any(|x| x.area == "9999"));
     // 8 areas (NO, 2 regions, 2 health communities, 3 municipalities) × 15 groups per indicator.
     let n = r
-        .rows
-        .iter()
+        .long_rows()
         .filter(|x| x.indicator == "smi.admitted")
         .count();
     assert_eq!(n, 8 * 15);
@@ -265,11 +274,14 @@ fn mini_cohort_groups_and_areas() {
         2.0
     );
     // Overlap: b is in depression and personality; nobody else in two groups.
-    assert_eq!(r.overlap.in_two_or_more.unwrap().value(), Some(1.0));
-    let (x, y, n) = r.overlap.largest_pair.unwrap();
     assert_eq!(
-        (x, y, n.value()),
-        (SmiGroup::Depression, SmiGroup::Personality, Some(1.0))
+        summary(&r, SummaryKind::InSeveralGroups).unwrap().value(),
+        Some(1.0)
+    );
+    // Depression is base 3, personality base 4.
+    assert_eq!(
+        summary(&r, SummaryKind::LargestPair(3, 4)).unwrap().value(),
+        Some(1.0)
     );
 }
 
@@ -360,17 +372,19 @@ fn missing_tables_make_indicators_unavailable_not_zero() {
         .unwrap();
     assert_eq!(gp.missing, vec![TableKind::PrimaryCare]);
     assert_eq!(r.unavailable.len(), 7 + 1); // 7 primary-care indicators + per 1 000
-    assert!(!r.rows.iter().any(|x| x.indicator.starts_with("smi.gp_")
+    assert!(!r.long_rows().any(|x| x.indicator.starts_with("smi.gp_")
         || x.indicator.starts_with("smi.oohs_")
         || x.indicator == "smi.patients_per_1000"));
     assert_eq!(r.population_basis, PopulationBasis::Missing);
-    assert!(r.rows.iter().any(|x| x.indicator == "smi.admitted"));
+    assert!(r.long_rows().any(|x| x.indicator == "smi.admitted"));
 
     // Without episodes nothing of §1 can be computed.
     t.episodes = None;
     let r = analyse(&t, &k0());
-    assert!(r.rows.is_empty());
-    assert_eq!(r.unavailable.len(), crate::indicator::registry().len());
+    assert!((r.row_count() == 0));
+    use crate::module::AnalysisModule;
+    let smi = crate::modules::smi::MODULE.decl().indicators.len();
+    assert_eq!(r.unavailable.len(), smi);
 }
 
 #[test]
@@ -378,15 +392,15 @@ fn rows_are_sorted_bytewise_and_the_output_is_deterministic() {
     let t = mini();
     let r1 = analyse(&t, &Settings::for_year(2024));
     let r2 = analyse(&t, &Settings::for_year(2024));
-    assert_eq!(r1.rows, r2.rows);
-    let keys: Vec<_> = r1.rows.iter().map(|r| r.sort_key()).collect();
+    assert_eq!(rows(&r1), rows(&r2));
+    let r1_rows = rows(&r1);
+    let keys: Vec<_> = r1_rows.iter().map(|r| r.sort_key()).collect();
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
     // "all" < "all+substance" < "all-substance" < "bipolar"; "country" < "health_community".
     let first: Vec<(String, &str)> = r1
-        .rows
-        .iter()
+        .long_rows()
         .filter(|x| x.indicator == "smi.admitted")
         .take(9)
         .map(|x| (x.group.to_string(), x.level.as_str()))
@@ -480,17 +494,17 @@ fn readmission_window_edges_urgency_municipality_and_death() {
     );
     // Planned readmissions count when acute_only is off: + p4 → 3 of 5.
     let mut any = k0();
-    any.readmission.acute_only = false;
+    any.smi.readmission.acute_only = false;
     assert_eq!(at(&any, NO), (Some(3), Some(5)));
     // Leaving out deaths within the window drops p6's discharge: 2 of 4.
     let mut nodeath = k0();
-    nodeath.readmission.exclude_death_within_window = true;
+    nodeath.smi.readmission.exclude_death_within_window = true;
     assert_eq!(at(&nodeath, NO), (Some(2), Some(4)));
     // SKDE's 29-day window: last index day 31 Dec − 30 = 1 Dec → p1 becomes an index discharge
     // (readmitted day 4); p0's and p2's readmissions on day 30 no longer count.
     // Index p0..p4, p6 = 6; readmitted p1 = 1.
     let mut w29 = k0();
-    w29.readmission.window_days = 29;
+    w29.smi.readmission.window_days = 29;
     assert_eq!(at(&w29, NO), (Some(1), Some(6)));
 }
 
@@ -733,6 +747,7 @@ fn big_synthetic_tables_run_in_seconds() {
         primary_care: Some(primary),
         population: Some(population),
         areas: Some(areas),
+        unusable: Vec::new(),
     };
     let start = Instant::now();
     let mut phases = Vec::new();
@@ -747,11 +762,62 @@ fn big_synthetic_tables_run_in_seconds() {
     eprintln!("phases: {phases:?}");
     eprintln!(
         "analyse: {total:?}; cohort {}; rows {}; suppressed {}",
-        r.cohort_size,
-        r.rows.len(),
-        r.rows.iter().filter(|x| x.cell.is_suppressed()).count()
+        cohort_size(&r),
+        r.row_count(),
+        r.long_rows().filter(|x| x.cell.is_suppressed()).count()
     );
     // 41 indicators × 15 groups × (1 + 4 + 21 + 356) areas
-    assert_eq!(r.rows.len(), 41 * 15 * 382);
-    assert!(r.cohort_size > 50_000);
+    assert_eq!(r.row_count(), 41 * 15 * 382);
+    assert!(cohort_size(&r) > 50_000);
+}
+
+#[test]
+fn an_opt_in_module_runs_only_when_named_and_through_the_same_engine() {
+    // The example module counts persons with a GP contact in 2024. In mini(): a (0301) has a GP
+    // consultation on 1 Apr 2024; e (no municipality) a GP home visit on 1 Nov 2024. a's
+    // out-of-hours contact and e's 2023 contact are not GP contacts in Y.
+    let t = mini();
+    let default = analyse(&t, &k0());
+    assert!(default.module("example").is_none());
+    assert!(!default
+        .long_rows()
+        .any(|x| x.indicator.starts_with("example.")));
+
+    let mut s = k0();
+    s.modules = Some(vec!["smi".into(), "example".into()]);
+    let r = analyse(&t, &s);
+    assert_eq!(r.module("example").unwrap().units, Some(2));
+    // gp_patients: NO = a + e = 2; 0301 = a = 1; Sør-Øst = 1; 4601 = 0.
+    let n = |lvl, area| value(&r, "example.gp_patients", "gp_patients", lvl, area);
+    assert_eq!(n(Level::Country, "NO"), 2.0);
+    assert_eq!(n(Level::Municipality, "0301"), 1.0);
+    assert_eq!(n(Level::Region, "Sør-Øst"), 1.0);
+    assert_eq!(n(Level::Municipality, "4601"), 0.0);
+    // home_visit: NO = 100 × 1 / 2 = 50; 0301 = 0 / 1 = 0; 4601 = 0 / 0, not estimable.
+    let hv = |lvl, area| cell(&r, "example.home_visit", "gp_patients", lvl, area);
+    assert_eq!(hv(Level::Country, "NO").value(), Some(50.0));
+    assert_eq!(hv(Level::Municipality, "0301").value(), Some(0.0));
+    assert!(matches!(
+        hv(Level::Municipality, "4601"),
+        Cell::NotEstimable { .. }
+    ));
+    // The SMI rows are the same as without the example module.
+    let smi_only: Vec<LongRow> = default.long_rows().collect();
+    let with: Vec<LongRow> = r
+        .long_rows()
+        .filter(|x| x.indicator.starts_with("smi."))
+        .collect();
+    assert_eq!(smi_only, with);
+
+    // Without primary care the example module is unavailable with the table named.
+    let mut t2 = mini();
+    t2.primary_care = None;
+    let r2 = analyse(&t2, &s);
+    let m = r2.module("example").unwrap();
+    assert_eq!(m.missing, vec![TableKind::PrimaryCare]);
+    assert_eq!(m.units, None);
+    assert!(r2
+        .unavailable
+        .iter()
+        .any(|u| u.indicator == "example.gp_patients"));
 }

@@ -1,282 +1,117 @@
-//! The one evaluator: per-person facts computed once, summed per (group × area), and every
-//! [`Measure`] read from those sums.
+//! The one evaluator, for every module: per-unit facts (filled by the module), summed per
+//! (group × area), and every [`Measure`] read from those sums.
 //!
-//! 1. [`person_facts`]: one pass over each table (episodes, merged stays, primary care, municipal
-//!    services) fills, for every cohort person, how many times each [`Event`] happened in Y and
-//!    the values of each [`Quantity`].
-//! 2. [`accumulate`]: every person is added to the cells of their groups at their leaf area
+//! 1. A module's run fills a [`FactTable`]: for every unit, how many times each fact happened and
+//!    the values of each quantity.
+//! 2. [`accumulate`]: every unit is added to the cells of its groups at its leaf area
 //!    (municipality, or the country only), then leaves are rolled up to their parent areas.
 //! 3. [`evaluate`]: one indicator in one cell becomes a suppression [`Candidate`].
 
-use super::{Event, IndicatorDef, Measure, Quantity, EVENT_COUNT, QUANTITY_COUNT};
+use super::{IndicatorDef, Measure};
 use crate::aggregate::Areas;
-use crate::cohort::{Cohort, Member};
-use crate::model::{CareLevel, ContactType, Provider, Sector, Tables, Urgency};
-use crate::output::{Cell, Group, SmiGroup, SubstanceSplit};
-use crate::settings::ReadmissionSettings;
-use crate::stays::{days, episode_in_year, Stays, Year};
+use crate::module::{Fact, Quantity, UnitRow};
+use crate::output::Cell;
 use crate::suppress::Candidate;
-use chrono::Days;
 
-/// The 15 SMI groups of the long table, in the order of the grid: each [`SmiGroup`] with
-/// any / with / without substance use.
-pub fn smi_groups() -> [Group; 15] {
-    let splits = [
-        SubstanceSplit::Any,
-        SubstanceSplit::With,
-        SubstanceSplit::Without,
-    ];
-    std::array::from_fn(|i| Group::Smi(SmiGroup::ALL[i / 3], splits[i % 3]))
-}
-
-/// Per cohort person: event counts and quantity values.
+/// Per unit: how many times each fact happened, and the values of each quantity.
 #[derive(Debug, Clone, Default)]
-pub struct Facts {
-    /// `counts[slot * EVENT_COUNT + event.index()]`.
+pub struct FactTable {
+    n_facts: usize,
+    n_quantities: usize,
+    /// `counts[unit * n_facts + fact]`.
     counts: Vec<u32>,
-    /// Sum of each quantity's non-negative values per slot: `sums[slot * QUANTITY_COUNT + q]`.
+    /// Sum of each quantity's non-negative values per unit: `sums[unit * n_quantities + q]`.
     sums: Vec<u64>,
-    /// (slot, value) of each quantity, in the order found; used for medians.
-    values: [Vec<(u32, i64)>; QUANTITY_COUNT],
+    /// (unit, value) of each quantity, in the order found; used for medians.
+    values: Vec<Vec<(u32, i64)>>,
 }
 
-impl Facts {
-    fn new(n: usize) -> Facts {
-        Facts {
-            counts: vec![0; n * EVENT_COUNT],
-            sums: vec![0; n * QUANTITY_COUNT],
-            values: Default::default(),
+impl FactTable {
+    /// A table of `units` rows of `n_facts` facts and `n_quantities` quantities, all 0.
+    pub fn new(units: usize, n_facts: usize, n_quantities: usize) -> FactTable {
+        FactTable {
+            n_facts,
+            n_quantities,
+            counts: vec![0; units * n_facts],
+            sums: vec![0; units * n_quantities],
+            values: vec![Vec::new(); n_quantities],
         }
     }
 
-    fn add(&mut self, slot: usize, e: Event) {
-        let c = &mut self.counts[slot * EVENT_COUNT + e.index()];
+    /// One more occurrence of fact `f` for `unit`.
+    pub fn add(&mut self, unit: usize, f: Fact) {
+        let c = &mut self.counts[unit * self.n_facts + f.0 as usize];
         *c = c.saturating_add(1);
     }
 
-    fn add_value(&mut self, slot: usize, q: Quantity, v: i64) {
-        let s = &mut self.sums[slot * QUANTITY_COUNT + q.index()];
+    /// A value of quantity `q` for `unit`.
+    pub fn add_value(&mut self, unit: usize, q: Quantity, v: i64) {
+        let s = &mut self.sums[unit * self.n_quantities + q.0 as usize];
         *s = s.saturating_add(u64::try_from(v).unwrap_or(0));
-        self.values[q.index()].push((slot as u32, v));
+        self.values[q.0 as usize].push((unit as u32, v));
     }
 
-    /// How many times `e` happened to the person in `slot`.
-    pub fn count(&self, slot: usize, e: Event) -> u32 {
+    /// How many times `f` happened to `unit`.
+    pub fn count(&self, unit: usize, f: Fact) -> u32 {
         self.counts
-            .get(slot * EVENT_COUNT + e.index())
+            .get(unit * self.n_facts + f.0 as usize)
             .copied()
             .unwrap_or(0)
     }
 
-    /// The sum of quantity `q` of the person in `slot`.
-    pub fn sum(&self, slot: usize, q: Quantity) -> u64 {
+    /// The sum of quantity `q` of `unit`.
+    pub fn sum(&self, unit: usize, q: Quantity) -> u64 {
         self.sums
-            .get(slot * QUANTITY_COUNT + q.index())
+            .get(unit * self.n_quantities + q.0 as usize)
             .copied()
             .unwrap_or(0)
     }
-}
-
-/// Computes the facts of every cohort person in one pass per table.
-pub fn person_facts(
-    tables: &Tables,
-    cohort: &Cohort,
-    stays: &Stays,
-    y: &Year,
-    readmission: &ReadmissionSettings,
-) -> Facts {
-    let mut f = Facts::new(cohort.members.len());
-
-    if let Some(episodes) = &tables.episodes {
-        for ep in episodes {
-            let Some(s) = cohort.slot(ep.person) else {
-                continue;
-            };
-            if ep.care_level == CareLevel::PolForInpatient {
-                continue;
-            }
-            let admit_in_y = y.contains(ep.admit_date);
-            let in_y = episode_in_year(ep, y);
-            match ep.sector {
-                Sector::Phv => {
-                    if ep.care_level == CareLevel::Pol && admit_in_y {
-                        f.add(s, Event::PhvOutpatient);
-                    }
-                    if ep.ambulant == Some(true) && admit_in_y {
-                        f.add(s, Event::Ambulant);
-                    }
-                }
-                Sector::Tsb if in_y => f.add(s, Event::Tsb),
-                Sector::Som if in_y => f.add(s, Event::Somatic),
-                Sector::AvtPhv | Sector::AvtSom => {
-                    if in_y {
-                        f.add(
-                            s,
-                            if ep.sector == Sector::AvtPhv {
-                                Event::PrivatePsych
-                            } else {
-                                Event::PrivateSomatic
-                            },
-                        );
-                    }
-                    if admit_in_y {
-                        f.add(s, Event::PrivateContact);
-                    }
-                }
-                Sector::Tsb | Sector::Som => {}
-            }
-        }
-
-        let last_index = y
-            .last
-            .checked_sub_days(Days::new(u64::from(readmission.window_days) + 1));
-        let window = Days::new(u64::from(readmission.window_days));
-        for m in &cohort.members {
-            let Some(s) = cohort.slot(m.person) else {
-                continue;
-            };
-            let person = &tables.persons[m.person.0 as usize];
-            let phv: Vec<_> = stays
-                .of_person(m.person)
-                .iter()
-                .filter(|st| st.sector == Sector::Phv)
-                .collect();
-            for (i, st) in phv.iter().enumerate() {
-                if st.overlaps(y) {
-                    f.add(s, Event::PhvStay);
-                    f.add_value(s, Quantity::BedDays, st.bed_days_in(y) as i64);
-                }
-                if st.urgency == Some(Urgency::Acute) && y.contains(st.admit_date) {
-                    f.add(s, Event::PhvAcuteAdmission);
-                }
-                let Some(disc) = st.discharge_date else {
-                    continue;
-                };
-                if let (true, Some(letter)) = (y.contains(disc), st.letter_date) {
-                    let d = days(disc, letter);
-                    f.add(s, Event::LetterDischarge);
-                    if d <= 1 {
-                        f.add(s, Event::LetterWithin1d);
-                    }
-                    if d <= 7 {
-                        f.add(s, Event::LetterWithin7d);
-                    }
-                    f.add_value(s, Quantity::LetterDays, d);
-                }
-                let is_index = disc >= y.first
-                    && last_index.is_some_and(|l| disc <= l)
-                    && person.municipality.is_some()
-                    && !(readmission.exclude_death_within_window
-                        && person.death_date.is_some_and(|death| {
-                            disc.checked_add_days(window).is_none_or(|end| death <= end)
-                        }));
-                if !is_index {
-                    continue;
-                }
-                f.add(s, Event::ReadmissionIndex);
-                let readmitted = phv[i + 1..].iter().any(|next| {
-                    let gap = days(disc, next.admit_date);
-                    (1..=i64::from(readmission.window_days)).contains(&gap)
-                        && (!readmission.acute_only || next.urgency == Some(Urgency::Acute))
-                });
-                if readmitted {
-                    f.add(s, Event::Readmission);
-                }
-            }
-        }
-    }
-
-    if let Some(rows) = &tables.primary_care {
-        for r in rows {
-            let Some(s) = cohort.slot(r.person) else {
-                continue;
-            };
-            if !y.contains(r.date) {
-                continue;
-            }
-            let consult = r.contact_type.is_consultation();
-            match r.provider {
-                Provider::Gp => {
-                    f.add(s, Event::GpContact);
-                    if consult {
-                        f.add(s, Event::GpConsultation);
-                    }
-                    if r.contact_type == ContactType::HomeVisit {
-                        f.add(s, Event::GpHomeVisit);
-                    }
-                }
-                Provider::OutOfHours => {
-                    f.add(s, Event::OohsContact);
-                    if consult {
-                        f.add(s, Event::OohsConsultation);
-                    }
-                }
-            }
-            if r.interdisciplinary {
-                f.add(s, Event::Interdisciplinary);
-            }
-        }
-    }
-
-    if let Some(rows) = &tables.municipal_services {
-        for r in rows {
-            let Some(s) = cohort.slot(r.person) else {
-                continue;
-            };
-            if !y.overlaps(r.start_date, r.end_date) {
-                continue;
-            }
-            f.add(s, Event::Service(r.service));
-            if r.service.is_decision_bound() {
-                f.add(s, Event::AnyMunicipalService);
-            }
-        }
-    }
-    f
 }
 
 /// The sums of one (group × area) cell.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Acc {
-    /// Persons in the cell.
-    pub persons: u64,
-    /// Persons with at least one of each event.
-    pub event_persons: [u64; EVENT_COUNT],
-    /// Occurrences of each event.
-    pub event_counts: [u64; EVENT_COUNT],
+    /// Units in the cell.
+    pub units: u64,
+    /// Units with at least one of each fact.
+    pub fact_units: Vec<u64>,
+    /// Occurrences of each fact.
+    pub fact_counts: Vec<u64>,
     /// Sums of each quantity.
-    pub sums: [u64; QUANTITY_COUNT],
+    pub sums: Vec<u64>,
     /// Values of each quantity (sorted after [`accumulate`]).
-    pub values: [Vec<i64>; QUANTITY_COUNT],
-}
-
-impl Default for Acc {
-    fn default() -> Self {
-        Acc {
-            persons: 0,
-            event_persons: [0; EVENT_COUNT],
-            event_counts: [0; EVENT_COUNT],
-            sums: [0; QUANTITY_COUNT],
-            values: Default::default(),
-        }
-    }
+    pub values: Vec<Vec<i64>>,
 }
 
 impl Acc {
-    fn add(&mut self, other: &Acc) {
-        self.persons += other.persons;
-        for i in 0..EVENT_COUNT {
-            self.event_persons[i] += other.event_persons[i];
-            self.event_counts[i] += other.event_counts[i];
+    fn new(n_facts: usize, n_quantities: usize) -> Acc {
+        Acc {
+            units: 0,
+            fact_units: vec![0; n_facts],
+            fact_counts: vec![0; n_facts],
+            sums: vec![0; n_quantities],
+            values: vec![Vec::new(); n_quantities],
         }
-        for q in 0..QUANTITY_COUNT {
-            self.sums[q] += other.sums[q];
-            self.values[q].extend_from_slice(&other.values[q]);
+    }
+
+    fn add(&mut self, other: &Acc) {
+        self.units += other.units;
+        for (a, b) in self.fact_units.iter_mut().zip(&other.fact_units) {
+            *a += b;
+        }
+        for (a, b) in self.fact_counts.iter_mut().zip(&other.fact_counts) {
+            *a += b;
+        }
+        for (a, b) in self.sums.iter_mut().zip(&other.sums) {
+            *a += b;
+        }
+        for (a, b) in self.values.iter_mut().zip(&other.values) {
+            a.extend_from_slice(b);
         }
     }
 }
 
-/// The grid of cells: `cells[group * n_areas + area]`, groups in [`smi_groups`] order.
+/// The grid of cells: `cells[group * n_areas + area]`, groups in the module's declared order.
 #[derive(Debug, Clone)]
 pub struct Grid {
     /// Number of areas.
@@ -285,71 +120,63 @@ pub struct Grid {
     pub cells: Vec<Acc>,
 }
 
-fn member_groups(m: &Member) -> impl Iterator<Item = usize> + '_ {
-    smi_groups()
-        .into_iter()
-        .enumerate()
-        .filter(move |(_, g)| match g {
-            Group::Smi(sg, split) => m.in_group(*sg, *split),
-            _ => false,
-        })
-        .map(|(i, _)| i)
-}
-
-/// Sums the facts of every cohort person into the cells of their groups and areas.
-/// `keep_values[q]` says whether quantity q's values are needed (for a median).
+/// Sums the facts of every unit into the cells of its groups at its leaf area, then rolls every
+/// municipality up to its ancestors. `keep_values[q]` says whether quantity q's values are
+/// needed (for a median).
 pub fn accumulate(
-    tables: &Tables,
-    cohort: &Cohort,
-    facts: &Facts,
+    units: &[UnitRow],
+    facts: &FactTable,
     areas: &Areas,
-    keep_values: [bool; QUANTITY_COUNT],
+    n_groups: usize,
+    keep_values: &[bool],
 ) -> Grid {
     let n_areas = areas.len();
-    let n_groups = smi_groups().len();
-    let mut cells = vec![Acc::default(); n_groups * n_areas];
+    let (n_facts, n_q) = (facts.n_facts, facts.n_quantities);
+    let mut cells = vec![Acc::new(n_facts, n_q); n_groups * n_areas];
 
-    // Each person's values, grouped by slot (values are pushed in member order per table, but
-    // not contiguously across quantities).
-    let mut value_offsets: [Vec<u32>; QUANTITY_COUNT] = Default::default();
-    let mut sorted_values: [Vec<i64>; QUANTITY_COUNT] = Default::default();
-    for q in 0..QUANTITY_COUNT {
-        if !keep_values[q] {
+    // Each unit's values, grouped by unit (values are pushed in unit order per table, but not
+    // contiguously across quantities).
+    let mut value_offsets: Vec<Vec<u32>> = vec![Vec::new(); n_q];
+    let mut sorted_values: Vec<Vec<i64>> = vec![Vec::new(); n_q];
+    for q in 0..n_q {
+        if !keep_values.get(q).copied().unwrap_or(false) {
             continue;
         }
         let mut v = facts.values[q].clone();
-        v.sort_by_key(|&(slot, _)| slot); // stable: keeps order within a person
-        let mut offsets = vec![0u32; cohort.members.len() + 1];
-        for &(slot, _) in &v {
-            offsets[slot as usize + 1] += 1;
+        v.sort_by_key(|&(unit, _)| unit); // stable: keeps order within a unit
+        let mut offsets = vec![0u32; units.len() + 1];
+        for &(unit, _) in &v {
+            offsets[unit as usize + 1] += 1;
         }
-        for i in 0..cohort.members.len() {
+        for i in 0..units.len() {
             offsets[i + 1] += offsets[i];
         }
         value_offsets[q] = offsets;
         sorted_values[q] = v.into_iter().map(|(_, x)| x).collect();
     }
 
-    // 1. Leaves: the last area of the person's chain (a municipality, or the country).
-    for (slot, m) in cohort.members.iter().enumerate() {
-        let muni = tables.persons[m.person.0 as usize].municipality;
-        let Some(&leaf) = areas.chain(muni).last() else {
-            continue;
-        };
-        let row = &facts.counts[slot * EVENT_COUNT..(slot + 1) * EVENT_COUNT];
-        for g in member_groups(m) {
-            let acc = &mut cells[g * n_areas + leaf as usize];
-            acc.persons += 1;
-            for (i, &c) in row.iter().enumerate() {
-                acc.event_counts[i] += u64::from(c);
-                acc.event_persons[i] += u64::from(c > 0);
+    // 1. Leaves: the unit's municipality, or the country.
+    for (u, unit) in units.iter().enumerate() {
+        let row = &facts.counts[u * n_facts..(u + 1) * n_facts];
+        let mut groups = unit.groups;
+        while groups != 0 {
+            let g = groups.trailing_zeros() as usize;
+            groups &= groups - 1;
+            if g >= n_groups {
+                continue;
             }
-            for q in 0..QUANTITY_COUNT {
-                acc.sums[q] += facts.sums[slot * QUANTITY_COUNT + q];
-                if keep_values[q] {
+            let acc = &mut cells[g * n_areas + unit.leaf as usize];
+            acc.units += 1;
+            for (i, &c) in row.iter().enumerate() {
+                acc.fact_counts[i] += u64::from(c);
+                acc.fact_units[i] += u64::from(c > 0);
+            }
+            for q in 0..n_q {
+                acc.sums[q] += facts.sums[u * n_q + q];
+                if !value_offsets[q].is_empty() {
                     let (a, b) = (
-                        value_offsets[q][slot] as usize,
-                        value_offsets[q][slot + 1] as usize,
+                        value_offsets[q][u] as usize,
+                        value_offsets[q][u + 1] as usize,
                     );
                     acc.values[q].extend_from_slice(&sorted_values[q][a..b]);
                 }
@@ -398,12 +225,12 @@ enum Value {
 
 fn measure(m: Measure, acc: &Acc, population: u64) -> Value {
     match m {
-        Measure::CohortPersons => Value::Number(acc.persons),
-        Measure::Persons(e) => Value::Number(acc.event_persons[e.index()]),
-        Measure::Count(e) => Value::Number(acc.event_counts[e.index()]),
-        Measure::Sum(q) => Value::Number(acc.sums[q.index()]),
+        Measure::Units => Value::Number(acc.units),
+        Measure::UnitsWith(f) => Value::Number(acc.fact_units[f.0 as usize]),
+        Measure::Count(f) => Value::Number(acc.fact_counts[f.0 as usize]),
+        Measure::Sum(q) => Value::Number(acc.sums[q.0 as usize]),
         Measure::Median(q) => {
-            let v = &acc.values[q.index()];
+            let v = &acc.values[q.0 as usize];
             Value::Median {
                 value: median(v),
                 n: v.len() as u64,
@@ -485,14 +312,5 @@ mod tests {
         assert_eq!(median(&[1, 2, 9]), Some(2.0));
         // 1, 2, 5, 9 → (2 + 5) / 2 = 3.5
         assert_eq!(median(&[1, 2, 5, 9]), Some(3.5));
-    }
-
-    #[test]
-    fn groups_grid_order() {
-        let g = smi_groups();
-        assert_eq!(g[0].to_string(), "all");
-        assert_eq!(g[1].to_string(), "all+substance");
-        assert_eq!(g[2].to_string(), "all-substance");
-        assert_eq!(g[14].to_string(), "personality-substance");
     }
 }

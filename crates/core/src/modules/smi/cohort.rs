@@ -6,10 +6,11 @@
 //! on any PHV or TSB episode overlapping Y. Care level 8 rows are ignored throughout
 //! (docs/choices.md).
 
+use super::groups::{SmiGroup, SubstanceSplit};
 use crate::model::{Icd10, PersonIdx, Sector, Tables};
-use crate::output::{Cell, SmiGroup, SubstanceSplit};
+use crate::module::{SummaryItem, SummaryKind};
 use crate::stays::{row_overlaps, Year};
-use serde::Serialize;
+use crate::suppress::count_cell;
 
 /// The four diagnosis groups a person can be in, as bits (`all` = any bit).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord, Hash)]
@@ -167,34 +168,11 @@ pub fn build_smi_cohort(tables: &Tables, y: &Year) -> Cohort {
     cohort
 }
 
-/// How the diagnosis groups overlap, at country level, small counts suppressed like any cell.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
-pub struct OverlapSummary {
-    /// Persons per group, `all` first.
-    pub group_sizes: Vec<(SmiGroup, Cell)>,
-    /// Persons in two or more of the four groups.
-    pub in_two_or_more: Option<Cell>,
-    /// Every pair of the four groups with the number of persons in both.
-    pub pairs: Vec<(SmiGroup, SmiGroup, Cell)>,
-    /// The pair with the most persons in both (first in spec order on a tie); `None` when no
-    /// person is in two groups.
-    pub largest_pair: Option<(SmiGroup, SmiGroup, Cell)>,
-}
-
-fn count_cell(n: u64, k: u64) -> Cell {
-    if k > 0 && n < k {
-        Cell::Suppressed(crate::output::SuppressReason::Primary)
-    } else {
-        Cell::Value {
-            numerator: Some(n),
-            denominator: None,
-            value: n as f64,
-        }
-    }
-}
-
-/// The overlap summary of `cohort`, each count below `k` suppressed (k = 0: none).
-pub fn overlap_summary(cohort: &Cohort, k: u64) -> OverlapSummary {
+/// How the diagnosis groups overlap, at country level, small counts suppressed like any cell:
+/// persons per base group (`all` first), persons in two or more of the four, every pair of the
+/// four with the persons in both, and the pair with the most (first in spec order on a tie;
+/// absent when no person is in two groups). Base groups are indices of [`SmiGroup::ALL`].
+pub fn overlap_summary(cohort: &Cohort, k: u64) -> Vec<SummaryItem> {
     let mut sizes = [0u64; 5];
     let mut pairs = [[0u64; 4]; 4];
     let mut multi = 0u64;
@@ -215,29 +193,30 @@ pub fn overlap_summary(cohort: &Cohort, k: u64) -> OverlapSummary {
             }
         }
     }
-    let mut out = OverlapSummary {
-        group_sizes: SmiGroup::ALL
-            .iter()
-            .zip(sizes)
-            .map(|(g, n)| (*g, count_cell(n, k)))
-            .collect(),
-        in_two_or_more: Some(count_cell(multi, k)),
-        pairs: Vec::new(),
-        largest_pair: None,
+    let item = |what, n| SummaryItem {
+        what,
+        cell: count_cell(n, k),
     };
+    let mut out: Vec<SummaryItem> = sizes
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| item(SummaryKind::GroupSize(i), n))
+        .collect();
+    out.push(item(SummaryKind::InSeveralGroups, multi));
+    // Base index of DIAGNOSIS_GROUPS[i] is i + 1 (`all` is base 0).
     let mut best: Option<(usize, usize, u64)> = None;
     for i in 0..4 {
         for j in i + 1..4 {
             let n = pairs[i][j];
-            out.pairs
-                .push((DIAGNOSIS_GROUPS[i], DIAGNOSIS_GROUPS[j], count_cell(n, k)));
+            out.push(item(SummaryKind::GroupPair(i + 1, j + 1), n));
             if n > 0 && best.is_none_or(|(_, _, b)| n > b) {
                 best = Some((i, j, n));
             }
         }
     }
-    out.largest_pair =
-        best.map(|(i, j, n)| (DIAGNOSIS_GROUPS[i], DIAGNOSIS_GROUPS[j], count_cell(n, k)));
+    if let Some((i, j, n)) = best {
+        out.push(item(SummaryKind::LargestPair(i + 1, j + 1), n));
+    }
     out
 }
 
@@ -350,18 +329,20 @@ pub(crate) mod tests {
         // Overlap: sizes all 2, schizo 1, bipolar 1, depr 1, pers 0; one person in ≥ 2 groups;
         // the only non-empty pair is schizophrenia × depression (1).
         let o = overlap_summary(&c, 0);
-        assert_eq!(o.group_sizes[0].1.value(), Some(2.0));
-        assert_eq!(o.group_sizes[4].1.value(), Some(0.0));
-        assert_eq!(o.in_two_or_more.unwrap().value(), Some(1.0));
-        assert_eq!(o.pairs.len(), 6);
-        let (a, b, n) = o.largest_pair.unwrap();
-        assert_eq!(
-            (a, b, n.value()),
-            (SmiGroup::Schizophrenia, SmiGroup::Depression, Some(1.0))
-        );
+        let get = |o: &[SummaryItem], w: SummaryKind| o.iter().find(|i| i.what == w).unwrap().cell;
+        assert_eq!(get(&o, SummaryKind::GroupSize(0)).value(), Some(2.0));
+        assert_eq!(get(&o, SummaryKind::GroupSize(4)).value(), Some(0.0));
+        assert_eq!(get(&o, SummaryKind::InSeveralGroups).value(), Some(1.0));
+        let pairs = o
+            .iter()
+            .filter(|i| matches!(i.what, SummaryKind::GroupPair(..)))
+            .count();
+        assert_eq!(pairs, 6);
+        // Schizophrenia is base 1, depression base 3.
+        assert_eq!(get(&o, SummaryKind::LargestPair(1, 3)).value(), Some(1.0));
         // With k = 5 every count here is suppressed.
         let o5 = overlap_summary(&c, 5);
-        assert!(o5.group_sizes[0].1.is_suppressed());
-        assert!(o5.largest_pair.unwrap().2.is_suppressed());
+        assert!(get(&o5, SummaryKind::GroupSize(0)).is_suppressed());
+        assert!(get(&o5, SummaryKind::LargestPair(1, 3)).is_suppressed());
     }
 }
