@@ -264,3 +264,57 @@ fn a_missing_table_makes_its_indicators_unavailable_not_zero() {
     assert!(csv.contains("smi.admitted,"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unavailable: smi.gp_contact"));
 }
+
+#[test]
+fn an_opt_in_module_named_on_the_command_line_joins_the_long_table() {
+    // Fixture 007 (Y = 2021). GP contacts in 2021: g1, g2, g3 (tariff 11ak → HOME_VISIT), g4 in
+    // 4601; g8 (HOME_VISIT) in 0301. g6's GP contact is on 2020-12-31, g5 has out-of-hours only.
+    // example.gp_patients: NO 5, 4601 4, 0301 1, 3201 0.
+    // example.home_visit: NO 100 × 2 / 5 = 40; 4601 1 / 4 = 25; 0301 1 / 1 = 100.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/007-primary-care");
+    let data = fixture.join("input");
+    let args = |extra: &[&'static str]| {
+        let mut a = vec![
+            "indicators",
+            "--data",
+            data.to_str().unwrap(),
+            "--year",
+            "2021",
+            "--min-cell",
+            "0",
+        ];
+        a.extend_from_slice(extra);
+        String::from_utf8(ok(&a).stdout).unwrap()
+    };
+    let default = args(&[]);
+    let with = args(&["--module", "smi", "--module", "example"]);
+    let smi_rows: Vec<&str> = with.lines().filter(|l| !l.starts_with("example.")).collect();
+    assert_eq!(smi_rows, default.lines().collect::<Vec<_>>());
+    assert!(!default.contains("example."));
+    for line in [
+        "example.gp_patients,gp_patients,country,NO,2021,5,,5,false",
+        "example.gp_patients,gp_patients,municipality,4601,2021,4,,4,false",
+        "example.gp_patients,gp_patients,municipality,0301,2021,1,,1,false",
+        "example.gp_patients,gp_patients,municipality,3201,2021,0,,0,false",
+        "example.home_visit,gp_patients,country,NO,2021,2,5,40,false",
+        "example.home_visit,gp_patients,municipality,4601,2021,1,4,25,false",
+        "example.home_visit,gp_patients,municipality,0301,2021,1,1,100,false",
+        "example.home_visit,gp_patients,municipality,3201,2021,0,0,,false",
+    ] {
+        assert!(with.lines().any(|l| l == line), "missing {line}");
+    }
+    // Only the example module: no SMI row; an unknown module is refused by name.
+    let only = args(&["--module", "example"]);
+    assert!(only.lines().skip(1).all(|l| l.starts_with("example.")));
+    let out = forlop(&[
+        "indicators",
+        "--data",
+        data.to_str().unwrap(),
+        "--year",
+        "2021",
+        "--module",
+        "nonsense",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown module \"nonsense\""));
+}

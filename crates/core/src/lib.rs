@@ -8,13 +8,13 @@
 //! compiled to `wasm32-unknown-unknown`, in a Web Worker in the browser.
 //!
 //! Pipeline: [`ingest`] (bytes → typed [`model::Tables`] + a [`quality::QualityReport`]) →
-//! [`stays`] (continuous stays) → [`modules`] (each module's cohort and per-unit facts, declared
+//! `stays` (continuous stays) → [`modules`] (each module's cohort and per-unit facts, declared
 //! as a [`module::ModuleDecl`]) → [`indicator`] (the registry and its one evaluator) →
-//! [`aggregate`] (areas) → [`suppress`] (small numbers) → [`Report`] → [`output`] (the long
+//! `aggregate` (areas) → [`suppress`] (small numbers) → [`Report`] → [`output`] (the long
 //! table). `docs/architecture.md` walks the path and says how to add a module.
 #![deny(missing_docs)]
 
-pub mod aggregate;
+pub(crate) mod aggregate;
 pub mod indicator;
 pub mod ingest;
 pub mod model;
@@ -24,13 +24,13 @@ pub mod notes;
 pub mod output;
 pub mod quality;
 pub mod settings;
-pub mod stays;
+pub(crate) mod stays;
 pub mod suppress;
 pub mod text;
 
 mod analysis;
 
-pub use aggregate::PopulationBasis;
+pub use aggregate::{Area, PopulationBasis};
 pub use analysis::{
     analyse, analyse_with_progress, AreaId, Cancelled, IndicatorResult, ModuleSection, Phase,
     Report, Unavailable,

@@ -253,7 +253,7 @@ impl Input<'_> {
 /// of the module's [`ModuleDecl::groups`] (at most 64 groups).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UnitRow {
-    /// Its leaf area (municipality or country), an index into [`Areas::areas`].
+    /// Its leaf area (municipality or country), an index into the report's areas.
     pub leaf: u32,
     /// Bit g set: the unit is in group g.
     pub groups: u64,

@@ -114,8 +114,6 @@ impl Acc {
 /// The grid of cells: `cells[group * n_areas + area]`, groups in the module's declared order.
 #[derive(Debug, Clone)]
 pub struct Grid {
-    /// Number of areas.
-    pub n_areas: usize,
     /// The cells.
     pub cells: Vec<Acc>,
 }
@@ -202,7 +200,7 @@ pub fn accumulate(
             v.sort_unstable();
         }
     }
-    Grid { n_areas, cells }
+    Grid { cells }
 }
 
 /// The median of sorted values: the middle one, or the mean of the two middle ones.

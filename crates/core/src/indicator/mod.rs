@@ -2,10 +2,10 @@
 //! and definitions panel, and the generated `docs/indicators.md`.
 //!
 //! An indicator is data: a numerator and an optional denominator, each a small [`Measure`] over
-//! the facts its module declares, and a [`Unit`]. One evaluator ([`eval`]) interprets every
+//! the facts its module declares, and a [`Unit`]. One evaluator (`eval`) interprets every
 //! measure of every module; there is no function per indicator.
 
-pub mod eval;
+pub(crate) mod eval;
 
 use crate::model::TableKind;
 use crate::module::{Fact, ModuleDecl, Quantity};

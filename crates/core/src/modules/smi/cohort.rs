@@ -205,9 +205,8 @@ pub fn overlap_summary(cohort: &Cohort, k: u64) -> Vec<SummaryItem> {
     out.push(item(SummaryKind::InSeveralGroups, multi));
     // Base index of DIAGNOSIS_GROUPS[i] is i + 1 (`all` is base 0).
     let mut best: Option<(usize, usize, u64)> = None;
-    for i in 0..4 {
-        for j in i + 1..4 {
-            let n = pairs[i][j];
+    for (i, row) in pairs.iter().enumerate() {
+        for (j, &n) in row.iter().enumerate().skip(i + 1) {
             out.push(item(SummaryKind::GroupPair(i + 1, j + 1), n));
             if n > 0 && best.is_none_or(|(_, _, b)| n > b) {
                 best = Some((i, j, n));

@@ -1,13 +1,13 @@
 //! §1 Patients with serious mental illness (seed 000): the first analysis module.
 //!
 //! Unit: a person of SMI(Y). Groups: `all` and the four diagnosis groups, each split by comorbid
-//! substance use (`+substance`, `-substance`). Facts: the [`events::Event`]s and
-//! [`events::SmiQuantity`]s of [`facts`]. Indicators: [`indicators`].
+//! substance use (`+substance`, `-substance`). Facts: the events and quantities of `events.rs`,
+//! counted per person in `facts.rs`. Indicators: `indicators.rs`. Cohort: `cohort.rs`.
 
-pub mod cohort;
-pub mod events;
+pub(crate) mod cohort;
+pub(crate) mod events;
 mod facts;
-pub mod groups;
+pub(crate) mod groups;
 mod indicators;
 
 use crate::module::{
