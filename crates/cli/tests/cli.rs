@@ -271,7 +271,8 @@ fn an_opt_in_module_named_on_the_command_line_joins_the_long_table() {
     // 4601; g8 (HOME_VISIT) in 0301. g6's GP contact is on 2020-12-31, g5 has out-of-hours only.
     // example.gp_patients: NO 5, 4601 4, 0301 1, 3201 0.
     // example.home_visit: NO 100 × 2 / 5 = 40; 4601 1 / 4 = 25; 0301 1 / 1 = 100.
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/007-primary-care");
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/007-primary-care");
     let data = fixture.join("input");
     let args = |extra: &[&'static str]| {
         let mut a = vec![
@@ -288,7 +289,10 @@ fn an_opt_in_module_named_on_the_command_line_joins_the_long_table() {
     };
     let default = args(&[]);
     let with = args(&["--module", "smi", "--module", "example"]);
-    let smi_rows: Vec<&str> = with.lines().filter(|l| !l.starts_with("example.")).collect();
+    let smi_rows: Vec<&str> = with
+        .lines()
+        .filter(|l| !l.starts_with("example."))
+        .collect();
     assert_eq!(smi_rows, default.lines().collect::<Vec<_>>());
     assert!(!default.contains("example."));
     for line in [
