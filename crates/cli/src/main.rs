@@ -273,7 +273,10 @@ fn summarise(quality: &forlop_core::quality::QualityReport, report: &forlop_core
         eprintln!("note: {}", note.text(Lang::En));
     }
     if report.unsuppressed {
-        eprintln!("NOT SUPPRESSED: --min-cell 0 was given; do not publish this table.");
+        eprintln!(
+            "{}: --min-cell 0 was given; do not publish this table.",
+            forlop_core::output::NOT_SUPPRESSED_MARK.en
+        );
     }
     eprintln!("{} cells written", report.row_count());
 }
