@@ -51,6 +51,8 @@ golden! {
     g009_suppression_k5 => "009-suppression-k5",
     g010_suppression_k3_areas => "010-suppression-k3-areas",
     g011_readmission_variants => "011-readmission-variants",
+    g012_revolving_door_askoy => "012-revolving-door-askoy",
+    g013_revolving_door_oygarden => "013-revolving-door-oygarden",
 }
 
 #[test]

@@ -288,13 +288,22 @@ fn an_opt_in_module_named_on_the_command_line_joins_the_long_table() {
         String::from_utf8(ok(&a).stdout).unwrap()
     };
     let default = args(&[]);
+    let smi = args(&["--module", "smi"]);
     let with = args(&["--module", "smi", "--module", "example"]);
-    let smi_rows: Vec<&str> = with
+    let without_example: Vec<&str> = with
         .lines()
         .filter(|l| !l.starts_with("example."))
         .collect();
-    assert_eq!(smi_rows, default.lines().collect::<Vec<_>>());
+    assert!(
+        without_example == smi.lines().collect::<Vec<_>>(),
+        "naming the example module changed the SMI rows"
+    );
     assert!(!default.contains("example."));
+    // The default computes every published module: SMI and revolving door, not the example.
+    assert!(default
+        .lines()
+        .any(|l| l.starts_with("door.patients,door,country,NO,2021,")));
+    assert!(!smi.contains("door."));
     for line in [
         "example.gp_patients,gp_patients,country,NO,2021,5,,5,false",
         "example.gp_patients,gp_patients,municipality,4601,2021,4,,4,false",

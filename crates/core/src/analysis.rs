@@ -8,7 +8,7 @@
 
 use crate::aggregate::{population_by_area, Area, Areas, PopulationBasis};
 use crate::indicator::eval::{accumulate, evaluate};
-use crate::indicator::{IndicatorDef, Measure};
+use crate::indicator::{IndicatorDef, Measure, Scope};
 use crate::model::{TableKind, Tables, UnusableTable};
 use crate::module::{AnalysisModule, Input, ModuleDecl, SummaryItem};
 use crate::notes::Note;
@@ -301,7 +301,7 @@ pub fn analyse_with_progress(
         }
         step(Phase::Cohort, mi as f32 / modules.len() as f32)?;
         let run = module.run(&input);
-        section.units = Some(run.units.len() as u64);
+        section.units = Some(run.units.iter().filter(|u| u.groups != 0).count() as u64);
         section.notes = run.notes;
         section.summary = run.summary;
 
@@ -312,22 +312,34 @@ pub fn analyse_with_progress(
                 keep_values[q.0 as usize] = true;
             }
         }
+        // Indicators over every unit read an extra grid row in which every unit counts.
+        let n_groups = decl.groups.len();
+        let all_units = available.iter().any(|d| d.scope == Scope::AllUnits);
+        let mut units = run.units;
+        if all_units {
+            for u in &mut units {
+                u.groups |= 1 << n_groups;
+            }
+        }
         let grid = accumulate(
-            &run.units,
+            &units,
             &run.facts,
             &areas,
-            decl.groups.len(),
+            n_groups + usize::from(all_units),
             &keep_values,
         );
         let families = families(decl, &areas);
         let n_areas = areas.len();
         for def in available {
             step(Phase::Indicators, done as f32 / n_indicators.max(1) as f32)?;
-            let mut cells: Vec<Candidate> = grid
-                .cells
-                .iter()
-                .enumerate()
-                .map(|(c, acc)| evaluate(def, acc, population[c % n_areas]))
+            let mut cells: Vec<Candidate> = (0..n_groups * n_areas)
+                .map(|c| {
+                    let acc = match def.scope {
+                        Scope::GroupMembers => &grid.cells[c],
+                        Scope::AllUnits => &grid.cells[n_groups * n_areas + c % n_areas],
+                    };
+                    evaluate(def, acc, population[c % n_areas])
+                })
                 .collect();
             suppress(&mut cells, &families, k);
             report.results.push(IndicatorResult {

@@ -2,6 +2,7 @@
 //! Each module's own settings are nested under its id (`settings.smi.readmission`).
 
 use crate::module::ModuleDecl;
+use crate::modules::door::DoorSettings;
 use crate::modules::smi::SmiSettings;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +18,8 @@ pub struct Settings {
     pub modules: Option<Vec<String>>,
     /// The SMI module's settings (indicators.md §1).
     pub smi: SmiSettings,
+    /// The revolving-door module's settings (indicators.md §3).
+    pub door: DoorSettings,
 }
 
 impl Default for Settings {
@@ -26,6 +29,7 @@ impl Default for Settings {
             min_cell: 5,
             modules: None,
             smi: SmiSettings::default(),
+            door: DoorSettings::default(),
         }
     }
 }

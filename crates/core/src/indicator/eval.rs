@@ -241,6 +241,11 @@ fn measure(m: Measure, acc: &Acc, population: u64) -> Value {
 /// One indicator in one cell, before suppression. A ratio over a denominator of 0 and a median
 /// of nothing have no value: they come out `NotEstimable`, which primary suppression hides for
 /// any k > 0 (0 < k), and which k = 0 shows as numbers without a value.
+///
+/// A count of events or a sum (a cost, days) published without a denominator is also tested
+/// against k by the number of units behind it, as a median is by its count: the admissions or
+/// the cost of two patients would otherwise be shown although the patients are not
+/// (docs/choices.md).
 pub fn evaluate(def: &IndicatorDef, acc: &Acc, population: u64) -> Candidate {
     let not_estimable = |numbers: [Option<u64>; 2]| Candidate {
         cell: Cell::NotEstimable {
@@ -259,7 +264,10 @@ pub fn evaluate(def: &IndicatorDef, acc: &Acc, population: u64) -> Candidate {
                 denominator: None,
                 value: n as f64,
             },
-            numbers: [Some(n), None],
+            numbers: [
+                Some(n),
+                matches!(def.numerator, Measure::Count(_) | Measure::Sum(_)).then_some(acc.units),
+            ],
             rank: (n, 0),
         },
         (

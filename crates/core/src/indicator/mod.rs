@@ -28,6 +28,10 @@ pub enum Unit {
     Contacts,
     /// Consultations per person: numerator / denominator.
     Consultations,
+    /// Admissions per person: numerator / denominator.
+    Admissions,
+    /// Norwegian kroner: a cost, or a cost per person.
+    Nok,
 }
 
 impl Unit {
@@ -36,7 +40,12 @@ impl Unit {
         match self {
             Unit::Percent => 100.0,
             Unit::Per1000 => 1000.0,
-            Unit::Count | Unit::Days | Unit::Contacts | Unit::Consultations => 1.0,
+            Unit::Count
+            | Unit::Days
+            | Unit::Contacts
+            | Unit::Consultations
+            | Unit::Admissions
+            | Unit::Nok => 1.0,
         }
     }
 
@@ -66,6 +75,14 @@ impl Unit {
             Unit::Consultations => Text {
                 nb: "konsultasjoner",
                 en: "consultations",
+            },
+            Unit::Admissions => Text {
+                nb: "innleggelser",
+                en: "admissions",
+            },
+            Unit::Nok => Text {
+                nb: "kroner",
+                en: "NOK",
             },
         }
     }
@@ -134,6 +151,19 @@ impl Measure {
     }
 }
 
+/// Which units of its module an indicator counts in a group's cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// The units of that group (the usual case).
+    #[default]
+    GroupMembers,
+    /// Every unit of the module in the area, whatever its groups: the cell is the same for every
+    /// group (e.g. `door.outside_office_hours` counts every acute PAM admission, not only those
+    /// of revolving-door patients).
+    AllUnits,
+}
+
 /// One indicator.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndicatorDef {
@@ -153,6 +183,8 @@ pub struct IndicatorDef {
     pub numerator: Measure,
     /// Denominator; `None` for counts, sums and medians.
     pub denominator: Option<Measure>,
+    /// Which units the cell counts.
+    pub scope: Scope,
     /// Every table the indicator needs; when one is missing it is unavailable.
     pub tables: &'static [TableKind],
     /// The seed it comes from, e.g. `000`.

@@ -5,7 +5,7 @@
 //! `?modules=smi,example` in the app), so it never changes the default long table. It is not a
 //! published indicator.
 
-use crate::indicator::{IndicatorDef, Measure, Unit};
+use crate::indicator::{IndicatorDef, Measure, Scope, Unit};
 use crate::model::{PersonIdx, Provider, TableKind};
 use crate::module::{
     AnalysisModule, CountingUnit, Fact, FactDecl, GroupBase, Input, ModuleDecl, ModuleRun, UnitRow,
@@ -44,6 +44,7 @@ fn declare() -> ModuleDecl {
         denominator,
         tables: TABLES,
         source: "–",
+        scope: Scope::GroupMembers,
     };
     ModuleDecl {
         id: "example",

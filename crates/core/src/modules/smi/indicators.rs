@@ -2,7 +2,7 @@
 //! [`ServiceCode::ALL`].
 
 use super::events::{Event, SmiQuantity};
-use crate::indicator::{IndicatorDef, Measure, Unit};
+use crate::indicator::{IndicatorDef, Measure, Scope, Unit};
 use crate::model::{ServiceCode, TableKind};
 use crate::text::Text;
 
@@ -67,6 +67,7 @@ fn smi(s: Spec) -> IndicatorDef {
         denominator: s.denominator,
         tables: s.tables,
         source: "000",
+        scope: Scope::GroupMembers,
     }
 }
 
@@ -448,6 +449,7 @@ pub(super) fn indicators() -> Vec<IndicatorDef> {
             denominator: Some(Units),
             tables: SMI_MS_TABLES,
             source: "000",
+            scope: Scope::GroupMembers,
         });
     }
     v.push(smi(pct(
