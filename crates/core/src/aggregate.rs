@@ -200,6 +200,23 @@ pub fn population_by_area(
     (pop, basis)
 }
 
+/// The whole population (every age) of every area in year `year`: the country the sum of every
+/// row of that year, regions and health communities the sums of their municipalities.
+pub fn whole_population_by_area(tables: &Tables, areas: &Areas, year: i32) -> Vec<u64> {
+    let mut pop = vec![0u64; areas.len()];
+    for r in tables
+        .population
+        .iter()
+        .flatten()
+        .filter(|r| r.year == year)
+    {
+        for &a in areas.chain(Some(r.municipality)) {
+            pop[a as usize] = pop[a as usize].saturating_add(r.count);
+        }
+    }
+    pop
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

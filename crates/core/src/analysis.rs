@@ -6,8 +6,10 @@
 //! and cell → suppression per indicator. The report is indexed by indicator, group and area; the
 //! long table (rows sorted bytewise by indicator, group, level, area, year) is a view of it.
 
-use crate::aggregate::{population_by_area, Area, Areas, PopulationBasis};
-use crate::indicator::eval::{accumulate, evaluate};
+use crate::aggregate::{
+    population_by_area, whole_population_by_area, Area, Areas, PopulationBasis,
+};
+use crate::indicator::eval::{accumulate, evaluate, AreaPopulation};
 use crate::indicator::{IndicatorDef, Measure, Scope};
 use crate::model::{TableKind, Tables, UnusableTable};
 use crate::module::{AnalysisModule, Input, ModuleDecl, SummaryItem};
@@ -221,7 +223,13 @@ pub fn analyse_with_progress(
     step(Phase::Stays, 0.0)?;
     let k = settings.min_cell;
     let areas = Areas::build(tables);
-    let (population, population_basis) = population_by_area(tables, &areas, settings.year);
+    let (adults, population_basis) = population_by_area(tables, &areas, settings.year);
+    let everyone = whole_population_by_area(tables, &areas, settings.year);
+    let population: Vec<AreaPopulation> = adults
+        .iter()
+        .zip(&everyone)
+        .map(|(&adults, &all)| AreaPopulation { adults, all })
+        .collect();
     let mut report = empty_report(settings, population_basis, areas.areas.clone());
     report.unusable_tables = tables.unusable.clone();
     if report.unsuppressed {

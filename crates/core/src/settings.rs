@@ -3,6 +3,7 @@
 
 use crate::module::ModuleDecl;
 use crate::modules::door::DoorSettings;
+use crate::modules::ready::ReadySettings;
 use crate::modules::smi::SmiSettings;
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +19,8 @@ pub struct Settings {
     pub modules: Option<Vec<String>>,
     /// The SMI module's settings (indicators.md §1).
     pub smi: SmiSettings,
+    /// The ready-for-discharge module's settings (indicators.md §2).
+    pub ready: ReadySettings,
     /// The revolving-door module's settings (indicators.md §3).
     pub door: DoorSettings,
 }
@@ -29,6 +32,7 @@ impl Default for Settings {
             min_cell: 5,
             modules: None,
             smi: SmiSettings::default(),
+            ready: ReadySettings::default(),
             door: DoorSettings::default(),
         }
     }

@@ -371,7 +371,8 @@ fn missing_tables_make_indicators_unavailable_not_zero() {
         .find(|u| u.indicator == "smi.gp_contact")
         .unwrap();
     assert_eq!(gp.missing, vec![TableKind::PrimaryCare]);
-    assert_eq!(r.unavailable.len(), 7 + 1); // 7 primary-care indicators + per 1 000
+    // 7 SMI primary-care indicators + the per-1 000 rates of SMI and ready for discharge.
+    assert_eq!(r.unavailable.len(), 7 + 2);
     assert!(!r.long_rows().any(|x| x.indicator.starts_with("smi.gp_")
         || x.indicator.starts_with("smi.oohs_")
         || x.indicator == "smi.patients_per_1000"));
@@ -382,12 +383,13 @@ fn missing_tables_make_indicators_unavailable_not_zero() {
     t.episodes = None;
     let r = analyse(&t, &k0());
     assert!((r.row_count() == 0));
-    // Every published module needs episodes: SMI's 41 and revolving door's 9 indicators.
+    // Every published module needs episodes: SMI's 41, ready's 33 and revolving door's 9.
     use crate::module::AnalysisModule;
     let smi = crate::modules::smi::MODULE.decl().indicators.len();
+    let ready = crate::modules::ready::MODULE.decl().indicators.len();
     let door = crate::modules::door::MODULE.decl().indicators.len();
-    assert_eq!((smi, door), (41, 9));
-    assert_eq!(r.unavailable.len(), smi + door);
+    assert_eq!((smi, ready, door), (41, 33, 9));
+    assert_eq!(r.unavailable.len(), smi + ready + door);
 }
 
 #[test]
@@ -770,7 +772,7 @@ fn big_synthetic_tables_run_in_seconds() {
         r.long_rows().filter(|x| x.cell.is_suppressed()).count()
     );
     // (41 SMI indicators × 15 groups + 9 revolving-door indicators × 1 group) × (1 + 4 + 21 + 356) areas
-    assert_eq!(r.row_count(), (41 * 15 + 9) * 382);
+    assert_eq!(r.row_count(), (41 * 15 + 33 + 9) * 382);
     assert!(cohort_size(&r) > 50_000);
 }
 
@@ -813,7 +815,10 @@ fn an_opt_in_module_runs_only_when_named_and_through_the_same_engine() {
         .long_rows()
         .filter(|x| x.indicator.starts_with("smi."))
         .collect();
-    assert!(smi_only == with, "naming the example module changed SMI rows");
+    assert!(
+        smi_only == with,
+        "naming the example module changed SMI rows"
+    );
 
     // Without primary care the example module is unavailable with the table named.
     let mut t2 = mini();

@@ -221,7 +221,17 @@ enum Value {
     Median { value: Option<f64>, n: u64 },
 }
 
-fn measure(m: Measure, acc: &Acc, population: u64) -> Value {
+/// The population of one area: aged 18+ (or everyone without ages, see `PopulationBasis`), and
+/// everyone.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AreaPopulation {
+    /// For `Population18Plus`.
+    pub adults: u64,
+    /// For `PopulationAll`.
+    pub all: u64,
+}
+
+fn measure(m: Measure, acc: &Acc, population: AreaPopulation) -> Value {
     match m {
         Measure::Units => Value::Number(acc.units),
         Measure::UnitsWith(f) => Value::Number(acc.fact_units[f.0 as usize]),
@@ -234,7 +244,8 @@ fn measure(m: Measure, acc: &Acc, population: u64) -> Value {
                 n: v.len() as u64,
             }
         }
-        Measure::Population18Plus => Value::Number(population),
+        Measure::Population18Plus => Value::Number(population.adults),
+        Measure::PopulationAll => Value::Number(population.all),
     }
 }
 
@@ -246,7 +257,7 @@ fn measure(m: Measure, acc: &Acc, population: u64) -> Value {
 /// against k by the number of units behind it, as a median is by its count: the admissions or
 /// the cost of two patients would otherwise be shown although the patients are not
 /// (docs/choices.md).
-pub fn evaluate(def: &IndicatorDef, acc: &Acc, population: u64) -> Candidate {
+pub fn evaluate(def: &IndicatorDef, acc: &Acc, population: AreaPopulation) -> Candidate {
     let not_estimable = |numbers: [Option<u64>; 2]| Candidate {
         cell: Cell::NotEstimable {
             numerator: numbers[0].filter(|_| def.denominator.is_some()),

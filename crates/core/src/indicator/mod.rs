@@ -32,6 +32,8 @@ pub enum Unit {
     Admissions,
     /// Norwegian kroner: a cost, or a cost per person.
     Nok,
+    /// Stays or service periods per person: numerator / denominator.
+    Stays,
 }
 
 impl Unit {
@@ -45,7 +47,8 @@ impl Unit {
             | Unit::Contacts
             | Unit::Consultations
             | Unit::Admissions
-            | Unit::Nok => 1.0,
+            | Unit::Nok
+            | Unit::Stays => 1.0,
         }
     }
 
@@ -84,6 +87,10 @@ impl Unit {
                 nb: "kroner",
                 en: "NOK",
             },
+            Unit::Stays => Text {
+                nb: "opphold",
+                en: "stays",
+            },
         }
     }
 }
@@ -105,6 +112,8 @@ pub enum Measure {
     /// Inhabitants aged 18+ in Y of the area (or the whole population, see
     /// `PopulationBasis`).
     Population18Plus,
+    /// Every inhabitant of the area in Y, whatever the age.
+    PopulationAll,
 }
 
 impl Measure {
@@ -118,7 +127,7 @@ impl Measure {
                 .get(q.0 as usize)
                 .map_or(&[][..], |d| d.tables)
                 .to_vec(),
-            Measure::Population18Plus => vec![TableKind::Population],
+            Measure::Population18Plus | Measure::PopulationAll => vec![TableKind::Population],
         };
         t.sort();
         t
@@ -147,6 +156,7 @@ impl Measure {
             Measure::Sum(q) => format!("Sum({})", qty(q)),
             Measure::Median(q) => format!("Median({})", qty(q)),
             Measure::Population18Plus => "Population18Plus".to_string(),
+            Measure::PopulationAll => "PopulationAll".to_string(),
         }
     }
 }
@@ -296,7 +306,7 @@ mod tests {
     use crate::model::ServiceCode;
     use std::collections::BTreeSet;
 
-    /// ^[a-z_]+(\.[a-z0-9_]+)+$, except that the last segment of `smi.service.<CODE>` is the
+    /// ^[a-z_]+(\.[a-z0-9_]+)+$, except that the last segment of `<module>.service.<CODE>` is the
     /// service code in upper case, as the spec spells it.
     fn id_is_well_formed(id: &str) -> bool {
         let parts: Vec<&str> = id.split('.').collect();
@@ -308,7 +318,7 @@ mod tests {
                 && s.chars()
                     .all(|c| c.is_ascii_lowercase() || c == '_' || (!first && c.is_ascii_digit()))
         };
-        let service = parts.len() == 3 && parts[0] == "smi" && parts[1] == "service";
+        let service = parts.len() == 3 && parts[1] == "service";
         parts.iter().enumerate().all(|(i, p)| {
             if service && i == 2 {
                 ServiceCode::ALL.iter().any(|c| c.code() == *p)

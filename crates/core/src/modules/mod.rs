@@ -21,6 +21,7 @@ macro_rules! register_modules {
 
 register_modules! {
     smi,
+    ready,
     door,
     example,
 }
