@@ -10,59 +10,70 @@ use super::diagnoses::Diagnoses;
 use super::groups::{combo_factor, ADMITTED, AMBULANT, COMBOS, FEMALE};
 use super::persons::{AGE_BIPOLAR, AGE_DEPRESSION, AGE_PERSONALITY, AGE_SCHIZOPHRENIA};
 use super::phv::{PAM_SERIES, POL_COUNT, STAYS};
-use super::rows::{Episode, Person, SUBSTANCE_BIT};
+use super::rows::{Episode, Person};
 use super::stays::{Cap, StayPlan};
 use super::Sim;
-use crate::codes::*;
+use crate::codes::{
+    CareLevel, ContactMode, ReferredBy, Sector, ServiceCode, SmiGroup, Unit, Urgency, DX_AVT_SOM,
+    DX_SUBSTANCE,
+};
+use crate::random::pick;
 use crate::random::{below, between, piece, weighted};
 
 impl Sim<'_> {
     pub(super) fn cohort(&mut self, idx: u32, person: &mut Person) {
         let (y_start, y_end) = (self.w.y_start, self.w.y_end);
         let c = weighted(self.rng, &self.tables.weights);
-        let mask = COMBOS[c].0;
-        let groups: Vec<usize> = (0..4).filter(|g| mask & (1 << g) != 0).collect();
+        let groups = COMBOS[c].0;
         let mut dx = Diagnoses {
-            mask,
-            code: self.group_codes(mask),
-            substance: 0,
+            groups,
+            code: self.group_codes(groups),
+            substance: None,
             substance_on_phv: false,
         };
         let substance = self.p(self.tables.substance[c]);
         let mut substance_on_tsb = false;
         if substance {
-            dx.substance = DX_SUBSTANCE.0 + below(self.rng, u32::from(DX_SUBSTANCE.1)) as u8;
+            dx.substance = Some(self.draw_dx(DX_SUBSTANCE));
             let r = below(self.rng, 100);
             dx.substance_on_phv = r < 85;
             substance_on_tsb = r >= 60;
         }
-        person.groups = mask | if substance { SUBSTANCE_BIT } else { 0 };
+        person.groups = groups;
+        person.substance = substance;
 
-        let lead = [0usize, 1, 3, 2]
-            .into_iter()
-            .find(|g| mask & (1 << g) != 0)
-            .unwrap_or(2);
+        // The group that decides the age: the first of these the person is in.
+        let lead = [
+            SmiGroup::Schizophrenia,
+            SmiGroup::Bipolar,
+            SmiGroup::Personality,
+            SmiGroup::Depression,
+        ]
+        .into_iter()
+        .find(|&g| groups.contains(g))
+        .unwrap_or(SmiGroup::Depression);
         let age = if self.p(0.02) {
             18 // right on the adult boundary
         } else {
             let table = match lead {
-                0 => AGE_SCHIZOPHRENIA,
-                1 => AGE_BIPOLAR,
-                3 => AGE_PERSONALITY,
-                _ => AGE_DEPRESSION,
+                SmiGroup::Schizophrenia => AGE_SCHIZOPHRENIA,
+                SmiGroup::Bipolar => AGE_BIPOLAR,
+                SmiGroup::Personality => AGE_PERSONALITY,
+                SmiGroup::Depression => AGE_DEPRESSION,
             };
             piece(self.rng, table)
         };
         person.birth_year = self.w.year - age;
-        let female = groups.iter().map(|&g| FEMALE[g]).sum::<f64>() / groups.len() as f64;
+        let female =
+            groups.iter().map(|g| FEMALE[g.index()]).sum::<f64>() / groups.iter().count() as f64;
         self.set_sex(person, female);
         let elderly = age >= 67;
 
         let revolving = self.p(self.tables.revolving[c]);
-        let admitted = revolving || self.p(combo_factor(mask, &ADMITTED));
+        let admitted = revolving || self.p(combo_factor(groups, &ADMITTED));
         let outpatient = if admitted { self.p(0.85) } else { self.p(0.97) };
         let day_patient = self.p(0.05) || (!admitted && !outpatient);
-        let ambulant = outpatient && self.p(combo_factor(mask, &AMBULANT));
+        let ambulant = outpatient && self.p(combo_factor(groups, &AMBULANT));
 
         // PHV inpatient stays.
         let mut cursor = self.w.first;
@@ -89,13 +100,13 @@ impl Sim<'_> {
         } else if admitted {
             let n = piece(self.rng, STAYS);
             let mut from = cursor.max(y_start - 30);
-            if lead == 0 && cursor == self.w.first && self.p(0.05) {
+            if lead == SmiGroup::Schizophrenia && cursor == self.w.first && self.p(0.05) {
                 // A long stay admitted in Y−2, still running into Y or still open.
                 let admit = between(self.rng, self.w.first - 330, self.w.first - 30);
                 let los = between(self.rng, y_start - admit + 10, y_start - admit + 500);
-                let mut plan = StayPlan::new(PHV, admit, ACUTE, U_SECURE, los);
+                let mut plan = StayPlan::new(Sector::Phv, admit, Urgency::Acute, Unit::Secure, los);
                 plan.time = self.any_time();
-                plan.referred = REF_SPECIALIST;
+                plan.referred = Some(ReferredBy::Specialist);
                 self.dx_phv(&dx, &mut plan.main, &mut plan.other);
                 match self.push_stay(idx, &plan, Cap::OpenAfter(y_end)) {
                     Some(d) => from = d + 1,
@@ -111,31 +122,41 @@ impl Sim<'_> {
         // PHV outpatient contacts.
         if outpatient {
             let n = piece(self.rng, POL_COUNT);
-            self.phv_contacts(idx, &dx, y_start, y_end, n, ambulant, U_DPS_POL);
+            self.phv_contacts(idx, &dx, y_start, y_end, n, ambulant, Unit::DpsOutpatient);
         }
         if self.p(0.55) {
             let n = (piece(self.rng, POL_COUNT) * 7 / 10).max(1);
-            self.phv_contacts(idx, &dx, self.w.first, y_start - 1, n, ambulant, U_DPS_POL);
+            self.phv_contacts(
+                idx,
+                &dx,
+                self.w.first,
+                y_start - 1,
+                n,
+                ambulant,
+                Unit::DpsOutpatient,
+            );
         }
         if day_patient {
             let n = between(self.rng, 2, 20);
             self.distinct_days(y_start, y_end, n, true);
             for k in 0..self.days.len() {
-                let mut e = Episode::new(idx, PHV, DAG, self.days[k]);
-                e.unit = U_DPS;
-                e.ambulant = 2;
-                e.mode = 1;
+                let mut e = Episode::new(idx, Sector::Phv, CareLevel::Dag, self.days[k]);
+                e.unit = Some(Unit::Dps);
+                e.ambulant = Some(false);
+                e.mode = Some(ContactMode::InPerson);
                 self.dx_phv(&dx, &mut e.main, &mut e.other);
                 self.eps.push(e);
             }
         }
 
         // Substance-use treatment.
-        if substance_on_tsb {
-            self.tsb(idx, dx.substance, y_start, y_end, 0.2);
-        } else if substance && self.p(0.3) {
-            // Earlier TSB treatment, before Y.
-            self.tsb(idx, dx.substance, self.w.first, y_start - 40, 0.0);
+        if let Some(code) = dx.substance {
+            if substance_on_tsb {
+                self.tsb(idx, code, y_start, y_end, 0.2);
+            } else if self.p(0.3) {
+                // Earlier TSB treatment, before Y.
+                self.tsb(idx, code, self.w.first, y_start - 40, 0.0);
+            }
         }
 
         // Somatic hospital and private specialists.
@@ -146,26 +167,27 @@ impl Sim<'_> {
         }
         if self.p(0.09) {
             let n = between(self.rng, 2, 15);
-            let main = dx.code[lead];
-            self.private_contacts(idx, AVT_PHV, y_start, y_end, n, main);
+            if let Some(main) = dx.code(lead) {
+                self.private_contacts(idx, Sector::AvtPhv, y_start, y_end, n, main);
+            }
         }
         if self.p(0.30) {
             let n = between(self.rng, 1, 4);
-            let main = DX_AVT_SOM.0 + below(self.rng, u32::from(DX_AVT_SOM.1)) as u8;
-            self.private_contacts(idx, AVT_SOM, y_start, y_end, n, main);
+            let main = self.draw_dx(DX_AVT_SOM);
+            self.private_contacts(idx, Sector::AvtSom, y_start, y_end, n, main);
         }
 
         // Primary care and municipal services.
-        let inter = 0.12 * combo_factor(mask, &[1.8, 1.0, 0.7, 1.3]);
+        let inter = 0.12 * combo_factor(groups, &[1.8, 1.0, 0.7, 1.3]);
         self.primary_care(idx, 0.90, 0.85, 0.025, inter, 0.25);
         let shares = self.tables.services[c];
-        for s in 0..15u8 {
+        for s in ServiceCode::ALL {
             if self.p(shares[s as usize]) {
                 self.service_period(idx, s);
             }
         }
         if self.p(0.04) {
-            let s = below(self.rng, 10) as u8;
+            let s = pick(self.rng, ServiceCode::CARE);
             if !self.svs.iter().any(|x| x.service == s) {
                 self.service_ended_before_y(idx, s);
             }

@@ -5,63 +5,76 @@
 //! Kept apart from the rows' timing because the cohort filter reads codes: what a person's rows
 //! say about their groups is decided here, when they happen is decided by the sector modules.
 
+use super::groups::Groups;
 use super::rows::Episode;
 use super::Sim;
-use crate::codes::*;
+use crate::codes::{
+    dx_group, dx_is_substance, CareLevel, Dx, DxRange, Sector, SmiGroup, DX_OTHER_MENTAL,
+};
 use crate::random::{below, pick};
 
 /// A person's SMI diagnoses.
 #[derive(Clone, Copy)]
 pub(super) struct Diagnoses {
-    /// Group bit mask.
-    pub(super) mask: u8,
-    /// The person's code in each group (0 when not in the group).
-    pub(super) code: [u8; 4],
-    /// The person's substance-use code, 0 = none.
-    pub(super) substance: u8,
+    pub(super) groups: Groups,
+    /// The person's code in each group of `groups` (by [`SmiGroup::index`]).
+    pub(super) code: [Option<Dx>; 4],
+    /// The person's substance-use code, if any.
+    pub(super) substance: Option<Dx>,
     /// Put F1x on PHV rows (else it comes from TSB episodes).
     pub(super) substance_on_phv: bool,
 }
 
+impl Diagnoses {
+    /// The person's code in group `g` (`None` when not in the group).
+    pub(super) fn code(&self, g: SmiGroup) -> Option<Dx> {
+        self.code[g.index()]
+    }
+}
+
 impl Sim<'_> {
-    /// The person's own code in each of the groups of `mask`.
-    pub(super) fn group_codes(&mut self, mask: u8) -> [u8; 4] {
-        let mut code = [0; 4];
-        for (g, (slot, &(first, n))) in code.iter_mut().zip(&DX_GROUP).enumerate() {
-            if mask & (1 << g) != 0 {
-                *slot = first + below(self.rng, u32::from(n)) as u8;
-            }
+    /// A code drawn uniformly from `range`.
+    pub(super) fn draw_dx(&mut self, range: DxRange) -> Dx {
+        range.nth(below(self.rng, range.len()))
+    }
+
+    /// The person's own code in each of the `groups`.
+    pub(super) fn group_codes(&mut self, groups: Groups) -> [Option<Dx>; 4] {
+        let mut code = [None; 4];
+        for g in groups.iter() {
+            code[g.index()] = Some(self.draw_dx(g.codes()));
         }
         code
     }
 
     /// Main and other diagnoses for a PHV row of a person with these diagnoses.
-    pub(super) fn dx_phv(&mut self, dx: &Diagnoses, main: &mut u8, other: &mut [u8; 3]) {
-        let groups: [usize; 4] = [0, 1, 2, 3];
-        let in_mask: Vec<usize> = groups
-            .into_iter()
-            .filter(|g| dx.mask & (1 << g) != 0)
-            .collect();
+    pub(super) fn dx_phv(
+        &mut self,
+        dx: &Diagnoses,
+        main: &mut Option<Dx>,
+        other: &mut [Option<Dx>; 3],
+    ) {
+        let in_mask: Vec<SmiGroup> = dx.groups.iter().collect();
         if in_mask.is_empty() {
-            *main = DX_OTHER_MENTAL.0;
+            *main = Some(DX_OTHER_MENTAL.nth(0));
             return;
         }
         let g = pick(self.rng, &in_mask);
-        *main = dx.code[g];
+        *main = dx.code(g);
         let mut slot = 0;
         if in_mask.len() > 1 && self.p(0.5) {
             let h = pick(self.rng, &in_mask);
             if h != g {
-                other[slot] = dx.code[h];
+                other[slot] = dx.code(h);
                 slot += 1;
             }
         }
-        if dx.substance != 0 && dx.substance_on_phv && self.p(0.5) {
+        if dx.substance.is_some() && dx.substance_on_phv && self.p(0.5) {
             other[slot] = dx.substance;
             slot += 1;
         }
         if self.p(0.1) {
-            other[slot] = DX_OTHER_MENTAL.0 + below(self.rng, u32::from(DX_OTHER_MENTAL.1)) as u8;
+            other[slot] = Some(self.draw_dx(DX_OTHER_MENTAL));
         }
     }
 
@@ -70,27 +83,30 @@ impl Sim<'_> {
     pub(super) fn ensure_cohort_codes(&mut self, dx: &Diagnoses) {
         let (from, to) = (self.w.y_start, self.w.y_end);
         self.sort_episodes();
-        let phv_in_y =
-            |e: &Episode| e.sector == PHV && e.level != POL_INPATIENT && e.overlaps(from, to);
-        let mut missing: Vec<u8> = (0..4)
-            .filter(|&g| dx.mask & (1 << g) != 0)
+        let phv_in_y = |e: &Episode| {
+            e.sector == Sector::Phv && e.level != CareLevel::PolForInpatient && e.overlaps(from, to)
+        };
+        let mut missing: Vec<Dx> = dx
+            .groups
+            .iter()
             .filter(|&g| {
                 !self
                     .eps
                     .iter()
                     .any(|e| phv_in_y(e) && e.has_dx(|d| dx_group(d) == Some(g)))
             })
-            .map(|g| dx.code[g])
+            .filter_map(|g| dx.code(g))
             .collect();
-        if dx.substance != 0
-            && !self.eps.iter().any(|e| {
-                (e.sector == PHV || e.sector == TSB)
-                    && e.level != POL_INPATIENT
+        if let Some(substance) = dx.substance {
+            let shown = self.eps.iter().any(|e| {
+                (e.sector == Sector::Phv || e.sector == Sector::Tsb)
+                    && e.level != CareLevel::PolForInpatient
                     && e.overlaps(from, to)
                     && e.has_dx(dx_is_substance)
-            })
-        {
-            missing.push(dx.substance);
+            });
+            if !shown {
+                missing.push(substance);
+            }
         }
         // Every cohort person has a PHV row in Y by construction; put each missing code on
         // the first such row with room.

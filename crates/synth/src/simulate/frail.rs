@@ -8,7 +8,7 @@ use super::persons::AGE_READY;
 use super::rows::Person;
 use super::stays::Cap;
 use super::Sim;
-use crate::codes::*;
+use crate::codes::ServiceCode;
 use crate::random::{between, piece};
 
 impl Sim<'_> {
@@ -67,28 +67,28 @@ impl Sim<'_> {
             .map(|d| d + between(self.rng, 1, 40))
             .filter(|&start| start <= y_end && self.p(0.10));
         if self.p(0.975) {
-            let menu: [(u8, f64); 9] = [
-                (S_HOME_HEALTH, 0.70),
-                (S_PRACTICAL_HELP, 0.35),
-                (S_MEALS, 0.12),
-                (S_SHORT_TREATMENT, 0.15),
-                (S_SHORT_OTHER, 0.12),
-                (S_DAY_ACTIVITY, 0.05),
-                (S_MEDICATION_REVIEW, 0.10),
-                (S_NUTRITION, 0.08),
-                (S_WELFARE_TECH, 0.40),
+            let menu: [(ServiceCode, f64); 9] = [
+                (ServiceCode::HomeHealth, 0.70),
+                (ServiceCode::PracticalHelp, 0.35),
+                (ServiceCode::Meals, 0.12),
+                (ServiceCode::ShortStayTreatment, 0.15),
+                (ServiceCode::ShortStayOther, 0.12),
+                (ServiceCode::DayActivity, 0.05),
+                (ServiceCode::MedicationReview, 0.10),
+                (ServiceCode::NutritionAssessment, 0.08),
+                (ServiceCode::WelfareTech, 0.40),
             ];
             for (s, p) in menu {
-                if long_term.is_some() && s == S_SHORT_OTHER {
+                if long_term.is_some() && s == ServiceCode::ShortStayOther {
                     continue;
                 }
                 if self.p(p) {
                     self.service_period(idx, s);
                 }
             }
-            let decision_bound = self.svs.iter().any(|s| s.service != S_WELFARE_TECH);
+            let decision_bound = self.svs.iter().any(|s| s.service.is_decision_bound());
             if !decision_bound && long_term.is_none() {
-                self.service_period(idx, S_HOME_HEALTH);
+                self.service_period(idx, ServiceCode::HomeHealth);
             }
             if let Some(start) = long_term {
                 // Short stays leading up to the long-term place (seed 002).
@@ -97,13 +97,13 @@ impl Sim<'_> {
                 if self.p(0.5) {
                     let end0 = start1 - between(self.rng, 10, 60);
                     let start0 = end0 - between(self.rng, 7, 21);
-                    self.push_service(idx, S_SHORT_OTHER, start0, Some(end0));
+                    self.push_service(idx, ServiceCode::ShortStayOther, start0, Some(end0));
                 }
-                self.push_service(idx, S_SHORT_OTHER, start1, Some(end1));
-                self.push_service(idx, S_LONG_TERM, start, None);
+                self.push_service(idx, ServiceCode::ShortStayOther, start1, Some(end1));
+                self.push_service(idx, ServiceCode::LongTermStay, start, None);
             }
         } else if self.p(0.4) {
-            self.service_period(idx, S_WELFARE_TECH);
+            self.service_period(idx, ServiceCode::WelfareTech);
         }
         self.primary_care(idx, 0.92, 0.9, 0.15, 0.08, 0.3);
     }

@@ -12,7 +12,10 @@ use super::phv::{LOS_ACUTE, LOS_PAM, POL_COUNT};
 use super::rows::{Episode, Person};
 use super::stays::{Cap, StayPlan};
 use super::Sim;
-use crate::codes::*;
+use crate::codes::{
+    CareLevel, ContactMode, ReferredBy, Sector, ServiceCode, SmiGroup, Unit, Urgency, DX_AVT_SOM,
+    DX_CHILD, DX_OTHER_MENTAL, DX_SUBSTANCE,
+};
 use crate::random::{below, between, pick, pick_weighted, piece, weighted};
 
 impl Sim<'_> {
@@ -25,25 +28,25 @@ impl Sim<'_> {
         let n = (piece(self.rng, POL_COUNT) * 8 / 10).max(1);
         self.distinct_days(y_start, y_end, n, true);
         for k in 0..self.days.len() {
-            let mut e = Episode::new(idx, PHV, POL, self.days[k]);
-            e.main = main;
-            e.unit = U_DPS_POL;
-            e.ambulant = 2;
-            e.mode = 1;
+            let mut e = Episode::new(idx, Sector::Phv, CareLevel::Pol, self.days[k]);
+            e.main = Some(main);
+            e.unit = Some(Unit::DpsOutpatient);
+            e.ambulant = Some(false);
+            e.mode = Some(ContactMode::InPerson);
             self.eps.push(e);
         }
         if self.p(0.10) {
             let admit = between(self.rng, y_start, y_end - 20);
             let los = piece(self.rng, LOS_ACUTE);
-            let mut plan = StayPlan::new(PHV, admit, ACUTE, U_GENERAL, los);
+            let mut plan = StayPlan::new(Sector::Phv, admit, Urgency::Acute, Unit::General, los);
             plan.time = self.any_time();
-            plan.main = main;
-            plan.referred = REF_GP;
+            plan.main = Some(main);
+            plan.referred = Some(ReferredBy::Gp);
             self.push_stay(idx, &plan, Cap::OpenAfter(y_end));
         }
         self.primary_care(idx, 0.8, 0.7, 0.0, 0.05, 0.1);
         if self.p(0.05) {
-            self.service_period(idx, 2);
+            self.service_period(idx, ServiceCode::SupportContact);
         }
     }
 
@@ -51,68 +54,75 @@ impl Sim<'_> {
         let (y_start, y_end) = (self.w.y_start, self.w.y_end);
         person.birth_year = self.w.year - piece(self.rng, AGE_ADULT);
         self.set_sex(person, 0.55);
-        let main = DX_OTHER_MENTAL.0 + below(self.rng, u32::from(DX_OTHER_MENTAL.1)) as u8;
+        let main = self.draw_dx(DX_OTHER_MENTAL);
         let n = (piece(self.rng, POL_COUNT) * 7 / 10).max(1);
         self.distinct_days(y_start, y_end, n, true);
         for k in 0..self.days.len() {
-            let mut e = Episode::new(idx, PHV, POL, self.days[k]);
-            e.main = main;
-            e.unit = U_DPS_POL;
-            e.ambulant = 2;
-            e.mode = pick_weighted(self.rng, &[(80, 1), (8, 2), (12, 3)]);
+            let mut e = Episode::new(idx, Sector::Phv, CareLevel::Pol, self.days[k]);
+            e.main = Some(main);
+            e.unit = Some(Unit::DpsOutpatient);
+            e.ambulant = Some(false);
+            e.mode = Some(pick_weighted(
+                self.rng,
+                &[
+                    (80, ContactMode::InPerson),
+                    (8, ContactMode::Video),
+                    (12, ContactMode::Phone),
+                ],
+            ));
             self.eps.push(e);
         }
         if self.p(0.08) {
             let pam = self.p(0.3);
             let admit = between(self.rng, y_start, y_end - 10);
             let los = piece(self.rng, if pam { LOS_PAM } else { LOS_ACUTE });
-            let unit = if pam { U_PAM } else { U_ACUTE_WARD };
-            let mut plan = StayPlan::new(PHV, admit, ACUTE, unit, los);
+            let unit = if pam { Unit::Pam } else { Unit::AcuteWard };
+            let mut plan = StayPlan::new(Sector::Phv, admit, Urgency::Acute, unit, los);
             plan.time = if pam {
                 self.pam_time()
             } else {
                 self.any_time()
             };
-            plan.main = main;
-            plan.referred = REF_OOH;
+            plan.main = Some(main);
+            plan.referred = Some(ReferredBy::OutOfHours);
             self.push_stay(idx, &plan, Cap::OpenAfter(y_end));
         }
         // A group code on TSB or on a private specialist only: not in the SMI cohort.
-        let depression = DX_GROUP[2].0 + 1;
+        let depression = SmiGroup::Depression.codes().nth(1); // F32.1
         if self.p(0.25) {
             let before = self.eps.len();
-            self.tsb(idx, DX_SUBSTANCE.0, y_start, y_end, 0.0);
+            self.tsb(idx, DX_SUBSTANCE.nth(0), y_start, y_end, 0.0); // F10.2
             for e in &mut self.eps[before..] {
                 e.add_other(depression);
             }
         }
         if self.p(0.15) {
             let n = between(self.rng, 2, 10);
-            self.private_contacts(idx, AVT_PHV, y_start, y_end, n, depression);
+            self.private_contacts(idx, Sector::AvtPhv, y_start, y_end, n, depression);
         }
         self.primary_care(idx, 0.85, 0.8, 0.0, 0.05, 0.2);
         if self.p(0.05) {
-            self.service_period(idx, S_HOME_HEALTH);
+            self.service_period(idx, ServiceCode::HomeHealth);
         }
         if self.p(0.03) {
-            self.service_period(idx, 2);
+            self.service_period(idx, ServiceCode::SupportContact);
         }
     }
 
     pub(super) fn prior_year_only(&mut self, idx: u32, person: &mut Person) {
         let (first, y_start, y_end) = (self.w.first, self.w.y_start, self.w.y_end);
         let c = weighted(self.rng, &self.tables.weights);
-        let mask = COMBOS[c].0;
+        let groups = COMBOS[c].0;
         let dx = Diagnoses {
-            mask,
-            code: self.group_codes(mask),
-            substance: 0,
+            groups,
+            code: self.group_codes(groups),
+            substance: None,
             substance_on_phv: false,
         };
         person.birth_year = self.w.year - piece(self.rng, AGE_ADULT).max(19);
         self.set_sex(person, 0.6);
         let n = piece(self.rng, POL_COUNT);
-        self.phv_contacts(idx, &dx, first, y_start - 1, n, false, U_DPS_POL);
+        self.phv_contacts(idx, &dx, first, y_start - 1, n, false, Unit::DpsOutpatient);
         if self.p(0.25) {
             let n = 1 + below(self.rng, 2) as i32;
             self.phv_stays(
@@ -127,22 +137,22 @@ impl Sim<'_> {
         }
         if self.p(0.3) {
             // In PHV in Y too, but without a group code in Y: not in the cohort.
-            let main = DX_OTHER_MENTAL.0 + below(self.rng, u32::from(DX_OTHER_MENTAL.1)) as u8;
+            let main = self.draw_dx(DX_OTHER_MENTAL);
             let n = between(self.rng, 1, 6);
             self.distinct_days(y_start, y_end, n, true);
             for k in 0..self.days.len() {
-                let mut e = Episode::new(idx, PHV, POL, self.days[k]);
-                e.main = main;
-                e.unit = U_DPS_POL;
-                e.ambulant = 2;
-                e.mode = 1;
+                let mut e = Episode::new(idx, Sector::Phv, CareLevel::Pol, self.days[k]);
+                e.main = Some(main);
+                e.unit = Some(Unit::DpsOutpatient);
+                e.ambulant = Some(false);
+                e.mode = Some(ContactMode::InPerson);
                 self.eps.push(e);
             }
         }
         self.somatic_contacts(idx, 0.4, 0.4);
         self.primary_care(idx, 0.85, 0.9, 0.01, 0.05, 0.15);
         if self.p(0.10) {
-            self.service_period(idx, S_HOME_HEALTH);
+            self.service_period(idx, ServiceCode::HomeHealth);
         }
     }
 
@@ -152,13 +162,13 @@ impl Sim<'_> {
         self.set_sex(person, 0.5);
         self.somatic_contacts(idx, 0.5, 0.4);
         if self.p(0.2) {
-            let main = DX_AVT_SOM.0 + below(self.rng, u32::from(DX_AVT_SOM.1)) as u8;
+            let main = self.draw_dx(DX_AVT_SOM);
             let n = between(self.rng, 1, 3);
-            self.private_contacts(idx, AVT_SOM, y_start, y_end, n, main);
+            self.private_contacts(idx, Sector::AvtSom, y_start, y_end, n, main);
         }
         self.primary_care(idx, 0.9, 0.85, 0.005, 0.02, 0.15);
         if self.p(0.03) {
-            self.service_period(idx, S_HOME_HEALTH);
+            self.service_period(idx, ServiceCode::HomeHealth);
         }
     }
 }

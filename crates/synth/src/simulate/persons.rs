@@ -5,9 +5,10 @@
 //! [`Sim::person`] fixes the order of a person's draws (kind, municipality, the kind's own rows,
 //! unknown sex, death); everything a person gets is drawn between those steps.
 
+use super::groups::Groups;
 use super::rows::{Kind, Person};
 use super::{pid_number, Sim};
-use crate::codes::*;
+use crate::codes::{CareLevel, DischargedTo, Sex};
 use crate::random::{between, pick_weighted, weighted, Pieces};
 
 /// Kinds of person and their share of `persons` (per mille): ≈ 77.5 % cohort.
@@ -36,11 +37,12 @@ impl Sim<'_> {
         let mut person = Person {
             num: pid_number(idx),
             birth_year: self.w.year - 40,
-            sex: 0,
+            sex: None,
             municipality: None,
             death: None,
             kind,
-            groups: 0,
+            groups: Groups::NONE,
+            substance: false,
         };
         let without_municipality = if kind == Kind::Cohort { 0.02 } else { 0.01 };
         if !self.p(without_municipality) {
@@ -55,14 +57,18 @@ impl Sim<'_> {
             Kind::Background => self.background(idx, &mut person),
         }
         if self.p(0.002) {
-            person.sex = 0; // unknown sex, written empty
+            person.sex = None; // unknown sex, written empty
         }
         self.finish(&mut person);
         person
     }
 
     pub(super) fn set_sex(&mut self, person: &mut Person, female: f64) {
-        person.sex = if self.p(female) { 2 } else { 1 };
+        person.sex = Some(if self.p(female) {
+            Sex::Female
+        } else {
+            Sex::Male
+        });
     }
 
     /// Sorts the person's rows, adds a death date for a few, and closes services at death.
@@ -81,7 +87,7 @@ impl Sim<'_> {
         let open_stay = self
             .eps
             .iter()
-            .any(|e| e.level == DOGN && e.discharge.is_none());
+            .any(|e| e.level == CareLevel::Dogn && e.discharge.is_none());
         if open_stay {
             return;
         }
@@ -110,13 +116,18 @@ impl Sim<'_> {
                 .eps
                 .iter()
                 .rev()
-                .find(|e| e.level == DOGN)
+                .find(|e| e.level == CareLevel::Dogn)
                 .is_some_and(|e| {
                     e.discharge == Some(last) && e.discharge.is_some_and(|d| d >= self.w.y_start)
                 });
         let death = if dies_in_hospital {
-            if let Some(e) = self.eps.iter_mut().rev().find(|e| e.level == DOGN) {
-                e.discharged_to = TO_DEAD;
+            if let Some(e) = self
+                .eps
+                .iter_mut()
+                .rev()
+                .find(|e| e.level == CareLevel::Dogn)
+            {
+                e.discharged_to = Some(DischargedTo::Dead);
             }
             last
         } else {

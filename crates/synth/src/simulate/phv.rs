@@ -10,7 +10,7 @@ use super::rows::Episode;
 use super::stays::{Cap, StayPlan};
 use super::Sim;
 use crate::calendar::Day;
-use crate::codes::*;
+use crate::codes::{CareLevel, ContactMode, ReferredBy, Sector, Unit, Urgency};
 use crate::random::{between, pick, pick_weighted, piece, Pieces};
 
 /// PHV outpatient contacts per year (median ≈ 8).
@@ -47,13 +47,19 @@ impl Sim<'_> {
         let mut plan = if acute {
             if self.p(0.5) {
                 // Through the psychiatric emergency unit, often transferred on to a ward.
-                let mut plan = StayPlan::new(PHV, admit, ACUTE, U_PAM, piece(self.rng, LOS_PAM));
+                let mut plan = StayPlan::new(
+                    Sector::Phv,
+                    admit,
+                    Urgency::Acute,
+                    Unit::Pam,
+                    piece(self.rng, LOS_PAM),
+                );
                 plan.time = self.pam_time();
                 if self.p(0.6) {
-                    let ward = pick(self.rng, &[U_ACUTE_WARD, U_GENERAL]);
-                    plan.transfers[0] = (ward, piece(self.rng, LOS_WARD));
+                    let ward = pick(self.rng, &[Unit::AcuteWard, Unit::General]);
+                    plan.transfers[0] = Some((ward, piece(self.rng, LOS_WARD)));
                     if self.p(0.15) {
-                        plan.transfers[1] = (U_DPS, piece(self.rng, LOS_WARD));
+                        plan.transfers[1] = Some((Unit::Dps, piece(self.rng, LOS_WARD)));
                     }
                 }
                 plan
@@ -61,45 +67,61 @@ impl Sim<'_> {
                 let unit = pick_weighted(
                     self.rng,
                     &[
-                        (60, U_ACUTE_WARD),
-                        (25, U_GENERAL),
-                        (5, U_SECURE),
-                        (10, U_OLD_AGE),
+                        (60, Unit::AcuteWard),
+                        (25, Unit::General),
+                        (5, Unit::Secure),
+                        (10, Unit::OldAge),
                     ],
                 );
-                let unit = if unit == U_OLD_AGE && !elderly {
-                    U_GENERAL
+                let unit = if unit == Unit::OldAge && !elderly {
+                    Unit::General
                 } else {
                     unit
                 };
-                let mut plan = StayPlan::new(PHV, admit, ACUTE, unit, piece(self.rng, LOS_ACUTE));
+                let mut plan = StayPlan::new(
+                    Sector::Phv,
+                    admit,
+                    Urgency::Acute,
+                    unit,
+                    piece(self.rng, LOS_ACUTE),
+                );
                 plan.time = self.any_time();
                 if self.p(0.15) {
-                    plan.transfers[0] = (U_DPS, piece(self.rng, LOS_WARD));
+                    plan.transfers[0] = Some((Unit::Dps, piece(self.rng, LOS_WARD)));
                 }
                 plan
             }
         } else {
-            let mut plan = StayPlan::new(PHV, admit, PLANNED, U_DPS, piece(self.rng, LOS_PLANNED));
+            let mut plan = StayPlan::new(
+                Sector::Phv,
+                admit,
+                Urgency::Planned,
+                Unit::Dps,
+                piece(self.rng, LOS_PLANNED),
+            );
             plan.time = self.office_time();
             plan
         };
-        plan.referred = if acute {
+        plan.referred = Some(if acute {
             pick_weighted(
                 self.rng,
                 &[
-                    (45, REF_OOH),
-                    (30, REF_GP),
-                    (15, REF_SPECIALIST),
-                    (10, REF_OTHER),
+                    (45, ReferredBy::OutOfHours),
+                    (30, ReferredBy::Gp),
+                    (15, ReferredBy::Specialist),
+                    (10, ReferredBy::Other),
                 ],
             )
         } else {
             pick_weighted(
                 self.rng,
-                &[(40, REF_GP), (50, REF_SPECIALIST), (10, REF_OTHER)],
+                &[
+                    (40, ReferredBy::Gp),
+                    (50, ReferredBy::Specialist),
+                    (10, ReferredBy::Other),
+                ],
             )
-        };
+        });
         plan.elderly = elderly;
         self.dx_phv(dx, &mut plan.main, &mut plan.other);
         plan
@@ -160,7 +182,7 @@ impl Sim<'_> {
                 // Make it reach 1 January or later.
                 let need = self.w.y_start - admit + between(self.rng, 0, 20);
                 plan.los = plan.los.max(need);
-                plan.transfers = [(0, 0); 2];
+                plan.transfers = [None; 2];
             }
             match self.push_stay(person, &plan, Cap::OpenAfter(y_end)) {
                 Some(d) => admit = d + piece(self.rng, GAP),
@@ -186,12 +208,24 @@ impl Sim<'_> {
                 break;
             }
             let admit = cursor + between(self.rng, 1, (room - 3).max(1));
-            let mut plan = StayPlan::new(PHV, admit, ACUTE, U_PAM, piece(self.rng, LOS_PAM));
+            let mut plan = StayPlan::new(
+                Sector::Phv,
+                admit,
+                Urgency::Acute,
+                Unit::Pam,
+                piece(self.rng, LOS_PAM),
+            );
             plan.time = self.pam_time();
-            plan.referred =
-                pick_weighted(self.rng, &[(60, REF_OOH), (25, REF_GP), (15, REF_OTHER)]);
+            plan.referred = Some(pick_weighted(
+                self.rng,
+                &[
+                    (60, ReferredBy::OutOfHours),
+                    (25, ReferredBy::Gp),
+                    (15, ReferredBy::Other),
+                ],
+            ));
             if self.p(0.2) {
-                plan.transfers[0] = (U_ACUTE_WARD, between(self.rng, 3, 15));
+                plan.transfers[0] = Some((Unit::AcuteWard, between(self.rng, 3, 15)));
             }
             self.dx_phv(dx, &mut plan.main, &mut plan.other);
             match self.push_stay(person, &plan, Cap::OpenAfter(self.w.y_end)) {
@@ -212,38 +246,51 @@ impl Sim<'_> {
         to: Day,
         n: i32,
         ambulant: bool,
-        unit: u8,
+        unit: Unit,
     ) {
         self.distinct_days(from, to, n, true);
         let first_row = self.eps.len();
         for k in 0..self.days.len() {
-            let mut e = Episode::new(person, PHV, POL, self.days[k]);
+            let mut e = Episode::new(person, Sector::Phv, CareLevel::Pol, self.days[k]);
             self.dx_phv(dx, &mut e.main, &mut e.other);
-            e.unit = unit;
+            e.unit = Some(unit);
             if ambulant && self.p(0.35) {
-                e.ambulant = 1;
-                e.unit = U_AMBULANT;
-                e.mode = 1;
+                e.ambulant = Some(true);
+                e.unit = Some(Unit::Ambulant);
+                e.mode = Some(ContactMode::InPerson);
             } else {
-                e.ambulant = 2;
-                e.mode = pick_weighted(self.rng, &[(78, 1), (8, 2), (14, 3)]);
+                e.ambulant = Some(false);
+                e.mode = Some(pick_weighted(
+                    self.rng,
+                    &[
+                        (78, ContactMode::InPerson),
+                        (8, ContactMode::Video),
+                        (14, ContactMode::Phone),
+                    ],
+                ));
             }
             if k == 0 && self.p(0.6) {
-                e.referred = pick_weighted(
+                e.referred = Some(pick_weighted(
                     self.rng,
-                    &[(60, REF_GP), (20, REF_SPECIALIST), (20, REF_OTHER)],
-                );
+                    &[
+                        (60, ReferredBy::Gp),
+                        (20, ReferredBy::Specialist),
+                        (20, ReferredBy::Other),
+                    ],
+                ));
             }
             self.eps.push(e);
         }
         if ambulant
             && first_row < self.eps.len()
-            && !self.eps[first_row..].iter().any(|e| e.ambulant == 1)
+            && !self.eps[first_row..]
+                .iter()
+                .any(|e| e.ambulant == Some(true))
         {
             let e = &mut self.eps[first_row];
-            e.ambulant = 1;
-            e.unit = U_AMBULANT;
-            e.mode = 1;
+            e.ambulant = Some(true);
+            e.unit = Some(Unit::Ambulant);
+            e.mode = Some(ContactMode::InPerson);
         }
     }
 }

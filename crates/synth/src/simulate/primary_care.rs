@@ -7,7 +7,10 @@
 use super::rows::Contact;
 use super::Sim;
 use crate::calendar::Day;
-use crate::codes::*;
+use crate::codes::{
+    ContactType, Provider, T_CONSULTATION, T_CONSULTATION_MEETING, T_E_CONSULTATION,
+    T_E_CONSULTATION_MEETING, T_HOME_VISIT, T_MEETING, T_NONE,
+};
 use crate::random::{between, pick, pick_weighted, piece, shuffle, Pieces};
 
 /// GP contacts per year (median ≈ 6).
@@ -19,6 +22,15 @@ pub(super) const GP_COUNT: &Pieces = &[
     (7, 21, 40),
 ];
 pub(super) const OOH_COUNT: &Pieces = &[(60, 1, 1), (25, 2, 3), (15, 4, 8)];
+
+/// What a GP contact is for; decides its contact type and tariffs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GpVisit {
+    Regular,
+    HomeVisit,
+    /// An interdisciplinary meeting (tariff 14).
+    Interdisciplinary,
+}
 
 impl Sim<'_> {
     /// GP and out-of-hours contacts. `p_gp_y`/`p_gp_prior`: any GP contact in Y / Y−1;
@@ -50,14 +62,14 @@ impl Sim<'_> {
                 self.distinct_days(from, to, regular + home + inter, true);
                 // Home visits and interdisciplinary rows fall on random days of the year.
                 let n = self.days.len();
-                let mut kinds: Vec<u8> = (0..n as i32)
+                let mut kinds: Vec<GpVisit> = (0..n as i32)
                     .map(|k| {
                         if k < home {
-                            2
+                            GpVisit::HomeVisit
                         } else if k < home + inter {
-                            3
+                            GpVisit::Interdisciplinary
                         } else {
-                            1
+                            GpVisit::Regular
                         }
                     })
                     .collect();
@@ -83,30 +95,35 @@ impl Sim<'_> {
             .dedup_by(|b, a| a.date == b.date && a.provider == b.provider);
     }
 
-    /// kind 1 regular, 2 home visit, 3 interdisciplinary.
-    pub(super) fn gp_contact(&mut self, person: u32, date: Day, kind: u8) -> Contact {
+    fn gp_contact(&mut self, person: u32, date: Day, kind: GpVisit) -> Contact {
         let (contact_type, tariffs, interdisciplinary) = match kind {
-            2 => (C_HOME_VISIT, pick(self.rng, &T_HOME_VISIT), false),
-            3 => pick_weighted(
+            GpVisit::HomeVisit => (ContactType::HomeVisit, pick(self.rng, &T_HOME_VISIT), false),
+            GpVisit::Interdisciplinary => pick_weighted(
                 self.rng,
                 &[
-                    (50, (C_OTHER, T_MEETING, true)),
-                    (30, (C_CONSULTATION, T_CONSULTATION_MEETING, true)),
-                    (20, (C_E_CONSULTATION, T_E_CONSULTATION_MEETING, true)),
+                    (50, (ContactType::Other, T_MEETING, true)),
+                    (
+                        30,
+                        (ContactType::Consultation, T_CONSULTATION_MEETING, true),
+                    ),
+                    (
+                        20,
+                        (ContactType::EConsultation, T_E_CONSULTATION_MEETING, true),
+                    ),
                 ],
             ),
-            _ => {
+            GpVisit::Regular => {
                 let ct = pick_weighted(
                     self.rng,
                     &[
-                        (58, C_CONSULTATION),
-                        (18, C_PHONE),
-                        (20, C_E_CONSULTATION),
-                        (4, C_OTHER),
+                        (58, ContactType::Consultation),
+                        (18, ContactType::Phone),
+                        (20, ContactType::EConsultation),
+                        (4, ContactType::Other),
                     ],
                 );
                 let t = match ct {
-                    C_CONSULTATION => pick_weighted(
+                    ContactType::Consultation => pick_weighted(
                         self.rng,
                         &[
                             (70, T_CONSULTATION[0]),
@@ -116,7 +133,7 @@ impl Sim<'_> {
                             (5, T_CONSULTATION[4]),
                         ],
                     ),
-                    C_E_CONSULTATION => pick_weighted(
+                    ContactType::EConsultation => pick_weighted(
                         self.rng,
                         &[
                             (70, T_E_CONSULTATION[0]),
@@ -134,7 +151,7 @@ impl Sim<'_> {
         Contact {
             person,
             date,
-            provider: GP,
+            provider: Provider::Gp,
             contact_type,
             interdisciplinary,
             explicit: !(derivable && self.p(0.15)),
@@ -142,20 +159,20 @@ impl Sim<'_> {
         }
     }
 
-    pub(super) fn ooh_contact(&mut self, person: u32, date: Day) -> Contact {
+    fn ooh_contact(&mut self, person: u32, date: Day) -> Contact {
         let (contact_type, tariffs) = pick_weighted(
             self.rng,
             &[
-                (50, (C_CONSULTATION, T_CONSULTATION[0])),
-                (23, (C_CONSULTATION, T_CONSULTATION[4])),
-                (25, (C_PHONE, T_NONE)),
-                (2, (C_HOME_VISIT, T_HOME_VISIT[1])),
+                (50, (ContactType::Consultation, T_CONSULTATION[0])),
+                (23, (ContactType::Consultation, T_CONSULTATION[4])),
+                (25, (ContactType::Phone, T_NONE)),
+                (2, (ContactType::HomeVisit, T_HOME_VISIT[1])),
             ],
         );
         Contact {
             person,
             date,
-            provider: OOH,
+            provider: Provider::OutOfHours,
             contact_type,
             interdisciplinary: false,
             explicit: !(tariffs != T_NONE && self.p(0.15)),

@@ -6,7 +6,7 @@
 use super::rows::Episode;
 use super::Sim;
 use crate::calendar::Day;
-use crate::codes::*;
+use crate::codes::{CareLevel, ContactMode, Dx, Sector};
 use crate::random::pick_weighted;
 
 impl Sim<'_> {
@@ -14,18 +14,21 @@ impl Sim<'_> {
     pub(super) fn private_contacts(
         &mut self,
         person: u32,
-        sector: u8,
+        sector: Sector,
         from: Day,
         to: Day,
         n: i32,
-        main: u8,
+        main: Dx,
     ) {
         self.distinct_days(from, to, n, true);
         for k in 0..self.days.len() {
-            let mut e = Episode::new(person, sector, POL, self.days[k]);
-            e.main = main;
-            if sector == AVT_PHV {
-                e.mode = pick_weighted(self.rng, &[(85, 1), (15, 2)]);
+            let mut e = Episode::new(person, sector, CareLevel::Pol, self.days[k]);
+            e.main = Some(main);
+            if sector == Sector::AvtPhv {
+                e.mode = Some(pick_weighted(
+                    self.rng,
+                    &[(85, ContactMode::InPerson), (15, ContactMode::Video)],
+                ));
             }
             self.eps.push(e);
         }

@@ -5,8 +5,12 @@
 //! extract has millions of them; they sit apart from the simulation so that the writer and the
 //! defect injector depend on what a row is, not on how it was drawn.
 
+use super::groups::Groups;
 use crate::calendar::{day, Day};
-use crate::codes::*;
+use crate::codes::{
+    dx_group, dx_is_substance, CareLevel, ContactMode, ContactType, DischargedTo, Dx, Provider,
+    ReferredBy, Sector, ServiceCode, Sex, Tariffs, Unit, Urgency,
+};
 
 /// What kind of person this is; decides which rows they get.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,19 +35,17 @@ pub(crate) struct Person {
     /// Number behind the pid `P0123456`.
     pub num: u32,
     pub birth_year: i32,
-    /// 0 unknown, 1 male, 2 female.
-    pub sex: u8,
+    /// `None`: unknown, written empty.
+    pub sex: Option<Sex>,
     /// Index into `MUNICIPALITIES`.
     pub municipality: Option<u8>,
     pub death: Option<Day>,
     pub kind: Kind,
-    /// SMI groups as a bit mask (1 schizophrenia, 2 bipolar, 4 depression, 8 personality) for
-    /// cohort persons; substance use is bit 16. For tests and documentation only.
-    pub groups: u8,
+    /// SMI groups of cohort persons (empty for the others). For tests and documentation only.
+    pub groups: Groups,
+    /// Comorbid substance use of a cohort person. For tests and documentation only.
+    pub substance: bool,
 }
-
-/// Bit of [`Person::groups`] for comorbid substance use.
-pub(crate) const SUBSTANCE_BIT: u8 = 16;
 
 /// One row of `episodes`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,39 +57,43 @@ pub(crate) struct Episode {
     pub letter: Option<Day>,
     /// Minutes after midnight.
     pub time: Option<u16>,
-    pub sector: u8,
-    pub level: u8,
-    /// NPR innmateHast, 0 = empty.
-    pub urgency: u8,
-    pub main: u8,
-    pub other: [u8; 3],
-    pub unit: u8,
-    /// 0 empty, 1 yes, 2 no.
-    pub ambulant: u8,
-    pub mode: u8,
-    pub referred: u8,
-    pub discharged_to: u8,
+    pub sector: Sector,
+    pub level: CareLevel,
+    pub urgency: Option<Urgency>,
+    pub main: Option<Dx>,
+    /// Filled from the front; a `None` is an empty slot.
+    pub other: [Option<Dx>; 3],
+    pub unit: Option<Unit>,
+    /// `Some(true)` ambulant, `Some(false)` not, `None` empty.
+    pub ambulant: Option<bool>,
+    pub mode: Option<ContactMode>,
+    pub referred: Option<ReferredBy>,
+    pub discharged_to: Option<DischargedTo>,
 }
 
 impl Episode {
-    pub(super) fn new(person: u32, sector: u8, level: u8, admit: Day) -> Episode {
+    pub(super) fn new(person: u32, sector: Sector, level: CareLevel, admit: Day) -> Episode {
         Episode {
             person,
             admit,
-            discharge: if level == DOGN { None } else { Some(admit) },
+            discharge: if level == CareLevel::Dogn {
+                None
+            } else {
+                Some(admit)
+            },
             ready: None,
             letter: None,
             time: None,
             sector,
             level,
-            urgency: 0,
-            main: 0,
-            other: [0; 3],
-            unit: 0,
-            ambulant: 0,
-            mode: 0,
-            referred: 0,
-            discharged_to: 0,
+            urgency: None,
+            main: None,
+            other: [None; 3],
+            unit: None,
+            ambulant: None,
+            mode: None,
+            referred: None,
+            discharged_to: None,
         }
     }
 
@@ -96,24 +102,24 @@ impl Episode {
         self.admit <= to && self.discharge.is_none_or(|d| d >= from)
     }
 
-    pub(super) fn has_dx(&self, test: impl Fn(u8) -> bool) -> bool {
-        test(self.main) || self.other.iter().any(|&d| d != 0 && test(d))
+    pub(super) fn has_dx(&self, test: impl Fn(Dx) -> bool) -> bool {
+        self.main.is_some_and(&test) || self.other.iter().flatten().any(|&d| test(d))
     }
 
     /// Adds an other diagnosis in a free slot, or over a code that is in no group and is not
     /// substance use; false when the row has no room.
-    pub(super) fn add_other(&mut self, dx: u8) -> bool {
-        if self.main == dx || self.other.contains(&dx) {
+    pub(super) fn add_other(&mut self, dx: Dx) -> bool {
+        if self.main == Some(dx) || self.other.contains(&Some(dx)) {
             return true;
         }
-        let free = self.other.iter().position(|&d| d == 0).or_else(|| {
+        let free = self.other.iter().position(Option::is_none).or_else(|| {
             self.other
                 .iter()
-                .position(|&d| dx_group(d).is_none() && !dx_is_substance(d))
+                .position(|d| d.is_some_and(|d| dx_group(d).is_none() && !dx_is_substance(d)))
         });
         match free {
             Some(slot) => {
-                self.other[slot] = dx;
+                self.other[slot] = Some(dx);
                 true
             }
             None => false,
@@ -125,7 +131,7 @@ impl Episode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Service {
     pub person: u32,
-    pub service: u8,
+    pub service: ServiceCode,
     pub decision: Option<Day>,
     pub start: Day,
     pub end: Option<Day>,
@@ -136,13 +142,13 @@ pub(crate) struct Service {
 pub(crate) struct Contact {
     pub person: u32,
     pub date: Day,
-    pub provider: u8,
-    pub contact_type: u8,
+    pub provider: Provider,
+    pub contact_type: ContactType,
     pub interdisciplinary: bool,
     /// false: contact_type and interdisciplinary are left empty for the reader to derive from
     /// the tariffs (only for rows whose tariffs decide both).
     pub explicit: bool,
-    pub tariffs: u8,
+    pub tariffs: Tariffs,
 }
 
 /// The generated extract, before writing.

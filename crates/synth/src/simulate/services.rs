@@ -8,12 +8,18 @@
 use super::rows::Service;
 use super::Sim;
 use crate::calendar::{day, Day};
-use crate::codes::*;
+use crate::codes::ServiceCode;
 use crate::random::{below, between};
 
 impl Sim<'_> {
-    pub(super) fn push_service(&mut self, person: u32, service: u8, start: Day, end: Option<Day>) {
-        let decision = if service == S_WELFARE_TECH || service_is_event(service) || self.p(0.1) {
+    pub(super) fn push_service(
+        &mut self,
+        person: u32,
+        service: ServiceCode,
+        start: Day,
+        end: Option<Day>,
+    ) {
+        let decision = if !service.is_decision_bound() || service.is_event() || self.p(0.1) {
             None
         } else {
             Some(start - between(self.rng, 0, 45))
@@ -29,12 +35,12 @@ impl Sim<'_> {
 
     /// One period of `service` overlapping Y (sometimes preceded by an earlier one that
     /// ended before it); one-day events (reviews, assessments) fall in Y.
-    pub(super) fn service_period(&mut self, person: u32, service: u8) {
+    pub(super) fn service_period(&mut self, person: u32, service: ServiceCode) {
         let (first, y_start, y_end) = (self.w.first, self.w.y_start, self.w.y_end);
         if self.svs.iter().any(|s| s.service == service) {
             return;
         }
-        if service_is_event(service) {
+        if service.is_event() {
             let d = between(self.rng, y_start, y_end);
             self.push_service(person, service, d, Some(d));
             return;
@@ -62,7 +68,7 @@ impl Sim<'_> {
     }
 
     /// A period that ended in Y−1 (does not count for Y).
-    pub(super) fn service_ended_before_y(&mut self, person: u32, service: u8) {
+    pub(super) fn service_ended_before_y(&mut self, person: u32, service: ServiceCode) {
         let end = between(self.rng, self.w.first, self.w.y_start - 1);
         let start = end - between(self.rng, 30, 900);
         self.push_service(person, service, start, Some(end));

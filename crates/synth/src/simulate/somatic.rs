@@ -8,8 +8,8 @@ use super::rows::Episode;
 use super::stays::{Cap, StayPlan};
 use super::Sim;
 use crate::calendar::Day;
-use crate::codes::*;
-use crate::random::{below, between, pick, pick_weighted, piece, Pieces};
+use crate::codes::{CareLevel, Dx, ReferredBy, Sector, Unit, Urgency, DX_FRAIL, DX_SOMATIC};
+use crate::random::{between, pick, pick_weighted, piece, Pieces};
 
 pub(super) const SOM_POL_COUNT: &Pieces = &[(40, 1, 1), (30, 2, 3), (20, 4, 6), (10, 7, 12)];
 pub(super) const LOS_SOM: &Pieces = &[(40, 1, 3), (40, 4, 8), (20, 9, 20)];
@@ -27,16 +27,16 @@ impl Sim<'_> {
             let n = piece(self.rng, SOM_POL_COUNT);
             self.distinct_days(from, to, n, true);
             for k in 0..self.days.len() {
-                let mut e = Episode::new(person, SOM, POL, self.days[k]);
-                e.main = self.somatic_dx();
+                let mut e = Episode::new(person, Sector::Som, CareLevel::Pol, self.days[k]);
+                e.main = Some(self.somatic_dx());
                 self.eps.push(e);
             }
         }
     }
 
     /// A somatic main diagnosis, uniform over the DX_SOMATIC range.
-    pub(super) fn somatic_dx(&mut self) -> u8 {
-        DX_SOMATIC.0 + below(self.rng, u32::from(DX_SOMATIC.1)) as u8
+    pub(super) fn somatic_dx(&mut self) -> Dx {
+        self.draw_dx(DX_SOMATIC)
     }
 
     /// A somatic stay plan; `ready_candidate` gives it a ready_date (86 % without overdue days).
@@ -45,30 +45,44 @@ impl Sim<'_> {
         let unit = pick_weighted(
             self.rng,
             &[
-                (50, U_MEDICAL),
-                (25, U_GERIATRIC),
-                (15, U_ORTHO),
-                (10, U_SURGICAL),
+                (50, Unit::Medical),
+                (25, Unit::Geriatric),
+                (15, Unit::Orthopaedic),
+                (10, Unit::Surgical),
             ],
         );
         let mut plan = StayPlan::new(
-            SOM,
+            Sector::Som,
             admit,
-            if acute { ACUTE } else { PLANNED },
+            if acute {
+                Urgency::Acute
+            } else {
+                Urgency::Planned
+            },
             unit,
             piece(self.rng, LOS_SOM),
         );
         plan.time = self.admission_time(acute);
-        plan.main = if ready_candidate {
+        plan.main = Some(if ready_candidate {
             pick(self.rng, &DX_FRAIL)
         } else {
             self.somatic_dx()
-        };
-        plan.referred = if acute {
-            pick_weighted(self.rng, &[(50, REF_OOH), (40, REF_GP), (10, REF_OTHER)])
+        });
+        plan.referred = Some(if acute {
+            pick_weighted(
+                self.rng,
+                &[
+                    (50, ReferredBy::OutOfHours),
+                    (40, ReferredBy::Gp),
+                    (10, ReferredBy::Other),
+                ],
+            )
         } else {
-            pick_weighted(self.rng, &[(60, REF_GP), (40, REF_SPECIALIST)])
-        };
+            pick_weighted(
+                self.rng,
+                &[(60, ReferredBy::Gp), (40, ReferredBy::Specialist)],
+            )
+        });
         plan.elderly = true;
         if ready_candidate {
             plan.treatment = between(self.rng, 2, 14);

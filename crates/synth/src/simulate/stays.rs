@@ -8,7 +8,7 @@
 use super::rows::Episode;
 use super::Sim;
 use crate::calendar::Day;
-use crate::codes::*;
+use crate::codes::{CareLevel, ContactMode, DischargedTo, Dx, ReferredBy, Sector, Unit, Urgency};
 use crate::random::{below, between, pick_weighted, piece, Pieces};
 
 /// Days from discharge to the discharge letter: ≈ 58 % within 1 day, ≈ 88 % within 7.
@@ -25,17 +25,17 @@ pub(super) enum Cap {
 
 /// An inpatient stay to write as one or more rows (transfers).
 pub(super) struct StayPlan {
-    pub(super) sector: u8,
+    pub(super) sector: Sector,
     pub(super) admit: Day,
     pub(super) time: u16,
-    pub(super) urgency: u8,
-    pub(super) unit: u8,
+    pub(super) urgency: Urgency,
+    pub(super) unit: Unit,
     pub(super) los: i32,
-    /// Follow-on units after transfers, with their lengths of stay.
-    pub(super) transfers: [(u8, i32); 2],
-    pub(super) main: u8,
-    pub(super) other: [u8; 3],
-    pub(super) referred: u8,
+    /// Follow-on units after transfers, with their lengths of stay, filled from the front.
+    pub(super) transfers: [Option<(Unit, i32)>; 2],
+    pub(super) main: Option<Dx>,
+    pub(super) other: [Option<Dx>; 3],
+    pub(super) referred: Option<ReferredBy>,
     /// Overdue days when the stay gets a ready_date (`Some(0)` = ready on the discharge day).
     pub(super) overdue: Option<i32>,
     /// Treatment days before ready_date when `overdue` is set.
@@ -44,7 +44,13 @@ pub(super) struct StayPlan {
 }
 
 impl StayPlan {
-    pub(super) fn new(sector: u8, admit: Day, urgency: u8, unit: u8, los: i32) -> StayPlan {
+    pub(super) fn new(
+        sector: Sector,
+        admit: Day,
+        urgency: Urgency,
+        unit: Unit,
+        los: i32,
+    ) -> StayPlan {
         StayPlan {
             sector,
             admit,
@@ -52,10 +58,10 @@ impl StayPlan {
             urgency,
             unit,
             los,
-            transfers: [(0, 0); 2],
-            main: 0,
-            other: [0; 3],
-            referred: 0,
+            transfers: [None; 2],
+            main: None,
+            other: [None; 3],
+            referred: None,
             overdue: None,
             treatment: 0,
             elderly: false,
@@ -103,12 +109,12 @@ impl Sim<'_> {
         let mut urgency = plan.urgency;
         let mut time = plan.time;
         let mut referred = plan.referred;
-        let n_rows = 1 + plan.transfers.iter().filter(|t| t.0 != 0).count();
+        let n_rows = 1 + plan.transfers.iter().flatten().count();
         for row in 0..n_rows {
-            let mut e = Episode::new(person, plan.sector, DOGN, admit);
+            let mut e = Episode::new(person, plan.sector, CareLevel::Dogn, admit);
             e.time = Some(time);
-            e.urgency = urgency;
-            e.unit = unit;
+            e.urgency = Some(urgency);
+            e.unit = Some(unit);
             e.main = plan.main;
             e.other = plan.other;
             e.referred = referred;
@@ -135,66 +141,73 @@ impl Sim<'_> {
             e.discharge = Some(discharge);
             let cut_short = discharge < admit + los;
             if last || cut_short {
-                e.discharged_to = self.discharged_to(plan);
+                e.discharged_to = Some(self.discharged_to(plan));
                 if !self.p(0.04) {
                     e.letter = Some(discharge + piece(self.rng, LETTER_DELAY));
                 }
                 if let Some(overdue) = plan.overdue {
                     let ready = (discharge - overdue).max(admit);
                     e.ready = Some(ready);
-                } else if plan.sector == PHV && discharge - admit >= 10 && self.p(0.03) {
+                } else if plan.sector == Sector::Phv && discharge - admit >= 10 && self.p(0.03) {
                     let overdue = between(self.rng, 1, (discharge - admit).min(30));
                     e.ready = Some(discharge - overdue);
                 }
                 self.eps.push(e);
-                if plan.sector == PHV {
+                if plan.sector == Sector::Phv {
                     self.inpatient_contacts(&e);
                 }
                 return Some(discharge);
             }
-            e.discharged_to = TO_INSTITUTION;
+            e.discharged_to = Some(DischargedTo::OtherInstitution);
             self.eps.push(e);
-            if plan.sector == PHV {
+            if plan.sector == Sector::Phv {
                 self.inpatient_contacts(&e);
             }
             // Transfer: the next row starts on the discharge day, or the day before (overlap).
-            let (next_unit, next_los) = plan.transfers[row];
+            // (`transfers` is filled from the front, so a row before the last has its transfer.)
+            let Some((next_unit, next_los)) = plan.transfers[row] else {
+                break;
+            };
             let overlap = discharge - 1 > admit && self.p(0.2);
             admit = if overlap { discharge - 1 } else { discharge };
             los = next_los + i32::from(overlap);
             unit = next_unit;
-            urgency = if self.p(0.5) { ACUTE } else { RETURN_TRANSFER };
+            urgency = if self.p(0.5) {
+                Urgency::Acute
+            } else {
+                Urgency::ReturnTransfer
+            };
             time = self.office_time();
-            referred = REF_SPECIALIST;
+            referred = Some(ReferredBy::Specialist);
         }
         None
     }
 
-    pub(super) fn discharged_to(&mut self, plan: &StayPlan) -> u8 {
-        if plan.sector == SOM && plan.overdue.is_some() {
+    pub(super) fn discharged_to(&mut self, plan: &StayPlan) -> DischargedTo {
+        if plan.sector == Sector::Som && plan.overdue.is_some() {
             return pick_weighted(
                 self.rng,
                 &[
-                    (50, TO_HOME_SERVICES),
-                    (25, TO_NURSING_HOME),
-                    (10, TO_HOME),
-                    (10, TO_INSTITUTION),
-                    (5, TO_OTHER),
+                    (50, DischargedTo::HomeWithServices),
+                    (25, DischargedTo::NursingHome),
+                    (10, DischargedTo::Home),
+                    (10, DischargedTo::OtherInstitution),
+                    (5, DischargedTo::Other),
                 ],
             );
         }
         let nursing = if plan.elderly {
-            TO_NURSING_HOME
+            DischargedTo::NursingHome
         } else {
-            TO_OTHER
+            DischargedTo::Other
         };
         pick_weighted(
             self.rng,
             &[
-                (72, TO_HOME),
-                (18, TO_HOME_SERVICES),
-                (5, TO_INSTITUTION),
-                (4, TO_OTHER),
+                (72, DischargedTo::Home),
+                (18, DischargedTo::HomeWithServices),
+                (5, DischargedTo::OtherInstitution),
+                (4, DischargedTo::Other),
                 (1, nursing),
             ],
         )
@@ -209,10 +222,10 @@ impl Sim<'_> {
             return;
         }
         let first = stay.admit + 1 + below(self.rng, (discharge - stay.admit - 1) as u32) as i32;
-        let mut e = Episode::new(stay.person, PHV, POL_INPATIENT, first);
+        let mut e = Episode::new(stay.person, Sector::Phv, CareLevel::PolForInpatient, first);
         e.main = stay.main;
-        e.unit = U_DPS_POL;
-        e.mode = 1;
+        e.unit = Some(Unit::DpsOutpatient);
+        e.mode = Some(ContactMode::InPerson);
         self.eps.push(e);
     }
 }
