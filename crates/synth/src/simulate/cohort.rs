@@ -17,8 +17,7 @@ use crate::codes::{
     CareLevel, ContactMode, ReferredBy, Sector, ServiceCode, SmiGroup, Unit, Urgency, DX_AVT_SOM,
     DX_SUBSTANCE,
 };
-use crate::random::pick;
-use crate::random::{below, between, piece, weighted};
+use crate::random::{below, between, pick, piece, weighted};
 
 impl Sim<'_> {
     pub(super) fn cohort(&mut self, idx: u32, person: &mut Person) {
