@@ -16,9 +16,9 @@ use std::collections::{BTreeMap, HashSet};
 use rand_chacha::ChaCha8Rng;
 
 use crate::calendar::{ymd, Day};
-use crate::codes::{service_is_event, DAG, POL};
+use crate::codes::{CareLevel, ServiceCode};
 use crate::geography::UNKNOWN_MUNICIPALITIES;
-use crate::random::{below, between, chance};
+use crate::random::{below, between, chance, pick};
 use crate::simulate::{Data, Window};
 use crate::write::{self, Style};
 
@@ -201,7 +201,7 @@ pub(crate) fn inject(data: &Data, style: Style, rng: &mut ChaCha8Rng) -> Defects
     // also overlap it).
     let copyable = |row: usize| {
         let e = &data.episodes[row];
-        e.level == POL || e.level == DAG
+        matches!(e.level, CareLevel::Pol | CareLevel::Dag)
     };
     let written = data
         .episodes
@@ -311,9 +311,9 @@ pub(crate) fn inject(data: &Data, style: Style, rng: &mut ChaCha8Rng) -> Defects
     }
 
     // municipal_services.
-    let mut used_pairs: HashSet<(u32, u8)> = HashSet::new();
+    let mut used_pairs: HashSet<(u32, ServiceCode)> = HashSet::new();
     let n_services = data.services.len();
-    let has_service = |person: u32, service: u8| {
+    let has_service = |person: u32, service: ServiceCode| {
         let (from, to) = data.service_rows[person as usize];
         data.services[from as usize..to as usize]
             .iter()
@@ -335,7 +335,7 @@ pub(crate) fn inject(data: &Data, style: Style, rng: &mut ChaCha8Rng) -> Defects
                 let base = data.services[row];
                 person = base.person;
                 service = base.service;
-                if used_pairs.contains(&(person, service)) || service_is_event(service) {
+                if used_pairs.contains(&(person, service)) || service.is_event() {
                     continue;
                 }
                 let hi = base.end.unwrap_or(w.y_end).min(w.y_end);
@@ -360,8 +360,8 @@ pub(crate) fn inject(data: &Data, style: Style, rng: &mut ChaCha8Rng) -> Defects
                 at = later(rng, row, n_services);
             } else {
                 person = below(rng, data.persons.len() as u32);
-                service = below(rng, 12) as u8;
-                if service_is_event(service)
+                service = pick(rng, ServiceCode::WITH_DECISION);
+                if service.is_event()
                     || used_pairs.contains(&(person, service))
                     || has_service(person, service)
                 {

@@ -6,7 +6,7 @@
 //! has millions of rows.
 
 use crate::calendar::{ymd, Day};
-use crate::codes::*;
+use crate::codes::{CareLevel, Dx, Provider, ServiceCode, Sex, Urgency};
 use crate::geography::{AGE_BANDS, HEALTH_COMMUNITIES, MUNICIPALITIES, REGIONS};
 use crate::simulate::{Contact, Data, Episode, Person, Service};
 use crate::FileFormat;
@@ -128,8 +128,8 @@ pub(crate) fn push_pid(buf: &mut String, num: u32) {
     }
 }
 
-fn push_dx(buf: &mut String, dx: u8, norwegian: bool) {
-    let code = DX[dx as usize];
+fn push_dx(buf: &mut String, dx: Dx, norwegian: bool) {
+    let code = dx.code();
     if norwegian {
         // NPR writes ICD-10 codes without the dot (F20.0 → F200).
         for c in code.chars().filter(|&c| c != '.') {
@@ -165,11 +165,11 @@ pub(crate) fn person(style: Style, p: &Person, municipality: Option<&str>, buf: 
     push_int(buf, i64::from(p.birth_year));
     buf.push(sep);
     match (p.sex, style.norwegian) {
-        (1, false) => buf.push('M'),
-        (2, false) => buf.push('K'),
-        (1, true) => buf.push('1'),
-        (2, true) => buf.push('2'),
-        _ => {}
+        (Some(Sex::Male), false) => buf.push('M'),
+        (Some(Sex::Female), false) => buf.push('K'),
+        (Some(Sex::Male), true) => buf.push('1'),
+        (Some(Sex::Female), true) => buf.push('2'),
+        (None, _) => {}
     }
     buf.push(sep);
     if let Some(code) = municipality {
@@ -225,7 +225,7 @@ pub(crate) fn episodes_header(style: Style, buf: &mut String) {
 
 /// Whether a row appears in this format: NPR care level 8 has no canonical code.
 pub(crate) fn episode_written(style: Style, e: &Episode) -> bool {
-    style.norwegian || e.level != POL_INPATIENT
+    style.norwegian || e.level != CareLevel::PolForInpatient
 }
 
 /// Column positions used by the defect injector.
@@ -240,12 +240,12 @@ pub(crate) fn episode(style: Style, persons: &[Person], e: &Episode, buf: &mut S
     let num = persons[e.person as usize].num;
     push_pid(buf, num);
     buf.push(sep);
-    buf.push_str(SECTOR[e.sector as usize]);
+    buf.push_str(e.sector.code());
     buf.push(sep);
     if nor {
-        push_uint(buf, u64::from(e.level));
+        push_uint(buf, u64::from(e.level.npr()));
     } else {
-        buf.push_str(care_level_canonical(e.level));
+        buf.push_str(e.level.canonical());
     }
     buf.push(sep);
     push_date(buf, e.admit, nor);
@@ -259,23 +259,24 @@ pub(crate) fn episode(style: Style, persons: &[Person], e: &Episode, buf: &mut S
     push_opt_date(buf, e.discharge, nor);
     buf.push(sep);
     match (e.urgency, nor) {
-        (0, _) => {}
-        (ACUTE, false) => buf.push_str("ACUTE"),
-        (_, false) => buf.push_str("PLANNED"),
-        (ACUTE, true) => buf.push(match mix(num, e.admit) % 10 {
+        (None, _) => {}
+        (Some(Urgency::Acute), false) => buf.push_str("ACUTE"),
+        (Some(_), false) => buf.push_str("PLANNED"),
+        // NPR innmateHast 1, 2 and 3 are all acute.
+        (Some(Urgency::Acute), true) => buf.push(match mix(num, e.admit) % 10 {
             0 => '2',
             1 => '3',
             _ => '1',
         }),
-        (u, true) => push_uint(buf, u64::from(u)),
+        (Some(u), true) => push_uint(buf, u64::from(u.npr())),
     }
     buf.push(sep);
-    if e.main != 0 {
-        push_dx(buf, e.main, nor);
+    if let Some(main) = e.main {
+        push_dx(buf, main, nor);
     }
     buf.push(sep);
     let mut first = true;
-    for &d in e.other.iter().filter(|&&d| d != 0) {
+    for &d in e.other.iter().flatten() {
         if !first {
             buf.push(' ');
         }
@@ -283,25 +284,33 @@ pub(crate) fn episode(style: Style, persons: &[Person], e: &Episode, buf: &mut S
         first = false;
     }
     buf.push(sep);
-    buf.push_str(UNIT[e.unit as usize]);
-    buf.push(sep);
-    match (e.ambulant, nor) {
-        (1, false) => buf.push('1'),
-        (2, false) => buf.push('0'),
-        (1, true) => buf.push_str("ja"),
-        (2, true) => buf.push_str("nei"),
-        _ => {}
+    if let Some(unit) = e.unit {
+        buf.push_str(unit.name());
     }
     buf.push(sep);
-    buf.push_str(CONTACT_MODE[e.mode as usize]);
+    match (e.ambulant, nor) {
+        (Some(true), false) => buf.push('1'),
+        (Some(false), false) => buf.push('0'),
+        (Some(true), true) => buf.push_str("ja"),
+        (Some(false), true) => buf.push_str("nei"),
+        (None, _) => {}
+    }
+    buf.push(sep);
+    if let Some(mode) = e.mode {
+        buf.push_str(mode.code());
+    }
     buf.push(sep);
     push_opt_date(buf, e.ready, nor);
     buf.push(sep);
     push_opt_date(buf, e.letter, nor);
     buf.push(sep);
-    buf.push_str(REFERRED_BY[e.referred as usize]);
+    if let Some(referred) = e.referred {
+        buf.push_str(referred.code());
+    }
     buf.push(sep);
-    buf.push_str(DISCHARGED_TO[e.discharged_to as usize]);
+    if let Some(to) = e.discharged_to {
+        buf.push_str(to.code());
+    }
 }
 
 pub(crate) fn services_header(style: Style, buf: &mut String) {
@@ -319,8 +328,8 @@ pub(crate) fn services_header(style: Style, buf: &mut String) {
 }
 
 /// Writes a service code: IPLOS number in the Norwegian format where one exists.
-pub(crate) fn push_service_code(style: Style, service: u8, buf: &mut String) {
-    let (canonical, iplos) = SERVICE[service as usize];
+pub(crate) fn push_service_code(style: Style, service: ServiceCode, buf: &mut String) {
+    let (canonical, iplos) = service.codes();
     match (style.norwegian, iplos) {
         (true, Some(n)) => buf.push_str(n),
         _ => buf.push_str(canonical),
@@ -376,15 +385,15 @@ pub(crate) fn contact(style: Style, persons: &[Person], c: &Contact, buf: &mut S
     push_date(buf, c.date, nor);
     buf.push(sep);
     match (c.provider, nor) {
-        (GP, false) => buf.push_str("GP"),
-        (_, false) => buf.push_str("OUT_OF_HOURS"),
+        (Provider::Gp, false) => buf.push_str("GP"),
+        (Provider::OutOfHours, false) => buf.push_str("OUT_OF_HOURS"),
         // KUHR praksistype: 62–64 fastlege, 65–66 legevakt.
-        (GP, true) => buf.push_str(if mix(num, c.date).is_multiple_of(7) {
+        (Provider::Gp, true) => buf.push_str(if mix(num, c.date).is_multiple_of(7) {
             "64"
         } else {
             "62"
         }),
-        (_, true) => buf.push_str(if mix(num, c.date).is_multiple_of(5) {
+        (Provider::OutOfHours, true) => buf.push_str(if mix(num, c.date).is_multiple_of(5) {
             "66"
         } else {
             "65"
@@ -392,14 +401,14 @@ pub(crate) fn contact(style: Style, persons: &[Person], c: &Contact, buf: &mut S
     }
     buf.push(sep);
     if c.explicit {
-        buf.push_str(CONTACT_TYPE[c.contact_type as usize]);
+        buf.push_str(c.contact_type.code());
     }
     buf.push(sep);
     if c.explicit {
         buf.push(if c.interdisciplinary { '1' } else { '0' });
     }
     buf.push(sep);
-    buf.push_str(TARIFFS[c.tariffs as usize]);
+    buf.push_str(c.tariffs.code());
 }
 
 /// population.csv: municipality × year (Y−1, Y) × sex × age band.

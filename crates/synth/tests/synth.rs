@@ -158,6 +158,103 @@ fn same_config_gives_identical_bytes_and_other_seeds_differ() {
     );
 }
 
+/// FNV-1a (64-bit) of a file's bytes: a stable fingerprint written here so the test needs no
+/// hashing crate.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// (defects, format, file, length in bytes, FNV-1a) for 300 persons, seed 1, year 2021; the
+/// injected defect counts as the CLI writes them (`injected_json`) are pinned with the files.
+///
+/// These numbers were taken from the generator before `simulate.rs` was split into modules
+/// (commit e4d696b), and the split kept them. The demo, the tests of other crates and the
+/// benchmarks depend on these exact bytes: a change here means the demo data and the benchmark
+/// extracts change too, so change the numbers only on purpose, and say so in the commit.
+#[rustfmt::skip]
+const PINNED: [(bool, FileFormat, &str, usize, u64); 28] = [
+    (false, FileFormat::Canonical, "persons.csv", 6618, 0xb320ae10314b8842),
+    (false, FileFormat::Canonical, "episodes.csv", 451534, 0x9b24d908c0d88965),
+    (false, FileFormat::Canonical, "municipal_services.csv", 12072, 0xe04b5f7399da4dc8),
+    (false, FileFormat::Canonical, "primary_care.csv", 191313, 0x8385bf6f59f11187),
+    (false, FileFormat::Canonical, "population.csv", 22071, 0x9c8c55a2b0707e9c),
+    (false, FileFormat::Canonical, "areas.csv", 1655, 0x31964d9e17277a3f),
+    (false, FileFormat::Canonical, "injected_defects.json", 2, 0x08f44b07b5901a25),
+    (false, FileFormat::Norwegian, "persons.csv", 6918, 0xc71913e405f815d0),
+    (false, FileFormat::Norwegian, "episodes.csv", 447151, 0x9af8bfc460f5e7dd),
+    (false, FileFormat::Norwegian, "municipal_services.csv", 10129, 0x04b76947d471bc59),
+    (false, FileFormat::Norwegian, "primary_care.csv", 193459, 0xbb36c9355b014416),
+    (false, FileFormat::Norwegian, "population.csv", 23162, 0xecd03db9d3ef772a),
+    (false, FileFormat::Norwegian, "areas.csv", 1563, 0x2510cdce89420fe1),
+    (false, FileFormat::Norwegian, "injected_defects.json", 2, 0x08f44b07b5901a25),
+    (true, FileFormat::Canonical, "persons.csv", 6618, 0x8d57fe8249060769),
+    (true, FileFormat::Canonical, "episodes.csv", 459043, 0xb3501a7f2698e96d),
+    (true, FileFormat::Canonical, "municipal_services.csv", 12699, 0xd3b9220eded35f25),
+    (true, FileFormat::Canonical, "primary_care.csv", 194237, 0x5de50d4a138e9459),
+    (true, FileFormat::Canonical, "population.csv", 22071, 0x9c8c55a2b0707e9c),
+    (true, FileFormat::Canonical, "areas.csv", 1655, 0x31964d9e17277a3f),
+    (true, FileFormat::Canonical, "injected_defects.json", 224, 0xbc96a959dbecd882),
+    (true, FileFormat::Norwegian, "persons.csv", 6918, 0x069f8a8f0f3f8f05),
+    (true, FileFormat::Norwegian, "episodes.csv", 454597, 0x3e2c7fdbe1ae572d),
+    (true, FileFormat::Norwegian, "municipal_services.csv", 10598, 0xefb911ce7e7c7817),
+    (true, FileFormat::Norwegian, "primary_care.csv", 196397, 0xa379ff2ee99abf10),
+    (true, FileFormat::Norwegian, "population.csv", 23162, 0xecd03db9d3ef772a),
+    (true, FileFormat::Norwegian, "areas.csv", 1563, 0x2510cdce89420fe1),
+    (true, FileFormat::Norwegian, "injected_defects.json", 224, 0xbc96a959dbecd882),
+];
+
+#[test]
+fn output_is_pinned_byte_for_byte() {
+    let mut actual = Vec::new();
+    for defects in [false, true] {
+        for format in [FileFormat::Canonical, FileFormat::Norwegian] {
+            let e = generate(&SynthConfig {
+                persons: 300,
+                seed: 1,
+                year: 2021,
+                defects,
+                format,
+            });
+            for f in &e.files {
+                actual.push((
+                    defects,
+                    format,
+                    f.name.clone(),
+                    f.bytes.len(),
+                    fnv1a(&f.bytes),
+                ));
+            }
+            let json = injected_json(&e);
+            actual.push((
+                defects,
+                format,
+                "injected_defects.json".to_owned(),
+                json.len(),
+                fnv1a(json.as_bytes()),
+            ));
+        }
+    }
+    let listing: String = actual
+        .iter()
+        .map(|(d, fmt, name, len, h)| {
+            format!("    ({d}, FileFormat::{fmt:?}, \"{name}\", {len}, 0x{h:016x}),\n")
+        })
+        .collect();
+    let expected: Vec<_> = PINNED
+        .iter()
+        .map(|&(d, fmt, name, len, h)| (d, fmt, name.to_owned(), len, h))
+        .collect();
+    assert!(
+        actual == expected,
+        "the generator's output changed; if on purpose, the new values are:\n{listing}"
+    );
+}
+
 #[test]
 fn defects_only_add_rows_to_the_clean_extract() {
     // Injected rows come from their own random stream: removing them gives the clean files back
