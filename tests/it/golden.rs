@@ -54,6 +54,7 @@ golden! {
     g012_revolving_door_askoy => "012-revolving-door-askoy",
     g013_revolving_door_oygarden => "013-revolving-door-oygarden",
     g014_ready_for_discharge => "014-ready-for-discharge",
+    g015_pathways => "015-pathways",
 }
 
 #[test]

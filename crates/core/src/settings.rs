@@ -3,6 +3,7 @@
 
 use crate::module::ModuleDecl;
 use crate::modules::door::DoorSettings;
+use crate::modules::pathways::PathwaySettings;
 use crate::modules::ready::ReadySettings;
 use crate::modules::smi::SmiSettings;
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,8 @@ pub struct Settings {
     pub ready: ReadySettings,
     /// The revolving-door module's settings (indicators.md §3).
     pub door: DoorSettings,
+    /// The pathway module's settings (indicators.md §4).
+    pub pathways: PathwaySettings,
 }
 
 impl Default for Settings {
@@ -34,6 +37,7 @@ impl Default for Settings {
             smi: SmiSettings::default(),
             ready: ReadySettings::default(),
             door: DoorSettings::default(),
+            pathways: PathwaySettings::default(),
         }
     }
 }

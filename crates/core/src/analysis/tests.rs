@@ -371,8 +371,9 @@ fn missing_tables_make_indicators_unavailable_not_zero() {
         .find(|u| u.indicator == "smi.gp_contact")
         .unwrap();
     assert_eq!(gp.missing, vec![TableKind::PrimaryCare]);
-    // 7 SMI primary-care indicators + the per-1 000 rates of SMI and ready for discharge.
-    assert_eq!(r.unavailable.len(), 7 + 2);
+    // 7 SMI primary-care indicators + the per-1 000 rates of SMI and ready for discharge + the
+    // pathways' GP and out-of-hours follow-up in 6 windows.
+    assert_eq!(r.unavailable.len(), 7 + 2 + 12);
     assert!(!r.long_rows().any(|x| x.indicator.starts_with("smi.gp_")
         || x.indicator.starts_with("smi.oohs_")
         || x.indicator == "smi.patients_per_1000"));
@@ -383,13 +384,15 @@ fn missing_tables_make_indicators_unavailable_not_zero() {
     t.episodes = None;
     let r = analyse(&t, &k0());
     assert!((r.row_count() == 0));
-    // Every published module needs episodes: SMI's 41, ready's 33 and revolving door's 9.
+    // Every published module needs episodes: SMI's 41, ready's 33, revolving door's 9 and the
+    // pathways' 6 windows × 7.
     use crate::module::AnalysisModule;
     let smi = crate::modules::smi::MODULE.decl().indicators.len();
     let ready = crate::modules::ready::MODULE.decl().indicators.len();
     let door = crate::modules::door::MODULE.decl().indicators.len();
-    assert_eq!((smi, ready, door), (41, 33, 9));
-    assert_eq!(r.unavailable.len(), smi + ready + door);
+    let path = crate::modules::pathways::MODULE.decl().indicators.len();
+    assert_eq!((smi, ready, door, path), (41, 33, 9, 42));
+    assert_eq!(r.unavailable.len(), smi + ready + door + path);
 }
 
 #[test]
@@ -772,7 +775,7 @@ fn big_synthetic_tables_run_in_seconds() {
         r.long_rows().filter(|x| x.cell.is_suppressed()).count()
     );
     // (41 SMI indicators × 15 groups + 9 revolving-door indicators × 1 group) × (1 + 4 + 21 + 356) areas
-    assert_eq!(r.row_count(), (41 * 15 + 33 + 9) * 382);
+    assert_eq!(r.row_count(), (41 * 15 + 33 + 9 + 42 * 6) * 382);
     assert!(cohort_size(&r) > 50_000);
 }
 

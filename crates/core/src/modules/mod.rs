@@ -23,6 +23,7 @@ register_modules! {
     smi,
     ready,
     door,
+    pathways,
     example,
 }
 

@@ -46,6 +46,9 @@ const COHORT_EN: &str = "Cohort: persons with at least one merged SOM inpatient 
 const LTS_NB: &str = "Nytt langtidsopphold: en LONG_TERM_STAY-periode som starter i året uten at en annen slik periode dekker dagen før (den første i året teller). «Før»: SOM-døgnopphold med inndato før startdatoen; «etter»: på eller etter. Liggedøgn = utskrivning − innleggelse (åpne opphold til 31. des), overliggerdøgn = max(0, utskrivning − utskrivningsklar). Alle opphold i uttrekket teller.";
 const LTS_EN: &str = "New long-term stay: a LONG_TERM_STAY period starting in the year that no other such period covers the day before (the first in the year counts). \"Before\": SOM inpatient stays admitted before its start date; \"after\": on or after. Bed days = discharge − admission (open stays to 31 Dec), overdue days = max(0, discharge − ready date). Every stay in the extract counts.";
 
+/// A text in bokmål and English.
+type Words = (&'static str, &'static str);
+
 struct Spec {
     id: &'static str,
     title: (&'static str, &'static str),
@@ -283,7 +286,7 @@ fn indicators() -> Vec<IndicatorDef> {
         denominator: Some(Units),
         tables: MS_TABLES,
     }));
-    let before_after: [(&'static str, (&'static str, &'static str), (&'static str, &'static str), Unit, Measure); 6] = [
+    let before_after: [(&'static str, Words, Words, Unit, Measure); 6] = [
         ("ready.stays_before_long_term", ("SOM-opphold før langtidsopphold", "SOM stays before the long-term stay"), ("SOM-døgnopphold med inndato før langtidsoppholdets start, for personer med nytt langtidsopphold i året.", "SOM inpatient stays admitted before the long-term stay's start, for persons with a new long-term stay in the year."), Unit::Count, Count(F::StayBeforeLongTerm.id())),
         ("ready.stays_after_long_term", ("SOM-opphold etter langtidsopphold", "SOM stays after the long-term stay"), ("SOM-døgnopphold med inndato på eller etter langtidsoppholdets start.", "SOM inpatient stays admitted on or after the long-term stay's start."), Unit::Count, Count(F::StayAfterLongTerm.id())),
         ("ready.bed_days_before_long_term", ("Liggedøgn før langtidsopphold", "Bed days before the long-term stay"), ("Liggedøgn i SOM-døgnoppholdene før langtidsoppholdets start.", "Bed days of the SOM inpatient stays before the long-term stay's start."), Unit::Days, Sum(Q::BedDaysBeforeLongTerm.id())),

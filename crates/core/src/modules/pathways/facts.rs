@@ -1,0 +1,312 @@
+//! The discharges followed and, for each window, whether it is complete within the data and
+//! what followed inside it.
+
+use crate::model::{CareLevel, DischargedTo, PersonIdx, Provider, Sector, ServiceCode, TableKind, Urgency};
+use crate::module::{Fact, FactDecl, Input, ModuleRun, UnitRow};
+use crate::modules::smi::cohort::build_smi_cohort;
+use crate::modules::smi::groups::SmiGroup;
+use chrono::{Datelike, Days, NaiveDate};
+
+/// The windows of indicators.md §4, in days.
+pub(super) const WINDOWS: [u32; 6] = [3, 7, 14, 30, 90, 365];
+
+/// What can follow a discharge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Follow {
+    /// A POL contact in the same sector.
+    Outpatient,
+    /// A primary-care row with provider GP.
+    Gp,
+    /// An out-of-hours row.
+    Oohs,
+    /// A HOME_HEALTH period overlapping the window.
+    HomeHealth,
+    /// Any decision-bound municipal service period overlapping the window.
+    AnyMunicipal,
+    /// An ACUTE inpatient admission (merged stay) in the same sector.
+    Readmitted,
+}
+
+impl Follow {
+    /// In the order of the spec's table.
+    pub(super) const ALL: [Follow; 6] = [
+        Follow::Outpatient,
+        Follow::Gp,
+        Follow::Oohs,
+        Follow::HomeHealth,
+        Follow::AnyMunicipal,
+        Follow::Readmitted,
+    ];
+
+    /// The id's stem: `path.<id>_<W>`.
+    pub(super) fn id(self) -> &'static str {
+        match self {
+            Follow::Outpatient => "outpatient",
+            Follow::Gp => "gp",
+            Follow::Oohs => "oohs",
+            Follow::HomeHealth => "home_health",
+            Follow::AnyMunicipal => "any_municipal",
+            Follow::Readmitted => "readmitted",
+        }
+    }
+
+    /// Title stem.
+    pub(super) fn title(self) -> crate::text::Text {
+        let (nb, en) = match self {
+            Follow::Outpatient => ("Poliklinisk kontakt", "Outpatient contact"),
+            Follow::Gp => ("Fastlegekontakt", "GP contact"),
+            Follow::Oohs => ("Legevaktkontakt", "Out-of-hours contact"),
+            Follow::HomeHealth => ("Hjemmesykepleie", "Home nursing"),
+            Follow::AnyMunicipal => ("Kommunal tjeneste", "Municipal service"),
+            Follow::Readmitted => ("Akutt reinnleggelse", "Acute readmission"),
+        };
+        crate::text::Text { nb, en }
+    }
+
+    /// What counts, in words, for the definition.
+    pub(super) fn what(self) -> (&'static str, &'static str) {
+        match self {
+            Follow::Outpatient => (
+                "en poliklinisk kontakt (inndato) i samme sektor",
+                "an outpatient contact (admit date) in the same sector",
+            ),
+            Follow::Gp => ("en fastlegerad (alle kontakttyper)", "a GP row (any contact type)"),
+            Follow::Oohs => ("en legevaktrad", "an out-of-hours row"),
+            Follow::HomeHealth => (
+                "en HOME_HEALTH-periode som overlapper vinduet",
+                "a HOME_HEALTH period overlapping the window",
+            ),
+            Follow::AnyMunicipal => (
+                "en vedtaksbasert kommunal tjeneste som overlapper vinduet",
+                "a decision-bound municipal service overlapping the window",
+            ),
+            Follow::Readmitted => (
+                "en akutt døgninnleggelse (sammenslått opphold) i samme sektor",
+                "an ACUTE inpatient admission (merged stay) in the same sector",
+            ),
+        }
+    }
+
+    /// The table it needs beyond persons and episodes.
+    pub(super) fn table(self) -> Option<TableKind> {
+        match self {
+            Follow::Outpatient | Follow::Readmitted => None,
+            Follow::Gp | Follow::Oohs => Some(TableKind::PrimaryCare),
+            Follow::HomeHealth | Follow::AnyMunicipal => Some(TableKind::MunicipalServices),
+        }
+    }
+}
+
+/// The facts of one discharge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PathFact {
+    /// The window of W days lies within the data.
+    Complete(u32),
+    /// It does not (left out, counted).
+    Censored(u32),
+    /// The window is complete and this followed inside it.
+    Followed(u32, Follow),
+}
+
+/// Every fact, in index order: per window, complete, censored and the six follow-ups.
+pub(super) fn all_facts() -> Vec<PathFact> {
+    let mut v = Vec::new();
+    for w in WINDOWS {
+        v.push(PathFact::Complete(w));
+        v.push(PathFact::Censored(w));
+        v.extend(Follow::ALL.map(|f| PathFact::Followed(w, f)));
+    }
+    v
+}
+
+impl PathFact {
+    /// Position in the fact row.
+    pub(super) fn id(self) -> Fact {
+        let per_window = 2 + Follow::ALL.len();
+        let (w, offset) = match self {
+            PathFact::Complete(w) => (w, 0),
+            PathFact::Censored(w) => (w, 1),
+            PathFact::Followed(w, f) => (w, 2 + Follow::ALL.iter().position(|x| *x == f).unwrap_or(0)),
+        };
+        let wi = WINDOWS.iter().position(|x| *x == w).unwrap_or(0);
+        Fact((wi * per_window + offset) as u16)
+    }
+
+    /// Name, tables and the fact it lies within.
+    pub(super) fn decl(self) -> FactDecl {
+        let (name, tables, within): (String, &'static [TableKind], _) = match self {
+            PathFact::Complete(w) => (format!("WindowComplete{w}"), &[TableKind::Episodes], None),
+            PathFact::Censored(w) => (format!("WindowCensored{w}"), &[TableKind::Episodes], None),
+            PathFact::Followed(w, f) => (
+                format!("{:?}{w}", f),
+                match f.table() {
+                    None => &[TableKind::Episodes],
+                    Some(TableKind::PrimaryCare) => &[TableKind::Episodes, TableKind::PrimaryCare],
+                    Some(_) => &[TableKind::Episodes, TableKind::MunicipalServices],
+                },
+                Some(PathFact::Complete(w).id()),
+            ),
+        };
+        FactDecl {
+            name: crate::text::leak(name),
+            tables,
+            within,
+        }
+    }
+}
+
+/// A discharge to follow: the person, the sector, the discharge date, its group bits.
+struct Discharge {
+    person: PersonIdx,
+    sector: Sector,
+    date: NaiveDate,
+    groups: u64,
+}
+
+/// The default data end: 31 December of the latest year in which any episode has its admit_date.
+fn default_data_end(input: &Input<'_>) -> Option<NaiveDate> {
+    let year = input
+        .tables
+        .episodes
+        .iter()
+        .flatten()
+        .map(|e| e.admit_date.year())
+        .max()?;
+    NaiveDate::from_ymd_opt(year, 12, 31)
+}
+
+/// The followed discharges as units, with their facts.
+pub(super) fn run(input: &Input<'_>) -> ModuleRun {
+    let y = input.year;
+    let tables = input.tables;
+    let n = tables.persons.len();
+    let cohort = build_smi_cohort(tables, y);
+    let data_end = input
+        .settings
+        .pathways
+        .data_end
+        .or_else(|| default_data_end(input));
+    let ready_bit = 1u64 << SmiGroup::ALL.len();
+
+    let mut discharges = Vec::new();
+    for p in 0..n {
+        let person = PersonIdx(p as u32);
+        let death = tables.persons[p].death_date;
+        for st in input.stays.of_person(person) {
+            let Some(date) = st.discharge_date else {
+                continue;
+            };
+            if !y.contains(date)
+                || st.discharged_to == Some(DischargedTo::Dead)
+                || death.is_some_and(|d| d <= date)
+            {
+                continue;
+            }
+            let groups = match st.sector {
+                Sector::Phv => match cohort.slot(person) {
+                    Some(s) => {
+                        let m = &cohort.members[s];
+                        SmiGroup::ALL
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, g)| m.groups.contains(**g))
+                            .fold(0u64, |bits, (i, _)| bits | 1 << i)
+                    }
+                    None => 0,
+                },
+                Sector::Som if st.ready_date.is_some() => ready_bit,
+                _ => 0,
+            };
+            if groups != 0 {
+                discharges.push(Discharge {
+                    person,
+                    sector: st.sector,
+                    date,
+                    groups,
+                });
+            }
+        }
+    }
+
+    // What may follow, by person: outpatient contacts per sector, primary-care rows, service
+    // periods.
+    let mut pol: Vec<Vec<(Sector, NaiveDate)>> = vec![Vec::new(); n];
+    for e in tables.episodes.iter().flatten() {
+        if e.care_level == CareLevel::Pol {
+            if let Some(v) = pol.get_mut(e.person.0 as usize) {
+                v.push((e.sector, e.admit_date));
+            }
+        }
+    }
+    let mut primary: Vec<Vec<(Provider, NaiveDate)>> = vec![Vec::new(); n];
+    for r in tables.primary_care.iter().flatten() {
+        if let Some(v) = primary.get_mut(r.person.0 as usize) {
+            v.push((r.provider, r.date));
+        }
+    }
+    let mut services: Vec<Vec<(ServiceCode, NaiveDate, Option<NaiveDate>)>> = vec![Vec::new(); n];
+    for r in tables.municipal_services.iter().flatten() {
+        if let Some(v) = services.get_mut(r.person.0 as usize) {
+            v.push((r.service, r.start_date, r.end_date));
+        }
+    }
+
+    let facts_n = all_facts().len();
+    let mut facts = crate::indicator::eval::FactTable::new(discharges.len(), facts_n, 0);
+    let mut units = Vec::with_capacity(discharges.len());
+    for (u, d) in discharges.iter().enumerate() {
+        units.push(UnitRow {
+            leaf: input.leaf_of(d.person),
+            groups: d.groups,
+        });
+        let p = d.person.0 as usize;
+        let Some(first) = d.date.checked_add_days(Days::new(1)) else {
+            continue;
+        };
+        for w in WINDOWS {
+            let Some(last) = d.date.checked_add_days(Days::new(u64::from(w))) else {
+                continue;
+            };
+            if data_end.is_none_or(|end| last > end) {
+                facts.add(u, PathFact::Censored(w).id());
+                continue;
+            }
+            facts.add(u, PathFact::Complete(w).id());
+            let inside = |date: NaiveDate| first <= date && date <= last;
+            let overlaps = |start: NaiveDate, end: Option<NaiveDate>| {
+                start <= last && end.is_none_or(|e| e >= first)
+            };
+            let followed = |f: Follow| match f {
+                Follow::Outpatient => pol[p].iter().any(|&(s, a)| s == d.sector && inside(a)),
+                Follow::Gp => primary[p]
+                    .iter()
+                    .any(|&(pr, a)| pr == Provider::Gp && inside(a)),
+                Follow::Oohs => primary[p]
+                    .iter()
+                    .any(|&(pr, a)| pr == Provider::OutOfHours && inside(a)),
+                Follow::HomeHealth => services[p]
+                    .iter()
+                    .any(|&(c, s, e)| c == ServiceCode::HomeHealth && overlaps(s, e)),
+                Follow::AnyMunicipal => services[p]
+                    .iter()
+                    .any(|&(c, s, e)| c.is_decision_bound() && overlaps(s, e)),
+                Follow::Readmitted => input.stays.of_person(d.person).iter().any(|st| {
+                    st.sector == d.sector
+                        && st.urgency == Some(Urgency::Acute)
+                        && inside(st.admit_date)
+                }),
+            };
+            for f in Follow::ALL {
+                if followed(f) {
+                    facts.add(u, PathFact::Followed(w, f).id());
+                }
+            }
+        }
+    }
+    ModuleRun {
+        units,
+        facts,
+        notes: Vec::new(),
+        summary: Vec::new(),
+    }
+}
