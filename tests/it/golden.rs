@@ -55,6 +55,7 @@ golden! {
     g013_revolving_door_oygarden => "013-revolving-door-oygarden",
     g014_ready_for_discharge => "014-ready-for-discharge",
     g015_pathways => "015-pathways",
+    g016_flows_care_ladder => "016-flows-care-ladder",
 }
 
 #[test]

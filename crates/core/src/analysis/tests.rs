@@ -380,19 +380,24 @@ fn missing_tables_make_indicators_unavailable_not_zero() {
     assert_eq!(r.population_basis, PopulationBasis::Missing);
     assert!(r.long_rows().any(|x| x.indicator == "smi.admitted"));
 
-    // Without episodes nothing of §1 can be computed.
+    // Without episodes nothing of §1–§4 can be computed; only the care ladder (services) can.
     t.episodes = None;
     let r = analyse(&t, &k0());
-    assert!((r.row_count() == 0));
-    // Every published module needs episodes: SMI's 41, ready's 33, revolving door's 9 and the
-    // pathways' 6 windows × 7.
+    assert!(r.long_rows().all(|x| x.indicator.starts_with("ladder.")));
+    assert!(r.row_count() > 0);
+    // Every module that needs episodes: SMI's 41, ready's 33, revolving door's 9, the pathways'
+    // 6 windows × 7 and the flows' 5 referrers × 3 care levels + 7 destinations.
     use crate::module::AnalysisModule;
-    let smi = crate::modules::smi::MODULE.decl().indicators.len();
-    let ready = crate::modules::ready::MODULE.decl().indicators.len();
-    let door = crate::modules::door::MODULE.decl().indicators.len();
-    let path = crate::modules::pathways::MODULE.decl().indicators.len();
-    assert_eq!((smi, ready, door, path), (41, 33, 9, 42));
-    assert_eq!(r.unavailable.len(), smi + ready + door + path);
+    let count = |m: &dyn AnalysisModule| m.decl().indicators.len();
+    let sizes = [
+        count(&crate::modules::smi::MODULE),
+        count(&crate::modules::ready::MODULE),
+        count(&crate::modules::door::MODULE),
+        count(&crate::modules::pathways::MODULE),
+        count(&crate::modules::flow::MODULE),
+    ];
+    assert_eq!(sizes, [41, 33, 9, 42, 22]);
+    assert_eq!(r.unavailable.len(), sizes.iter().sum::<usize>());
 }
 
 #[test]
@@ -775,7 +780,7 @@ fn big_synthetic_tables_run_in_seconds() {
         r.long_rows().filter(|x| x.cell.is_suppressed()).count()
     );
     // (41 SMI indicators × 15 groups + 9 revolving-door indicators × 1 group) × (1 + 4 + 21 + 356) areas
-    assert_eq!(r.row_count(), (41 * 15 + 33 + 9 + 42 * 6) * 382);
+    assert_eq!(r.row_count(), (41 * 15 + 33 + 9 + 42 * 6 + 22 * 6 + 13) * 382);
     assert!(cohort_size(&r) > 50_000);
 }
 

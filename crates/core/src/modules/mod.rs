@@ -24,6 +24,8 @@ register_modules! {
     ready,
     door,
     pathways,
+    flow,
+    ladder,
     example,
 }
 

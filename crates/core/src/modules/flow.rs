@@ -1,0 +1,250 @@
+//! Patient flows (indicators.md §4, "Flows"; seeds 000 and 004): who admits or refers the
+//! cohorts' patients to which care level, and where their inpatient stays end — the numbers
+//! behind the Sankey charts of referral → stay → destination.
+//!
+//! Unit: an admission or contact in Y of a person in SMI(Y) (PHV rows, under the person's SMI base
+//! groups) or in READY(Y) (SOM rows, group `ready`): a merged inpatient stay admitted in Y (its
+//! first row's referrer), a day or outpatient row with admit_date in Y (care level 8 never), and a
+//! merged inpatient stay discharged in Y (its last row's destination).
+
+use crate::indicator::{IndicatorDef, Measure, Scope, Unit};
+use crate::model::{CareLevel, DischargedTo, PersonIdx, ReferredBy, Sector, TableKind};
+use crate::module::{
+    AnalysisModule, CountingUnit, Fact, FactDecl, GroupBase, Input, ModuleDecl, ModuleRun, UnitRow,
+};
+use crate::modules::smi::cohort::build_smi_cohort;
+use crate::modules::smi::groups::SmiGroup;
+use crate::text::{leak, Text};
+
+/// The module.
+pub struct Flow;
+
+/// The registered instance.
+pub static MODULE: Flow = Flow;
+
+const TABLES: &[TableKind] = &[TableKind::Persons, TableKind::Episodes];
+
+/// Referrers, with "not given" last.
+const REFERRERS: [(Option<ReferredBy>, &str, &str, &str); 5] = [
+    (Some(ReferredBy::Gp), "gp", "fastlege", "GP"),
+    (Some(ReferredBy::OutOfHours), "out_of_hours", "legevakt", "out-of-hours service"),
+    (Some(ReferredBy::Specialist), "specialist", "spesialist", "specialist"),
+    (Some(ReferredBy::Other), "other", "annen", "other"),
+    (None, "unknown", "ikke oppgitt", "not given"),
+];
+
+/// Care levels of an admission or contact.
+const LEVELS: [(CareLevel, &str, &str, &str); 3] = [
+    (CareLevel::Dogn, "inpatient", "døgnopphold", "inpatient stay"),
+    (CareLevel::Dag, "day", "dagbehandling", "day treatment"),
+    (CareLevel::Pol, "outpatient", "poliklinisk kontakt", "outpatient contact"),
+];
+
+/// Destinations, with "not given" last.
+const DESTINATIONS: [(Option<DischargedTo>, &str, &str, &str); 7] = [
+    (Some(DischargedTo::Home), "home", "hjem", "home"),
+    (Some(DischargedTo::HomeWithServices), "home_with_services", "hjem med tjenester", "home with services"),
+    (Some(DischargedTo::NursingHome), "nursing_home", "sykehjem", "nursing home"),
+    (Some(DischargedTo::OtherInstitution), "other_institution", "annen institusjon", "another institution"),
+    (Some(DischargedTo::Dead), "dead", "død", "died"),
+    (Some(DischargedTo::Other), "other", "annet", "other"),
+    (None, "unknown", "ikke oppgitt", "not given"),
+];
+
+fn admission_fact(r: usize, l: usize) -> Fact {
+    Fact((r * LEVELS.len() + l) as u16)
+}
+
+fn discharge_fact(d: usize) -> Fact {
+    Fact((REFERRERS.len() * LEVELS.len() + d) as u16)
+}
+
+const CHOICES_NB: &str = "Kohortene som i forløpsmodulen: PHV-rader for personer i SMI(året) under deres SMI-grupper (uten rusdeling), SOM-rader for personer i READY(året) under «ready». Innleggelse: sammenslått døgnopphold med inndato i året (henviser fra første rad); dag- og poliklinikkrader med inndato i året hver for seg; utskrivning: sammenslått døgnopphold utskrevet i året (destinasjon fra raden som slutter sist). Omsorgsnivå 8 telles ikke.";
+const CHOICES_EN: &str = "The cohorts as in the pathway module: PHV rows of persons in SMI(year) under their SMI groups (no substance split), SOM rows of persons in READY(year) under \"ready\". Admission: a merged inpatient stay admitted in the year (referrer from its first row); day and outpatient rows admitted in the year each on their own; discharge: a merged inpatient stay discharged in the year (destination from the row that ends last). Care level 8 is not counted.";
+
+fn declare() -> ModuleDecl {
+    let mut bases: Vec<GroupBase> = SmiGroup::ALL
+        .iter()
+        .map(|g| GroupBase {
+            id: g.id(),
+            label: g.label(),
+        })
+        .collect();
+    bases.push(GroupBase {
+        id: "ready",
+        label: Text {
+            nb: "Utskrivningsklare",
+            en: "Ready for discharge",
+        },
+    });
+    let choices = Text {
+        nb: CHOICES_NB,
+        en: CHOICES_EN,
+    };
+    let count = |id: String, title: (String, String), definition: (String, String), f: Fact| {
+        IndicatorDef {
+            id: leak(id),
+            module: "flow",
+            title: Text {
+                nb: leak(title.0),
+                en: leak(title.1),
+            },
+            definition: Text {
+                nb: leak(definition.0),
+                en: leak(definition.1),
+            },
+            choices,
+            unit: Unit::Count,
+            numerator: Measure::UnitsWith(f),
+            denominator: None,
+            tables: TABLES,
+            source: "000, 004",
+            scope: Scope::GroupMembers,
+        }
+    };
+    let mut facts = Vec::new();
+    let mut indicators = Vec::new();
+    for (r, (_, rid, rnb, ren)) in REFERRERS.iter().enumerate() {
+        for (l, (_, lid, lnb, len)) in LEVELS.iter().enumerate() {
+            facts.push(FactDecl {
+                name: leak(format!("Admitted_{rid}_{lid}")),
+                tables: TABLES,
+                within: None,
+            });
+            indicators.push(count(
+                format!("flow.{rid}_to_{lid}"),
+                (format!("Henvist av {rnb}: {lnb}"), format!("Referred by {ren}: {len}")),
+                (
+                    format!("Innleggelser og kontakter i året med henviser «{rnb}» og omsorgsnivå «{lnb}»."),
+                    format!("Admissions and contacts in the year referred by \"{ren}\" at care level \"{len}\"."),
+                ),
+                admission_fact(r, l),
+            ));
+        }
+    }
+    for (d, (_, did, dnb, den)) in DESTINATIONS.iter().enumerate() {
+        facts.push(FactDecl {
+            name: leak(format!("Discharged_{did}")),
+            tables: TABLES,
+            within: None,
+        });
+        indicators.push(count(
+            format!("flow.discharged_{did}"),
+            (format!("Utskrevet til {dnb}"), format!("Discharged: {den}")),
+            (
+                format!("Døgnopphold utskrevet i året med destinasjon «{dnb}»."),
+                format!("Inpatient stays discharged in the year with destination \"{den}\"."),
+            ),
+            discharge_fact(d),
+        ));
+    }
+    ModuleDecl {
+        id: "flow",
+        title: Text {
+            nb: "Pasientstrømmer",
+            en: "Patient flows",
+        },
+        source: "000, 004",
+        unit: CountingUnit::Episode,
+        tables: TABLES,
+        opt_in: false,
+        groups: ModuleDecl::grid_groups(&bases, None),
+        bases,
+        split: None,
+        facts,
+        quantities: Vec::new(),
+        indicators,
+    }
+}
+
+impl AnalysisModule for Flow {
+    fn decl(&self) -> &'static ModuleDecl {
+        static DECL: std::sync::OnceLock<ModuleDecl> = std::sync::OnceLock::new();
+        DECL.get_or_init(declare)
+    }
+
+    fn run(&self, input: &Input<'_>) -> ModuleRun {
+        let tables = input.tables;
+        let y = input.year;
+        let n = tables.persons.len();
+        let cohort = build_smi_cohort(tables, y);
+        // READY(Y): a merged SOM stay with a ready date discharged in Y.
+        let mut ready = vec![false; n];
+        for st in input.stays.all() {
+            if st.sector == Sector::Som
+                && st.ready_date.is_some()
+                && st.discharge_date.is_some_and(|d| y.contains(d))
+            {
+                ready[st.person.0 as usize] = true;
+            }
+        }
+        let groups_of = |p: PersonIdx, sector: Sector| -> u64 {
+            match sector {
+                Sector::Phv => cohort.slot(p).map_or(0, |s| {
+                    let m = &cohort.members[s];
+                    SmiGroup::ALL
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, g)| m.groups.contains(**g))
+                        .fold(0u64, |bits, (i, _)| bits | 1 << i)
+                }),
+                Sector::Som if ready[p.0 as usize] => 1 << SmiGroup::ALL.len(),
+                _ => 0,
+            }
+        };
+        let referrer = |r: Option<ReferredBy>| {
+            REFERRERS.iter().position(|x| x.0 == r).unwrap_or(REFERRERS.len() - 1)
+        };
+        // (person, groups, fact) of every unit.
+        let mut rows: Vec<(PersonIdx, u64, Vec<Fact>)> = Vec::new();
+        for st in input.stays.all() {
+            let groups = groups_of(st.person, st.sector);
+            if groups == 0 {
+                continue;
+            }
+            let mut facts = Vec::new();
+            if y.contains(st.admit_date) {
+                facts.push(admission_fact(referrer(st.referred_by), 0));
+            }
+            if st.discharge_date.is_some_and(|d| y.contains(d)) {
+                let d = DESTINATIONS
+                    .iter()
+                    .position(|x| x.0 == st.discharged_to)
+                    .unwrap_or(DESTINATIONS.len() - 1);
+                facts.push(discharge_fact(d));
+            }
+            if !facts.is_empty() {
+                rows.push((st.person, groups, facts));
+            }
+        }
+        for e in tables.episodes.iter().flatten() {
+            let level = match e.care_level {
+                CareLevel::Dag => 1,
+                CareLevel::Pol => 2,
+                CareLevel::Dogn | CareLevel::PolForInpatient => continue,
+            };
+            let groups = groups_of(e.person, e.sector);
+            if groups != 0 && y.contains(e.admit_date) {
+                rows.push((e.person, groups, vec![admission_fact(referrer(e.referred_by), level)]));
+            }
+        }
+        let n_facts = REFERRERS.len() * LEVELS.len() + DESTINATIONS.len();
+        let mut facts = crate::indicator::eval::FactTable::new(rows.len(), n_facts, 0);
+        let mut units = Vec::with_capacity(rows.len());
+        for (u, (person, groups, fs)) in rows.iter().enumerate() {
+            units.push(UnitRow {
+                leaf: input.leaf_of(*person),
+                groups: *groups,
+            });
+            for f in fs {
+                facts.add(u, *f);
+            }
+        }
+        ModuleRun {
+            units,
+            facts,
+            notes: Vec::new(),
+            summary: Vec::new(),
+        }
+    }
+}
