@@ -33,8 +33,6 @@ pub enum CountingUnit {
     Admission,
     /// A survey respondent.
     Respondent,
-    /// A hospital stay or a day or outpatient contact.
-    Episode,
 }
 
 impl CountingUnit {
@@ -46,7 +44,6 @@ impl CountingUnit {
             CountingUnit::Discharge => ("utskrivninger", "discharges"),
             CountingUnit::Admission => ("innleggelser", "admissions"),
             CountingUnit::Respondent => ("respondenter", "respondents"),
-            CountingUnit::Episode => ("opphold og kontakter", "stays and contacts"),
         };
         Text { nb, en }
     }

@@ -780,7 +780,10 @@ fn big_synthetic_tables_run_in_seconds() {
         r.long_rows().filter(|x| x.cell.is_suppressed()).count()
     );
     // (41 SMI indicators × 15 groups + 9 revolving-door indicators × 1 group) × (1 + 4 + 21 + 356) areas
-    assert_eq!(r.row_count(), (41 * 15 + 33 + 9 + 42 * 6 + 22 * 6 + 13) * 382);
+    assert_eq!(
+        r.row_count(),
+        (41 * 15 + 33 + 9 + 42 * 6 + 22 * 6 + 13) * 382
+    );
     assert!(cohort_size(&r) > 50_000);
 }
 

@@ -2,10 +2,12 @@
 //! cohorts' patients to which care level, and where their inpatient stays end — the numbers
 //! behind the Sankey charts of referral → stay → destination.
 //!
-//! Unit: an admission or contact in Y of a person in SMI(Y) (PHV rows, under the person's SMI base
-//! groups) or in READY(Y) (SOM rows, group `ready`): a merged inpatient stay admitted in Y (its
-//! first row's referrer), a day or outpatient row with admit_date in Y (care level 8 never), and a
-//! merged inpatient stay discharged in Y (its last row's destination).
+//! Unit: a person of SMI(Y) with their PHV rows (under the person's SMI base groups), or a person
+//! of READY(Y) with their SOM rows (group `ready`); a person in both is two units. Counted: a
+//! merged inpatient stay admitted in Y (its first row's referrer), a day or outpatient row with
+//! admit_date in Y (care level 8 never), and a merged inpatient stay discharged in Y (its last
+//! row's destination). Counting per person keeps the fact table small (not one row per contact)
+//! and suppresses a flow of fewer than k persons.
 
 use crate::indicator::{IndicatorDef, Measure, Scope, Unit};
 use crate::model::{CareLevel, DischargedTo, PersonIdx, ReferredBy, Sector, TableKind};
@@ -95,7 +97,7 @@ fn declare() -> ModuleDecl {
             },
             choices,
             unit: Unit::Count,
-            numerator: Measure::UnitsWith(f),
+            numerator: Measure::Count(f),
             denominator: None,
             tables: TABLES,
             source: "000, 004",
@@ -145,7 +147,7 @@ fn declare() -> ModuleDecl {
             en: "Patient flows",
         },
         source: "000, 004",
-        unit: CountingUnit::Episode,
+        unit: CountingUnit::Person,
         tables: TABLES,
         opt_in: false,
         groups: ModuleDecl::grid_groups(&bases, None),
@@ -193,28 +195,49 @@ impl AnalysisModule for Flow {
             }
         };
         let referrer = |r: Option<ReferredBy>| {
-            REFERRERS.iter().position(|x| x.0 == r).unwrap_or(REFERRERS.len() - 1)
+            REFERRERS
+                .iter()
+                .position(|x| x.0 == r)
+                .unwrap_or(REFERRERS.len() - 1)
         };
-        // (person, groups, fact) of every unit.
-        let mut rows: Vec<(PersonIdx, u64, Vec<Fact>)> = Vec::new();
-        for st in input.stays.all() {
-            let groups = groups_of(st.person, st.sector);
-            if groups == 0 {
-                continue;
+        // A unit per (person, sector) with groups: PHV for SMI(Y), SOM for READY(Y).
+        let mut unit_of = vec![[u32::MAX; 2]; n];
+        let mut units = Vec::new();
+        let mut unit = |p: PersonIdx, sector: Sector| -> Option<usize> {
+            let side = match sector {
+                Sector::Phv => 0,
+                Sector::Som => 1,
+                _ => return None,
+            };
+            let slot = &mut unit_of[p.0 as usize][side];
+            if *slot == u32::MAX {
+                let groups = groups_of(p, sector);
+                if groups == 0 {
+                    return None;
+                }
+                *slot = units.len() as u32;
+                units.push(UnitRow {
+                    leaf: input.leaf_of(p),
+                    groups,
+                });
             }
-            let mut facts = Vec::new();
+            Some(*slot as usize)
+        };
+        // (unit, fact) of every admission, contact and discharge.
+        let mut events: Vec<(u32, Fact)> = Vec::new();
+        for st in input.stays.all() {
+            let Some(u) = unit(st.person, st.sector) else {
+                continue;
+            };
             if y.contains(st.admit_date) {
-                facts.push(admission_fact(referrer(st.referred_by), 0));
+                events.push((u as u32, admission_fact(referrer(st.referred_by), 0)));
             }
             if st.discharge_date.is_some_and(|d| y.contains(d)) {
                 let d = DESTINATIONS
                     .iter()
                     .position(|x| x.0 == st.discharged_to)
                     .unwrap_or(DESTINATIONS.len() - 1);
-                facts.push(discharge_fact(d));
-            }
-            if !facts.is_empty() {
-                rows.push((st.person, groups, facts));
+                events.push((u as u32, discharge_fact(d)));
             }
         }
         for e in tables.episodes.iter().flatten() {
@@ -223,22 +246,17 @@ impl AnalysisModule for Flow {
                 CareLevel::Pol => 2,
                 CareLevel::Dogn | CareLevel::PolForInpatient => continue,
             };
-            let groups = groups_of(e.person, e.sector);
-            if groups != 0 && y.contains(e.admit_date) {
-                rows.push((e.person, groups, vec![admission_fact(referrer(e.referred_by), level)]));
+            if !y.contains(e.admit_date) {
+                continue;
+            }
+            if let Some(u) = unit(e.person, e.sector) {
+                events.push((u as u32, admission_fact(referrer(e.referred_by), level)));
             }
         }
         let n_facts = REFERRERS.len() * LEVELS.len() + DESTINATIONS.len();
-        let mut facts = crate::indicator::eval::FactTable::new(rows.len(), n_facts, 0);
-        let mut units = Vec::with_capacity(rows.len());
-        for (u, (person, groups, fs)) in rows.iter().enumerate() {
-            units.push(UnitRow {
-                leaf: input.leaf_of(*person),
-                groups: *groups,
-            });
-            for f in fs {
-                facts.add(u, *f);
-            }
+        let mut facts = crate::indicator::eval::FactTable::new(units.len(), n_facts, 0);
+        for (u, f) in events {
+            facts.add(u as usize, f);
         }
         ModuleRun {
             units,

@@ -228,26 +228,29 @@ pub(super) fn run(input: &Input<'_>) -> ModuleRun {
         }
     }
 
-    // What may follow, by person: outpatient contacts per sector, primary-care rows, service
-    // periods.
+    // What may follow, for the persons with a followed discharge only: outpatient contacts per
+    // sector, primary-care rows, service periods.
+    let mut followed_person = vec![false; n];
+    for d in &discharges {
+        followed_person[d.person.0 as usize] = true;
+    }
+    let wanted = |p: PersonIdx| followed_person.get(p.0 as usize).copied().unwrap_or(false);
     let mut pol: Vec<Vec<(Sector, NaiveDate)>> = vec![Vec::new(); n];
     for e in tables.episodes.iter().flatten() {
-        if e.care_level == CareLevel::Pol {
-            if let Some(v) = pol.get_mut(e.person.0 as usize) {
-                v.push((e.sector, e.admit_date));
-            }
+        if e.care_level == CareLevel::Pol && wanted(e.person) {
+            pol[e.person.0 as usize].push((e.sector, e.admit_date));
         }
     }
     let mut primary: Vec<Vec<(Provider, NaiveDate)>> = vec![Vec::new(); n];
     for r in tables.primary_care.iter().flatten() {
-        if let Some(v) = primary.get_mut(r.person.0 as usize) {
-            v.push((r.provider, r.date));
+        if wanted(r.person) {
+            primary[r.person.0 as usize].push((r.provider, r.date));
         }
     }
     let mut services: Vec<Vec<(ServiceCode, NaiveDate, Option<NaiveDate>)>> = vec![Vec::new(); n];
     for r in tables.municipal_services.iter().flatten() {
-        if let Some(v) = services.get_mut(r.person.0 as usize) {
-            v.push((r.service, r.start_date, r.end_date));
+        if wanted(r.person) {
+            services[r.person.0 as usize].push((r.service, r.start_date, r.end_date));
         }
     }
 
