@@ -89,9 +89,10 @@ struct ReadArgs {
 struct IndicatorsArgs {
     #[command(flatten)]
     read: ReadArgs,
-    /// Analysis year Y.
-    #[arg(long)]
-    year: i32,
+    /// Analysis year Y; repeat it or give a range (`2021-2023`) for several years, one long
+    /// table row per year. Without it: the latest complete year in the data (said on stderr).
+    #[arg(long, value_name = "Y|Y1-Y2")]
+    year: Vec<String>,
     /// Small-number threshold k; 0 switches suppression off (the output then says so).
     #[arg(long, default_value_t = 5)]
     min_cell: u64,
@@ -208,7 +209,26 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
         eprint!("{}", loaded.quality.render_text(Lang::En));
         bail!("no usable persons table in {}", args.read.data.display());
     }
-    let mut settings = Settings::for_year(args.year);
+    let years = match parse_years(&args.year)? {
+        Some(years) => years,
+        None => {
+            let Some(default) = forlop_core::years::latest_complete_year(&loaded.tables) else {
+                bail!("the data has no dated rows; give the analysis year with --year");
+            };
+            eprintln!(
+                "year: {} — the latest complete year in the data (its latest date is {}{})",
+                default.year,
+                default.latest_date,
+                if default.passed_over_partial_year {
+                    ", in a year that has not reached December"
+                } else {
+                    ""
+                }
+            );
+            vec![default.year]
+        }
+    };
+    let mut settings = Settings::for_year(years[0]);
     settings.min_cell = args.min_cell;
     let readmission = &mut settings.smi.readmission;
     readmission.window_days = args.readmission_window;
@@ -229,27 +249,69 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
         }
         settings.modules = Some(args.modules.clone());
     }
-    let report = forlop_core::analyse(&loaded.tables, &settings);
+    let reports: Vec<forlop_core::Report> = years
+        .iter()
+        .map(|&year| {
+            let settings = Settings {
+                year,
+                ..settings.clone()
+            };
+            forlop_core::analyse(&loaded.tables, &settings)
+        })
+        .collect();
     let mut csv = Vec::new();
-    write_long_table_csv(report.long_rows(), &mut csv);
+    write_long_table_csv(forlop_core::long_rows_of(&reports), &mut csv);
     match &args.out {
         Some(path) => {
             std::fs::write(path, csv).with_context(|| format!("cannot write {}", path.display()))?
         }
         None => std::io::stdout().lock().write_all(&csv)?,
     }
-    summarise(&loaded.quality, &report);
+    summarise(&loaded.quality, &reports);
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--year` values: `2023`, repeated, or ranges `2021-2023`; `None` when none was given.
+fn parse_years(args: &[String]) -> Result<Option<Vec<i32>>> {
+    if args.is_empty() {
+        return Ok(None);
+    }
+    let year = |s: &str| -> Result<i32> {
+        s.trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1900..=2200).contains(y))
+            .with_context(|| format!("--year {s:?} is not a year (1900–2200)"))
+    };
+    let mut years = Vec::new();
+    for a in args {
+        match a.split_once('-') {
+            Some((from, to)) => {
+                let (from, to) = (year(from)?, year(to)?);
+                if from > to {
+                    bail!("--year {a}: the range runs backwards");
+                }
+                years.extend(from..=to);
+            }
+            None => years.push(year(a)?),
+        }
+    }
+    years.sort_unstable();
+    years.dedup();
+    Ok(Some(years))
+}
+
 /// A short account on standard error: rows used and left out, indicators not computed.
-fn summarise(quality: &forlop_core::quality::QualityReport, report: &forlop_core::Report) {
+fn summarise(quality: &forlop_core::quality::QualityReport, reports: &[forlop_core::Report]) {
     for f in &quality.files {
         eprintln!(
             "{}: {} rows read, {} used, {} rejected",
             f.name, f.rows_read, f.rows_used, f.rows_rejected
         );
     }
+    let Some(report) = reports.first() else {
+        return;
+    };
     for t in &report.unusable_tables {
         eprintln!(
             "unusable table {}: {}",
@@ -265,12 +327,19 @@ fn summarise(quality: &forlop_core::quality::QualityReport, report: &forlop_core
             missing.join(", ")
         );
     }
-    for note in report
-        .notes
-        .iter()
-        .chain(report.modules.iter().flat_map(|m| &m.notes))
-    {
-        eprintln!("note: {}", note.text(Lang::En));
+    for r in reports {
+        let year = if reports.len() > 1 {
+            format!(" ({})", r.settings.year)
+        } else {
+            String::new()
+        };
+        for note in r
+            .notes
+            .iter()
+            .chain(r.modules.iter().flat_map(|m| &m.notes))
+        {
+            eprintln!("note{year}: {}", note.text(Lang::En));
+        }
     }
     if report.unsuppressed {
         eprintln!(
@@ -278,7 +347,8 @@ fn summarise(quality: &forlop_core::quality::QualityReport, report: &forlop_core
             forlop_core::output::NOT_SUPPRESSED_MARK.en
         );
     }
-    eprintln!("{} cells written", report.row_count());
+    let cells: usize = reports.iter().map(|r| r.row_count()).sum();
+    eprintln!("{cells} cells written");
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode> {

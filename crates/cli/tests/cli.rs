@@ -331,3 +331,71 @@ fn an_opt_in_module_named_on_the_command_line_joins_the_long_table() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown module \"nonsense\""));
 }
+
+#[test]
+fn without_a_year_the_latest_complete_year_is_analysed_and_years_can_be_several() {
+    // forlop synth --year 2024 writes 2023 and 2024 (into December 2024).
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    synth(&dir, "300", "5", &[]);
+    let run = |years: &[&str]| {
+        let mut a = vec![
+            "indicators",
+            "--data",
+            dir.to_str().unwrap(),
+            "--min-cell",
+            "0",
+        ];
+        for y in years {
+            a.extend_from_slice(&["--year", y]);
+        }
+        ok(&a)
+    };
+    let default = run(&[]);
+    let stderr = String::from_utf8_lossy(&default.stderr);
+    assert!(
+        stderr.contains("year: 2024 — the latest complete year"),
+        "{stderr}"
+    );
+    let y2024 = run(&["2024"]);
+    assert_eq!(default.stdout, y2024.stdout);
+
+    // Two years: every row of each year, interleaved by year within (indicator, group, level,
+    // area).
+    let both = String::from_utf8(run(&["2023-2024"]).stdout).unwrap();
+    let y2023 = String::from_utf8(run(&["2023"]).stdout).unwrap();
+    let y2024 = String::from_utf8(y2024.stdout).unwrap();
+    let body = |t: &str| t.lines().skip(1).map(str::to_string).collect::<Vec<_>>();
+    let mut expected = body(&y2023);
+    expected.extend(body(&y2024));
+    let key = |l: &String| {
+        let f: Vec<&str> = l.splitn(6, ',').collect();
+        (
+            f[0].to_string(),
+            f[1].to_string(),
+            f[2].to_string(),
+            f[3].to_string(),
+            f[4].to_string(),
+        )
+    };
+    expected.sort_by_key(key);
+    assert_eq!(body(&both).len(), expected.len());
+    assert!(
+        body(&both) == expected,
+        "the two-year table is not the years' rows in order"
+    );
+    assert_eq!(
+        String::from_utf8(run(&["2024", "2023"]).stdout).unwrap(),
+        both,
+        "--year 2024 --year 2023 equals --year 2023-2024"
+    );
+    let bad = forlop(&[
+        "indicators",
+        "--data",
+        dir.to_str().unwrap(),
+        "--year",
+        "2024-2023",
+    ]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("runs backwards"));
+}

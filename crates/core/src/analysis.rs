@@ -175,6 +175,17 @@ impl Report {
     }
 }
 
+/// The long table of several analyses (one per year), as one table sorted bytewise by
+/// (indicator, group, level, area, year): a year's rows sit beside the other years' rows.
+pub fn long_rows_of(reports: &[Report]) -> Vec<LongRow<'_>> {
+    let mut rows: Vec<LongRow<'_>> = reports.iter().flat_map(|r| r.long_rows()).collect();
+    if reports.len() > 1 {
+        // Stable, and each report is already in order: only the year interleaves.
+        rows.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+    rows
+}
+
 /// Computes every available indicator of the modules the settings ask for, for
 /// `settings.year`.
 pub fn analyse(tables: &Tables, settings: &Settings) -> Report {

@@ -27,13 +27,14 @@ pub mod settings;
 pub(crate) mod stays;
 pub mod suppress;
 pub mod text;
+pub mod years;
 
 mod analysis;
 
 pub use aggregate::{Area, PopulationBasis};
 pub use analysis::{
-    analyse, analyse_with_progress, AreaId, Cancelled, IndicatorResult, ModuleSection, Phase,
-    Report, Unavailable,
+    analyse, analyse_with_progress, long_rows_of, AreaId, Cancelled, IndicatorResult,
+    ModuleSection, Phase, Report, Unavailable,
 };
 pub use notes::Note;
 pub use settings::Settings;

@@ -1,0 +1,95 @@
+//! Which years the data covers, and which one to analyse when the user does not say: extracts
+//! are whole calendar years, and a municipality's own file usually ends with its latest complete
+//! year — or, when pulled mid-year, with part of the next one.
+
+use crate::model::Tables;
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+/// The latest date of every dated row (episode admit and discharge dates, primary-care dates,
+/// service start dates); `None` when nothing is dated.
+fn dates(tables: &Tables) -> impl Iterator<Item = NaiveDate> + '_ {
+    let episodes = tables
+        .episodes
+        .iter()
+        .flatten()
+        .flat_map(|e| std::iter::once(e.admit_date).chain(e.discharge_date));
+    let primary = tables.primary_care.iter().flatten().map(|r| r.date);
+    let services = tables
+        .municipal_services
+        .iter()
+        .flatten()
+        .map(|r| r.start_date);
+    episodes.chain(primary).chain(services)
+}
+
+/// The years in which the data has dated rows, ascending.
+pub fn data_years(tables: &Tables) -> Vec<i32> {
+    let mut years: Vec<i32> = dates(tables).map(|d| d.year()).collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+/// The year to analyse by default, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DefaultYear {
+    /// The year.
+    pub year: i32,
+    /// The latest date in the data.
+    pub latest_date: NaiveDate,
+    /// True when the latest date's year was passed over because the data has nothing from its
+    /// December (a year still running when the extract was made).
+    pub passed_over_partial_year: bool,
+}
+
+/// The latest complete year: the year of the latest dated row when the data reaches into its
+/// December, else the year before.
+pub fn latest_complete_year(tables: &Tables) -> Option<DefaultYear> {
+    let latest = dates(tables).max()?;
+    let complete = latest.month() == 12;
+    Some(DefaultYear {
+        year: if complete {
+            latest.year()
+        } else {
+            latest.year() - 1
+        },
+        latest_date: latest,
+        passed_over_partial_year: !complete,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ContactType, PersonIdx, PrimaryCareContact, Provider};
+    use crate::stays::tests::{d, dogn};
+
+    #[test]
+    fn the_latest_year_counts_when_the_data_reaches_its_december() {
+        let mut t = Tables {
+            episodes: Some(vec![
+                dogn(0, "2022-03-01", Some("2022-03-05")),
+                dogn(0, "2023-11-20", Some("2023-12-02")),
+            ]),
+            ..Tables::default()
+        };
+        assert_eq!(data_years(&t), vec![2022, 2023]);
+        // 2 Dec 2023 is in December: 2023 is complete.
+        let y = latest_complete_year(&t).unwrap();
+        assert_eq!((y.year, y.passed_over_partial_year), (2023, false));
+        // A contact on 15 Mar 2024: 2024 has begun but is not complete → 2023.
+        t.primary_care = Some(vec![PrimaryCareContact {
+            person: PersonIdx(0),
+            date: d("2024-03-15"),
+            provider: Provider::Gp,
+            contact_type: ContactType::Consultation,
+            interdisciplinary: false,
+        }]);
+        assert_eq!(data_years(&t), vec![2022, 2023, 2024]);
+        let y = latest_complete_year(&t).unwrap();
+        assert_eq!((y.year, y.passed_over_partial_year), (2023, true));
+        assert_eq!(y.latest_date, d("2024-03-15"));
+        assert_eq!(latest_complete_year(&Tables::default()), None);
+    }
+}
