@@ -137,14 +137,17 @@ fn Results() -> impl IntoView {
         crate::client::request_export(format);
     };
     let print = move |_| {
-        crate::echarts::flush();
         sel.print.set(true);
-        // Let the panels open before the print dialog takes its snapshot.
+        // Let every card appear and the panels open (effects run before the next task), then
+        // draw every chart still waiting, before the print dialog takes its snapshot.
         leptos::task::spawn_local(async move {
-            let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(
-                &wasm_bindgen::JsValue::NULL,
-            ))
-            .await;
+            let next_task = js_sys::Promise::new(&mut |resolve, _| {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+                }
+            });
+            let _ = wasm_bindgen_futures::JsFuture::from(next_task).await;
+            crate::echarts::flush();
             if let Some(w) = web_sys::window() {
                 let _ = w.print();
             }
@@ -320,16 +323,24 @@ fn Cards() -> impl IntoView {
         shown.set(FIRST_CARDS.min(total));
         grow(shown, total, generation, mine);
     });
+    // `data-shown`/`data-total` let the perf test wait until every card exists.
     view! {
+        <div class="cards" id="cards" data-shown=move || {
+                let n = if sel.print.get() { usize::MAX } else { shown.get() };
+                n.min(cards.with(Vec::len)).to_string()
+            }
+            data-total=move || cards.with(Vec::len).to_string()>
         <For
             each=move || {
-                let n = shown.get();
+                // Printing shows every card at once.
+                let n = if sel.print.get() { usize::MAX } else { shown.get() };
                 let m = sel.module.get();
                 cards.get().into_iter().take(n).enumerate().map(move |(i, c)| (m, i, c))
             }
             key=|(m, i, (r, _))| (*m, *i, *r)
             children=move |(_, i, (r, id))| view! { <IndicatorCard index=i result=r id=id /> }
         />
+        </div>
     }
 }
 
