@@ -18,6 +18,8 @@ const SLICE: f64 = 16.0 * 1024.0 * 1024.0;
 
 thread_local! {
     static HELD: RefCell<Held> = RefCell::new(Held::default());
+    /// The last progress posted: phase, file, fraction.
+    static LAST_PROGRESS: RefCell<Option<(Phase, String, f32)>> = const { RefCell::new(None) };
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -66,7 +68,24 @@ fn publish(
     post(&FromWorker::Report(Box::new(view)));
 }
 
+/// Posts progress at most once per percent, or when the phase or file changes: the page
+/// re-renders its bar for each message, and the reader and the generator report far more often
+/// than that (a message per row queued thousands of messages ahead of the report).
 fn progress(phase: Phase, detail: &str, fraction: f32) {
+    let worth_posting = LAST_PROGRESS.with(|last| {
+        let mut last = last.borrow_mut();
+        let news = match &*last {
+            Some((p, d, f)) => *p != phase || d != detail || (fraction - f).abs() >= 0.01,
+            None => true,
+        };
+        if news {
+            *last = Some((phase, detail.to_string(), fraction));
+        }
+        news
+    });
+    if !worth_posting {
+        return;
+    }
     post(&FromWorker::Progress {
         phase,
         detail: detail.to_string(),
