@@ -93,19 +93,25 @@ struct IndicatorsArgs {
     /// table row per year. Without it: the latest complete year in the data (said on stderr).
     #[arg(long, value_name = "Y|Y1-Y2")]
     year: Vec<String>,
-    /// Small-number threshold k; 0 switches suppression off (the output then says so).
-    #[arg(long, default_value_t = 5)]
-    min_cell: u64,
+    /// Small-number threshold k (default 5); 0 switches suppression off (the output then says
+    /// so).
+    #[arg(long)]
+    min_cell: Option<u64>,
     /// Output file; standard output when absent.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Readmission window in days (Helsedirektoratet 30; SKDE 29).
-    #[arg(long, default_value_t = 30)]
-    readmission_window: u32,
-    /// Count planned readmissions too (default: acute only).
+    /// Every setting as JSON (`{"min_cell": 5, "door": {"threshold": 3, "pam_units": ["PAM"]},
+    /// "pathways": {"data_end": "2024-12-31"}, …}`, the engine's `Settings`); the options below
+    /// override it.
+    #[arg(long, value_name = "FILE.json")]
+    settings: Option<PathBuf>,
+    /// Readmission window in days (Helsedirektoratet 30; SKDE 29), for §1 and §2.
+    #[arg(long)]
+    readmission_window: Option<u32>,
+    /// Count planned readmissions too (default: acute only), for §1 and §2.
     #[arg(long)]
     readmission_any_urgency: bool,
-    /// Leave out discharges followed by death within the readmission window.
+    /// Leave out discharges followed by death within the readmission window, for §1 and §2.
     #[arg(long)]
     readmission_exclude_deaths: bool,
     /// Compute only these modules (repeatable), e.g. `--module smi`; an opt-in module such as
@@ -228,12 +234,34 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
             vec![default.year]
         }
     };
-    let mut settings = Settings::for_year(years[0]);
-    settings.min_cell = args.min_cell;
-    let readmission = &mut settings.smi.readmission;
-    readmission.window_days = args.readmission_window;
-    readmission.acute_only = !args.readmission_any_urgency;
-    readmission.exclude_death_within_window = args.readmission_exclude_deaths;
+    let mut settings = match &args.settings {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read settings {}", path.display()))?;
+            serde_json::from_str::<Settings>(&text)
+                .with_context(|| format!("{} is not valid settings", path.display()))?
+        }
+        None => Settings::default(),
+    };
+    settings.year = years[0];
+    if let Some(k) = args.min_cell {
+        settings.min_cell = k;
+    }
+    // The readmission options set §1's rule and §2's, which is defined "as in §1".
+    for readmission in [
+        &mut settings.smi.readmission,
+        &mut settings.ready.readmission,
+    ] {
+        if let Some(w) = args.readmission_window {
+            readmission.window_days = w;
+        }
+        if args.readmission_any_urgency {
+            readmission.acute_only = false;
+        }
+        if args.readmission_exclude_deaths {
+            readmission.exclude_death_within_window = true;
+        }
+    }
     if !args.modules.is_empty() {
         for id in &args.modules {
             if forlop_core::modules::find(id).is_none() {
