@@ -207,6 +207,7 @@ fn mini() -> Tables {
             area(4601, "Bergen", "Vest"),
             area(4602, "Bergen", "Vest"),
         ]),
+        unusable: Vec::new(),
     }
 }
 
@@ -733,6 +734,7 @@ fn big_synthetic_tables_run_in_seconds() {
         primary_care: Some(primary),
         population: Some(population),
         areas: Some(areas),
+        unusable: Vec::new(),
     };
     let start = Instant::now();
     let mut phases = Vec::new();
