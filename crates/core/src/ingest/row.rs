@@ -12,68 +12,21 @@ use super::{Cancelled, LoadProgress, MappingProfile};
 use crate::model::{Municipality, TableKind};
 use crate::quality::{clip, Column, FileReport, Issue, IssueKind, Location, Severity};
 use crate::text::Text;
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 use csv::StringRecord;
+use rustc_hash::FxHasher;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::sync::Arc;
 
 /// How often progress is reported, in rows.
 pub(crate) const PROGRESS_EVERY: u64 = 50_000;
 
-/// A fast non-cryptographic hasher (FxHash's multiply-rotate over 8-byte words) for pids and
-/// record hashes; exactness never depends on it (hits are compared).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher {
-    hash: u64,
-}
+/// HashMap with rustc-hash's Fx hasher (fast, non-cryptographic) for pids and record hashes;
+/// exactness never depends on it (hits are compared).
+pub(crate) type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
-        }
-    }
-
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        // A final avalanche so that the low bits hashbrown uses are well mixed.
-        let mut h = self.hash;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h
-    }
-}
-
-/// HashMap with [`FxHasher`].
-pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-
-/// Hash of a string with [`FxHasher`].
+/// Hash of a string with the Fx hasher.
 pub(crate) fn hash_str(s: &str) -> u64 {
     let mut h = FxHasher::default();
     h.write(s.as_bytes());
@@ -111,6 +64,8 @@ pub(crate) struct FileCtx {
     pub values: Vec<Option<ValueMap>>,
     /// Century rule for `DD.MM.YY`.
     pub pivot: Option<u8>,
+    /// The analysis year, for `date_far_in_future` and `born_after_year`.
+    pub year: Option<i32>,
 }
 
 impl FileCtx {
@@ -122,6 +77,7 @@ impl FileCtx {
         matched: &[Option<usize>],
         mapping: &MappingProfile,
         pivot: Option<u8>,
+        year: Option<i32>,
     ) -> FileCtx {
         let defs = super::aliases::columns(kind);
         let mut cols = vec![None; defs.len()];
@@ -150,6 +106,7 @@ impl FileCtx {
             cols,
             values,
             pivot,
+            year,
         }
     }
 }
@@ -193,11 +150,34 @@ pub(crate) fn read_rows(
                 report.record(malformed_row(ctx, pos.line));
                 continue;
             }
+            Next::Unclosed(pos, lines) => {
+                report.rows_read += 1;
+                report.rows_rejected += 1;
+                report.record(Issue {
+                    kind: IssueKind::UnclosedQuote { lines },
+                    ..malformed_row(ctx, pos.line)
+                });
+                continue;
+            }
             Next::Record(pos) => pos,
         };
         report.rows_read += 1;
         rows_done += 1;
         warnings.clear();
+        if rec.len() != ctx.names.len() {
+            warnings.push(Issue {
+                location: Location {
+                    file: ctx.file.clone(),
+                    line: pos.line,
+                    column: None,
+                },
+                kind: IssueKind::RaggedRow {
+                    expected: ctx.names.len(),
+                    found: rec.len(),
+                },
+                severity: Severity::Warning,
+            });
+        }
 
         // Exact duplicates: hash, then compare the fields on a hit.
         let h = hash_record(&rec);
@@ -459,14 +439,27 @@ impl<'r> RowCx<'r> {
         }
     }
 
-    /// A date cell, possibly with a time: `Ok(None)` empty, `Err` = the issue.
-    fn date_time(&self, c: usize) -> Result<Option<(NaiveDate, Option<NaiveTime>)>, IssueKind> {
-        match self.cell(c) {
+    /// A date cell, possibly with a time: `Ok(None)` empty, `Err` = the issue. A date more
+    /// than a year after the analysis year is read, with a `date_far_in_future` warning.
+    fn date_time(&mut self, c: usize) -> Result<Option<(NaiveDate, Option<NaiveTime>)>, IssueKind> {
+        let v = match self.cell(c) {
             None => Ok(None),
             Some(raw) => values::parse_date_time(raw, self.ctx.pivot)
                 .map(Some)
                 .map_err(|e| Self::date_issue(e, raw)),
+        };
+        if let (Ok(Some((date, _))), Some(year)) = (&v, self.ctx.year) {
+            if date.year() > year + 1 {
+                let (date, year) = (*date, year);
+                self.warn(c, IssueKind::DateFarInFuture { date, year });
+            }
         }
+        v
+    }
+
+    /// The analysis year, when known.
+    pub(crate) fn year(&self) -> Option<i32> {
+        self.ctx.year
     }
 
     /// A required date (with the time, when the cell holds one).
