@@ -83,6 +83,12 @@ struct ReadArgs {
     /// A mapping profile (JSON) for column names and code values.
     #[arg(long)]
     mapping: Option<PathBuf>,
+    /// Largest table file read, in MB; larger ones are refused by name.
+    #[arg(long, default_value_t = ingest::DEFAULT_MAX_FILE_BYTES >> 20)]
+    max_file_mb: u64,
+    /// Largest a workbook may inflate to, in MB (its zip parts, uncompressed).
+    #[arg(long, default_value_t = ingest::DEFAULT_MAX_INFLATED_BYTES >> 20)]
+    max_inflated_mb: u64,
 }
 
 #[derive(Args)]
@@ -122,6 +128,9 @@ struct CheckArgs {
     /// Print the counts per issue code as JSON instead of the text report.
     #[arg(long)]
     json: bool,
+    /// Analysis year Y, for plausibility warnings (birth years after Y, dates after Y + 1).
+    #[arg(long)]
+    year: Option<i32>,
 }
 
 #[derive(Args)]
@@ -189,6 +198,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
 fn read_options(args: &ReadArgs) -> Result<ReadOptions> {
     let mut options = ReadOptions {
         century_pivot: args.century_pivot,
+        max_file_bytes: args.max_file_mb.saturating_mul(1 << 20),
+        max_inflated_bytes: args.max_inflated_mb.saturating_mul(1 << 20),
         ..ReadOptions::default()
     };
     if let Some(path) = &args.mapping {
@@ -201,8 +212,22 @@ fn read_options(args: &ReadArgs) -> Result<ReadOptions> {
 }
 
 fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
-    let files = data_dir::read(&args.read.data)?;
-    let loaded = ingest::load(&files.sources(), &read_options(&args.read)?);
+    let files = data_dir::read(
+        &args.read.data,
+        args.read.max_file_mb.saturating_mul(1 << 20),
+    )?;
+    let options = ReadOptions {
+        analysis_year: Some(args.year),
+        ..read_options(&args.read)?
+    };
+    let loaded = ingest::load(&files.sources(), &options);
+    for u in &loaded.tables.unusable {
+        eprintln!(
+            "unusable: {}: {}",
+            u.kind.canonical_name(),
+            u.issue.render(Lang::En)
+        );
+    }
     if !loaded.quality.has_usable_data() {
         eprint!("{}", loaded.quality.render_text(Lang::En));
         bail!("no usable persons table in {}", args.read.data.display());
@@ -251,8 +276,15 @@ fn summarise(quality: &forlop_core::quality::QualityReport, report: &forlop_core
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode> {
-    let files = data_dir::read(&args.read.data)?;
-    let loaded = ingest::load(&files.sources(), &read_options(&args.read)?);
+    let files = data_dir::read(
+        &args.read.data,
+        args.read.max_file_mb.saturating_mul(1 << 20),
+    )?;
+    let options = ReadOptions {
+        analysis_year: args.year,
+        ..read_options(&args.read)?
+    };
+    let loaded = ingest::load(&files.sources(), &options);
     if args.json {
         println!(
             "{}",
@@ -311,7 +343,10 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 fn bench(args: BenchArgs) -> Result<ExitCode> {
     peak_memory::reset();
     let started = Instant::now();
-    let files = data_dir::read(&args.read.data)?;
+    let files = data_dir::read(
+        &args.read.data,
+        args.read.max_file_mb.saturating_mul(1 << 20),
+    )?;
     let file_read_s = started.elapsed().as_secs_f64();
     let bytes_in: usize = files.total_bytes();
 

@@ -396,7 +396,7 @@ impl IssueKind {
             }
             IssueKind::MalformedRow => "raden kan ikke leses som CSV".to_string(),
             IssueKind::UnclosedQuote { lines } => format!(
-                "et anførselstegn åpnes her og lukkes ikke før {lines} linjer senere eller filens slutt; raden er avvist, lesingen fortsetter på neste linje"
+                "et anførselstegn åpnes her og løper over {lines} linjer uten å lukkes der et felt slutter; raden er avvist, lesingen fortsetter på neste linje"
             ),
             IssueKind::RaggedRow { expected, found } => format!(
                 "raden har {found} felt, overskriften {expected}"
@@ -514,13 +514,13 @@ impl IssueKind {
             }
             IssueKind::MalformedRow => "the row cannot be read as CSV".to_string(),
             IssueKind::UnclosedQuote { lines } => format!(
-                "a quote opens here and is not closed within {lines} lines or before the end of the file; the row is rejected, reading goes on at the next line"
+                "a quote opens here and runs on over {lines} lines without closing where a field ends; the row is rejected, reading goes on at the next line"
             ),
             IssueKind::RaggedRow { expected, found } => {
                 format!("the row has {found} fields, the header {expected}")
             }
             IssueKind::InvalidUtf8 { bytes } => format!(
-                "{bytes} bytes on the line are not valid UTF-8 and were replaced by �"
+                "{bytes} byte(s) on the line are not valid UTF-8 and were replaced by �"
             ),
             IssueKind::MissingColumn { columns } => format!(
                 "the table lacks the required column {}; no row can be used",

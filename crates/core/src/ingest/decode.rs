@@ -49,16 +49,17 @@ fn decode_raw(bytes: &[u8]) -> (Cow<'_, str>, TextEncoding, Vec<(u64, usize)>) {
     } else {
         TextEncoding::Utf8
     };
-    if let Ok(s) = std::str::from_utf8(body) {
-        return (Cow::Borrowed(s), utf8, Vec::new());
-    }
-    if let Some(enc) = sniff_utf16(bytes) {
+    // Before the UTF-8 check: BOM-less UTF-16 of ASCII text is valid UTF-8 full of NULs.
+    if let (false, Some(enc)) = (bom, sniff_utf16(bytes)) {
         let (codec, e) = match enc {
             TextEncoding::Utf16Be => (encoding_rs::UTF_16BE, enc),
             _ => (encoding_rs::UTF_16LE, TextEncoding::Utf16Le),
         };
         let (t, _) = codec.decode_without_bom_handling(bytes);
         return (t, e, Vec::new());
+    }
+    if let Ok(s) = std::str::from_utf8(body) {
+        return (Cow::Borrowed(s), utf8, Vec::new());
     }
     if mostly_utf8(body) {
         let (t, invalid) = utf8_lossy_by_line(body);
@@ -210,6 +211,12 @@ mod tests {
                 .collect::<Vec<u8>>()
         };
         let text = "pid\tkjønn\r\np1\tK\r\n";
+        // Pure ASCII in UTF-16 without BOM is valid UTF-8 too (with NULs): still UTF-16.
+        let ascii = "pid,age\na,40\n";
+        assert_eq!(
+            dec(&utf16le(ascii)),
+            (ascii.into(), TextEncoding::Utf16Le, vec![])
+        );
         let mut bom = vec![0xFF, 0xFE];
         bom.extend(utf16le(text));
         assert_eq!(dec(&bom), (text.into(), TextEncoding::Utf16Le, vec![]));
