@@ -187,13 +187,33 @@ fn unclosed(
     if runs_over_records {
         return true;
     }
-    // Ran to the end: the rest of the file, trimmed, must end with the closing quote.
-    at_end
-        && !text
-            .get(start..)
-            .unwrap_or("")
-            .trim_end_matches(['\n', '\r', ' ', '\t'])
-            .ends_with('"')
+    // The last record: is a quote still open at the end of the file?
+    at_end && open_at_end(text.as_bytes().get(start..).unwrap_or(&[]), delimiter)
+}
+
+/// Whether a quoted field is still open at the end of `s` (CSV quoting: a quote opens a field
+/// only at its start, `""` inside is one quote, anything after the closing quote is literal).
+fn open_at_end(s: &[u8], delimiter: u8) -> bool {
+    let (mut quoted, mut field_start, mut i) = (false, true, 0);
+    while i < s.len() {
+        let b = s[i];
+        if quoted {
+            if b == b'"' {
+                if s.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if field_start && b == b'"' {
+            quoted = true;
+            field_start = false;
+        } else {
+            field_start = b == delimiter || b == b'\n' || b == b'\r';
+        }
+        i += 1;
+    }
+    quoted
 }
 
 impl<'p> Rows<'p> {

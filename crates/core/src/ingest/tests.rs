@@ -575,6 +575,16 @@ fn unclosed_quote_is_reported_where_it_opens_and_reading_goes_on() {
     let a = l.tables.areas.as_ref().unwrap();
     assert_eq!(a[0].municipality_name.as_deref(), Some("Os\nlo"));
     assert_eq!((a.len(), at(&l, "unclosed_quote")), (2, vec![]));
+    // The same as the last record, its quoted field closed before the last (unquoted) field.
+    let l = load_texts(&[(
+        "areas.csv",
+        "municipality,municipality_name,health_community,region\n4601,Bergen,Bergen,Vest\n0301,\"Os\nlo\",Oslo,Sør-Øst",
+    )]);
+    assert_eq!(l.tables.areas.as_ref().map(Vec::len), Some(2));
+    assert_eq!(at(&l, "unclosed_quote"), vec![]);
+    // …and a last record whose quote never closes, with the right field count by chance.
+    let l = load_texts(&[("persons.csv", "pid,age\na,40\nb,\"41\n")]);
+    assert_eq!(at(&l, "unclosed_quote"), vec![(3, None)]);
     // A quote that closes many records later, with the field count right by chance, still
     // runs over whole records (line 3's field holds "b,41\nc,42\nd").
     let l = load_texts(&[("persons.csv", "pid,age\na,40\n\"b,41\nc,42\nd\",43\ne,44\n")]);
