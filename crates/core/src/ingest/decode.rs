@@ -137,6 +137,10 @@ fn utf8_lossy_by_line(body: &[u8]) -> (String, Vec<(u64, usize)>) {
 /// Lone CRs (not followed by LF) become LF; CRLF and LF are left alone.
 fn normalise_cr(text: Cow<'_, str>) -> Cow<'_, str> {
     let b = text.as_bytes();
+    // memchr first: most files hold no CR at all, or CRLF only.
+    if !b.contains(&b'\r') {
+        return text;
+    }
     let lone = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');
     if !(0..b.len()).any(lone) {
         return text;

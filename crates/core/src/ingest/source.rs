@@ -257,7 +257,13 @@ impl<'p> Rows<'p> {
                             bytes,
                         };
                         let at_end = bytes as usize >= text.len();
-                        if unclosed(text, start as usize, at_end, rec, *delimiter, *expected) {
+                        // Only a record over more than one line (or the last one, whose
+                        // open quote may have eaten just its own line end) can hold a quoted
+                        // line break: an integer test, so clean files pay nothing for it.
+                        let spans = end_line > line + 1 || at_end;
+                        if spans
+                            && unclosed(text, start as usize, at_end, rec, *delimiter, *expected)
+                        {
                             // Start again after the line the quote opened on.
                             let from = start as usize;
                             let next = text[from..].find('\n').map_or(text.len(), |i| from + i + 1);
