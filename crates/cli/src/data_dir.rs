@@ -154,6 +154,17 @@ mod tests {
         let err = read(dir.path(), 1 << 20).err().unwrap().to_string();
         assert!(err.contains("episodes.csv is not a regular file"), "{err}");
         std::fs::remove_file(dir.path().join("episodes.csv")).unwrap();
+        // A FIFO would block forever once opened: refused from its metadata alone.
+        let fifo = dir.path().join("primary_care.csv");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let err = read(dir.path(), 1 << 20).err().unwrap().to_string();
+            assert!(
+                err.contains("primary_care.csv is not a regular file"),
+                "{err}"
+            );
+            std::fs::remove_file(&fifo).unwrap();
+        }
         std::fs::create_dir(dir.path().join("areas.csv")).unwrap();
         let err = read(dir.path(), 1 << 20).err().unwrap().to_string();
         assert!(err.contains("areas.csv is not a regular file"), "{err}");
