@@ -83,6 +83,12 @@ struct ReadArgs {
     /// A mapping profile (JSON) for column names and code values.
     #[arg(long)]
     mapping: Option<PathBuf>,
+    /// Largest table file read, in MB; larger ones are refused by name.
+    #[arg(long, default_value_t = ingest::DEFAULT_MAX_FILE_BYTES >> 20)]
+    max_file_mb: u64,
+    /// Largest a workbook may inflate to, in MB (its zip parts, uncompressed).
+    #[arg(long, default_value_t = ingest::DEFAULT_MAX_INFLATED_BYTES >> 20)]
+    max_inflated_mb: u64,
 }
 
 #[derive(Args)]
@@ -130,6 +136,9 @@ struct CheckArgs {
     /// Print the counts per issue code as JSON instead of the text report.
     #[arg(long)]
     json: bool,
+    /// Analysis year Y, for plausibility warnings (birth years after Y, dates after Y + 1).
+    #[arg(long)]
+    year: Option<i32>,
 }
 
 #[derive(Args)]
@@ -197,6 +206,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
 fn read_options(args: &ReadArgs) -> Result<ReadOptions> {
     let mut options = ReadOptions {
         century_pivot: args.century_pivot,
+        max_file_bytes: args.max_file_mb.saturating_mul(1 << 20),
+        max_inflated_bytes: args.max_inflated_mb.saturating_mul(1 << 20),
         ..ReadOptions::default()
     };
     if let Some(path) = &args.mapping {
@@ -209,13 +220,23 @@ fn read_options(args: &ReadArgs) -> Result<ReadOptions> {
 }
 
 fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
-    let files = data_dir::read(&args.read.data)?;
-    let loaded = ingest::load(&files.sources(), &read_options(&args.read)?);
+    let files = data_dir::read(
+        &args.read.data,
+        args.read.max_file_mb.saturating_mul(1 << 20),
+    )?;
+    let given_years = parse_years(&args.year)?;
+    let options = ReadOptions {
+        // The reader's sanity warnings (born after Y, dates far in the future) judge against the
+        // latest year asked for; without one they wait for the year the data gives.
+        analysis_year: given_years.as_ref().and_then(|y| y.last().copied()),
+        ..read_options(&args.read)?
+    };
+    let loaded = ingest::load(&files.sources(), &options);
     if !loaded.quality.has_usable_data() {
         eprint!("{}", loaded.quality.render_text(Lang::En));
         bail!("no usable persons table in {}", args.read.data.display());
     }
-    let years = match parse_years(&args.year)? {
+    let years = match given_years {
         Some(years) => years,
         None => {
             let Some(default) = forlop_core::years::latest_complete_year(&loaded.tables) else {
@@ -380,8 +401,15 @@ fn summarise(quality: &forlop_core::quality::QualityReport, reports: &[forlop_co
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode> {
-    let files = data_dir::read(&args.read.data)?;
-    let loaded = ingest::load(&files.sources(), &read_options(&args.read)?);
+    let files = data_dir::read(
+        &args.read.data,
+        args.read.max_file_mb.saturating_mul(1 << 20),
+    )?;
+    let options = ReadOptions {
+        analysis_year: args.year,
+        ..read_options(&args.read)?
+    };
+    let loaded = ingest::load(&files.sources(), &options);
     if args.json {
         println!(
             "{}",
@@ -440,7 +468,10 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 fn bench(args: BenchArgs) -> Result<ExitCode> {
     peak_memory::reset();
     let started = Instant::now();
-    let files = data_dir::read(&args.read.data)?;
+    let files = data_dir::read(
+        &args.read.data,
+        args.read.max_file_mb.saturating_mul(1 << 20),
+    )?;
     let file_read_s = started.elapsed().as_secs_f64();
     let bytes_in: usize = files.total_bytes();
 
