@@ -86,13 +86,8 @@ fn both(f: impl Fn(Lang) -> String) -> Bilingual {
 }
 
 fn example(issue: &Issue) -> ExampleView {
-    let loc = &issue.location;
-    let location = match &loc.column {
-        Some(c) => format!("{}:{}:{} ({})", loc.file, loc.line, c.index, c.name),
-        None => format!("{}:{}", loc.file, loc.line),
-    };
     ExampleView {
-        location,
+        location: issue.location.to_string(),
         message: both(|l| issue.kind.message(l)),
     }
 }

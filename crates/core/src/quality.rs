@@ -580,21 +580,21 @@ pub struct Issue {
     pub severity: Severity,
 }
 
+impl std::fmt::Display for Location {
+    /// `episodes.csv:43:4 (admit_date)`, or `episodes.csv:43` without a column: the one place
+    /// that writes a location, for the CLI's report and the app's panel alike.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.column {
+            Some(c) => write!(f, "{}:{}:{} ({})", self.file, self.line, c.index, c.name),
+            None => write!(f, "{}:{}", self.file, self.line),
+        }
+    }
+}
+
 impl Issue {
     /// `episodes.csv:43:4 (admit_date): «31.02.2021» er ikke en gyldig dato (…)`.
     pub fn render(&self, lang: Lang) -> String {
-        let loc = &self.location;
-        match &loc.column {
-            Some(c) => format!(
-                "{}:{}:{} ({}): {}",
-                loc.file,
-                loc.line,
-                c.index,
-                c.name,
-                self.kind.message(lang)
-            ),
-            None => format!("{}:{}: {}", loc.file, loc.line, self.kind.message(lang)),
-        }
+        format!("{}: {}", self.location, self.kind.message(lang))
     }
 }
 
