@@ -151,6 +151,14 @@ pub enum IssueKind {
         /// Discharge date.
         discharge: NaiveDate,
     },
+    /// `ready_before_admit`: the ready-for-discharge date is before the admission (§2 calls it a
+    /// data-quality finding); the row is kept and the stay's treatment days are 0.
+    ReadyBeforeAdmit {
+        /// Ready date.
+        ready: NaiveDate,
+        /// Admission date.
+        admit: NaiveDate,
+    },
     /// `age_band_straddles_18`: a population age band partly below 18, not counted as adult.
     AgeBandStraddles18 {
         /// The cell, truncated.
@@ -297,6 +305,7 @@ impl IssueKind {
             IssueKind::BadNumber { .. } => "bad_number",
             IssueKind::InvalidValue { .. } => "invalid_value",
             IssueKind::LetterBeforeDischarge { .. } => "letter_before_discharge",
+            IssueKind::ReadyBeforeAdmit { .. } => "ready_before_admit",
             IssueKind::AgeBandStraddles18 { .. } => "age_band_straddles_18",
             IssueKind::UnknownTable { .. } => "unknown_table",
             IssueKind::UnreadableFile { .. } => "unreadable_file",
@@ -384,6 +393,9 @@ impl IssueKind {
             IssueKind::LetterBeforeDischarge { letter, discharge } => {
                 format!("epikrisedato {letter} er før utskrivningsdato {discharge}")
             }
+            IssueKind::ReadyBeforeAdmit { ready, admit } => format!(
+                "utskrivningsklar-dato {ready} er før innleggelsesdato {admit}; raden brukes, med 0 behandlingsdøgn"
+            ),
             IssueKind::AgeBandStraddles18 { value } => format!(
                 "aldersgruppen «{value}» går på tvers av 18 år og telles ikke som voksne"
             ),
@@ -502,6 +514,9 @@ impl IssueKind {
             IssueKind::LetterBeforeDischarge { letter, discharge } => {
                 format!("discharge letter date {letter} is before discharge date {discharge}")
             }
+            IssueKind::ReadyBeforeAdmit { ready, admit } => format!(
+                "ready-for-discharge date {ready} is before admission date {admit}; the row is used, with 0 treatment days"
+            ),
             IssueKind::AgeBandStraddles18 { value } => {
                 format!("age band «{value}» straddles 18 and is not counted as adult")
             }
@@ -887,6 +902,7 @@ mod tests {
                 letter: d,
                 discharge: d,
             },
+            IssueKind::ReadyBeforeAdmit { ready: d, admit: d },
             IssueKind::AgeBandStraddles18 { value: "x".into() },
             IssueKind::UnknownTable {
                 headers: "x".into(),
@@ -950,6 +966,6 @@ mod tests {
                 );
             }
         }
-        assert_eq!(codes.len(), 36);
+        assert_eq!(codes.len(), 37);
     }
 }

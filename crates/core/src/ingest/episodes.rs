@@ -134,6 +134,15 @@ pub(crate) fn parse(cx: &mut RowCx<'_>, persons: &PersonsState) -> Option<Episod
             );
         }
     }
+    if let Some(ready) = ready_date.filter(|r| *r < admit_date) {
+        cx.warn(
+            READY_DATE,
+            IssueKind::ReadyBeforeAdmit {
+                ready,
+                admit: admit_date,
+            },
+        );
+    }
     Some(Episode {
         person: person?,
         sector: sector?,

@@ -1017,3 +1017,19 @@ fn reading_speed() {
     assert_eq!(l.tables.episodes.as_ref().unwrap().len(), n_episodes);
     assert_accounting(&l);
 }
+
+#[test]
+fn a_ready_date_before_the_admission_is_a_finding_and_the_row_is_kept() {
+    let head = "pid,sector,care_level,admit_date,discharge_date,urgency,ready_date\n";
+    let text = format!(
+        "{head}p1,SOM,DOGN,2021-03-10,2021-03-20,ACUTE,2021-03-05\n\
+         p1,SOM,DOGN,2021-05-10,2021-05-20,ACUTE,2021-05-10\n"
+    );
+    let l = load_texts(&[("persons.csv", PERSONS), ("episodes.csv", &text)]);
+    // Line 2, column 7 (ready_date); the same-day ready date on line 3 is fine.
+    assert_eq!(at(&l, "ready_before_admit"), vec![(2, Some(7))]);
+    assert!(issues(&l, "ready_before_admit")[0]
+        .render(Lang::En)
+        .ends_with("ready-for-discharge date 2021-03-05 is before admission date 2021-03-10; the row is used, with 0 treatment days"));
+    assert_eq!(l.tables.episodes.as_ref().unwrap().len(), 2);
+}
