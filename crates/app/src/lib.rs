@@ -240,6 +240,7 @@ pub fn App() -> impl IntoView {
         </header>
         <main>
             <pages::start::StartPage />
+            <components::cost_calculator::CostCalculator />
             <components::progress::ProgressBar />
             <components::progress::ErrorBox />
             <components::quality::QualityPanel />

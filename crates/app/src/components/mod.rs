@@ -1,4 +1,5 @@
 //! Reusable pieces of the screens.
+pub mod cost_calculator;
 pub mod indicator;
 pub mod mapping;
 pub mod progress;
