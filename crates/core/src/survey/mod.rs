@@ -8,6 +8,8 @@
 //! long table, so the module does not use `AnalysisModule`. Like the rest of the core it is pure:
 //! bytes in, results out.
 
+pub mod describe;
 pub mod regress;
+pub mod response;
 pub mod scale;
 pub mod table;

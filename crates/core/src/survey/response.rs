@@ -1,0 +1,290 @@
+//! Response and representativeness from population aggregates (survey.md §4.1–4.2, §5.1):
+//! Table 4-1 (populations, error population, response rates) and the percentage distributions
+//! of Figs 4-1..4-12, reproducible from the counts the report prints.
+
+/// The aggregate counts of one sector (a row of Table 4-1's input).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectorCounts {
+    /// Sector (PHV, TSB, AVT, or the trust's own name).
+    pub sector: String,
+    /// Total population (NPR extract).
+    pub total_population: u64,
+    /// Recipient population (those Helsenorge could reach).
+    pub recipient_population: u64,
+    /// Respondents (consented and answered).
+    pub respondents: u64,
+}
+
+/// One row of the response table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseRow {
+    /// Sector, or `Totalt` for the sum.
+    pub sector: String,
+    /// The counts.
+    pub total_population: u64,
+    /// Recipient population.
+    pub recipient_population: u64,
+    /// Error population = recipients − total (negative, as the report prints it).
+    pub error_population: i64,
+    /// Respondents.
+    pub respondents: u64,
+    /// Respondents / total population × 100.
+    pub rate_total: f64,
+    /// Respondents / recipients × 100 (the summary's headline rate).
+    pub rate_recipients: f64,
+    /// The sector's share (%) of the total population, the recipients, the respondents and
+    /// the error population (Figs 4-1, 4-3).
+    pub share_total: f64,
+    /// Share of the recipients.
+    pub share_recipients: f64,
+    /// Share of the respondents.
+    pub share_respondents: f64,
+    /// Share of the error population.
+    pub share_error: f64,
+    /// The sector's own error rate: error population / total population × 100.
+    pub error_rate: f64,
+}
+
+/// Rounds half up to `decimals` places, as the report's printed rates (survey.md §4.1: half-up
+/// reproduces every value). The tiny offset keeps 24.5 stored as 24.4999… from rounding down.
+pub fn round_half_up(x: f64, decimals: i32) -> f64 {
+    let f = 10f64.powi(decimals);
+    (x * f + 0.5 + 1e-9).floor() / f
+}
+
+fn pct(part: f64, whole: f64) -> f64 {
+    if whole == 0.0 {
+        f64::NAN
+    } else {
+        100.0 * part / whole
+    }
+}
+
+/// Table 4-1 with the sector shares and error rates, one row per sector and a `Totalt` row.
+pub fn response_table(sectors: &[SectorCounts]) -> Vec<ResponseRow> {
+    let sum = |f: fn(&SectorCounts) -> u64| sectors.iter().map(f).sum::<u64>();
+    let total = SectorCounts {
+        sector: "Totalt".into(),
+        total_population: sum(|s| s.total_population),
+        recipient_population: sum(|s| s.recipient_population),
+        respondents: sum(|s| s.respondents),
+    };
+    let total_error = total.total_population as f64 - total.recipient_population as f64;
+    sectors
+        .iter()
+        .chain(std::iter::once(&total))
+        .map(|s| {
+            let error = s.recipient_population as i64 - s.total_population as i64;
+            ResponseRow {
+                sector: s.sector.clone(),
+                total_population: s.total_population,
+                recipient_population: s.recipient_population,
+                error_population: error,
+                respondents: s.respondents,
+                rate_total: pct(s.respondents as f64, s.total_population as f64),
+                rate_recipients: pct(s.respondents as f64, s.recipient_population as f64),
+                share_total: pct(s.total_population as f64, total.total_population as f64),
+                share_recipients: pct(
+                    s.recipient_population as f64,
+                    total.recipient_population as f64,
+                ),
+                share_respondents: pct(s.respondents as f64, total.respondents as f64),
+                share_error: pct(-error as f64, total_error),
+                error_rate: pct(-error as f64, s.total_population as f64),
+            }
+        })
+        .collect()
+}
+
+/// Reads the aggregates: CSV with the columns `sector` (or `sektor`), `total_population`
+/// (`totalpop`), `recipient_population` (`mottakspop`) and `respondents` (`utvalg`), `,` or
+/// `;`. Errors name the line and column.
+pub fn read_aggregates(file: &str, bytes: &[u8]) -> Result<Vec<SectorCounts>, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| format!("{file}: not UTF-8 / ikke UTF-8"))?;
+    let header = text.lines().next().unwrap_or("");
+    let delimiter = if header.matches(';').count() > header.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("{file}: {e}"))?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let find = |names: &[&str]| -> Result<usize, String> {
+        headers
+            .iter()
+            .position(|h| names.contains(&h.as_str()))
+            .ok_or_else(|| {
+                format!(
+                    "{file}, line 1: expected a column {} / forventet kolonnen",
+                    names.join(" or ")
+                )
+            })
+    };
+    let sector = find(&["sector", "sektor"])?;
+    let columns = [
+        find(&["total_population", "totalpop", "totalpopulasjon"])?,
+        find(&["recipient_population", "mottakspop", "mottakspopulasjon"])?,
+        find(&["respondents", "utvalg"])?,
+    ];
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| format!("{file}: {e}"))?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let mut n = [0u64; 3];
+        for (slot, &c) in n.iter_mut().zip(&columns) {
+            let cell = record
+                .get(c)
+                .unwrap_or("")
+                .trim()
+                .replace([' ', '\u{a0}'], "");
+            *slot = cell.parse().map_err(|_| {
+                format!(
+                    "{file}, line {line}, column {}: found «{cell}», expected a whole number / forventet et heltall",
+                    headers[c]
+                )
+            })?;
+        }
+        out.push(SectorCounts {
+            sector: record.get(sector).unwrap_or("").trim().to_string(),
+            total_population: n[0],
+            recipient_population: n[1],
+            respondents: n[2],
+        });
+    }
+    Ok(out)
+}
+
+/// Percentage distribution of counts (a 100 % bar of Figs 4-4..4-12): each count / sum × 100.
+pub fn shares(counts: &[u64]) -> Vec<f64> {
+    let total: u64 = counts.iter().sum();
+    counts
+        .iter()
+        .map(|&c| pct(c as f64, total as f64))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Table 4-1 [L1198-1230], as the aggregates file a trust would write.
+    const TABLE_4_1: &str = "sektor;totalpop;mottakspop;utvalg\n\
+                             PHV;87424;82050;21346\n\
+                             TSB;17257;15667;3199\n\
+                             AVT;26227;25917;8913\n";
+
+    #[test]
+    fn table_4_1_is_reproduced() {
+        let rows = response_table(&read_aggregates("4-1.csv", TABLE_4_1.as_bytes()).unwrap());
+        fn printed(r: &ResponseRow) -> (&str, u64, u64, i64, u64, f64, f64) {
+            (
+                r.sector.as_str(),
+                r.total_population,
+                r.recipient_population,
+                r.error_population,
+                r.respondents,
+                round_half_up(r.rate_total, 0),
+                round_half_up(r.rate_recipients, 0),
+            )
+        }
+        let got: Vec<_> = rows.iter().map(printed).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("PHV", 87424, 82050, -5374, 21346, 24.0, 26.0),
+                ("TSB", 17257, 15667, -1590, 3199, 19.0, 20.0),
+                ("AVT", 26227, 25917, -310, 8913, 34.0, 34.0),
+                ("Totalt", 130908, 123634, -7274, 33458, 26.0, 27.0),
+            ]
+        );
+        // Unrounded rates, survey.md §5.1: tot 24.42 / 18.54 / 33.98 / 25.56; mott 26.02 /
+        // 20.42 / 34.39 / 27.06.
+        let two = |v: Vec<f64>| {
+            v.into_iter()
+                .map(|x| round_half_up(x, 2))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            two(rows.iter().map(|r| r.rate_total).collect()),
+            [24.42, 18.54, 33.98, 25.56]
+        );
+        assert_eq!(
+            two(rows.iter().map(|r| r.rate_recipients).collect()),
+            [26.02, 20.42, 34.39, 27.06]
+        );
+        let one = |f: fn(&ResponseRow) -> f64| {
+            rows[..3]
+                .iter()
+                .map(|r| round_half_up(f(r), 1))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(one(|r| r.share_total), [66.8, 13.2, 20.0]);
+        assert_eq!(one(|r| r.share_recipients), [66.4, 12.7, 21.0]);
+        assert_eq!(one(|r| r.share_respondents), [63.8, 9.6, 26.6]);
+        assert_eq!(one(|r| r.share_error), [73.9, 21.9, 4.3]);
+        assert_eq!(one(|r| r.error_rate), [6.1, 9.2, 1.2]);
+    }
+
+    #[test]
+    fn table_4_5_women_shares_and_table_4_6_region_shares() {
+        // Table 4-5 (Kvinne, Mann) per population: 2023 Feb-Apr, 2022 Feb-Apr, 2022, respondents.
+        let women = |k: u64, m: u64| round_half_up(shares(&[k, m])[0], 1);
+        assert_eq!(
+            [
+                women(53847, 33317),
+                women(54221, 33244),
+                women(89847, 58107),
+                women(14573, 6773)
+            ],
+            [61.8, 62.0, 60.7, 68.3]
+        );
+        assert_eq!(
+            [
+                women(6129, 11310),
+                women(6077, 11002),
+                women(9085, 17637),
+                women(1355, 1844)
+            ],
+            [35.1, 35.6, 34.0, 42.4]
+        );
+        assert_eq!(
+            [
+                women(18497, 7628),
+                women(19140, 7821),
+                women(27694, 12273),
+                women(6671, 2241)
+            ],
+            [70.8, 71.0, 69.3, 74.9]
+        );
+        // Men in the totalpop (Fig 4-4 text): 38.2 / 64.9 / 29.2.
+        let men = |k: u64, m: u64| round_half_up(shares(&[k, m])[1], 1);
+        assert_eq!(
+            [men(53847, 33317), men(6129, 11310), men(18497, 7628)],
+            [38.2, 64.9, 29.2]
+        );
+        // Table 4-6 PHV respondents by region: Nord, Midt, Vest, Sør-Øst, Andre.
+        let phv: Vec<f64> = shares(&[2061, 2800, 4202, 11976, 307])
+            .into_iter()
+            .map(|x| round_half_up(x, 1))
+            .collect();
+        assert_eq!(phv, [9.7, 13.1, 19.7, 56.1, 1.4]);
+        // Table 4-4: women 73 % in Helse Vest (4,008 / 5,526 = 72.5), 71 % overall.
+        assert_eq!(round_half_up(shares(&[4008, 1518])[0], 1), 72.5);
+        assert_eq!(round_half_up(shares(&[18564, 7663])[0], 0), 71.0);
+    }
+
+    #[test]
+    fn a_bad_count_is_positioned() {
+        let e = read_aggregates("a.csv", b"sector,totalpop,mottakspop,utvalg\nPHV,1x,2,3\n")
+            .unwrap_err();
+        assert!(e.contains("line 2, column totalpop"), "{e}");
+        assert!(read_aggregates("a.csv", b"sector,totalpop\n").is_err());
+    }
+}
