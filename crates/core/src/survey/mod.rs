@@ -8,6 +8,7 @@
 //! long table, so the module does not use `AnalysisModule`. Like the rest of the core it is pure:
 //! bytes in, results out.
 
+pub mod derive;
 pub mod describe;
 pub mod regress;
 pub mod response;
