@@ -127,7 +127,8 @@ pub fn age_group(age: f64, regression: bool) -> Option<&'static str> {
 
 /// Adds the derived variables of §2 (named in [`DERIVED`], plus `behandlerrelasjon`,
 /// `kontinuitet` and `behov_mer_oppfolging`) to the table. Sources that are absent give
-/// missing values, never zeros.
+/// missing values, never zeros. A column the data already has under one of these names is
+/// kept: a trust that derived a variable its own way is not overruled.
 pub fn add_derived(table: &mut RespondentTable, settings: &DeriveSettings) {
     let n = table.rows;
     let kvinne = match settings.sex {
@@ -324,7 +325,9 @@ pub fn add_derived(table: &mut RespondentTable, settings: &DeriveSettings) {
         ("kontinuitet", kontinuitet),
         ("behov_mer_oppfolging", behov),
     ] {
-        table.set_numeric(name, values);
+        if !table.columns.contains_key(name) {
+            table.set_numeric(name, values);
+        }
     }
     for (name, values) in [
         ("aldersgruppe", aldersgruppe),
@@ -332,7 +335,9 @@ pub fn add_derived(table: &mut RespondentTable, settings: &DeriveSettings) {
         ("diagnoser_gruppe", diagnoser_gruppe),
         ("behandlingslengde", behandlingslengde),
     ] {
-        table.columns.insert(name.to_string(), Column::Text(values));
+        if !table.columns.contains_key(name) {
+            table.columns.insert(name.to_string(), Column::Text(values));
+        }
     }
 }
 
