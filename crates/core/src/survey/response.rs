@@ -170,6 +170,61 @@ pub fn shares(counts: &[u64]) -> Vec<f64> {
         .collect()
 }
 
+/// Population and respondents of one unit (a health trust or institution, Tables 4-2/4-3);
+/// `None` where the published count is suppressed ("*").
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitCounts {
+    /// The unit's name.
+    pub unit: String,
+    /// Patients in the total population.
+    pub population: Option<u64>,
+    /// Respondents.
+    pub respondents: Option<u64>,
+}
+
+/// A unit's share of the population against its share of the respondents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitComparison {
+    /// The unit's name.
+    pub unit: String,
+    /// % of the population total.
+    pub population_share: Option<f64>,
+    /// % of the respondent total.
+    pub respondent_share: Option<f64>,
+    /// respondent share − population share, percentage points.
+    pub difference_pp: Option<f64>,
+    /// |difference| above the threshold (the report comments on > 1 pp).
+    pub flagged: bool,
+}
+
+/// Tables 4-2/4-3: each unit's share of the population and of the respondents. The bases are
+/// the totals as published, which include the suppressed units, so the shares are the
+/// report's; a suppressed count has no share and is never flagged.
+pub fn compare_units(
+    units: &[UnitCounts],
+    population_total: u64,
+    respondent_total: u64,
+    flag_above_pp: f64,
+) -> Vec<UnitComparison> {
+    units
+        .iter()
+        .map(|u| {
+            let population_share = u.population.map(|n| pct(n as f64, population_total as f64));
+            let respondent_share = u
+                .respondents
+                .map(|n| pct(n as f64, respondent_total as f64));
+            let difference_pp = population_share.zip(respondent_share).map(|(p, r)| r - p);
+            UnitComparison {
+                unit: u.unit.clone(),
+                population_share,
+                respondent_share,
+                difference_pp,
+                flagged: difference_pp.is_some_and(|d| d.abs() > flag_above_pp),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,5 +341,79 @@ mod tests {
             .unwrap_err();
         assert!(e.contains("line 2, column totalpop"), "{e}");
         assert!(read_aggregates("a.csv", b"sector,totalpop\n").is_err());
+    }
+
+    /// Tables 4-2 (PHV) and 4-3 (TSB) as transcribed in the spec's companion file
+    /// (`testdata/`, copied unchanged): every printed share reproduces to ±0.05, and the units
+    /// whose share differs by more than one point include those the text names.
+    #[test]
+    fn tables_4_2_and_4_3_shares_and_flagged_units() {
+        let text = include_str!("testdata/hf_tables_4-2_4-3_transcribed.csv");
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let number = |s: &str| s.replace(',', ".").parse::<f64>().ok();
+        let mut by_sector: std::collections::BTreeMap<String, Vec<csv::StringRecord>> =
+            Default::default();
+        for r in reader.records() {
+            let r = r.unwrap();
+            by_sector.entry(r[1].to_string()).or_default().push(r);
+        }
+        let mut flagged_by_sector = Vec::new();
+        for (sector, rows) in &by_sector {
+            let (units, total): (Vec<_>, Vec<_>) = rows.iter().partition(|r| &r[3] != "Total");
+            let population_total = total[0][4].parse().unwrap();
+            let respondent_total = total[0][6].parse().unwrap();
+            let counts: Vec<UnitCounts> = units
+                .iter()
+                .map(|r| UnitCounts {
+                    unit: r[3].to_string(),
+                    population: r[4].parse().ok(),
+                    respondents: r[6].parse().ok(),
+                })
+                .collect();
+            let compared = compare_units(&counts, population_total, respondent_total, 1.0);
+            for (c, r) in compared.iter().zip(&units) {
+                for (share, printed) in [(c.population_share, &r[5]), (c.respondent_share, &r[7])] {
+                    if let (Some(share), Some(printed)) = (share, number(printed)) {
+                        assert!(
+                            (share - printed).abs() <= 0.05 + 1e-9,
+                            "{sector} {}: {share} vs {printed}",
+                            c.unit
+                        );
+                    }
+                }
+            }
+            flagged_by_sector.push((
+                sector.clone(),
+                compared
+                    .iter()
+                    .filter(|c| c.flagged)
+                    .map(|c| c.unit.clone())
+                    .collect::<Vec<_>>(),
+            ));
+        }
+        let flagged = |sector: &str| {
+            flagged_by_sector
+                .iter()
+                .find(|(s, _)| s == sector)
+                .map(|(_, f)| f.clone())
+                .unwrap()
+        };
+        assert_eq!(
+            flagged("PHV"),
+            ["Oslo universitetssykehus HF", "St. Olavs Hospital HF"]
+        );
+        for unit in [
+            "Helse Bergen HF",
+            "Oslo universitetssykehus HF",
+            "St. Olavs Hospital HF",
+            "A-senteret",
+            "Vestre Viken HF",
+        ] {
+            assert!(
+                flagged("TSB").iter().any(|f| f == unit),
+                "{unit}: {:?}",
+                flagged("TSB")
+            );
+        }
     }
 }
