@@ -78,6 +78,10 @@ pub struct ScaleArgs {
     /// Blank the mean, sd and α of groups with fewer than K scores.
     #[arg(long, default_value_t = 5)]
     min_cell: u64,
+    /// Write the mean of each scored item per group instead (group,item,n,mean; higher is
+    /// better on every item, CONTINU-UM's "not relevant" left out), as Figs 10-1/11-1.
+    #[arg(long)]
+    items: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -269,6 +273,26 @@ fn scale(args: ScaleArgs) -> Result<ExitCode> {
         args.data.by.as_deref(),
         &ScaleSettings::default(),
     );
+    if args.items {
+        let names = match which {
+            Scale::StarP => forlop_core::survey::scale::STAR_ITEMS,
+            Scale::ContinuUm => forlop_core::survey::scale::CONTINUUM_ITEMS,
+        };
+        let mut rows = Vec::new();
+        for s in &summaries {
+            for &(item, n, mean) in &s.item_means {
+                let small = forlop_core::suppress::below_k(n as u64, args.min_cell);
+                rows.push(vec![
+                    s.group.clone(),
+                    names[item - 1].to_string(),
+                    if small { String::new() } else { n.to_string() },
+                    if small { String::new() } else { number(mean) },
+                ]);
+            }
+        }
+        write_rows(args.data.out.as_deref(), "group,item,n,mean", &rows)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let rows: Vec<Vec<String>> = summaries
         .into_iter()
         .map(|s| {

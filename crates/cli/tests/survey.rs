@@ -245,6 +245,13 @@ fn describe_suppresses_small_cells_and_scale_gives_alpha() {
         csv.lines().find(|l| l.starts_with("PHV")).unwrap(),
         "PHV,,,,,"
     );
+    let (csv, _) = ok(&[
+        "survey", "scale", "--data", &scale, "--scale", "star-p", "--by", "sektor", "--items",
+    ]);
+    // Item 4 reversed: answers 3,2,1,0,2 → 1,2,3,4,2, mean 2.4; item 1: mean 2.4.
+    assert!(csv.contains("AVT,star04,5,2.4\n"), "{csv}");
+    assert!(csv.contains("AVT,star01,5,2.4\n"), "{csv}");
+    assert!(csv.contains("PHV,star01,,\n"), "{csv}");
 }
 
 #[test]
