@@ -288,3 +288,155 @@ fn absent_reference_level_and_bad_outcomes_are_errors() {
     assert!(regress(&t, &spec(Model::Linear, "y", "g"), None).is_err());
     assert!(parse_covariates("a,b:ref=").is_err());
 }
+
+/// Reference numbers from statsmodels 0.15.0 (Logit with tol=1e-14, OLS), computed by this
+/// script; the data are the rows it prints (g is categorical with reference a):
+///
+/// ```python
+/// # Reference numbers for crates/core/src/survey/regress/tests.rs (statsmodels 0.15.0).
+/// import numpy as np, statsmodels.api as sm
+/// rows = []
+/// for i in range(60):
+///     g = "abc"[i % 3]
+///     x1 = ((i * 7) % 11) / 2.0
+///     x2 = 1 if (i * 5) % 4 == 0 else 0
+///     y = 1 if ((i * 13) % 17) + 1.5 * x1 + (4 if g == "b" else 0) - 3 * x2 > 12 else 0
+///     z = round(0.3 * x1 - 1.2 * x2 + (1.0 if g == "c" else 0) + ((i * 31) % 13) / 6.0, 3)
+///     rows.append((g, x1, x2, y, z))
+/// print("g,x1,x2,y,z")
+/// for r in rows: print("%s,%s,%d,%d,%s" % r)
+/// X = np.array([[1, r[1], r[2], r[0] == "b", r[0] == "c"] for r in rows], dtype=float)  # ref = a
+/// y = np.array([r[3] for r in rows], float); z = np.array([r[4] for r in rows], float)
+/// lo = sm.Logit(y, X).fit(disp=0, tol=1e-14, maxiter=100)
+/// ols = sm.OLS(z, X).fit()
+/// for name, f in (("logit", lo), ("ols", ols)):
+///     print(name, "params", list(map(repr, f.params)))
+///     print(name, "bse", list(map(repr, f.bse)))
+///     print(name, "p", list(map(repr, f.pvalues)))
+/// print("ols r2", repr(ols.rsquared))
+/// ```
+const STATSMODELS_DATA: &str = "\
+g,x1,x2,y,z\n\
+a,0.0,1,0,-1.2\n\
+b,3.5,0,1,1.883\n\
+c,1.5,0,0,3.117\n\
+a,5.0,0,1,1.833\n\
+b,3.0,1,0,0.867\n\
+c,1.0,0,1,3.3\n\
+a,4.5,0,1,2.017\n\
+b,2.5,0,1,2.25\n\
+c,0.5,1,0,0.117\n\
+a,4.0,0,1,2.2\n\
+b,2.0,0,1,2.433\n\
+c,0.0,0,0,1.5\n\
+a,3.5,1,0,1.183\n\
+b,1.5,0,1,0.45\n\
+c,5.0,0,1,3.333\n\
+a,3.0,0,1,2.567\n\
+b,1.0,1,0,-0.567\n\
+c,4.5,0,0,3.517\n\
+a,2.5,0,1,2.75\n\
+b,0.5,0,1,0.817\n\
+c,4.0,1,0,2.5\n\
+a,2.0,0,0,0.767\n\
+b,0.0,0,1,1.0\n\
+c,3.5,0,1,3.883\n\
+a,1.5,1,0,-0.25\n\
+b,5.0,0,1,2.833\n\
+c,3.0,0,1,1.9\n\
+a,1.0,0,1,1.133\n\
+b,4.5,1,1,1.817\n\
+c,2.5,0,0,2.083\n\
+a,0.5,0,1,1.317\n\
+b,4.0,0,1,3.2\n\
+c,2.0,1,0,1.067\n\
+a,0.0,0,0,1.5\n\
+b,3.5,0,0,1.217\n\
+c,1.5,0,1,2.45\n\
+a,5.0,1,1,2.133\n\
+b,3.0,0,1,1.4\n\
+c,1.0,0,0,2.633\n\
+a,4.5,0,1,1.35\n\
+b,2.5,1,1,0.383\n\
+c,0.5,0,0,2.817\n\
+a,4.0,0,0,1.533\n\
+b,2.0,0,1,1.767\n\
+c,0.0,1,0,1.8\n\
+a,3.5,0,1,1.717\n\
+b,1.5,0,0,1.95\n\
+c,5.0,0,1,2.667\n\
+a,3.0,1,1,0.7\n\
+b,1.0,0,1,2.133\n\
+c,4.5,0,0,2.85\n\
+a,2.5,0,0,2.083\n\
+b,0.5,1,1,-1.05\n\
+c,4.0,0,1,3.033\n\
+a,2.0,0,0,2.267\n\
+b,0.0,0,0,0.333\n\
+c,3.5,1,1,2.017\n\
+a,1.5,0,1,2.45\n\
+b,5.0,0,1,2.167\n\
+c,3.0,0,0,3.4\n";
+const SM_LOGIT_PARAMS: [f64; 5] = [
+    -0.5562910488110557,
+    0.4848281342138395,
+    -1.1216012705271403,
+    0.993731478512339,
+    -0.8989541755839245,
+];
+const SM_LOGIT_BSE: [f64; 5] = [
+    0.7230350503363151,
+    0.2026604571015766,
+    0.6941301446029357,
+    0.7587658482473282,
+    0.711313258981427,
+];
+const SM_LOGIT_P: [f64; 5] = [
+    0.44166583580928376,
+    0.016742357518508378,
+    0.10612952839017295,
+    0.1903081165634537,
+    0.20630359839954715,
+];
+const SM_OLS_PARAMS: [f64; 5] = [
+    1.0584010434396502,
+    0.2858032635240141,
+    -1.2816990934655517,
+    -0.03831885776659552,
+    1.0395704895286018,
+];
+const SM_OLS_BSE: [f64; 5] = [
+    0.21195430693578446,
+    0.05319957682636324,
+    0.19491190456484084,
+    0.2069794774754604,
+    0.20629465479881998,
+];
+const SM_OLS_P: [f64; 5] = [
+    6.337630875326346e-06,
+    1.6214888393028263e-06,
+    1.8650509272408894e-08,
+    0.8538052631736524,
+    5.384398053775775e-06,
+];
+const SM_OLS_R2: f64 = 0.6745652190107878;
+
+#[test]
+fn multi_covariate_fits_match_statsmodels() {
+    let t = table(STATSMODELS_DATA);
+    let logit = &regress(&t, &spec(Model::Logistic, "y", "x1,x2,g:ref=a"), None).unwrap()[0];
+    let ols = &regress(&t, &spec(Model::Linear, "z", "x1,x2,g:ref=a"), None).unwrap()[0];
+    let names: Vec<&str> = logit.terms.iter().map(|t| t.term.as_str()).collect();
+    assert_eq!(names, ["(intercept)", "x1", "x2", "g=b", "g=c"]);
+    assert!(logit.converged && ols.converged);
+    assert_eq!((logit.n, ols.n), (60, 60));
+    for j in 0..5 {
+        close(logit.terms[j].estimate.unwrap().ln(), SM_LOGIT_PARAMS[j]);
+        close(logit.terms[j].std_error.unwrap(), SM_LOGIT_BSE[j]);
+        close(logit.terms[j].p_value.unwrap(), SM_LOGIT_P[j]);
+        close(ols.terms[j].estimate.unwrap(), SM_OLS_PARAMS[j]);
+        close(ols.terms[j].std_error.unwrap(), SM_OLS_BSE[j]);
+        close(ols.terms[j].p_value.unwrap(), SM_OLS_P[j]);
+    }
+    close(ols.r2.unwrap(), SM_OLS_R2);
+}
