@@ -33,7 +33,8 @@ pub struct DataArgs {
     /// The respondent file (CSV, one row per respondent, survey.md variable names).
     #[arg(long)]
     data: PathBuf,
-    /// Group by this variable (e.g. sektor); without it, one group `all`.
+    /// Group by this variable (e.g. sektor), or by `diagnosegruppe` (a respondent in every
+    /// diagnosis group ticked); without it, one group `all`.
     #[arg(long)]
     by: Option<String>,
     /// Write the CSV here instead of standard output.
@@ -174,7 +175,7 @@ fn load(args: &DataArgs) -> Result<RespondentTable> {
     let mut table = read.table;
     add_derived(&mut table, &DeriveSettings::default());
     if let Some(by) = &args.by {
-        if !table.columns.contains_key(by) {
+        if !forlop_core::survey::scale::has_grouping(&table, by) {
             bail!("no variable «{by}» in the data / variabelen finnes ikke");
         }
     }

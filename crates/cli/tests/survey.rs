@@ -172,6 +172,25 @@ fn describe_suppresses_small_cells_and_scale_gives_alpha() {
     ]);
     assert!(csv.contains("video,all,1,110,48.9,false"), "{csv}");
     assert!(stderr.contains("NOT SUPPRESSED"));
+    let diagnoses = write(
+        dir.path(),
+        "dg.csv",
+        "dg_depresjon,dg_rus_skadelig,dg_rus_avhengighet,video\n1,1,1,1\n1,0,1,0\n0,1,0,1\n",
+    );
+    let (csv, _) = ok(&[
+        "survey",
+        "describe",
+        "--data",
+        &diagnoses,
+        "--item",
+        "video",
+        "--by",
+        "diagnosegruppe",
+        "--min-cell",
+        "0",
+    ]);
+    assert!(csv.contains("video,rus,(total),3,100,false"), "{csv}");
+    assert!(csv.contains("video,depresjon,1,1,50,false"), "{csv}");
 
     // Five AVT respondents on all twelve STAR-P items (the scale's α is over every item,
     // listwise) and one PHV respondent, a group below k.

@@ -49,7 +49,8 @@ pub fn frequencies(
     by: Option<&str>,
     min_cell: u64,
 ) -> Result<Vec<FrequencyRow>, String> {
-    for name in std::iter::once(item).chain(by) {
+    let by_known = by.is_none_or(|b| super::scale::has_grouping(table, b));
+    for name in std::iter::once(item).chain(by.filter(|_| !by_known)) {
         if !table.columns.contains_key(name) {
             return Err(format!(
                 "no variable «{name}» in the data / variabelen finnes ikke"

@@ -559,7 +559,7 @@ pub fn regress(
 ) -> Result<Vec<ModelFit>, String> {
     check_spec(table, spec)?;
     if let Some(by) = by {
-        if !table.columns.contains_key(by) {
+        if !super::scale::has_grouping(table, by) {
             return Err(format!(
                 "no variable «{by}» in the data / variabelen finnes ikke"
             ));

@@ -206,9 +206,37 @@ pub struct ScaleSummary {
     pub item_means: Vec<(usize, usize, Option<f64>)>,
 }
 
+/// The multi-response grouping by self-reported diagnosis (survey.md §4.3 items 3–4): a
+/// respondent is in every group ticked, the two substance items form one group, `rus`.
+pub const DIAGNOSIS_GROUPING: &str = "diagnosegruppe";
+
+/// Whether `by` names a grouping of the table: a column, or [`DIAGNOSIS_GROUPING`].
+pub fn has_grouping(table: &RespondentTable, by: &str) -> bool {
+    table.columns.contains_key(by) || by == DIAGNOSIS_GROUPING
+}
+
 /// Rows per group of `by` (respondents without a value are left out); one group `all` without.
+/// By [`DIAGNOSIS_GROUPING`] (when the data has no column of that name) a respondent is in
+/// each diagnosis group ticked, so the groups overlap.
 pub fn groups(table: &RespondentTable, by: Option<&str>) -> BTreeMap<String, Vec<usize>> {
     let mut out: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    if by == Some(DIAGNOSIS_GROUPING) && !table.columns.contains_key(DIAGNOSIS_GROUPING) {
+        for option in super::table::DIAGNOSES {
+            let Some(ticked) = table.numeric(option) else {
+                continue;
+            };
+            let group = match option {
+                "dg_rus_skadelig" | "dg_rus_avhengighet" => "rus",
+                other => other.trim_start_matches("dg_"),
+            };
+            let rows = out.entry(group.to_string()).or_default();
+            rows.extend((0..table.rows).filter(|&r| ticked[r] == Some(1.0)));
+            rows.sort_unstable();
+            rows.dedup();
+        }
+        out.retain(|_, rows| !rows.is_empty());
+        return out;
+    }
     for r in 0..table.rows {
         let key = match by {
             None => Some("all".to_string()),
@@ -346,6 +374,25 @@ mod tests {
         let total = pvar(rows.iter().map(|r| r.iter().sum()).collect());
         let again = 1.5 * (1.0 - sum_items / total);
         assert!((got.alpha.unwrap() - again).abs() < 1e-9 * again.abs());
+    }
+
+    #[test]
+    fn diagnosis_groups_overlap_and_merge_the_substance_items() {
+        let t = table(
+            "dg_depresjon,dg_angst,dg_rus_skadelig,dg_rus_avhengighet\n1,1,1,1\n0,1,,1\n,,,\n",
+        );
+        let g = groups(&t, Some(DIAGNOSIS_GROUPING));
+        let got: Vec<(&str, &[usize])> =
+            g.iter().map(|(k, v)| (k.as_str(), v.as_slice())).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("angst", &[0, 1][..]),
+                ("depresjon", &[0][..]),
+                ("rus", &[0, 1][..])
+            ]
+        );
+        assert!(has_grouping(&t, DIAGNOSIS_GROUPING) && !has_grouping(&t, "nope"));
     }
 
     #[test]
