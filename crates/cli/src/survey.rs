@@ -252,7 +252,11 @@ fn describe(args: DescribeArgs) -> Result<ExitCode> {
         }
     }
     if args.min_cell == 0 {
-        eprintln!("IKKE PRIKKET / NOT SUPPRESSED");
+        let mark = forlop_core::output::NOT_SUPPRESSED_MARK;
+        eprintln!(
+            "{} / {}: --min-cell 0 was given; do not publish this table.",
+            mark.nb, mark.en
+        );
     }
     write_rows(
         args.data.out.as_deref(),

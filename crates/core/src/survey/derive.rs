@@ -59,7 +59,7 @@ impl Default for DeriveSettings {
 }
 
 /// Names of the columns [`add_derived`] writes.
-pub const DERIVED: [&str; 17] = [
+pub const DERIVED: [&str; 20] = [
     "kvinne",
     "alder_beregnet",
     "aldersgruppe",
@@ -77,6 +77,9 @@ pub const DERIVED: [&str; 17] = [
     "koordineringstiltak",
     "nylig_avsluttet",
     "behandlingslengde",
+    "behandlerrelasjon",
+    "kontinuitet",
+    "behov_mer_oppfolging",
 ];
 
 fn get(table: &RespondentTable, name: &str, row: usize) -> Option<f64> {
@@ -125,10 +128,9 @@ pub fn age_group(age: f64, regression: bool) -> Option<&'static str> {
     })
 }
 
-/// Adds the derived variables of §2 (named in [`DERIVED`], plus `behandlerrelasjon`,
-/// `kontinuitet` and `behov_mer_oppfolging`) to the table. Sources that are absent give
-/// missing values, never zeros. A column the data already has under one of these names is
-/// kept: a trust that derived a variable its own way is not overruled.
+/// Adds the derived variables of §2 (named in [`DERIVED`]) to the table. Sources that are
+/// absent give missing values, never zeros. A column the data already has under one of these
+/// names is kept: a trust that derived a variable its own way is not overruled.
 pub fn add_derived(table: &mut RespondentTable, settings: &DeriveSettings) {
     let n = table.rows;
     let kvinne = match settings.sex {
@@ -352,6 +354,15 @@ mod tests {
         let mut t = r.table;
         add_derived(&mut t, settings);
         t
+    }
+
+    #[test]
+    fn every_derived_name_is_written() {
+        let t = derived("sektor\nPHV\n", &DeriveSettings::default());
+        for name in DERIVED {
+            assert!(t.columns.contains_key(name), "{name}");
+        }
+        assert_eq!(t.columns.len(), DERIVED.len() + 1);
     }
 
     #[test]

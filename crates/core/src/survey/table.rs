@@ -130,7 +130,7 @@ pub fn known_kind(name: &str) -> Option<VarKind> {
         "hovedinntekt" => code(1, 5),
         "bosituasjon" => code(1, 7),
         "coc12_livshistorien" => code(1, 5),
-        n if n.starts_with("star") && super::scale::STAR_ITEMS.contains(&n) => code(0, 4),
+        n if super::scale::STAR_ITEMS.contains(&n) => code(0, 4),
         n if super::scale::CONTINUUM_ITEMS[..11].contains(&n) => code(1, 6),
         n if DIAGNOSES.contains(&n) || SERVICES.contains(&n) => YES_NO,
         _ => return None,
