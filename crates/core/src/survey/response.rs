@@ -335,6 +335,97 @@ mod tests {
         assert_eq!(round_half_up(shares(&[18564, 7663])[0], 0), 71.0);
     }
 
+    fn one_decimal(counts: &[u64]) -> Vec<f64> {
+        shares(counts)
+            .into_iter()
+            .map(|x| round_half_up(x, 1))
+            .collect()
+    }
+
+    #[test]
+    fn table_4_4_and_table_4_6_shares_of_every_population() {
+        // Table 4-4 (avtalespesialist): Midt, Nord, Sør-Øst, Vest, Ukjent.
+        assert_eq!(
+            one_decimal(&[2402, 1550, 16726, 5526, 23]),
+            [9.2, 5.9, 63.8, 21.1, 0.1]
+        );
+        assert_eq!(
+            one_decimal(&[810, 581, 5596, 1913, 13]),
+            [9.1, 6.5, 62.8, 21.5, 0.1]
+        );
+        // Table 4-6, columns 2023 Feb-Apr, 2022 Feb-Apr, 2022, respondents; rows Nord, Midt,
+        // Vest, Sør-Øst (and Andre for PHV and AVT); survey.md §5.1 prints every share.
+        let phv = [
+            [7685, 7715, 12684, 2061],
+            [12472, 13692, 22151, 2800],
+            [16887, 16829, 28805, 4202],
+            [47502, 46852, 80012, 11976],
+            [2618, 2377, 4302, 307],
+        ];
+        let tsb = [
+            [1063, 947, 1636, 204],
+            [1812, 1873, 2922, 310],
+            [3752, 3887, 5351, 626],
+            [10812, 10369, 16812, 2059],
+        ];
+        let avt = [
+            [1525, 1524, 2315, 581],
+            [2402, 2244, 3535, 810],
+            [5507, 6510, 9847, 1913],
+            [16691, 16663, 24185, 5598],
+            [0, 17, 85, 11],
+        ];
+        let by_column = |rows: &[[u64; 4]]| -> Vec<Vec<f64>> {
+            (0..4)
+                .map(|c| one_decimal(&rows.iter().map(|r| r[c]).collect::<Vec<_>>()))
+                .collect()
+        };
+        let transpose = |want: &[[f64; 4]]| -> Vec<Vec<f64>> {
+            (0..4)
+                .map(|c| want.iter().map(|r| r[c]).collect())
+                .collect()
+        };
+        assert_eq!(
+            by_column(&phv),
+            transpose(&[
+                [8.8, 8.8, 8.6, 9.7],
+                [14.3, 15.7, 15.0, 13.1],
+                [19.4, 19.2, 19.5, 19.7],
+                [54.5, 53.6, 54.1, 56.1],
+                [3.0, 2.7, 2.9, 1.4],
+            ])
+        );
+        assert_eq!(
+            by_column(&tsb),
+            transpose(&[
+                [6.1, 5.5, 6.1, 6.4],
+                [10.4, 11.0, 10.9, 9.7],
+                [21.5, 22.8, 20.0, 19.6],
+                [62.0, 60.7, 62.9, 64.4],
+            ])
+        );
+        assert_eq!(
+            by_column(&avt),
+            transpose(&[
+                [5.8, 5.7, 5.8, 6.5],
+                [9.2, 8.3, 8.8, 9.1],
+                [21.1, 24.1, 24.6, 21.5],
+                [63.9, 61.8, 60.5, 62.8],
+                [0.0, 0.1, 0.2, 0.1],
+            ])
+        );
+        // Feb-Apr 2022 as % of the whole of 2022 (Table 4-5): 59 / 64 / 67 (59.1 / 63.9 / 67.5).
+        let pct_of = |part: f64, whole: f64| round_half_up(100.0 * part / whole, 1);
+        assert_eq!(
+            [
+                pct_of(87465.0, 147954.0),
+                pct_of(17079.0, 26722.0),
+                pct_of(26961.0, 39967.0)
+            ],
+            [59.1, 63.9, 67.5]
+        );
+    }
+
     #[test]
     fn a_bad_count_is_positioned() {
         let e = read_aggregates("a.csv", b"sector,totalpop,mottakspop,utvalg\nPHV,1x,2,3\n")
