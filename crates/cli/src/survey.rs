@@ -191,9 +191,17 @@ fn field(s: &str) -> String {
     }
 }
 
+/// A number at full precision; below 1e-4 in scientific notation, so a p-value of 1e-100 is
+/// not a hundred zeros (every CSV reader parses `1.3e-100`).
 fn number(x: Option<f64>) -> String {
     x.filter(|v| v.is_finite())
-        .map(|v| format!("{v}"))
+        .map(|v| {
+            if v != 0.0 && v.abs() < 1e-4 {
+                format!("{v:e}")
+            } else {
+                format!("{v}")
+            }
+        })
         .unwrap_or_default()
 }
 

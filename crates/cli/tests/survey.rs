@@ -119,6 +119,25 @@ fn regress_linear_matches_the_closed_form_and_reports_collinearity() {
     assert!((get("x", 2) - 0.9).abs() < 1e-9);
     assert!((get("(intercept)", 2) - 0.3).abs() < 1e-9);
     assert!((get("x", 7) - 0.81).abs() < 1e-9);
+    // A tiny p-value is written in scientific notation and parses back.
+    let many: String = std::iter::once("x,tilfreds\n".to_string())
+        .chain((0..200).map(|i| format!("{},{}\n", i % 50, 1 + (i % 50) / 10)))
+        .collect();
+    let many = write(dir.path(), "many.csv", &many);
+    let (csv, _) = ok(&[
+        "survey",
+        "regress",
+        "--data",
+        &many,
+        "--outcome",
+        "tilfreds",
+        "--model",
+        "linear",
+        "--covariates",
+        "x",
+    ]);
+    let p = field(&csv, "all", "x", 5);
+    assert!(p.contains('e') && p.parse::<f64>().unwrap() < 1e-100, "{p}");
     let (csv, stderr) = ok(&[
         "survey",
         "regress",
