@@ -313,6 +313,40 @@ mod tests {
     }
 
     #[test]
+    fn settings_change_the_minimum_items_subscales_and_completeness() {
+        let t = table(
+            "star01,star02,star04,coc01_tilgang,coc02_alle_tjenester\n\
+             4,2,1,1,\n\
+             ,,,2,2\n",
+        );
+        let settings = ScaleSettings {
+            star_min_items: 3,
+            star_subscales: vec![
+                ("samarbeid".into(), vec![1, 2]),
+                ("negativ".into(), vec![4]),
+            ],
+            continuum_sum_items: vec![1, 2],
+            continuum_require_all: false,
+            ..ScaleSettings::default()
+        };
+        // Row 1 has 3 STAR items: (4 + 2 + (4 − 1)) / 3 = 3; row 2 none.
+        assert_eq!(scores(&t, Scale::StarP, &settings), vec![Some(3.0), None]);
+        let sub = star_subscale_scores(&t, &settings);
+        assert_eq!(sub[0], ("samarbeid".to_string(), vec![Some(3.0), None]));
+        assert_eq!(sub[1], ("negativ".to_string(), vec![Some(3.0), None]));
+        // Sum of the answered items of 1 and 2, reversed (6 − x): 5; 4 + 4 = 8.
+        assert_eq!(
+            scores(&t, Scale::ContinuUm, &settings),
+            vec![Some(5.0), Some(8.0)]
+        );
+        let strict = ScaleSettings {
+            continuum_sum_items: vec![1, 2],
+            ..ScaleSettings::default()
+        };
+        assert_eq!(scores(&t, Scale::ContinuUm, &strict), vec![None, Some(8.0)]);
+    }
+
+    #[test]
     fn continuum_drops_category_6_and_needs_all_nine_items() {
         // Row 1: every positive item "helt klart" (1 → 5), negative items "helt klart ikke"
         // (5 stays 5), item 12 "aldri" (5): the best score, 45; items 5 and 10 are outside the
