@@ -152,6 +152,8 @@ test('print view: one indicator per page with its definition and the suppression
   const { browser, page, log } = await launch();
   try {
     await upload(page, '001-cohort-groups');
+    // Cards are added a few per task after the report: wait for all of them.
+    await page.waitForFunction(() => { const c = document.querySelector('#cards'); return c && c.dataset.shown === c.dataset.total; });
     const count = await page.locator('article.indicator').count();
     assert.ok(count >= 5, `indicators shown (${count})`);
     const snapshot = () => [...document.querySelectorAll('article.indicator')].map((a) => ({

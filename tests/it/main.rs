@@ -2,5 +2,6 @@
 
 mod formats;
 mod golden;
+mod malformed;
 mod properties;
 mod util;

@@ -3,7 +3,7 @@
 //! Cancel terminates the worker and starts a fresh one: the engine runs synchronously inside the
 //! worker, so a polite "please stop" message would only be read after the work is done.
 
-use crate::protocol::{decode, encode, FromWorker, ToWorker};
+use crate::protocol::{decode, encode, ExportFormat, FromWorker, ToWorker};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -26,7 +26,6 @@ thread_local! {
     /// message posted before its handler exists would be lost, so jobs wait in `PENDING`.
     static READY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     static PENDING: RefCell<Vec<JsValue>> = const { RefCell::new(Vec::new()) };
-    static FILE_NAME: RefCell<String> = RefCell::new(String::from("forlop.xlsx"));
     static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
     static HANDLER: RefCell<Option<Handler>> = const { RefCell::new(None) };
 }
@@ -58,29 +57,22 @@ fn spawn() -> Result<Client, JsValue> {
     let worker = Worker::new(WORKER_URL)?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
         let data = ev.data();
-        // A file from the worker (the XLSX export): `{ file: Uint8Array, json }`.
-        if let Ok(file) = js_sys::Reflect::get(&data, &"file".into()) {
-            if let Some(bytes) = file.dyn_ref::<js_sys::Uint8Array>() {
-                FILE_NAME.with(|n| {
-                    let _ = crate::export::download_bytes(
-                        bytes,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        &n.borrow(),
-                    );
-                });
-            }
-        }
-        let text = data.as_string().or_else(|| {
-            js_sys::Reflect::get(&data, &"json".into())
-                .ok()
-                .and_then(|j| j.as_string())
-        });
-        let msg = text
-            .and_then(|s| decode::<FromWorker>(&s).ok())
+        let msg = js_sys::Reflect::get(&data, &"msg".into())
+            .ok()
+            .and_then(|m| decode::<FromWorker>(m).ok())
             .unwrap_or(FromWorker::Failed {
                 nb: "Uventet svar fra arbeideren.".into(),
                 en: "Unexpected answer from the worker.".into(),
             });
+        // An exported file: `{ msg: File { name, mime }, file: Uint8Array }`.
+        if let FromWorker::File { name, mime } = &msg {
+            let file = js_sys::Reflect::get(&data, &"file".into()).unwrap_or_default();
+            if let Some(bytes) = file.dyn_ref::<js_sys::Uint8Array>() {
+                if let Err(e) = crate::export::download_bytes(bytes, mime, name) {
+                    web_sys::console::warn_1(&e);
+                }
+            }
+        }
         dispatch(msg);
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -117,7 +109,7 @@ pub fn start(handler: impl Fn(FromWorker) + 'static) -> Result<(), JsValue> {
 /// Sends a job, with the user's `File` objects when it reads files.
 pub fn send(job: &ToWorker, files: Option<&js_sys::Array>) {
     let msg = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&msg, &"job".into(), &JsValue::from_str(&encode(job)));
+    let _ = js_sys::Reflect::set(&msg, &"job".into(), &encode(job));
     if let Some(f) = files {
         let _ = js_sys::Reflect::set(&msg, &"files".into(), f);
     }
@@ -132,10 +124,10 @@ pub fn send(job: &ToWorker, files: Option<&js_sys::Array>) {
     });
 }
 
-/// Asks the worker for the XLSX of the last report; it is downloaded as `name` when it arrives.
-pub fn request_xlsx(name: String) {
-    FILE_NAME.with(|n| *n.borrow_mut() = name);
-    send(&crate::protocol::ToWorker::Xlsx, None);
+/// Asks the worker for the long table of the last report as a file; it is downloaded when it
+/// arrives.
+pub fn request_export(format: ExportFormat) {
+    send(&ToWorker::Export(format), None);
 }
 
 /// Stops the running job at once (terminate) and starts a fresh worker. The loaded data is gone.

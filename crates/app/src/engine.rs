@@ -3,16 +3,17 @@
 //! The app computes nothing itself: every number comes from `forlop_core::analyse`.
 
 use crate::protocol::{
-    Bilingual, ExampleView, FileView, LoadView, MappingNeed, Phase, ProblemView, ReportView,
-    UnknownValues,
+    AreaView, Bilingual, ExampleView, FileView, Grid, LoadView, MappingNeed, ModuleView, Phase,
+    ProblemView, ReportView, ResultView, UnknownValues,
 };
-use forlop_core::cohort::OverlapSummary;
 use forlop_core::ingest::{self, ReadOptions, SourceFile};
 use forlop_core::model::{TableKind, Tables};
-use forlop_core::output::{Cell, SmiGroup};
+use forlop_core::module::{ModuleDecl, SummaryItem, SummaryKind};
+use forlop_core::output::{Cell, Level};
 use forlop_core::quality::{Issue, QualityReport, Severity};
 use forlop_core::settings::Settings;
 use forlop_core::text::Lang;
+use forlop_core::Report;
 
 /// At most this many examples reach the page.
 pub const MAX_EXAMPLES: usize = 30;
@@ -33,8 +34,8 @@ pub struct Held {
     pub files: Vec<HeldFile>,
     /// The tables read from them.
     pub tables: Option<Tables>,
-    /// The last report's long table and whether it was unsuppressed (for the XLSX export).
-    pub last: Option<(Vec<forlop_core::output::LongRow>, bool)>,
+    /// The last report, for the exports (its long table is written only then).
+    pub last: Option<Report>,
 }
 
 /// Progress callback: phase, file name, fraction 0..=1.
@@ -85,13 +86,8 @@ fn both(f: impl Fn(Lang) -> String) -> Bilingual {
 }
 
 fn example(issue: &Issue) -> ExampleView {
-    let loc = &issue.location;
-    let location = match &loc.column {
-        Some(c) => format!("{}:{}:{} ({})", loc.file, loc.line, c.index, c.name),
-        None => format!("{}:{}", loc.file, loc.line),
-    };
     ExampleView {
-        location,
+        location: issue.location.to_string(),
         message: both(|l| issue.kind.message(l)),
     }
 }
@@ -238,10 +234,6 @@ pub fn nothing_usable(view: &LoadView) -> Bilingual {
     }
 }
 
-fn group_text(g: SmiGroup, lang: Lang) -> &'static str {
-    g.label().get(lang)
-}
-
 fn cell_text(c: &Cell, k: u64, lang: Lang) -> String {
     match c {
         Cell::Value { value, .. } => crate::fmt::number(*value, 0, lang),
@@ -253,41 +245,119 @@ fn cell_text(c: &Cell, k: u64, lang: Lang) -> String {
     }
 }
 
-/// The overlap summary in words.
-pub fn overlap_lines(o: &OverlapSummary, k: u64) -> Vec<Bilingual> {
-    let mut out = Vec::new();
-    for (g, c) in &o.group_sizes {
-        out.push(both(|l| {
-            format!("{}: {}", group_text(*g, l), cell_text(c, k, l))
-        }));
-    }
-    if let Some(c) = &o.in_two_or_more {
-        out.push(both(|l| match l {
-            Lang::Nb => format!("I to eller flere grupper: {}", cell_text(c, k, l)),
-            Lang::En => format!("In two or more groups: {}", cell_text(c, k, l)),
-        }));
-    }
-    if let Some((a, b, c)) = &o.largest_pair {
-        out.push(both(|l| match l {
-            Lang::Nb => format!(
-                "Største overlapp: {} og {}: {}",
-                group_text(*a, l),
-                group_text(*b, l),
-                cell_text(c, k, l)
+/// One line of a module's summary in words, with the group labels of its declaration.
+pub fn summary_line(decl: &ModuleDecl, item: &SummaryItem, k: u64) -> Bilingual {
+    use crate::i18n::{tr, Key};
+    let base = |b: usize, l: Lang| decl.bases.get(b).map_or("?", |g| g.label.get(l));
+    both(|l| {
+        let n = cell_text(&item.cell, k, l);
+        match item.what {
+            SummaryKind::CohortSize => format!(
+                "{} ({}): {n}",
+                tr(Key::CohortSize, l),
+                decl.unit.label().get(l)
             ),
-            Lang::En => format!(
-                "Largest overlap: {} and {}: {}",
-                group_text(*a, l),
-                group_text(*b, l),
-                cell_text(c, k, l)
+            SummaryKind::GroupSize(b) => format!("{}: {n}", base(b, l)),
+            SummaryKind::InSeveralGroups => format!("{}: {n}", tr(Key::InSeveralGroups, l)),
+            SummaryKind::GroupPair(a, b) => {
+                format!("{} {} {}: {n}", base(a, l), tr(Key::And, l), base(b, l))
+            }
+            SummaryKind::LargestPair(a, b) => format!(
+                "{}: {} {} {}: {n}",
+                tr(Key::LargestOverlap, l),
+                base(a, l),
+                tr(Key::And, l),
+                base(b, l)
             ),
-        }));
-    }
-    out
+        }
+    })
 }
 
-/// Runs the engine and packs the result for the page.
-pub fn analyse(tables: &Tables, settings: &Settings, progress: OnProgress<'_>) -> ReportView {
+/// The report as the page takes it in: areas once, modules by id, each indicator's cells as a
+/// [`Grid`]; notes and summaries in words.
+pub fn report_view(report: &Report, tables: &Tables) -> ReportView {
+    let k = report.settings.min_cell;
+    let notes = |ns: &[forlop_core::Note]| -> Vec<Bilingual> {
+        ns.iter().map(|n| both(|l| n.text(l))).collect()
+    };
+    let region_index = |name: &str| {
+        report
+            .areas
+            .iter()
+            .position(|a| a.level == Level::Region && a.name == name)
+    };
+    let areas = report
+        .areas
+        .iter()
+        .map(|a| {
+            // The first row of a municipality counts, as in the engine's areas.
+            let from_table = |pick: &dyn Fn(&forlop_core::model::AreaRow) -> bool| {
+                tables.areas.iter().flatten().find(|r| pick(r))
+            };
+            let (municipality_name, region) = match a.level {
+                Level::Municipality => {
+                    let row = from_table(&|r| r.municipality.to_string() == a.name);
+                    (
+                        row.and_then(|r| r.municipality_name.clone()),
+                        row.and_then(|r| region_index(&r.region)),
+                    )
+                }
+                Level::HealthCommunity => (
+                    None,
+                    from_table(&|r| r.health_community == a.name)
+                        .and_then(|r| region_index(&r.region)),
+                ),
+                Level::Region | Level::Country => (None, None),
+            };
+            AreaView {
+                level: a.level,
+                name: a.name.clone(),
+                municipality_name,
+                region,
+            }
+        })
+        .collect();
+    ReportView {
+        settings: report.settings.clone(),
+        unsuppressed: report.unsuppressed,
+        rows: report.row_count(),
+        areas,
+        modules: report
+            .modules
+            .iter()
+            .map(|m| ModuleView {
+                id: m.decl.id.to_string(),
+                missing: m.missing.clone(),
+                units: m.units,
+                summary: m
+                    .summary
+                    .iter()
+                    .map(|s| summary_line(m.decl, s, k))
+                    .collect(),
+                notes: notes(&m.notes),
+            })
+            .collect(),
+        results: report
+            .results
+            .iter()
+            .map(|r| ResultView {
+                id: r.def.id.to_string(),
+                module: r.module,
+                cells: Grid::from_cells(&r.cells),
+            })
+            .collect(),
+        unavailable: report
+            .unavailable
+            .iter()
+            .map(|u| (u.indicator.to_string(), u.missing.clone()))
+            .collect(),
+        notes: notes(&report.notes),
+        timings: Vec::new(),
+    }
+}
+
+/// Runs the engine; the report stays in the worker, [`report_view`] is what the page gets.
+pub fn analyse(tables: &Tables, settings: &Settings, progress: OnProgress<'_>) -> Report {
     let mut step = |phase: forlop_core::Phase, f: f32| {
         let name = match phase {
             forlop_core::Phase::Stays => "1/5",
@@ -299,63 +369,10 @@ pub fn analyse(tables: &Tables, settings: &Settings, progress: OnProgress<'_>) -
         progress(Phase::Computing, name, f);
         true
     };
-    let report = match forlop_core::analyse_with_progress(tables, settings, &mut step) {
+    match forlop_core::analyse_with_progress(tables, settings, &mut step) {
         Ok(r) => r,
         // Our callback never cancels (Cancel terminates the worker instead).
         Err(_) => forlop_core::analyse(tables, settings),
-    };
-    let area_names = tables
-        .areas
-        .iter()
-        .flatten()
-        .filter_map(|a| {
-            a.municipality_name
-                .as_ref()
-                .map(|n| (a.municipality.to_string(), n.clone()))
-        })
-        .collect();
-    let k = settings.min_cell;
-    let notes: Vec<Bilingual> = report
-        .notes
-        .iter()
-        .map(|n| Bilingual {
-            nb: n.nb.clone(),
-            en: n.en.clone(),
-        })
-        .collect();
-    let area_parents = tables
-        .areas
-        .iter()
-        .flatten()
-        .map(|a| {
-            (
-                a.municipality.to_string(),
-                a.health_community.clone(),
-                a.region.clone(),
-            )
-        })
-        .collect();
-    ReportView {
-        area_parents,
-        settings: report.settings.clone(),
-        unsuppressed: report.unsuppressed,
-        overlap: overlap_lines(&report.overlap, k),
-        unavailable: report
-            .unavailable
-            .iter()
-            .map(|u| {
-                (
-                    u.indicator.to_string(),
-                    u.missing
-                        .iter()
-                        .map(|t| t.canonical_name().to_string())
-                        .collect(),
-                )
-            })
-            .collect(),
-        rows: report.rows,
-        area_names,
-        notes,
     }
 }
 
@@ -379,5 +396,51 @@ mod tests {
         assert_eq!(view.files[0].name, "rubbish.csv");
         let msg = nothing_usable(&view);
         assert!(msg.en.contains("rubbish.csv:1"), "{}", msg.en);
+    }
+
+    #[test]
+    fn the_view_holds_every_cell_of_the_report_and_the_opt_in_module_when_asked() {
+        let dir = forlop_synth::generate(&forlop_synth::SynthConfig {
+            persons: 300,
+            seed: 7,
+            year: 2024,
+            defects: false,
+            format: forlop_synth::FileFormat::Canonical,
+        });
+        let files: Vec<HeldFile> = dir
+            .files
+            .into_iter()
+            .map(|f| HeldFile {
+                name: f.name,
+                bytes: f.bytes,
+            })
+            .collect();
+        let (tables, _, usable) = load(
+            &files,
+            &vec![None; files.len()],
+            &ReadOptions::default(),
+            &mut |_, _, _| {},
+        );
+        assert!(usable);
+        let settings = Settings {
+            modules: Some(vec!["smi".into(), "example".into()]),
+            ..Settings::for_year(2024)
+        };
+        let report = analyse(&tables, &settings, &mut |_, _, _| {});
+        let view = report_view(&report, &tables);
+        assert_eq!(view.rows, report.row_count());
+        assert_eq!(view.areas.len(), report.areas.len());
+        let ids: Vec<&str> = view.modules.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["smi", "example"]);
+        for (r, v) in report.results.iter().zip(&view.results) {
+            assert_eq!(v.id, r.def.id);
+            for (i, c) in r.cells.iter().enumerate() {
+                assert_eq!(v.cells.cell(i).as_ref(), Some(c));
+            }
+        }
+        assert!(view.results.iter().any(|r| r.id == "example.gp_patients"));
+        // Summaries are in words, with the declaration's labels.
+        let smi = &view.modules[0];
+        assert!(!smi.summary.is_empty());
     }
 }

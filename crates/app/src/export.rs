@@ -28,71 +28,58 @@ pub fn file_name(stem: &str, year: i32, ext: &str, unsuppressed: bool) -> String
     format!("{prefix}forlop_{safe}_{year}.{ext}")
 }
 
-/// The CSV export: the engine's long table; with k = 0 a first comment line says so.
-pub fn long_table_csv(rows: &[forlop_core::output::LongRow], unsuppressed: bool) -> String {
-    let mut out = String::new();
-    if unsuppressed {
-        out.push_str("# ");
-        out.push_str(UNSUPPRESSED_MARK);
-        out.push('\n');
+/// The CSV export, made in the worker: the engine's long table written by the engine's own
+/// writer (so it is the CLI's file byte for byte); with k = 0 a first comment line says so.
+pub fn long_table_csv(report: &forlop_core::Report) -> Vec<u8> {
+    let mut out = Vec::new();
+    if report.unsuppressed {
+        out.extend_from_slice(format!("# {UNSUPPRESSED_MARK}\n").as_bytes());
     }
-    forlop_core::output::write_long_table_csv(rows, &mut out);
+    forlop_core::output::write_long_table_csv(report.long_rows(), &mut out);
     out
 }
 
-/// The XLSX export: the same long table as the CSV, numbers as numbers; with k = 0 the first
-/// row says NOT SUPPRESSED.
+/// The XLSX export, made in the worker: the same fields as the CSV ([`LongRow::fields`], the one
+/// place that decides them), numbers as numbers; with k = 0 the first row says NOT SUPPRESSED.
+///
+/// [`LongRow::fields`]: forlop_core::output::LongRow::fields
 ///
 /// # Errors
 /// When the workbook cannot be written (a message from rust_xlsxwriter).
-pub fn long_table_xlsx(
-    rows: &[forlop_core::output::LongRow],
-    unsuppressed: bool,
-) -> Result<Vec<u8>, String> {
-    use forlop_core::output::{Cell, LONG_TABLE_HEADER};
+pub fn long_table_xlsx(report: &forlop_core::Report) -> Result<Vec<u8>, String> {
+    use forlop_core::output::LONG_TABLE_COLUMNS;
+    /// Columns written as numbers: year, numerator, denominator, value.
+    const NUMBERS: [usize; 4] = [4, 5, 6, 7];
+    /// The `suppressed` column, written as a boolean.
+    const FLAG: usize = 8;
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
     sheet.set_name("long_table").map_err(e)?;
     let mut r: u32 = 0;
-    if unsuppressed {
+    if report.unsuppressed {
         sheet.write_string(0, 0, UNSUPPRESSED_MARK).map_err(e)?;
         r = 1;
     }
-    for (c, h) in LONG_TABLE_HEADER.split(',').enumerate() {
-        sheet.write_string(r, c as u16, h).map_err(e)?;
+    for (c, h) in LONG_TABLE_COLUMNS.iter().enumerate() {
+        sheet.write_string(r, c as u16, *h).map_err(e)?;
     }
-    for row in rows {
+    for row in report.long_rows() {
         r += 1;
-        sheet.write_string(r, 0, &row.indicator).map_err(e)?;
-        sheet.write_string(r, 1, row.group.to_string()).map_err(e)?;
-        sheet.write_string(r, 2, row.level.as_str()).map_err(e)?;
-        sheet.write_string(r, 3, &row.area).map_err(e)?;
-        sheet.write_number(r, 4, row.year).map_err(e)?;
-        let (n, d, v) = match row.cell {
-            Cell::Value {
-                numerator,
-                denominator,
-                value,
-            } => (numerator, denominator, Some(value)),
-            Cell::NotEstimable {
-                numerator,
-                denominator,
-            } => (numerator, denominator, None),
-            Cell::Suppressed(_) => (None, None, None),
-        };
-        if let Some(n) = n {
-            sheet.write_number(r, 5, n as f64).map_err(e)?;
+        for (c, field) in row.fields().iter().enumerate() {
+            let col = c as u16;
+            if field.is_empty() {
+                continue;
+            }
+            if c == FLAG {
+                sheet.write_boolean(r, col, field == "true").map_err(e)?;
+            } else if let (true, Ok(n)) = (NUMBERS.contains(&c), field.parse::<f64>()) {
+                // The field is the shortest text of the f64, so it parses back to the same bits.
+                sheet.write_number(r, col, n).map_err(e)?;
+            } else {
+                sheet.write_string(r, col, field).map_err(e)?;
+            }
         }
-        if let Some(d) = d {
-            sheet.write_number(r, 6, d as f64).map_err(e)?;
-        }
-        if let Some(v) = v {
-            sheet.write_number(r, 7, v).map_err(e)?;
-        }
-        sheet
-            .write_boolean(r, 8, row.cell.is_suppressed())
-            .map_err(e)?;
     }
     book.save_to_buffer().map_err(e)
 }
@@ -149,7 +136,6 @@ pub fn download_data_url(url: &str, name: &str) -> Result<(), JsValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use forlop_core::output::{Cell, Group, Level, LongRow, SmiGroup, SubstanceSplit};
 
     #[test]
     fn unsuppressed_exports_say_so_in_name_and_first_line() {
@@ -161,27 +147,43 @@ mod tests {
             file_name("smi.admitted", 2024, "png", true),
             "IKKE-PRIKKET_NOT-SUPPRESSED_forlop_smi_admitted_2024.png"
         );
-        let rows = vec![LongRow {
-            indicator: "smi.patients".into(),
-            group: Group::Smi(SmiGroup::All, SubstanceSplit::Any),
-            level: Level::Country,
-            area: "NO".into(),
-            year: 2024,
-            cell: Cell::Value {
-                numerator: Some(3),
-                denominator: None,
-                value: 3.0,
-            },
-        }];
-        let csv = long_table_csv(&rows, true);
+        let files: Vec<crate::engine::HeldFile> =
+            forlop_synth::generate(&forlop_synth::SynthConfig {
+                persons: 100,
+                seed: 1,
+                year: 2024,
+                defects: false,
+                format: forlop_synth::FileFormat::Canonical,
+            })
+            .files
+            .into_iter()
+            .map(|f| crate::engine::HeldFile {
+                name: f.name,
+                bytes: f.bytes,
+            })
+            .collect();
+        let (tables, _, _) = crate::engine::load(
+            &files,
+            &vec![None; files.len()],
+            &Default::default(),
+            &mut |_, _, _| {},
+        );
+        let settings = forlop_core::Settings {
+            min_cell: 0,
+            ..forlop_core::Settings::for_year(2024)
+        };
+        let report = forlop_core::analyse(&tables, &settings);
+        let csv = String::from_utf8(long_table_csv(&report)).unwrap();
+        let mut plain = Vec::new();
+        forlop_core::output::write_long_table_csv(report.long_rows(), &mut plain);
         assert_eq!(
             csv,
-            "# IKKE PRIKKET / NOT SUPPRESSED\n\
-             indicator,group,level,area,year,numerator,denominator,value,suppressed\n\
-             smi.patients,all,country,NO,2024,3,,3,false\n"
+            format!(
+                "# IKKE PRIKKET / NOT SUPPRESSED\n{}",
+                String::from_utf8(plain).unwrap()
+            )
         );
-        assert!(long_table_csv(&rows, false).starts_with("indicator,"));
-        let xlsx = long_table_xlsx(&rows, true).unwrap();
+        let xlsx = long_table_xlsx(&report).unwrap();
         assert_eq!(&xlsx[..2], b"PK"); // a zip container
     }
 }

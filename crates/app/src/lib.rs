@@ -4,10 +4,12 @@
 //! makes demo data and runs the engine ([`forlop_core::analyse`]): the app computes no indicator
 //! itself. Nothing leaves the machine: the only requests are for the app's own files.
 //!
-//! Modules: [`pages`] (start, results), [`components`] (progress, quality, indicator),
-//! [`charts`] (report → ECharts option, pure), [`fmt`] (nb/en numbers), [`i18n`] (strings),
-//! [`protocol`] and [`engine`] (the worker), [`client`] (the page's side of the worker),
-//! [`meta`] (indicator texts from the registry), [`export`] (downloads).
+//! Modules: [`pages`] (start, results), [`components`] (progress, quality, indicator, …),
+//! [`selection`] (what the results page shows, read by the cards), [`report`] (reading the
+//! compact report), [`charts`] (report → ECharts option, pure), [`fmt`] (nb/en numbers),
+//! [`i18n`] (strings), [`protocol`] and [`engine`] (the worker), [`client`] (the page's side of
+//! the worker), [`meta`] (indicator texts from the registry), [`export`] (downloads).
+//! Pages import components and [`selection`]; components never import pages.
 
 pub mod charts;
 pub mod client;
@@ -20,6 +22,8 @@ pub mod i18n;
 pub mod meta;
 pub mod pages;
 pub mod protocol;
+pub mod report;
+pub mod selection;
 
 use forlop_core::ingest::ReadOptions;
 use forlop_core::settings::Settings;
@@ -27,6 +31,7 @@ use forlop_core::text::Lang;
 use i18n::{tr, Key};
 use leptos::prelude::*;
 use protocol::{Bilingual, FromWorker, LoadView, Phase, ReportView, ToWorker};
+use std::sync::Arc;
 
 /// Progress of the running job.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,14 +56,16 @@ pub struct AppState {
     pub error: RwSignal<Option<Bilingual>>,
     /// The data-quality report of the last read.
     pub load: RwSignal<Option<LoadView>>,
-    /// The last analysis.
-    pub report: RwSignal<Option<ReportView>>,
+    /// The last analysis (shared, never copied: the cards read it in place).
+    pub report: RwSignal<Option<Arc<ReportView>>>,
     /// Analysis year.
     pub year: RwSignal<i32>,
     /// Small-number threshold k.
     pub min_cell: RwSignal<u64>,
     /// The user's mapping profile and century rule, used for every read.
     pub read_options: RwSignal<ReadOptions>,
+    /// The modules to compute (`?modules=smi,example`); `None` = every module not opt-in.
+    pub modules: RwSignal<Option<Vec<String>>>,
 }
 
 impl AppState {
@@ -72,6 +79,7 @@ impl AppState {
             year: RwSignal::new(2024),
             min_cell: RwSignal::new(5),
             read_options: RwSignal::new(ReadOptions::default()),
+            modules: RwSignal::new(None),
         }
     }
 
@@ -80,6 +88,7 @@ impl AppState {
         Settings {
             year: self.year.get_untracked(),
             min_cell: self.min_cell.get_untracked(),
+            modules: self.modules.get_untracked(),
             ..Settings::default()
         }
     }
@@ -91,7 +100,7 @@ impl AppState {
             ToWorker::Demo { .. } => Phase::Generating,
             ToWorker::Files { .. } => Phase::Reading,
             ToWorker::Reread { .. } => Phase::Parsing,
-            ToWorker::Analyse { .. } | ToWorker::Xlsx => Phase::Computing,
+            ToWorker::Analyse { .. } | ToWorker::Export(_) => Phase::Computing,
         };
         self.busy.set(Some(Progress {
             phase,
@@ -104,7 +113,7 @@ impl AppState {
     fn receive(&self, msg: FromWorker) {
         match msg {
             FromWorker::Ready => {}
-            FromWorker::FileReady => self.busy.set(None),
+            FromWorker::File { .. } => self.busy.set(None),
             FromWorker::Progress {
                 phase,
                 detail,
@@ -118,7 +127,7 @@ impl AppState {
             FromWorker::Report(report) => {
                 self.busy.set(None);
                 publish_for_tests(&report);
-                self.report.set(Some(*report));
+                self.report.set(Some(Arc::new(*report)));
             }
             FromWorker::Failed { nb, en } => {
                 self.busy.set(None);
@@ -128,20 +137,41 @@ impl AppState {
     }
 }
 
-/// Exposes a small summary as `window.forlopReport` (row count, settings) so browser tests can
-/// wait for results without scraping. No patient data: the rows are already on screen.
+/// Exposes a small summary as `window.forlopReport` (row count, settings, modules, the worker's
+/// step timings) so browser tests can wait for results without scraping. No patient data.
 fn publish_for_tests(report: &ReportView) {
     let Some(window) = web_sys::window() else {
         return;
     };
     let summary = serde_json::json!({
-        "rows": report.rows.len(),
+        "rows": report.rows,
         "year": report.settings.year,
         "min_cell": report.settings.min_cell,
+        "modules": report.modules.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        "timings": report.timings,
+        // When the page took the report in (ms from navigation start), for the perf test.
+        "at": window.performance().map(|p| p.now()),
     });
     if let Ok(v) = js_sys::JSON::parse(&summary.to_string()) {
         let _ = js_sys::Reflect::set(&window, &"forlopReport".into(), &v);
     }
+}
+
+/// The module ids of `?modules=a,b` in a query string (`%2C` is a comma too); `None` without it.
+pub fn query_modules(query: &str) -> Option<Vec<String>> {
+    let value = query
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("modules="))?;
+    let ids: Vec<String> = value
+        .replace("%2C", ",")
+        .replace("%2c", ",")
+        .split(',')
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect();
+    (!ids.is_empty()).then_some(ids)
 }
 
 /// The whole app: header, start page, progress, quality panel and results.
@@ -162,10 +192,14 @@ pub fn App() -> impl IntoView {
     if query.contains("lang=en") {
         state.lang.set(Lang::En);
     }
+    // `?modules=smi,example` computes exactly these modules (an opt-in one only when named).
+    if let Some(ids) = query_modules(&query) {
+        state.modules.set(Some(ids));
+    }
     if query.contains("demo=1") {
         state.run(
             ToWorker::Demo {
-                persons: pages::start::DEMO_SIZES[1],
+                persons: pages::start::DEMO_DEFAULT,
                 seed: pages::start::DEMO_SEED,
                 settings: state.settings(),
             },
@@ -212,5 +246,24 @@ pub fn App() -> impl IntoView {
             <components::mapping::MappingPanel />
             <pages::results::ResultsPage />
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modules_come_from_the_query_string() {
+        assert_eq!(
+            query_modules("?demo=1&modules=smi,example"),
+            Some(vec!["smi".to_string(), "example".to_string()])
+        );
+        assert_eq!(
+            query_modules("?modules=smi%2Cexample&lang=en"),
+            Some(vec!["smi".to_string(), "example".to_string()])
+        );
+        assert_eq!(query_modules("?demo=1"), None);
+        assert_eq!(query_modules("?modules="), None);
     }
 }

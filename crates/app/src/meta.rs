@@ -74,21 +74,6 @@ pub fn format_value(unit: UnitKind, value: f64, lang: Lang) -> String {
     }
 }
 
-/// Registry order of the indicator ids present in a report (unknown ids last, in their order).
-pub fn order(ids: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = registry::registry()
-        .iter()
-        .filter(|d| ids.iter().any(|i| i == d.id))
-        .map(|d| d.id.to_string())
-        .collect();
-    for id in ids {
-        if !out.contains(id) {
-            out.push(id.clone());
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,15 +86,5 @@ mod tests {
         assert_eq!(unit_kind("smi.admitted"), UnitKind::Percent);
         assert_eq!(unit_kind("smi.patients"), UnitKind::Count);
         assert_eq!(unit_kind("smi.patients_per_1000"), UnitKind::Decimal);
-        // Registry order, unknown ids last.
-        let ids = vec![
-            "zz.unknown".to_string(),
-            "smi.admitted".into(),
-            "smi.patients".into(),
-        ];
-        assert_eq!(
-            order(&ids),
-            vec!["smi.patients", "smi.admitted", "zz.unknown"]
-        );
     }
 }

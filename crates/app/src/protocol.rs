@@ -1,14 +1,18 @@
 //! Messages between the page and the Web Worker that holds the engine.
 //!
-//! Both sides are this crate, so the messages are app-owned types sent as JSON text; the user's
-//! files travel beside the JSON as `File` objects (structured clone, no copy of their contents on
-//! the page). The engine's types that reach the page ([`LongRow`], [`Settings`], [`TableKind`])
-//! derive serde already; everything else is turned into the view structs below in the worker, with
-//! messages pre-rendered in both languages, so the page never needs the engine's internals.
+//! Both sides are this crate, so the messages are app-owned types. They cross as JS values made
+//! by `serde-wasm-bindgen` ([`encode`], [`decode`]): structured clone carries them, f64 values
+//! arrive bit for bit, and there is no JSON text to build or parse. The user's files travel beside
+//! the message as `File` objects, and exported files as a transferred `Uint8Array`.
+//!
+//! The report reaches the page compact and indexed ([`ReportView`]): the areas once, each
+//! module's id (the page has the same registry, so it reads the declaration itself), and per
+//! indicator its dense cell grid in columns ([`Grid`]). The long table (~33 000 rows of text for a
+//! national extract) stays in the worker and is written only for an export.
 
 use forlop_core::ingest::ReadOptions;
 use forlop_core::model::TableKind;
-use forlop_core::output::LongRow;
+use forlop_core::output::{Cell, Level, SuppressReason};
 use forlop_core::settings::Settings;
 use serde::{Deserialize, Serialize};
 
@@ -48,7 +52,16 @@ pub enum ToWorker {
         /// Analysis settings.
         settings: Settings,
     },
-    /// Build the XLSX export of the last report; the answer is a file, not JSON.
+    /// Write the long table of the last report as a file; the answer is [`FromWorker::File`].
+    Export(ExportFormat),
+}
+
+/// A file format of the long-table export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportFormat {
+    /// CSV, byte for byte the CLI's `forlop indicators` output.
+    Csv,
+    /// An Excel workbook, numbers as numbers.
     Xlsx,
 }
 
@@ -83,8 +96,13 @@ pub enum FromWorker {
     Loaded(LoadView),
     /// The analysis is done.
     Report(Box<ReportView>),
-    /// A file the worker made (XLSX) was handed to the browser's download.
-    FileReady,
+    /// A file the worker made (an export); its bytes travel beside the message.
+    File {
+        /// The download's file name.
+        name: String,
+        /// Its MIME type.
+        mime: String,
+    },
     /// The job failed; the message is in both languages.
     Failed {
         /// Bokmål.
@@ -179,39 +197,171 @@ pub struct ExampleView {
     pub message: Bilingual,
 }
 
-/// The analysis, ready to show and export.
+/// The analysis, compact and indexed, ready to show. Exports are made in the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ReportView {
     /// The settings it was computed with.
     pub settings: Settings,
     /// Suppression was off (k = 0): every export must say so.
     pub unsuppressed: bool,
-    /// The engine's long table, already suppressed.
-    pub rows: Vec<LongRow>,
-    /// Display names of areas whose long-table key is a code (municipality code → name).
-    pub area_names: Vec<(String, String)>,
-    /// From the areas table: (municipality code, health community, region), for the area profile.
-    pub area_parents: Vec<(String, String, String)>,
+    /// Rows of the long table (what an export will hold).
+    pub rows: usize,
+    /// Every area of the grid, in the engine's order (the country first).
+    pub areas: Vec<AreaView>,
+    /// Every module the settings asked for, in registration order.
+    pub modules: Vec<ModuleView>,
+    /// Every computed indicator, in registry order.
+    pub results: Vec<ResultView>,
     /// Indicators that could not be computed, with the tables they miss.
-    pub unavailable: Vec<(String, Vec<String>)>,
-    /// Group-overlap summary lines.
-    pub overlap: Vec<Bilingual>,
-    /// Notes from the engine (e.g. "population without age column").
+    pub unavailable: Vec<(String, Vec<TableKind>)>,
+    /// Notes about the whole analysis (e.g. "population without age column").
+    pub notes: Vec<Bilingual>,
+    /// How long the worker's steps took (ms), for the performance test.
+    pub timings: Vec<(String, f64)>,
+}
+
+/// One area of the grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaView {
+    /// Its level.
+    pub level: Level,
+    /// Its text in the long table (`NO`, a name, a municipality code).
+    pub name: String,
+    /// A municipality's name from the areas table, shown after its code.
+    pub municipality_name: Option<String>,
+    /// Index of the region it lies in (from the areas table), for the area profile.
+    pub region: Option<usize>,
+}
+
+/// One module of the analysis. Its declaration is `forlop_core::modules::find(&id)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModuleView {
+    /// Module id (`smi`).
+    pub id: String,
+    /// Tables it needs that were not given; empty when it was computed.
+    pub missing: Vec<TableKind>,
+    /// Units of its cohort; `None` when not computed.
+    pub units: Option<u64>,
+    /// Its summary (group sizes and overlaps) in words, labels from its declaration.
+    pub summary: Vec<Bilingual>,
+    /// Remarks about its results.
     pub notes: Vec<Bilingual>,
 }
 
-/// Encodes a message as JSON text. Serialising these plain structs cannot fail; the fallback
-/// keeps the page alive if it ever did.
-pub fn encode<T: Serialize>(msg: &T) -> String {
-    serde_json::to_string(msg).unwrap_or_else(|_| "null".to_string())
+/// One computed indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultView {
+    /// Indicator id (`smi.admitted`).
+    pub id: String,
+    /// Index of its module in [`ReportView::modules`].
+    pub module: usize,
+    /// Its cells, `group * areas + area` as in the engine's report.
+    pub cells: Grid,
 }
 
-/// Decodes a message.
+/// Cells in columns: four flat arrays of numbers instead of one object per cell, so the page
+/// takes in ~33 000 cells as a few arrays (issue 6: no long stall on the main thread).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Grid {
+    /// What each cell is: [`Grid::VALUE`], [`Grid::NOT_ESTIMABLE`], [`Grid::PRIMARY`],
+    /// [`Grid::SECONDARY`].
+    pub kind: Vec<u8>,
+    /// Numerator, or −1 when the cell has none. Counts stay below 2^53, so an f64 holds them
+    /// exactly.
+    pub numerator: Vec<f64>,
+    /// Denominator, or −1 when the cell has none.
+    pub denominator: Vec<f64>,
+    /// Value (0 when the cell has none).
+    pub value: Vec<f64>,
+}
+
+impl Grid {
+    /// A computed value.
+    pub const VALUE: u8 = 0;
+    /// Not estimable (denominator 0).
+    pub const NOT_ESTIMABLE: u8 = 1;
+    /// Suppressed below k.
+    pub const PRIMARY: u8 = 2;
+    /// Suppressed so a primary cell cannot be derived.
+    pub const SECONDARY: u8 = 3;
+
+    /// The grid of the engine's cells.
+    pub fn from_cells(cells: &[Cell]) -> Grid {
+        let n = cells.len();
+        let mut g = Grid {
+            kind: Vec::with_capacity(n),
+            numerator: Vec::with_capacity(n),
+            denominator: Vec::with_capacity(n),
+            value: Vec::with_capacity(n),
+        };
+        let count = |c: Option<u64>| c.map_or(-1.0, |c| c as f64);
+        for c in cells {
+            let (kind, num, den, value) = match *c {
+                Cell::Value {
+                    numerator,
+                    denominator,
+                    value,
+                } => (Grid::VALUE, numerator, denominator, value),
+                Cell::NotEstimable {
+                    numerator,
+                    denominator,
+                } => (Grid::NOT_ESTIMABLE, numerator, denominator, 0.0),
+                Cell::Suppressed(SuppressReason::Primary) => (Grid::PRIMARY, None, None, 0.0),
+                Cell::Suppressed(SuppressReason::Secondary) => (Grid::SECONDARY, None, None, 0.0),
+            };
+            g.kind.push(kind);
+            g.numerator.push(count(num));
+            g.denominator.push(count(den));
+            g.value.push(value);
+        }
+        g
+    }
+
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.kind.len()
+    }
+
+    /// Whether the grid has no cells.
+    pub fn is_empty(&self) -> bool {
+        self.kind.is_empty()
+    }
+
+    /// Cell `i` as the engine made it; `None` outside the grid.
+    pub fn cell(&self, i: usize) -> Option<Cell> {
+        let count = |v: f64| (v >= 0.0).then_some(v as u64);
+        let numerator = count(*self.numerator.get(i)?);
+        let denominator = count(*self.denominator.get(i)?);
+        Some(match *self.kind.get(i)? {
+            Grid::VALUE => Cell::Value {
+                numerator,
+                denominator,
+                value: *self.value.get(i)?,
+            },
+            Grid::NOT_ESTIMABLE => Cell::NotEstimable {
+                numerator,
+                denominator,
+            },
+            Grid::PRIMARY => Cell::Suppressed(SuppressReason::Primary),
+            _ => Cell::Suppressed(SuppressReason::Secondary),
+        })
+    }
+}
+
+/// A message as a JS value. Serialising these plain structs cannot fail; the fallback (`null`)
+/// keeps the sender alive if it ever did, and the receiver reports it.
+pub fn encode<T: Serialize>(msg: &T) -> wasm_bindgen::JsValue {
+    serde_wasm_bindgen::to_value(msg).unwrap_or(wasm_bindgen::JsValue::NULL)
+}
+
+/// A message from a JS value.
 ///
 /// # Errors
-/// When the text is not a message of this version of the app.
-pub fn decode<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, serde_json::Error> {
-    serde_json::from_str(text)
+/// When the value is not a message of this version of the app.
+pub fn decode<T: serde::de::DeserializeOwned>(
+    value: wasm_bindgen::JsValue,
+) -> Result<T, serde_wasm_bindgen::Error> {
+    serde_wasm_bindgen::from_value(value)
 }
 
 #[cfg(test)]
@@ -219,61 +369,41 @@ mod tests {
     use super::*;
 
     #[test]
-    fn messages_round_trip() {
-        let job = ToWorker::Files {
-            kinds: vec![Some(TableKind::Episodes), None],
-            options: ReadOptions::default(),
-            settings: Settings::for_year(2023),
-        };
-        assert_eq!(decode::<ToWorker>(&encode(&job)).unwrap(), job);
-        let msg = FromWorker::Progress {
-            phase: Phase::Reading,
-            detail: "opphold.csv".into(),
-            fraction: 0.5,
-        };
-        assert_eq!(decode::<FromWorker>(&encode(&msg)).unwrap(), msg);
-        assert!(decode::<ToWorker>("{\"Nonsense\":1}").is_err());
-    }
-
-    #[test]
-    fn report_values_cross_the_worker_boundary_bit_for_bit() {
-        use forlop_core::output::{Cell, Group, Level, SmiGroup, SubstanceSplit};
-        // 100 × 20 / 137 = 14.598540145985401; serde_json without float_roundtrip reads it back
-        // as 14.5985401459854 (1 ulp off), found by the e2e comparison with the CLI.
-        let values = [
-            100.0 * 20.0 / 137.0,
-            100.0 * 7.0 / 59.0,
-            100.0 * 16.0 / 66.0,
-            0.1 + 0.2,
+    fn grid_gives_back_every_cell_bit_for_bit() {
+        let cells = [
+            Cell::Value {
+                numerator: Some(20),
+                denominator: Some(137),
+                value: 100.0 * 20.0 / 137.0,
+            },
+            Cell::Value {
+                numerator: Some(0),
+                denominator: None,
+                value: 0.0,
+            },
+            Cell::Value {
+                numerator: None,
+                denominator: None,
+                value: 0.1 + 0.2,
+            },
+            Cell::NotEstimable {
+                numerator: Some(0),
+                denominator: Some(0),
+            },
+            Cell::NotEstimable {
+                numerator: None,
+                denominator: None,
+            },
+            Cell::Suppressed(SuppressReason::Primary),
+            Cell::Suppressed(SuppressReason::Secondary),
         ];
-        let report = ReportView {
-            rows: values
-                .iter()
-                .map(|v| LongRow {
-                    indicator: "smi.admitted".into(),
-                    group: Group::Smi(SmiGroup::All, SubstanceSplit::Any),
-                    level: Level::Country,
-                    area: "NO".into(),
-                    year: 2024,
-                    cell: Cell::Value {
-                        numerator: Some(1),
-                        denominator: Some(2),
-                        value: *v,
-                    },
-                })
-                .collect(),
-            ..ReportView::default()
-        };
-        let back: FromWorker =
-            decode(&encode(&FromWorker::Report(Box::new(report.clone())))).unwrap();
-        let FromWorker::Report(back) = back else {
-            panic!("not a report")
-        };
-        for (a, b) in back.rows.iter().zip(&report.rows) {
-            assert_eq!(
-                a.cell.value().map(f64::to_bits),
-                b.cell.value().map(f64::to_bits)
-            );
+        let grid = Grid::from_cells(&cells);
+        assert_eq!(grid.len(), cells.len());
+        for (i, c) in cells.iter().enumerate() {
+            let back = grid.cell(i).unwrap();
+            assert_eq!(&back, c);
+            assert_eq!(back.value().map(f64::to_bits), c.value().map(f64::to_bits));
         }
+        assert_eq!(grid.cell(cells.len()), None);
     }
 }

@@ -3,6 +3,7 @@
 use anyhow::{bail, Context, Result};
 use forlop_core::ingest::SourceFile;
 use forlop_core::model::TableKind;
+use std::io::Read;
 use std::path::Path;
 
 /// The table files of one directory, read into memory.
@@ -29,10 +30,14 @@ impl DataFiles {
     }
 }
 
-/// Reads every `.csv` / `.xlsx` file in `dir` whose stem names a table, canonically
-/// (`episodes`) or in Norwegian (`opphold`). Other files (e.g. `injected_defects.json`) are
-/// ignored. Fails when the directory cannot be read or holds no persons table.
-pub fn read(dir: &Path) -> Result<DataFiles> {
+/// Reads every `.csv` / `.txt` / `.xlsx` file in `dir` whose stem names a table, canonically
+/// (`episodes`) or in Norwegian (`opphold`); `.txt` is the name Excel gives its "Unicode text"
+/// export. Other files (e.g. `injected_defects.json`) are ignored. Two files for one table are
+/// both passed on: the engine refuses them by name. Fails when the directory cannot be read,
+/// a table file is not a regular file after following links (a directory, FIFO, device or
+/// socket: never opened, so a FIFO cannot block and /dev/zero cannot fill memory), a table
+/// file is larger than `max_file_bytes`, or there is no persons table.
+pub fn read(dir: &Path, max_file_bytes: u64) -> Result<DataFiles> {
     let entries = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read directory {}", dir.display()))?;
     let mut files = Vec::new();
@@ -41,8 +46,7 @@ pub fn read(dir: &Path) -> Result<DataFiles> {
         let Some(kind) = table_kind_of(&path) else {
             continue;
         };
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes = read_regular(&path, max_file_bytes)?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -60,9 +64,42 @@ pub fn read(dir: &Path) -> Result<DataFiles> {
     Ok(DataFiles { files })
 }
 
+/// The bytes of a regular file (links followed) of at most `max` bytes; anything else is
+/// refused by name before it is opened.
+fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if !meta.is_file() {
+        bail!(
+            "{} is not a regular file (a directory, FIFO, device or socket); only regular files are read",
+            path.display()
+        );
+    }
+    let too_large = |bytes: u64| {
+        anyhow::anyhow!(
+            "{} is {} MB, above the limit of {} MB (raise it with --max-file-mb)",
+            path.display(),
+            bytes.div_ceil(1 << 20),
+            max.div_ceil(1 << 20)
+        )
+    };
+    if meta.len() > max {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes))
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    // It grew while being read.
+    if bytes.len() as u64 > max {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 fn table_kind_of(path: &Path) -> Option<TableKind> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    if ext != "csv" && ext != "xlsx" {
+    if ext != "csv" && ext != "txt" && ext != "xlsx" {
         return None;
     }
     let stem = path.file_stem()?.to_str()?.to_lowercase();
@@ -91,5 +128,45 @@ mod tests {
         );
         assert_eq!(table_kind_of(Path::new("injected_defects.json")), None);
         assert_eq!(table_kind_of(Path::new("notes.csv")), None);
+        assert_eq!(
+            table_kind_of(Path::new("befolkning.txt")),
+            Some(TableKind::Population)
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_under_the_cap_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let persons = dir.path().join("persons.csv");
+        std::fs::write(&persons, "pid,age\na,40\n").unwrap();
+        // A link to a regular file is followed; 13 bytes fit a 13-byte cap, not a 12-byte one.
+        std::os::unix::fs::symlink(&persons, dir.path().join("personer.csv")).unwrap();
+        let files = read(dir.path(), 13).unwrap();
+        assert_eq!(files.total_bytes(), 26);
+        let err = read(dir.path(), 12).err().unwrap().to_string();
+        assert!(
+            err.ends_with("is 1 MB, above the limit of 1 MB (raise it with --max-file-mb)"),
+            "{err}"
+        );
+        // A link to a device, and a directory, are refused by name without being opened.
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("episodes.csv")).unwrap();
+        let err = read(dir.path(), 1 << 20).err().unwrap().to_string();
+        assert!(err.contains("episodes.csv is not a regular file"), "{err}");
+        std::fs::remove_file(dir.path().join("episodes.csv")).unwrap();
+        // A FIFO would block forever once opened: refused from its metadata alone.
+        let fifo = dir.path().join("primary_care.csv");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let err = read(dir.path(), 1 << 20).err().unwrap().to_string();
+            assert!(
+                err.contains("primary_care.csv is not a regular file"),
+                "{err}"
+            );
+            std::fs::remove_file(&fifo).unwrap();
+        }
+        std::fs::create_dir(dir.path().join("areas.csv")).unwrap();
+        let err = read(dir.path(), 1 << 20).err().unwrap().to_string();
+        assert!(err.contains("areas.csv is not a regular file"), "{err}");
     }
 }

@@ -89,6 +89,12 @@ struct ReadArgs {
     /// A mapping profile (JSON) for column names and code values.
     #[arg(long)]
     mapping: Option<PathBuf>,
+    /// Largest table file read, in MB; larger ones are refused by name.
+    #[arg(long, default_value_t = ingest::DEFAULT_MAX_FILE_BYTES >> 20)]
+    max_file_mb: u64,
+    /// Largest a workbook may inflate to, in MB (its zip parts, uncompressed).
+    #[arg(long, default_value_t = ingest::DEFAULT_MAX_INFLATED_BYTES >> 20)]
+    max_inflated_mb: u64,
 }
 
 #[derive(Args)]
@@ -99,19 +105,25 @@ struct IndicatorsArgs {
     /// table row per year. Without it: the latest complete year in the data (said on stderr).
     #[arg(long, value_name = "Y|Y1-Y2")]
     year: Vec<String>,
-    /// Small-number threshold k; 0 switches suppression off (the output then says so).
-    #[arg(long, default_value_t = 5)]
-    min_cell: u64,
+    /// Small-number threshold k (default 5); 0 switches suppression off (the output then says
+    /// so).
+    #[arg(long)]
+    min_cell: Option<u64>,
     /// Output file; standard output when absent.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Readmission window in days (Helsedirektoratet 30; SKDE 29).
-    #[arg(long, default_value_t = 30)]
-    readmission_window: u32,
-    /// Count planned readmissions too (default: acute only).
+    /// Every setting as JSON (`{"min_cell": 5, "door": {"threshold": 3, "pam_units": ["PAM"]},
+    /// "pathways": {"data_end": "2024-12-31"}, …}`, the engine's `Settings`); the options below
+    /// override it.
+    #[arg(long, value_name = "FILE.json")]
+    settings: Option<PathBuf>,
+    /// Readmission window in days (Helsedirektoratet 30; SKDE 29), for §1 and §2.
+    #[arg(long)]
+    readmission_window: Option<u32>,
+    /// Count planned readmissions too (default: acute only), for §1 and §2.
     #[arg(long)]
     readmission_any_urgency: bool,
-    /// Leave out discharges followed by death within the readmission window.
+    /// Leave out discharges followed by death within the readmission window, for §1 and §2.
     #[arg(long)]
     readmission_exclude_deaths: bool,
     /// Compute only these modules (repeatable), e.g. `--module smi`; an opt-in module such as
@@ -130,6 +142,9 @@ struct CheckArgs {
     /// Print the counts per issue code as JSON instead of the text report.
     #[arg(long)]
     json: bool,
+    /// Analysis year Y, for plausibility warnings (birth years after Y, dates after Y + 1).
+    #[arg(long)]
+    year: Option<i32>,
 }
 
 #[derive(Args)]
@@ -198,6 +213,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
 fn read_options(args: &ReadArgs) -> Result<ReadOptions> {
     let mut options = ReadOptions {
         century_pivot: args.century_pivot,
+        max_file_bytes: args.max_file_mb.saturating_mul(1 << 20),
+        max_inflated_bytes: args.max_inflated_mb.saturating_mul(1 << 20),
         ..ReadOptions::default()
     };
     if let Some(path) = &args.mapping {
@@ -210,13 +227,23 @@ fn read_options(args: &ReadArgs) -> Result<ReadOptions> {
 }
 
 fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
-    let files = data_dir::read(&args.read.data)?;
-    let loaded = ingest::load(&files.sources(), &read_options(&args.read)?);
+    let files = data_dir::read(
+        &args.read.data,
+        args.read.max_file_mb.saturating_mul(1 << 20),
+    )?;
+    let given_years = parse_years(&args.year)?;
+    let options = ReadOptions {
+        // The reader's sanity warnings (born after Y, dates far in the future) judge against the
+        // latest year asked for; without one they wait for the year the data gives.
+        analysis_year: given_years.as_ref().and_then(|y| y.last().copied()),
+        ..read_options(&args.read)?
+    };
+    let loaded = ingest::load(&files.sources(), &options);
     if !loaded.quality.has_usable_data() {
         eprint!("{}", loaded.quality.render_text(Lang::En));
         bail!("no usable persons table in {}", args.read.data.display());
     }
-    let years = match parse_years(&args.year)? {
+    let years = match given_years {
         Some(years) => years,
         None => {
             let Some(default) = forlop_core::years::latest_complete_year(&loaded.tables) else {
@@ -235,12 +262,34 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
             vec![default.year]
         }
     };
-    let mut settings = Settings::for_year(years[0]);
-    settings.min_cell = args.min_cell;
-    let readmission = &mut settings.smi.readmission;
-    readmission.window_days = args.readmission_window;
-    readmission.acute_only = !args.readmission_any_urgency;
-    readmission.exclude_death_within_window = args.readmission_exclude_deaths;
+    let mut settings = match &args.settings {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read settings {}", path.display()))?;
+            serde_json::from_str::<Settings>(&text)
+                .with_context(|| format!("{} is not valid settings", path.display()))?
+        }
+        None => Settings::default(),
+    };
+    settings.year = years[0];
+    if let Some(k) = args.min_cell {
+        settings.min_cell = k;
+    }
+    // The readmission options set §1's rule and §2's, which is defined "as in §1".
+    for readmission in [
+        &mut settings.smi.readmission,
+        &mut settings.ready.readmission,
+    ] {
+        if let Some(w) = args.readmission_window {
+            readmission.window_days = w;
+        }
+        if args.readmission_any_urgency {
+            readmission.acute_only = false;
+        }
+        if args.readmission_exclude_deaths {
+            readmission.exclude_death_within_window = true;
+        }
+    }
     if !args.modules.is_empty() {
         for id in &args.modules {
             if forlop_core::modules::find(id).is_none() {
@@ -359,8 +408,15 @@ fn summarise(quality: &forlop_core::quality::QualityReport, reports: &[forlop_co
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode> {
-    let files = data_dir::read(&args.read.data)?;
-    let loaded = ingest::load(&files.sources(), &read_options(&args.read)?);
+    let files = data_dir::read(
+        &args.read.data,
+        args.read.max_file_mb.saturating_mul(1 << 20),
+    )?;
+    let options = ReadOptions {
+        analysis_year: args.year,
+        ..read_options(&args.read)?
+    };
+    let loaded = ingest::load(&files.sources(), &options);
     if args.json {
         println!(
             "{}",
@@ -419,7 +475,10 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 fn bench(args: BenchArgs) -> Result<ExitCode> {
     peak_memory::reset();
     let started = Instant::now();
-    let files = data_dir::read(&args.read.data)?;
+    let files = data_dir::read(
+        &args.read.data,
+        args.read.max_file_mb.saturating_mul(1 << 20),
+    )?;
     let file_read_s = started.elapsed().as_secs_f64();
     let bytes_in: usize = files.total_bytes();
 

@@ -399,3 +399,63 @@ fn without_a_year_the_latest_complete_year_is_analysed_and_years_can_be_several(
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("runs backwards"));
 }
+
+#[test]
+fn module_settings_come_from_a_settings_file_and_readmission_options_reach_section_2() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |fixture: &str, year: &str, extra: &[&str]| {
+        let data = fixtures.join(fixture).join("input");
+        let mut a = vec![
+            "indicators",
+            "--data",
+            data.to_str().unwrap(),
+            "--year",
+            year,
+            "--min-cell",
+            "0",
+        ];
+        a.extend_from_slice(extra);
+        String::from_utf8(ok(&a).stdout).unwrap()
+    };
+    // Fixture 012, Bergen: b1 and b3 have 2 acute PAM admissions, b2 and b4 3. N = 2 makes all
+    // four revolving-door patients (default N = 3: b2, b4).
+    let settings = tmp.path().join("s.json");
+    std::fs::write(&settings, r#"{"door": {"threshold": 2}}"#).unwrap();
+    let default = run("012-revolving-door-askoy", "2020", &[]);
+    let n2 = run(
+        "012-revolving-door-askoy",
+        "2020",
+        &["--settings", settings.to_str().unwrap()],
+    );
+    assert!(default.contains("door.patients,door,municipality,4601,2020,2,,2,false"));
+    assert!(n2.contains("door.patients,door,municipality,4601,2020,4,,4,false"));
+    // Fixture 014: r1's readmission on day 30 falls outside a 29-day window; index discharges
+    // then run to 1 Dec (r1, r2, r3's January stay, r6), readmitted only r3 → 1 / 4 = 25.
+    let w29 = run(
+        "014-ready-for-discharge",
+        "2021",
+        &["--readmission-window", "29"],
+    );
+    assert!(
+        w29.contains("ready.readmitted_30d,ready,country,NO,2021,1,4,25,false"),
+        "{}",
+        w29.lines()
+            .find(|l| l.starts_with("ready.readmitted_30d,ready,country"))
+            .unwrap_or("")
+    );
+    // An unknown setting is refused by name.
+    std::fs::write(&settings, r#"{"door": {"treshold": 2}}"#).unwrap();
+    let out = forlop(&[
+        "indicators",
+        "--data",
+        fixtures
+            .join("012-revolving-door-askoy/input")
+            .to_str()
+            .unwrap(),
+        "--settings",
+        settings.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("treshold"));
+}

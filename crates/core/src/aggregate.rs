@@ -201,15 +201,20 @@ pub fn population_by_area(
 }
 
 /// The whole population (every age) of every area in year `year`: the country the sum of every
-/// row of that year, regions and health communities the sums of their municipalities.
+/// row of that year, regions and health communities the sums of their municipalities. As for
+/// adults, when any row of the year has an age, rows of that year without one (totals) are left
+/// out, so a file with both age bands and a total row is not counted twice.
 pub fn whole_population_by_area(tables: &Tables, areas: &Areas, year: i32) -> Vec<u64> {
     let mut pop = vec![0u64; areas.len()];
-    for r in tables
-        .population
-        .iter()
-        .flatten()
-        .filter(|r| r.year == year)
-    {
+    let rows_y = || {
+        tables
+            .population
+            .iter()
+            .flatten()
+            .filter(|r| r.year == year)
+    };
+    let by_age = rows_y().any(|r| r.age.is_some());
+    for r in rows_y().filter(|r| !by_age || r.age.is_some()) {
         for &a in areas.chain(Some(r.municipality)) {
             pop[a as usize] = pop[a as usize].saturating_add(r.count);
         }
@@ -239,6 +244,38 @@ mod tests {
             age,
             count,
         }
+    }
+
+    #[test]
+    fn whole_population_leaves_out_total_rows_beside_age_bands() {
+        // 0301: bands 0-17 = 200 and 18-66 = 800 beside a total row of 1 000 → 1 000, not
+        // 2 000; 4601 has only a total row of 500, but a band exists in the year → left out.
+        let t = Tables {
+            areas: Some(vec![
+                area(301, "Oslo", "Sør-Øst"),
+                area(4601, "Bergen", "Vest"),
+            ]),
+            population: Some(vec![
+                pop(301, 2021, Some(AgeSpec::Band(0, 17)), 200),
+                pop(301, 2021, Some(AgeSpec::Band(18, 66)), 800),
+                pop(301, 2021, None, 1000),
+                pop(4601, 2021, None, 500),
+                pop(301, 2020, None, 999),
+            ]),
+            ..Tables::default()
+        };
+        let areas = Areas::build(&t);
+        let all = whole_population_by_area(&t, &areas, 2021);
+        assert_eq!(all[0], 1000);
+        // Without any age in the year, every row counts.
+        let t2 = Tables {
+            population: Some(vec![pop(301, 2021, None, 1000), pop(4601, 2021, None, 500)]),
+            ..t.clone()
+        };
+        assert_eq!(
+            whole_population_by_area(&t2, &Areas::build(&t2), 2021)[0],
+            1500
+        );
     }
 
     #[test]

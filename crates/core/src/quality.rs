@@ -173,6 +173,98 @@ pub enum IssueKind {
     },
     /// `malformed_row`: the CSV parser could not read the row.
     MalformedRow,
+    /// `unclosed_quote`: a quoted field opened on this line runs over later records or past the
+    /// end of the file; the row is rejected and reading goes on at the next line.
+    UnclosedQuote {
+        /// How many physical lines the quoted field swallowed (this one included).
+        lines: u64,
+    },
+    /// `ragged_row` (warning): the row has more or fewer fields than the header.
+    RaggedRow {
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in this row.
+        found: usize,
+    },
+    /// `invalid_utf8` (warning): bytes on this line are not UTF-8 in a file that otherwise is;
+    /// they were replaced by U+FFFD.
+    InvalidUtf8 {
+        /// How many bytes were replaced on the line.
+        bytes: usize,
+    },
+    /// `missing_column` (file-level): the table lacks required columns, so none of its rows
+    /// can be used.
+    MissingColumn {
+        /// Canonical names of the missing columns.
+        columns: Vec<&'static str>,
+    },
+    /// `no_usable_rows` (file-level): every row of the table was rejected.
+    NoUsableRows {
+        /// Rows rejected.
+        rejected: u64,
+    },
+    /// `duplicate_table` (file-level): two files were given for one table kind.
+    DuplicateTable {
+        /// The table's canonical name.
+        table: &'static str,
+        /// The files given for it, in input order.
+        files: Vec<String>,
+    },
+    /// `file_too_large` (file-level): above the reader's size cap.
+    FileTooLarge {
+        /// The file's size in bytes.
+        bytes: u64,
+        /// The cap in bytes.
+        limit: u64,
+    },
+    /// `xlsx_too_large` (file-level): the workbook's parts would inflate beyond the cap.
+    XlsxTooLarge {
+        /// The largest part (e.g. `xl/worksheets/sheet1.xml`).
+        part: String,
+        /// The parts' uncompressed size in bytes, as the zip directory declares it.
+        bytes: u64,
+        /// The cap in bytes.
+        limit: u64,
+    },
+    /// `empty_file` (file-level): the file holds no bytes, or only blank lines.
+    EmptyFile,
+    /// `repeated_column` (warning, header line): a second header with the meaning of an earlier one; the first is read, this one
+    /// ignored.
+    RepeatedColumn {
+        /// The canonical column both mean.
+        column: &'static str,
+        /// 1-based position of the header that is read.
+        first: usize,
+    },
+    /// `duplicate_municipality`: a municipality already listed on an earlier row of areas;
+    /// the earlier row is the one used.
+    DuplicateMunicipality {
+        /// The code.
+        municipality: Municipality,
+        /// Line of the row that is used.
+        first_line: u64,
+    },
+    /// `born_after_year` (warning): a birth year after the analysis year.
+    BornAfterYear {
+        /// The birth year.
+        birth_year: i32,
+        /// The analysis year.
+        year: i32,
+    },
+    /// `death_before_birth` (warning): a death date before the birth year.
+    DeathBeforeBirth {
+        /// Death date.
+        death: NaiveDate,
+        /// Birth year.
+        birth_year: i32,
+    },
+    /// `date_far_in_future` (warning): a date more than a year after the analysis year.
+    DateFarInFuture {
+        /// The date.
+        date: NaiveDate,
+        /// The analysis year.
+        year: i32,
+    },
 }
 
 /// Truncates a cell for messages: at most 40 characters, with `…` when cut.
@@ -210,6 +302,20 @@ impl IssueKind {
             IssueKind::UnreadableFile { .. } => "unreadable_file",
             IssueKind::UnknownSheet { .. } => "unknown_sheet",
             IssueKind::MalformedRow => "malformed_row",
+            IssueKind::UnclosedQuote { .. } => "unclosed_quote",
+            IssueKind::RaggedRow { .. } => "ragged_row",
+            IssueKind::InvalidUtf8 { .. } => "invalid_utf8",
+            IssueKind::MissingColumn { .. } => "missing_column",
+            IssueKind::NoUsableRows { .. } => "no_usable_rows",
+            IssueKind::DuplicateTable { .. } => "duplicate_table",
+            IssueKind::FileTooLarge { .. } => "file_too_large",
+            IssueKind::XlsxTooLarge { .. } => "xlsx_too_large",
+            IssueKind::EmptyFile => "empty_file",
+            IssueKind::RepeatedColumn { .. } => "repeated_column",
+            IssueKind::DuplicateMunicipality { .. } => "duplicate_municipality",
+            IssueKind::BornAfterYear { .. } => "born_after_year",
+            IssueKind::DeathBeforeBirth { .. } => "death_before_birth",
+            IssueKind::DateFarInFuture { .. } => "date_far_in_future",
         }
     }
 
@@ -289,6 +395,55 @@ impl IssueKind {
                 format!("arket «{sheet}» finnes ikke i arbeidsboken")
             }
             IssueKind::MalformedRow => "raden kan ikke leses som CSV".to_string(),
+            IssueKind::UnclosedQuote { lines } => format!(
+                "et anførselstegn åpnes her og løper over {lines} linjer uten å lukkes der et felt slutter; raden er avvist, lesingen fortsetter på neste linje"
+            ),
+            IssueKind::RaggedRow { expected, found } => format!(
+                "raden har {found} felt, overskriften {expected}"
+            ),
+            IssueKind::InvalidUtf8 { bytes } => format!(
+                "{bytes} byte på linjen er ikke gyldig UTF-8 og er erstattet med �"
+            ),
+            IssueKind::MissingColumn { columns } => format!(
+                "tabellen mangler påkrevd kolonne {}; ingen rader kan brukes",
+                columns.join(", ")
+            ),
+            IssueKind::NoUsableRows { rejected } => format!(
+                "alle {rejected} rader er avvist; tabellen kan ikke brukes"
+            ),
+            IssueKind::DuplicateTable { table, files } => format!(
+                "to filer for tabellen {table} ({}); ingen av dem brukes — ta bort den ene",
+                files.join(", ")
+            ),
+            IssueKind::FileTooLarge { bytes, limit } => format!(
+                "filen er {} MB, over grensen på {} MB",
+                mb(*bytes),
+                mb(*limit)
+            ),
+            IssueKind::XlsxTooLarge { part, bytes, limit } => format!(
+                "arbeidsboken pakkes ut til {} MB (største del {part}), over grensen på {} MB",
+                mb(*bytes),
+                mb(*limit)
+            ),
+            IssueKind::EmptyFile => "filen er tom".to_string(),
+            IssueKind::RepeatedColumn { column, first } => format!(
+                "kolonnen betyr det samme ({column}) som kolonne {first}; kolonne {first} leses, denne ikke"
+            ),
+            IssueKind::DuplicateMunicipality {
+                municipality,
+                first_line,
+            } => format!(
+                "kommunenummer {municipality} står allerede på linje {first_line}, som brukes"
+            ),
+            IssueKind::BornAfterYear { birth_year, year } => {
+                format!("fødselsår {birth_year} er etter analyseåret {year}")
+            }
+            IssueKind::DeathBeforeBirth { death, birth_year } => {
+                format!("dødsdato {death} er før fødselsåret {birth_year}")
+            }
+            IssueKind::DateFarInFuture { date, year } => {
+                format!("datoen {date} er mer enn et år etter analyseåret {year}")
+            }
         }
     }
 
@@ -358,8 +513,60 @@ impl IssueKind {
                 format!("sheet «{sheet}» is not in the workbook")
             }
             IssueKind::MalformedRow => "the row cannot be read as CSV".to_string(),
+            IssueKind::UnclosedQuote { lines } => format!(
+                "a quote opens here and runs on over {lines} lines without closing where a field ends; the row is rejected, reading goes on at the next line"
+            ),
+            IssueKind::RaggedRow { expected, found } => {
+                format!("the row has {found} fields, the header {expected}")
+            }
+            IssueKind::InvalidUtf8 { bytes } => format!(
+                "{bytes} byte(s) on the line are not valid UTF-8 and were replaced by �"
+            ),
+            IssueKind::MissingColumn { columns } => format!(
+                "the table lacks the required column {}; no row can be used",
+                columns.join(", ")
+            ),
+            IssueKind::NoUsableRows { rejected } => {
+                format!("all {rejected} rows were rejected; the table cannot be used")
+            }
+            IssueKind::DuplicateTable { table, files } => format!(
+                "two files for the {table} table ({}); neither is used — remove one",
+                files.join(", ")
+            ),
+            IssueKind::FileTooLarge { bytes, limit } => format!(
+                "the file is {} MB, above the limit of {} MB",
+                mb(*bytes),
+                mb(*limit)
+            ),
+            IssueKind::XlsxTooLarge { part, bytes, limit } => format!(
+                "the workbook inflates to {} MB (largest part {part}), above the limit of {} MB",
+                mb(*bytes),
+                mb(*limit)
+            ),
+            IssueKind::EmptyFile => "the file is empty".to_string(),
+            IssueKind::RepeatedColumn { column, first } => format!(
+                "the column means the same ({column}) as column {first}; column {first} is read, this one is not"
+            ),
+            IssueKind::DuplicateMunicipality {
+                municipality,
+                first_line,
+            } => format!("municipality {municipality} is already listed on line {first_line}, which is used"),
+            IssueKind::BornAfterYear { birth_year, year } => {
+                format!("birth year {birth_year} is after the analysis year {year}")
+            }
+            IssueKind::DeathBeforeBirth { death, birth_year } => {
+                format!("death date {death} is before the birth year {birth_year}")
+            }
+            IssueKind::DateFarInFuture { date, year } => {
+                format!("the date {date} is more than a year after the analysis year {year}")
+            }
         }
     }
+}
+
+/// Bytes as whole megabytes (rounded up), for messages.
+fn mb(bytes: u64) -> u64 {
+    bytes.div_ceil(1 << 20)
 }
 
 /// One issue: where, what, and whether the row was dropped.
@@ -373,21 +580,21 @@ pub struct Issue {
     pub severity: Severity,
 }
 
+impl std::fmt::Display for Location {
+    /// `episodes.csv:43:4 (admit_date)`, or `episodes.csv:43` without a column: the one place
+    /// that writes a location, for the CLI's report and the app's panel alike.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.column {
+            Some(c) => write!(f, "{}:{}:{} ({})", self.file, self.line, c.index, c.name),
+            None => write!(f, "{}:{}", self.file, self.line),
+        }
+    }
+}
+
 impl Issue {
     /// `episodes.csv:43:4 (admit_date): «31.02.2021» er ikke en gyldig dato (…)`.
     pub fn render(&self, lang: Lang) -> String {
-        let loc = &self.location;
-        match &loc.column {
-            Some(c) => format!(
-                "{}:{}:{} ({}): {}",
-                loc.file,
-                loc.line,
-                c.index,
-                c.name,
-                self.kind.message(lang)
-            ),
-            None => format!("{}:{}: {}", loc.file, loc.line, self.kind.message(lang)),
-        }
+        format!("{}: {}", self.location, self.kind.message(lang))
     }
 }
 
@@ -401,6 +608,10 @@ pub enum TextEncoding {
     Utf8Bom,
     /// Windows-1252 (covers ISO-8859-1's ÆØÅ).
     Windows1252,
+    /// UTF-16 little-endian (Excel's "Unicode text"), with or without byte-order mark.
+    Utf16Le,
+    /// UTF-16 big-endian, with or without byte-order mark.
+    Utf16Be,
     /// An Excel workbook.
     Workbook,
 }
@@ -412,6 +623,8 @@ impl TextEncoding {
             TextEncoding::Utf8 => "UTF-8",
             TextEncoding::Utf8Bom => "UTF-8 (BOM)",
             TextEncoding::Windows1252 => "Windows-1252",
+            TextEncoding::Utf16Le => "UTF-16 LE",
+            TextEncoding::Utf16Be => "UTF-16 BE",
             TextEncoding::Workbook => "xlsx",
         }
     }
@@ -681,6 +894,50 @@ mod tests {
             IssueKind::UnreadableFile { reason: "x".into() },
             IssueKind::UnknownSheet { sheet: "x".into() },
             IssueKind::MalformedRow,
+            IssueKind::UnclosedQuote { lines: 2 },
+            IssueKind::RaggedRow {
+                expected: 3,
+                found: 2,
+            },
+            IssueKind::InvalidUtf8 { bytes: 1 },
+            IssueKind::MissingColumn {
+                columns: vec!["admit_date"],
+            },
+            IssueKind::NoUsableRows { rejected: 3 },
+            IssueKind::DuplicateTable {
+                table: "episodes",
+                files: vec!["a.csv".into(), "b.csv".into()],
+            },
+            IssueKind::FileTooLarge {
+                bytes: 3 << 20,
+                limit: 1 << 20,
+            },
+            IssueKind::XlsxTooLarge {
+                part: "xl/worksheets/sheet1.xml".into(),
+                bytes: 3 << 30,
+                limit: 1 << 30,
+            },
+            IssueKind::EmptyFile,
+            IssueKind::RepeatedColumn {
+                column: "municipality",
+                first: 2,
+            },
+            IssueKind::DuplicateMunicipality {
+                municipality: Municipality(301),
+                first_line: 2,
+            },
+            IssueKind::BornAfterYear {
+                birth_year: 2030,
+                year: 2021,
+            },
+            IssueKind::DeathBeforeBirth {
+                death: d,
+                birth_year: 2030,
+            },
+            IssueKind::DateFarInFuture {
+                date: d,
+                year: 2019,
+            },
         ];
         let mut codes = std::collections::BTreeSet::new();
         for k in &kinds {
@@ -693,6 +950,6 @@ mod tests {
                 );
             }
         }
-        assert_eq!(codes.len(), 22);
+        assert_eq!(codes.len(), 36);
     }
 }

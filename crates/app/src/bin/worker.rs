@@ -1,9 +1,12 @@
 //! The Web Worker: reads files, makes demo data and runs the engine off the page's thread.
 //! Started by the page as `worker_loader.js` (Trunk's loader shim for the no-modules build).
-//! A job arrives as `{ job: <JSON ToWorker>, files: File[] }`; answers are JSON `FromWorker`.
+//! A job arrives as `{ job: ToWorker, files: File[] }`; answers are `{ msg: FromWorker }`, with
+//! `file: Uint8Array` beside an exported file (messages as JS values, `protocol::encode`).
 
 use forlop_app::engine::{self, Held, HeldFile};
-use forlop_app::protocol::{decode, encode, Bilingual, FromWorker, Phase, ToWorker};
+use forlop_app::protocol::{
+    decode, encode, Bilingual, ExportFormat, FromWorker, Phase, ReportView, ToWorker,
+};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -15,6 +18,8 @@ const SLICE: f64 = 16.0 * 1024.0 * 1024.0;
 
 thread_local! {
     static HELD: RefCell<Held> = RefCell::new(Held::default());
+    /// The last progress posted: phase, file, fraction.
+    static LAST_PROGRESS: RefCell<Option<(Phase, String, f32)>> = const { RefCell::new(None) };
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -22,10 +27,65 @@ fn scope() -> DedicatedWorkerGlobalScope {
 }
 
 fn post(msg: &FromWorker) {
-    let _ = scope().post_message(&JsValue::from_str(&encode(msg)));
+    let envelope = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&envelope, &"msg".into(), &encode(msg));
+    let _ = scope().post_message(&envelope);
 }
 
+/// Milliseconds since the worker started, for the step timings the perf test reads.
+fn now() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| {
+            let f = js_sys::Reflect::get(&p, &"now".into()).ok()?;
+            f.unchecked_ref::<js_sys::Function>()
+                .call0(&p)
+                .ok()?
+                .as_f64()
+        })
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+/// Times a step: `(name, ms)` is added to `timings`.
+fn timed<T>(timings: &mut Vec<(String, f64)>, name: &str, f: impl FnOnce() -> T) -> T {
+    let t0 = now();
+    let out = f();
+    timings.push((name.to_string(), now() - t0));
+    out
+}
+
+/// Packs the report for the page, keeps it for the exports, and posts the view.
+fn publish(
+    report: forlop_core::Report,
+    tables: &forlop_core::model::Tables,
+    mut timings: Vec<(String, f64)>,
+) {
+    let mut view: ReportView = timed(&mut timings, "view", || {
+        engine::report_view(&report, tables)
+    });
+    HELD.with(|h| h.borrow_mut().last = Some(report));
+    view.timings = timings;
+    post(&FromWorker::Report(Box::new(view)));
+}
+
+/// Posts progress at most once per percent, or when the phase or file changes: the page
+/// re-renders its bar for each message, and the reader and the generator report far more often
+/// than that (a message per row queued thousands of messages ahead of the report).
 fn progress(phase: Phase, detail: &str, fraction: f32) {
+    let worth_posting = LAST_PROGRESS.with(|last| {
+        let mut last = last.borrow_mut();
+        let news = match &*last {
+            Some((p, d, f)) => *p != phase || d != detail || (fraction - f).abs() >= 0.01,
+            None => true,
+        };
+        if news {
+            *last = Some((phase, detail.to_string(), fraction));
+        }
+        news
+    });
+    if !worth_posting {
+        return;
+    }
     post(&FromWorker::Progress {
         phase,
         detail: detail.to_string(),
@@ -65,9 +125,12 @@ fn load_and_analyse(
     kinds: &[Option<forlop_core::model::TableKind>],
     options: &forlop_core::ingest::ReadOptions,
     settings: &forlop_core::Settings,
+    mut timings: Vec<(String, f64)>,
 ) {
     progress(Phase::Parsing, "", 0.0);
-    let (tables, view, usable) = engine::load(&files, kinds, options, &mut progress);
+    let (tables, view, usable) = timed(&mut timings, "read", || {
+        engine::load(&files, kinds, options, &mut progress)
+    });
     let failure = (!usable).then(|| engine::nothing_usable(&view));
     post(&FromWorker::Loaded(view));
     if let Some(Bilingual { nb, en }) = failure {
@@ -79,22 +142,21 @@ fn load_and_analyse(
         });
         return failed(nb, en);
     }
-    let report = engine::analyse(&tables, settings, &mut progress);
-    HELD.with(|h| {
-        *h.borrow_mut() = Held {
-            files,
-            tables: Some(tables),
-            last: Some((report.rows.clone(), report.unsuppressed)),
-        }
+    let report = timed(&mut timings, "analyse", || {
+        engine::analyse(&tables, settings, &mut progress)
     });
-    post(&FromWorker::Report(Box::new(report)));
+    publish(report, &tables, timings);
+    HELD.with(|h| {
+        let mut h = h.borrow_mut();
+        h.files = files;
+        h.tables = Some(tables);
+    });
 }
 
 async fn run(data: JsValue) {
     let job = js_sys::Reflect::get(&data, &"job".into())
         .ok()
-        .and_then(|j| j.as_string())
-        .and_then(|j| decode::<ToWorker>(&j).ok());
+        .and_then(|j| decode::<ToWorker>(j).ok());
     let Some(job) = job else {
         return failed(
             "Ukjent melding til arbeideren.",
@@ -108,10 +170,14 @@ async fn run(data: JsValue) {
             settings,
         } => {
             progress(Phase::Generating, "", 0.0);
-            match engine::demo_files(persons, seed, settings.year, &mut progress) {
+            let mut timings = Vec::new();
+            let files = timed(&mut timings, "generate", || {
+                engine::demo_files(persons, seed, settings.year, &mut progress)
+            });
+            match files {
                 Ok(files) => {
                     let kinds = vec![None; files.len()];
-                    load_and_analyse(files, &kinds, &Default::default(), &settings);
+                    load_and_analyse(files, &kinds, &Default::default(), &settings, timings);
                 }
                 Err(Bilingual { nb, en }) => failed(nb, en),
             }
@@ -143,7 +209,7 @@ async fn run(data: JsValue) {
                     }
                 }
             }
-            load_and_analyse(files, &kinds, &options, &settings);
+            load_and_analyse(files, &kinds, &options, &settings, Vec::new());
         }
         ToWorker::Reread {
             kinds,
@@ -151,48 +217,63 @@ async fn run(data: JsValue) {
             settings,
         } => {
             let files = HELD.with(|h| std::mem::take(&mut h.borrow_mut().files));
-            load_and_analyse(files, &kinds, &options, &settings);
+            load_and_analyse(files, &kinds, &options, &settings, Vec::new());
         }
-        ToWorker::Xlsx => post_xlsx(),
+        ToWorker::Export(format) => post_export(format),
         ToWorker::Analyse { settings } => {
             progress(Phase::Computing, "", 0.0);
-            let report = HELD.with(|h| {
-                h.borrow()
-                    .tables
-                    .as_ref()
-                    .map(|t| engine::analyse(t, &settings, &mut progress))
+            // Take the tables out while the engine runs, so no borrow of HELD spans `publish`.
+            let tables = HELD.with(|h| h.borrow_mut().tables.take());
+            let Some(tables) = tables else {
+                return failed("Ingen data er lest ennå.", "No data has been read yet.");
+            };
+            let mut timings = Vec::new();
+            let report = timed(&mut timings, "analyse", || {
+                engine::analyse(&tables, &settings, &mut progress)
             });
-            match report {
-                Some(r) => {
-                    HELD.with(|h| h.borrow_mut().last = Some((r.rows.clone(), r.unsuppressed)));
-                    post(&FromWorker::Report(Box::new(r)));
-                }
-                None => failed("Ingen data er lest ennå.", "No data has been read yet."),
-            }
+            publish(report, &tables, timings);
+            HELD.with(|h| h.borrow_mut().tables = Some(tables));
         }
     }
 }
 
-/// Builds the XLSX of the last report and posts it as `{ file: Uint8Array }` beside the JSON.
-fn post_xlsx() {
-    let bytes = HELD.with(|h| {
-        h.borrow()
-            .last
-            .as_ref()
-            .map(|(rows, unsuppressed)| forlop_app::export::long_table_xlsx(rows, *unsuppressed))
+/// Writes the long table of the last report and posts it as `{ msg: File, file: Uint8Array }`
+/// (the buffer is transferred, not copied).
+fn post_export(format: ExportFormat) {
+    let made = HELD.with(|h| {
+        h.borrow().last.as_ref().map(|r| {
+            let (ext, mime) = match format {
+                ExportFormat::Csv => ("csv", "text/csv;charset=utf-8"),
+                ExportFormat::Xlsx => (
+                    "xlsx",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+            };
+            let name =
+                forlop_app::export::file_name("long_table", r.settings.year, ext, r.unsuppressed);
+            let bytes = match format {
+                ExportFormat::Csv => Ok(forlop_app::export::long_table_csv(r)),
+                ExportFormat::Xlsx => forlop_app::export::long_table_xlsx(r),
+            };
+            bytes.map(|b| (b, name, mime))
+        })
     });
-    match bytes {
-        Some(Ok(bytes)) => {
-            let msg = js_sys::Object::new();
+    match made {
+        Some(Ok((bytes, name, mime))) => {
+            let envelope = js_sys::Object::new();
             let array = js_sys::Uint8Array::from(bytes.as_slice());
-            let _ = js_sys::Reflect::set(&msg, &"file".into(), &array);
+            let msg = FromWorker::File {
+                name,
+                mime: mime.to_string(),
+            };
+            let _ = js_sys::Reflect::set(&envelope, &"file".into(), &array);
+            let _ = js_sys::Reflect::set(&envelope, &"msg".into(), &encode(&msg));
             let _ =
-                js_sys::Reflect::set(&msg, &"json".into(), &encode(&FromWorker::FileReady).into());
-            let _ = scope().post_message_with_transfer(&msg, &js_sys::Array::of1(&array.buffer()));
+                scope().post_message_with_transfer(&envelope, &js_sys::Array::of1(&array.buffer()));
         }
         Some(Err(e)) => failed(
-            format!("XLSX kunne ikke lages: {e}"),
-            format!("The XLSX could not be made: {e}"),
+            format!("Eksporten kunne ikke lages: {e}"),
+            format!("The export could not be made: {e}"),
         ),
         None => failed("Ingen resultater å eksportere.", "No results to export."),
     }

@@ -3,10 +3,10 @@
 use crate::charts::{self, Bar, Labels, Series};
 use crate::i18n::{tr, Key};
 use crate::meta::{self, UnitKind};
-use crate::pages::results::{area_label, group_label, Selection};
 use crate::protocol::ReportView;
+use crate::selection::{level_label, series_for, Selection};
 use crate::AppState;
-use forlop_core::output::{Cell, Group, Level, SuppressReason};
+use forlop_core::output::{Cell, Level, SuppressReason};
 use forlop_core::text::Lang;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -34,44 +34,44 @@ pub struct TableRow {
     pub cell: Cell,
 }
 
-/// Builds the chart series and table rows of indicator `id` for the chosen series and level.
+/// Builds the chart series and table rows of result `result` for the chosen groups (indices in
+/// its module's groups) and level: every cell is looked up by index, nothing is scanned.
 pub fn select(
     report: &ReportView,
-    id: &str,
-    groups: &[Group],
+    result: usize,
+    groups: &[usize],
     level: Level,
     lang: Lang,
 ) -> (Vec<Series>, Vec<TableRow>) {
     let mut series = Vec::new();
     let mut table = Vec::new();
-    for g in groups {
+    let Some(r) = report.results.get(result) else {
+        return (series, table);
+    };
+    let Some(decl) = report.modules.get(r.module).and_then(|m| m.decl()) else {
+        return (series, table);
+    };
+    let areas = report.areas_at(level);
+    let country = report.areas_at(Level::Country).first().copied();
+    for &g in groups {
+        let group = decl.group_label(g, lang);
         let mut bars = Vec::new();
-        let mut national = None;
-        for row in report
-            .rows
-            .iter()
-            .filter(|r| r.indicator == id && r.group == *g)
-        {
-            if row.level == Level::Country {
-                national = Some(row.cell);
-            }
-            if row.level == level {
-                let area = area_label(level, &row.area, report, lang);
-                table.push(TableRow {
-                    area: area.clone(),
-                    group: group_label(*g, lang),
-                    cell: row.cell,
-                });
-                bars.push(Bar {
-                    area,
-                    cell: row.cell,
-                });
-            }
+        for &a in &areas {
+            let Some(cell) = report.cell(r, g, a) else {
+                continue;
+            };
+            let area = report.area_label(a, lang);
+            table.push(TableRow {
+                area: area.clone(),
+                group: group.clone(),
+                cell,
+            });
+            bars.push(Bar { area, cell });
         }
         series.push(Series {
-            name: group_label(*g, lang),
+            name: group,
             bars,
-            national,
+            national: country.and_then(|c| report.cell(r, g, c)),
         });
     }
     (series, table)
@@ -111,6 +111,8 @@ pub fn sort_rows(rows: &mut [TableRow], key: SortKey, descending: bool) {
 pub fn IndicatorCard(
     /// Position on the page (for element ids).
     index: usize,
+    /// Its position in the report's results.
+    result: usize,
     /// Indicator id from the registry.
     id: String,
 ) -> impl IntoView {
@@ -120,14 +122,18 @@ pub fn IndicatorCard(
     let unit = meta::unit_kind(&id);
     let chart_ref = NodeRef::<leptos::html::Div>::new();
     let sort = RwSignal::new((SortKey::Value, true));
-    let id_for_data = id.clone();
     let data = Memo::new(move |_| {
         let l = lang.get();
-        let groups = sel.series();
+        let bases = sel.bases.get();
+        let split = sel.split.get();
         let level = sel.level.get();
         state.report.with(|r| {
             r.as_ref()
-                .map(|r| select(r, &id_for_data, &groups, level, l))
+                .and_then(|r| {
+                    let decl = r.modules.get(r.results.get(result)?.module)?.decl()?;
+                    let groups = series_for(decl, &bases, split);
+                    Some(select(r, result, &groups, level, l))
+                })
                 .unwrap_or_default()
         })
     });
@@ -292,7 +298,7 @@ pub fn IndicatorCard(
 }
 
 fn level_text(level: Level, lang: Lang) -> &'static str {
-    crate::pages::results::level_label(level, lang)
+    level_label(level, lang)
 }
 
 fn row_view(r: TableRow, unit: UnitKind, l: Lang) -> impl IntoView {

@@ -1,94 +1,23 @@
-//! Results of the SMI module: settings (year, k), choices (groups, level, substance split),
-//! exports, and one card per indicator; then the overlap summary, unavailable indicators and notes.
+//! The results page, for any module: a navigation of the report's modules, the settings (year,
+//! k), choices from the shown module's declaration (groups, split, level), exports, one card per
+//! indicator, the area profile, the module's summary and notes. Nothing here names a module.
 
 use crate::components::indicator::IndicatorCard;
 use crate::i18n::{tr, Key};
-use crate::protocol::{Bilingual, ReportView, ToWorker};
+use crate::protocol::{Bilingual, ExportFormat, ReportView, ToWorker};
+use crate::selection::{level_label, series_for, Selection};
 use crate::AppState;
-use forlop_core::output::{Group, Level, SmiGroup, SubstanceSplit};
+use forlop_core::model::TableKind;
+use forlop_core::output::{Cell, Level};
 use forlop_core::text::Lang;
 use leptos::prelude::*;
+use std::sync::Arc;
+use std::time::Duration;
 
-/// At most this many series in one chart.
-pub const MAX_SERIES: usize = 5;
-
-/// What the user chose to see; provided as context to the indicator cards.
-#[derive(Debug, Clone, Copy)]
-pub struct Selection {
-    /// Chosen SMI groups.
-    pub groups: RwSignal<Vec<SmiGroup>>,
-    /// Split each group by comorbid substance use.
-    pub split: RwSignal<bool>,
-    /// Area level of the bars.
-    pub level: RwSignal<Level>,
-    /// Print view: every panel open.
-    pub print: RwSignal<bool>,
-}
-
-impl Selection {
-    /// The series to draw: each chosen group, or its two substance parts, at most five.
-    pub fn series(&self) -> Vec<Group> {
-        series_for(&self.groups.get(), self.split.get())
-    }
-}
-
-/// The series for chosen groups: `G` or `G+substance`, `G-substance`; at most [`MAX_SERIES`].
-pub fn series_for(groups: &[SmiGroup], split: bool) -> Vec<Group> {
-    let mut out = Vec::new();
-    for g in groups {
-        if split {
-            out.push(Group::Smi(*g, SubstanceSplit::With));
-            out.push(Group::Smi(*g, SubstanceSplit::Without));
-        } else {
-            out.push(Group::Smi(*g, SubstanceSplit::Any));
-        }
-    }
-    out.truncate(MAX_SERIES);
-    out
-}
-
-/// A long-table group as a label: `Depresjon m/rus`, `Depression, with substance use`.
-pub fn group_label(group: Group, lang: Lang) -> String {
-    match group {
-        Group::Smi(g, split) => {
-            let base = g.label().get(lang);
-            match (split, lang) {
-                (SubstanceSplit::Any, _) => base.to_string(),
-                (SubstanceSplit::With, Lang::Nb) => format!("{base} m/rus"),
-                (SubstanceSplit::Without, Lang::Nb) => format!("{base} u/rus"),
-                (SubstanceSplit::With, Lang::En) => format!("{base}, with substance use"),
-                (SubstanceSplit::Without, Lang::En) => format!("{base}, without substance use"),
-            }
-        }
-        other => other.to_string(),
-    }
-}
-
-/// The level's label.
-pub fn level_label(level: Level, lang: Lang) -> &'static str {
-    tr(
-        match level {
-            Level::Country => Key::LevelCountry,
-            Level::Region => Key::LevelRegion,
-            Level::HealthCommunity => Key::LevelHealthCommunity,
-            Level::Municipality => Key::LevelMunicipality,
-        },
-        lang,
-    )
-}
-
-/// An area as shown: the country by name, a municipality as `0301 Oslo` when the areas file
-/// names it; regions and health communities are already names.
-pub fn area_label(level: Level, area: &str, report: &ReportView, lang: Lang) -> String {
-    match level {
-        Level::Country => tr(Key::National, lang).to_string(),
-        Level::Municipality => match report.area_names.iter().find(|(c, _)| c == area) {
-            Some((_, name)) => format!("{area} {name}"),
-            None => area.to_string(),
-        },
-        _ => area.to_string(),
-    }
-}
+/// Cards built in the task that takes in the report: the ones on screen first.
+const FIRST_CARDS: usize = 2;
+/// Cards added per later task, so no task builds them all (issue 6: ≤ 100 ms stalls).
+const CARDS_PER_TASK: usize = 1;
 
 fn pick(b: &Bilingual, lang: Lang) -> String {
     match lang {
@@ -97,16 +26,31 @@ fn pick(b: &Bilingual, lang: Lang) -> String {
     }
 }
 
+fn table_names(tables: &[TableKind], lang: Lang) -> String {
+    tables
+        .iter()
+        .map(|t| match lang {
+            Lang::Nb => t.norwegian_name(),
+            Lang::En => t.canonical_name(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The shown module's index, when the report has it and it was computed.
+fn shown_module(report: &ReportView, module: usize) -> Option<usize> {
+    report
+        .modules
+        .get(module)
+        .is_some_and(|m| m.computed())
+        .then_some(module)
+}
+
 /// The results page, shown when a report exists.
 #[component]
 pub fn ResultsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let selection = Selection {
-        groups: RwSignal::new(vec![SmiGroup::All]),
-        split: RwSignal::new(false),
-        level: RwSignal::new(Level::Region),
-        print: RwSignal::new(false),
-    };
+    let selection = Selection::new();
     provide_context(selection);
     // The browser's own print (Ctrl+P) gets the print view too: every panel open while printing.
     // The page lives as long as the app, so the listeners are never removed.
@@ -116,12 +60,18 @@ pub fn ResultsPage() -> impl IntoView {
         selection.print.set(true);
     });
     let _ = window_event_listener_untyped("afterprint", move |_| selection.print.set(false));
-    // Default level: the finest level above municipality that has rows, else municipality.
     Effect::new(move |_| {
-        if let Some(r) = state.report.get() {
-            let has = |l: Level| r.rows.iter().any(|row| row.level == l);
-            let current = selection.level.get_untracked();
-            if !has(current) {
+        state.report.with(|r| {
+            let Some(r) = r else { return };
+            // The first computed module, unless the one shown still is.
+            if shown_module(r, selection.module.get_untracked()).is_none() {
+                if let Some(m) = r.modules.iter().position(|m| m.computed()) {
+                    selection.choose_module(m);
+                }
+            }
+            // Default level: the finest level above municipality that has areas.
+            let levels = r.levels();
+            if !levels.contains(&selection.level.get_untracked()) {
                 let pick = [
                     Level::Region,
                     Level::HealthCommunity,
@@ -129,13 +79,18 @@ pub fn ResultsPage() -> impl IntoView {
                     Level::Country,
                 ]
                 .into_iter()
-                .find(|l| has(*l))
+                .find(|l| levels.contains(l))
                 .unwrap_or(Level::Country);
                 selection.level.set(pick);
             }
-        }
+        })
     });
-    move || state.report.get().map(|_| view! { <Results /> })
+    move || {
+        state
+            .report
+            .with(|r| r.is_some())
+            .then(|| view! { <Results /> })
+    }
 }
 
 #[component]
@@ -144,34 +99,22 @@ fn Results() -> impl IntoView {
     let sel = expect_context::<Selection>();
     let lang = state.lang;
     let busy = move || state.busy.get().is_some();
-    let report = move || state.report.get().unwrap_or_default();
     let unsuppressed = move || {
         state
             .report
             .with(|r| r.as_ref().is_some_and(|r| r.unsuppressed))
     };
-    let indicators = Memo::new(move |_| {
-        state.report.with(|r| {
-            let mut ids: Vec<String> = Vec::new();
-            for row in r.iter().flat_map(|r| r.rows.iter()) {
-                if ids.last() != Some(&row.indicator) && !ids.contains(&row.indicator) {
-                    ids.push(row.indicator.clone());
-                }
-            }
-            crate::meta::order(&ids)
-        })
+    let module_id = Memo::new(move |_| {
+        let m = sel.module.get();
+        state
+            .report
+            .with(|r| r.as_ref().and_then(|r| Some(r.modules.get(m)?.id.clone())))
     });
+    let decl = move || module_id.with(|id| id.as_deref().and_then(forlop_core::modules::find));
     let levels = Memo::new(move |_| {
-        state.report.with(|r| {
-            Level::ALL
-                .into_iter()
-                .filter(|l| {
-                    r.iter()
-                        .flat_map(|r| r.rows.iter())
-                        .any(|row| row.level == *l)
-                })
-                .collect::<Vec<_>>()
-        })
+        state
+            .report
+            .with(|r| r.as_ref().map(|r| r.levels()).unwrap_or_default())
     });
     let reanalyse = move || {
         state.run(
@@ -181,25 +124,30 @@ fn Results() -> impl IntoView {
             None,
         );
     };
-    let export_csv = move |_| {
-        if let Some(r) = state.report.get_untracked() {
-            let csv = crate::export::long_table_csv(&r.rows, r.unsuppressed);
-            let name =
-                crate::export::file_name("long_table", r.settings.year, "csv", r.unsuppressed);
-            if let Err(e) = crate::export::download_text(&csv, "text/csv;charset=utf-8", &name) {
-                web_sys::console::warn_1(&e);
-            }
-        }
+    let export = move |format: ExportFormat| {
+        let detail = match format {
+            ExportFormat::Csv => "CSV",
+            ExportFormat::Xlsx => "XLSX",
+        };
+        state.busy.set(Some(crate::Progress {
+            phase: crate::protocol::Phase::Computing,
+            detail: detail.into(),
+            fraction: 0.0,
+        }));
+        crate::client::request_export(format);
     };
     let print = move |_| {
-        crate::echarts::flush();
         sel.print.set(true);
-        // Let the panels open before the print dialog takes its snapshot.
+        // Let every card appear and the panels open (effects run before the next task), then
+        // draw every chart still waiting, before the print dialog takes its snapshot.
         leptos::task::spawn_local(async move {
-            let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(
-                &wasm_bindgen::JsValue::NULL,
-            ))
-            .await;
+            let next_task = js_sys::Promise::new(&mut |resolve, _| {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+                }
+            });
+            let _ = wasm_bindgen_futures::JsFuture::from(next_task).await;
+            crate::echarts::flush();
             if let Some(w) = web_sys::window() {
                 let _ = w.print();
             }
@@ -212,6 +160,7 @@ fn Results() -> impl IntoView {
             {move || unsuppressed().then(|| view! {
                 <p class="unsuppressed-banner" id="unsuppressed" role="alert">{tr(Key::NotSuppressedBanner, lang.get())}</p>
             })}
+            <ModuleNav />
             <div class="controls card no-print">
                 <div class="field">
                     <label for="year">{move || tr(Key::AnalysisYear, lang.get())}</label>
@@ -238,24 +187,25 @@ fn Results() -> impl IntoView {
                 </div>
                 <fieldset class="field">
                     <legend>{move || tr(Key::Groups, lang.get())}</legend>
-                    {SmiGroup::ALL.into_iter().map(|g| {
-                        let id = format!("group-{}", g.id());
+                    {move || decl().map(|d| d.bases.iter().enumerate().map(|(b, base)| {
+                        let id = format!("group-{}", base.id);
                         let for_id = id.clone();
+                        let label = base.label;
                         view! {
                             <label class="check" for=for_id>
                                 <input type="checkbox" id=id
-                                    prop:checked=move || sel.groups.get().contains(&g)
+                                    prop:checked=move || sel.bases.get().contains(&b)
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
-                                        sel.groups.update(|gs| {
-                                            gs.retain(|x| *x != g);
-                                            if on { gs.push(g); gs.sort(); }
+                                        sel.bases.update(|bs| {
+                                            bs.retain(|x| *x != b);
+                                            if on { bs.push(b); bs.sort(); }
                                         });
                                     } />
-                                {move || g.label().get(lang.get())}
+                                {move || label.get(lang.get())}
                             </label>
                         }
-                    }).collect_view()}
+                    }).collect_view())}
                 </fieldset>
                 <div class="field">
                     <label for="level">{move || tr(Key::Level, lang.get())}</label>
@@ -269,201 +219,289 @@ fn Results() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <fieldset class="field">
-                    <legend>{move || tr(Key::Substance, lang.get())}</legend>
-                    <label class="check"><input type="radio" name="split" id="split-any"
-                        prop:checked=move || !sel.split.get() on:change=move |_| sel.split.set(false) />
-                        {move || tr(Key::SubstanceAny, lang.get())}</label>
-                    <label class="check"><input type="radio" name="split" id="split-on"
-                        prop:checked=move || sel.split.get() on:change=move |_| sel.split.set(true) />
-                        {move || tr(Key::SubstanceSplit, lang.get())}</label>
-                </fieldset>
+                {move || decl().and_then(|d| d.split.as_ref()).map(|split| {
+                    let legend = split.label;
+                    view! {
+                        <fieldset class="field">
+                            <legend>{move || legend.get(lang.get())}</legend>
+                            <label class="check"><input type="radio" name="split" id="split-any"
+                                prop:checked=move || !sel.split.get() on:change=move |_| sel.split.set(false) />
+                                {move || tr(Key::SplitNone, lang.get())}</label>
+                            <label class="check"><input type="radio" name="split" id="split-on"
+                                prop:checked=move || sel.split.get() on:change=move |_| sel.split.set(true) />
+                                {move || tr(Key::SplitOn, lang.get())}</label>
+                        </fieldset>
+                    }
+                })}
                 <div class="field export">
                     <span class="label">{move || tr(Key::Export, lang.get())}</span>
-                    <button id="export-csv" type="button" on:click=export_csv>{move || tr(Key::ExportCsv, lang.get())}</button>
-                    <button id="export-xlsx" type="button" disabled=busy on:click=move |_| {
-                        if let Some(r) = state.report.get_untracked() {
-                            state.busy.set(Some(crate::Progress { phase: crate::protocol::Phase::Computing, detail: "XLSX".into(), fraction: 0.0 }));
-                            crate::client::request_xlsx(crate::export::file_name("long_table", r.settings.year, "xlsx", r.unsuppressed));
-                        }
-                    }>{move || tr(Key::ExportXlsx, lang.get())}</button>
+                    <button id="export-csv" type="button" disabled=busy on:click=move |_| export(ExportFormat::Csv)>{move || tr(Key::ExportCsv, lang.get())}</button>
+                    <button id="export-xlsx" type="button" disabled=busy on:click=move |_| export(ExportFormat::Xlsx)>{move || tr(Key::ExportXlsx, lang.get())}</button>
                     <button id="print" type="button" on:click=print>{move || tr(Key::Print, lang.get())}</button>
                 </div>
             </div>
             <Summary />
             <AreaProfile />
-            <For
-                each=move || indicators.get().into_iter().enumerate()
-                key=|(i, id)| (*i, id.clone())
-                children=move |(i, id)| view! { <IndicatorCard index=i id=id /> }
-            />
-            {move || {
-                let r = report();
-                (!r.unavailable.is_empty()).then(|| view! {
-                    <section class="card" id="unavailable">
-                        <h3>{tr(Key::Unavailable, lang.get())}</h3>
-                        <ul>
-                            {r.unavailable.iter().map(|(id, tables)| view! {
-                                <li><code>{id.clone()}</code>": "{tables.join(", ")}</li>
-                            }).collect_view()}
-                        </ul>
-                    </section>
-                })
-            }}
+            <Cards />
+            <Unavailable />
         </section>
     }
 }
 
-/// The region an area belongs to (from the areas table), when it has one above it.
-pub fn region_of(report: &ReportView, level: Level, area: &str) -> Option<String> {
-    match level {
-        Level::Municipality => report
-            .area_parents
-            .iter()
-            .find(|(m, _, _)| m == area)
-            .map(|p| p.2.clone()),
-        Level::HealthCommunity => report
-            .area_parents
-            .iter()
-            .find(|(_, h, _)| h == area)
-            .map(|p| p.2.clone()),
-        Level::Region | Level::Country => None,
+/// One button per module of the report; a module that could not be computed is shown disabled,
+/// with the tables it misses.
+#[component]
+fn ModuleNav() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let sel = expect_context::<Selection>();
+    let lang = state.lang;
+    let modules = Memo::new(move |_| {
+        state.report.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.modules
+                        .iter()
+                        .map(|m| (m.id.clone(), m.missing.clone(), m.computed()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    view! {
+        <nav class="module-nav card no-print" id="modules" aria-label=move || tr(Key::Modules, lang.get())>
+            {move || modules.get().into_iter().enumerate().map(|(i, (id, missing, computed))| {
+                let decl = forlop_core::modules::find(&id);
+                let title = move || {
+                    let l = lang.get();
+                    let name = decl.map_or_else(|| id.clone(), |d| d.title.get(l).to_string());
+                    if missing.is_empty() {
+                        name
+                    } else {
+                        format!("{name} ({} {})", tr(Key::ModuleMissing, l), table_names(&missing, l))
+                    }
+                };
+                view! {
+                    <button type="button" class="module" id=format!("module-{}", decl.map_or("", |d| d.id))
+                        aria-pressed=move || (sel.module.get() == i).to_string()
+                        disabled=!computed
+                        on:click=move |_| sel.choose_module(i)>
+                        {title}
+                    </button>
+                }
+            }).collect_view()}
+        </nav>
     }
 }
 
-/// Area profile: every indicator for one chosen area beside its region and the country.
+/// One card per computed indicator of the shown module. The first cards are built with the
+/// report, the rest a few per browser task, so taking in a report never blocks the page long
+/// (charts are drawn one per task too, `echarts::schedule`).
+#[component]
+fn Cards() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let sel = expect_context::<Selection>();
+    let cards = Memo::new(move |_| {
+        let m = sel.module.get();
+        state.report.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.results_of(m)
+                        .into_iter()
+                        .map(|i| (i, r.results[i].id.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let shown = RwSignal::new(FIRST_CARDS);
+    // Each new list of cards starts a new chain of timers; an older chain stops at its next step.
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let total = cards.with(Vec::len);
+        let mine = generation.get_value() + 1;
+        generation.set_value(mine);
+        shown.set(FIRST_CARDS.min(total));
+        grow(shown, total, generation, mine);
+    });
+    // `data-shown`/`data-total` let the perf test wait until every card exists.
+    view! {
+        <div class="cards" id="cards" data-shown=move || {
+                let n = if sel.print.get() { usize::MAX } else { shown.get() };
+                n.min(cards.with(Vec::len)).to_string()
+            }
+            data-total=move || cards.with(Vec::len).to_string()>
+        <For
+            each=move || {
+                // Printing shows every card at once.
+                let n = if sel.print.get() { usize::MAX } else { shown.get() };
+                let m = sel.module.get();
+                cards.get().into_iter().take(n).enumerate().map(move |(i, c)| (m, i, c))
+            }
+            key=|(m, i, (r, _))| (*m, *i, *r)
+            children=move |(_, i, (r, id))| view! { <IndicatorCard index=i result=r id=id /> }
+        />
+        </div>
+    }
+}
+
+/// Adds [`CARDS_PER_TASK`] cards in a later task until every card is shown.
+fn grow(shown: RwSignal<usize>, total: usize, generation: StoredValue<u64>, mine: u64) {
+    if shown.get_untracked() >= total {
+        return;
+    }
+    set_timeout(
+        move || {
+            if generation.try_get_value() != Some(mine) {
+                return;
+            }
+            shown.update(|n| *n = (*n + CARDS_PER_TASK).min(total));
+            grow(shown, total, generation, mine);
+        },
+        Duration::ZERO,
+    );
+}
+
+/// Indicators of the shown module that could not be computed, with the tables they miss.
+#[component]
+fn Unavailable() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let sel = expect_context::<Selection>();
+    let lang = state.lang;
+    move || {
+        let l = lang.get();
+        let m = sel.module.get();
+        let rows: Vec<(String, Vec<TableKind>)> = state.report.with(|r| {
+            let Some(r) = r else { return Vec::new() };
+            let Some(module) = r.modules.get(m) else {
+                return Vec::new();
+            };
+            r.unavailable
+                .iter()
+                .filter(|(id, _)| {
+                    forlop_core::indicator::find(id).is_some_and(|d| d.module == module.id)
+                })
+                .cloned()
+                .collect()
+        });
+        (!rows.is_empty()).then(|| {
+            view! {
+                <section class="card" id="unavailable">
+                    <h3>{tr(Key::Unavailable, l)}</h3>
+                    <ul>
+                        {rows.into_iter().map(|(id, tables)| view! {
+                            <li><code>{id}</code>": "{table_names(&tables, l)}</li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+    }
+}
+
+/// Area profile: every indicator of the shown module for one chosen area beside its region and
+/// the country, for the first chosen group.
 #[component]
 fn AreaProfile() -> impl IntoView {
     let state = expect_context::<AppState>();
     let sel = expect_context::<Selection>();
     let lang = state.lang;
-    let area = RwSignal::new(String::new());
-    let areas = Memo::new(move |_| {
-        let level = sel.level.get();
-        state.report.with(|r| {
-            let mut v: Vec<String> = r
-                .iter()
-                .flat_map(|r| r.rows.iter())
-                .filter(|row| row.level == level)
-                .map(|row| row.area.clone())
-                .collect();
-            v.sort();
-            v.dedup();
-            v
-        })
-    });
+    let area = RwSignal::new(None::<usize>);
+    let report = move || state.report.get().unwrap_or_default();
     view! {
         <details class="card" id="profile">
             <summary>{move || tr(Key::ProfileHeading, lang.get())}</summary>
             <p>{move || tr(Key::ProfileIntro, lang.get())}</p>
             <div class="field inline">
                 <label for="profile-area">{move || tr(Key::ProfileArea, lang.get())}</label>
-                <select id="profile-area" on:change=move |ev| area.set(event_target_value(&ev))>
+                <select id="profile-area" on:change=move |ev| area.set(event_target_value(&ev).parse().ok())>
                     <option value="">"–"</option>
                     {move || {
                         let l = lang.get();
-                        let level = sel.level.get();
-                        let report = state.report.get().unwrap_or_default();
-                        areas.get().into_iter().map(|a| {
-                            let label = area_label(level, &a, &report, l);
-                            view! { <option value=a.clone() selected=area.get_untracked() == a>{label}</option> }
+                        let r = report();
+                        r.areas_at(sel.level.get()).into_iter().map(|a| {
+                            view! { <option value=a.to_string() selected=area.get_untracked() == Some(a)>{r.area_label(a, l)}</option> }
                         }).collect_view()
                     }}
                 </select>
             </div>
             {move || {
-                let a = area.get();
                 let l = lang.get();
-                let level = sel.level.get();
-                let group = sel.series().first().copied().unwrap_or(Group::Smi(SmiGroup::All, SubstanceSplit::Any));
-                let report = state.report.get().unwrap_or_default();
-                (!a.is_empty()).then(|| {
-                    let region = region_of(&report, level, &a);
-                    let cell_of = |id: &str, lv: Level, ar: &str| {
-                        report.rows.iter()
-                            .find(|r| r.indicator == id && r.group == group && r.level == lv && r.area == ar)
-                            .map(|r| r.cell)
-                    };
-                    let show = |id: &str, c: Option<forlop_core::output::Cell>| match c {
-                        Some(forlop_core::output::Cell::Value { value, .. }) => crate::meta::format_value(crate::meta::unit_kind(id), value, l),
+                let r: Arc<ReportView> = report();
+                let a = area.get().filter(|&a| r.areas.get(a).is_some_and(|x| x.level == sel.level.get()))?;
+                let module = sel.module.get();
+                let decl = r.modules.get(module)?.decl()?;
+                let group = series_for(decl, &sel.bases.get(), sel.split.get()).first().copied().unwrap_or(0);
+                let region = r.areas[a].region;
+                let country = r.areas_at(Level::Country).first().copied();
+                let show = |res: usize, at: Option<usize>| {
+                    let id = &r.results[res].id;
+                    match at.and_then(|at| r.cell(&r.results[res], group, at)) {
+                        Some(Cell::Value { value, .. }) => crate::meta::format_value(crate::meta::unit_kind(id), value, l),
                         Some(_) => "–".to_string(),
                         None => String::new(),
-                    };
-                    let mut ids: Vec<String> = Vec::new();
-                    for r in &report.rows {
-                        if !ids.contains(&r.indicator) { ids.push(r.indicator.clone()); }
                     }
-                    let ids = crate::meta::order(&ids);
-                    view! {
-                        <table class="data" id="profile-table">
-                            <thead><tr>
-                                <th scope="col">{tr(Key::Indicator, l)}</th>
-                                <th scope="col" class="num">{area_label(level, &a, &report, l)}</th>
-                                <th scope="col" class="num">{region.clone().unwrap_or_else(|| tr(Key::ProfileRegion, l).to_string())}</th>
-                                <th scope="col" class="num">{tr(Key::National, l)}</th>
-                            </tr></thead>
-                            <tbody>
-                                {ids.iter().map(|id| {
-                                    let here = show(id, cell_of(id, level, &a));
-                                    let reg = region.as_ref().map(|r| show(id, cell_of(id, Level::Region, r))).unwrap_or_default();
-                                    let nat = show(id, cell_of(id, Level::Country, "NO"));
-                                    view! {
-                                        <tr>
-                                            <th scope="row">{crate::meta::info(id, l).title}</th>
-                                            <td class="num">{here}</td>
-                                            <td class="num">{reg}</td>
-                                            <td class="num">{nat}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }
+                };
+                Some(view! {
+                    <table class="data" id="profile-table">
+                        <thead><tr>
+                            <th scope="col">{tr(Key::Indicator, l)}</th>
+                            <th scope="col" class="num">{r.area_label(a, l)}</th>
+                            <th scope="col" class="num">{region.map_or_else(|| tr(Key::ProfileRegion, l).to_string(), |x| r.area_label(x, l))}</th>
+                            <th scope="col" class="num">{tr(Key::National, l)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {r.results_of(module).into_iter().map(|res| view! {
+                                <tr>
+                                    <th scope="row">{crate::meta::info(&r.results[res].id, l).title}</th>
+                                    <td class="num">{show(res, Some(a))}</td>
+                                    <td class="num">{show(res, region)}</td>
+                                    <td class="num">{show(res, country)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
                 })
             }}
         </details>
     }
 }
 
-/// Overlap between the groups and the engine's notes.
+/// The shown module's summary (group sizes and overlaps) and notes, and the analysis's notes.
 #[component]
 fn Summary() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let sel = expect_context::<Selection>();
     let lang = state.lang;
     move || {
-        let r = state.report.get().unwrap_or_default();
         let l = lang.get();
-        (!r.overlap.is_empty() || !r.notes.is_empty()).then(|| view! {
-            <section class="card" id="overlap">
-                {(!r.overlap.is_empty()).then(|| view! {
-                    <h3>{tr(Key::Overlap, l)}</h3>
-                    <ul>{r.overlap.iter().map(|b| view! { <li>{pick(b, l)}</li> }).collect_view()}</ul>
+        let m = sel.module.get();
+        let (summary, notes) = state.report.with(|r| {
+            let Some(r) = r else {
+                return (Vec::new(), Vec::new());
+            };
+            let module = r.modules.get(m);
+            let summary: Vec<String> = module
+                .map(|m| m.summary.iter().map(|b| pick(b, l)).collect())
+                .unwrap_or_default();
+            let notes: Vec<String> = r
+                .notes
+                .iter()
+                .chain(module.into_iter().flat_map(|m| m.notes.iter()))
+                .map(|b| pick(b, l))
+                .collect();
+            (summary, notes)
+        });
+        (!summary.is_empty() || !notes.is_empty()).then(|| view! {
+            <section class="card" id="summary">
+                {(!summary.is_empty()).then(|| view! {
+                    <h3>{tr(Key::Summary, l)}</h3>
+                    <ul>{summary.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
                 })}
-                {(!r.notes.is_empty()).then(|| view! {
+                {(!notes.is_empty()).then(|| view! {
                     <h3>{tr(Key::Notes, l)}</h3>
-                    <ul>{r.notes.iter().map(|b| view! { <li>{pick(b, l)}</li> }).collect_view()}</ul>
+                    <ul>{notes.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
                 })}
             </section>
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn series_split_and_capped_at_five() {
-        use SmiGroup::*;
-        assert_eq!(
-            series_for(&[All], false),
-            vec![Group::Smi(All, SubstanceSplit::Any)]
-        );
-        // 3 groups × 2 parts = 6 → the first five.
-        let s = series_for(&[All, Bipolar, Depression], true);
-        assert_eq!(s.len(), 5);
-        assert_eq!(s[0], Group::Smi(All, SubstanceSplit::With));
-        assert_eq!(s[4], Group::Smi(Depression, SubstanceSplit::With));
-        assert_eq!(group_label(s[1], Lang::Nb), "Alle u/rus");
     }
 }

@@ -251,12 +251,8 @@ fn measure(m: Measure, acc: &Acc, population: AreaPopulation) -> Value {
 
 /// One indicator in one cell, before suppression. A ratio over a denominator of 0 and a median
 /// of nothing have no value: they come out `NotEstimable`, which primary suppression hides for
-/// any k > 0 (0 < k), and which k = 0 shows as numbers without a value.
-///
-/// A count of events or a sum (a cost, days) published without a denominator is also tested
-/// against k by the number of units behind it, as a median is by its count: the admissions or
-/// the cost of two patients would otherwise be shown although the patients are not
-/// (docs/choices.md).
+/// any k > 0 (0 < k), and which k = 0 shows as numbers without a value. A count, sum or cost
+/// is tested by the number it publishes, as §5 says.
 pub fn evaluate(def: &IndicatorDef, acc: &Acc, population: AreaPopulation) -> Candidate {
     let not_estimable = |numbers: [Option<u64>; 2]| Candidate {
         cell: Cell::NotEstimable {
@@ -275,10 +271,7 @@ pub fn evaluate(def: &IndicatorDef, acc: &Acc, population: AreaPopulation) -> Ca
                 denominator: None,
                 value: n as f64,
             },
-            numbers: [
-                Some(n),
-                matches!(def.numerator, Measure::Count(_) | Measure::Sum(_)).then_some(acc.units),
-            ],
+            numbers: [Some(n), None],
             rank: (n, 0),
         },
         (

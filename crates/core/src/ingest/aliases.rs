@@ -118,6 +118,27 @@ pub(crate) const AREAS: &[ColumnDef] = &[
     col("region", &["helseregion"], true),
 ];
 
+/// The position of column `name` in `defs`, at compile time: the table readers take their
+/// column indices from here, so they cannot drift from the order of the lists above (a name
+/// not in the list fails the build).
+pub(crate) const fn index_of(defs: &[ColumnDef], name: &str) -> usize {
+    let mut i = 0;
+    while i < defs.len() {
+        let (a, b) = (defs[i].name.as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("no such column")
+}
+
 /// The canonical columns of a table kind, in the order of data-format.md.
 ///
 /// ```
@@ -191,6 +212,39 @@ pub(crate) fn match_headers(
             Some(found)
         })
         .collect()
+}
+
+/// Headers that mean a column an earlier header already claimed (by name, alias or the
+/// user's mapping): `(file column, canonical name, file column that is read)`, 0-based.
+pub(crate) fn repeated_headers(
+    kind: TableKind,
+    headers: &[&str],
+    mapping: &MappingProfile,
+) -> Vec<(usize, &'static str, usize)> {
+    let defs = columns(kind);
+    let user = mapping.columns.get(kind.canonical_name());
+    let mut first: Vec<Option<usize>> = vec![None; defs.len()];
+    let mut out = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        let n = normalise_header(h);
+        let by_profile = user.and_then(|m| {
+            m.iter()
+                .find(|(from, _)| normalise_header(from) == n)
+                .and_then(|(_, to)| defs.iter().position(|d| d.name == to.as_str()))
+        });
+        let found = by_profile.or_else(|| {
+            defs.iter().position(|d| {
+                normalise_header(d.name) == n || d.aliases.iter().any(|a| normalise_header(a) == n)
+            })
+        });
+        if let Some(c) = found {
+            match first[c] {
+                Some(f) => out.push((i, defs[c].name, f)),
+                None => first[c] = Some(i),
+            }
+        }
+    }
+    out
 }
 
 /// The canonical names of the required columns the matched headers lack.

@@ -1,5 +1,6 @@
 //! episodes (opphold): stays and contacts in specialist care (NPR).
 
+use super::aliases::{index_of, EPISODES};
 use super::codes;
 use super::persons::PersonsState;
 use super::row::RowCx;
@@ -7,22 +8,22 @@ use crate::model::{CareLevel, Episode, Icd10, PersonIdx};
 use crate::quality::{clip, IssueKind};
 use crate::text::Text;
 
-const PID: usize = 0;
-const SECTOR: usize = 1;
-const CARE_LEVEL: usize = 2;
-const ADMIT_DATE: usize = 3;
-const ADMIT_TIME: usize = 4;
-const DISCHARGE_DATE: usize = 5;
-const URGENCY: usize = 6;
-const MAIN_DIAGNOSIS: usize = 7;
-const OTHER_DIAGNOSES: usize = 8;
-const UNIT: usize = 9;
-const AMBULANT: usize = 10;
-const CONTACT_MODE: usize = 11;
-const READY_DATE: usize = 12;
-const LETTER_DATE: usize = 13;
-const REFERRED_BY: usize = 14;
-const DISCHARGED_TO: usize = 15;
+const PID: usize = index_of(EPISODES, "pid");
+const SECTOR: usize = index_of(EPISODES, "sector");
+const CARE_LEVEL: usize = index_of(EPISODES, "care_level");
+const ADMIT_DATE: usize = index_of(EPISODES, "admit_date");
+const ADMIT_TIME: usize = index_of(EPISODES, "admit_time");
+const DISCHARGE_DATE: usize = index_of(EPISODES, "discharge_date");
+const URGENCY: usize = index_of(EPISODES, "urgency");
+const MAIN_DIAGNOSIS: usize = index_of(EPISODES, "main_diagnosis");
+const OTHER_DIAGNOSES: usize = index_of(EPISODES, "other_diagnoses");
+const UNIT: usize = index_of(EPISODES, "unit");
+const AMBULANT: usize = index_of(EPISODES, "ambulant");
+const CONTACT_MODE: usize = index_of(EPISODES, "contact_mode");
+const READY_DATE: usize = index_of(EPISODES, "ready_date");
+const LETTER_DATE: usize = index_of(EPISODES, "letter_date");
+const REFERRED_BY: usize = index_of(EPISODES, "referred_by");
+const DISCHARGED_TO: usize = index_of(EPISODES, "discharged_to");
 
 pub(crate) const ICD10_EXPECTED: Text = Text {
     nb: "en ICD-10-kode, f.eks. F20.0 eller F200",

@@ -38,9 +38,11 @@ pub use aliases::{columns, ColumnSpec};
 pub use preview::{inspect, FilePreview, UnrecognisedValues};
 
 use crate::model::{
-    AreaRow, MunicipalService, PopulationRow, PrimaryCareContact, TableKind, Tables,
+    AreaRow, MunicipalService, PopulationRow, PrimaryCareContact, TableKind, Tables, UnusableTable,
 };
-use crate::quality::{clip, FileReport, Issue, IssueKind, Location, QualityReport, Severity};
+use crate::quality::{
+    clip, Column, FileReport, Issue, IssueKind, Location, QualityReport, Severity,
+};
 use row::{FileCtx, Progress};
 use serde::{Deserialize, Serialize};
 use source::{Next, Prepared};
@@ -58,8 +60,9 @@ pub struct SourceFile<'a> {
     pub kind: Option<TableKind>,
 }
 
-/// How to read: the user's mapping, the century rule for `DD.MM.YY`, the worksheet.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// How to read: the user's mapping, the century rule for `DD.MM.YY`, the worksheet, the size
+/// caps and the analysis year (for plausibility warnings).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ReadOptions {
     /// Column names and code values the user has mapped.
@@ -69,6 +72,33 @@ pub struct ReadOptions {
     pub century_pivot: Option<u8>,
     /// Worksheet to read from workbooks; `None` = the first.
     pub sheet: Option<String>,
+    /// Files larger than this are refused (`file_too_large`), their table unusable.
+    pub max_file_bytes: u64,
+    /// Workbooks whose parts would inflate to more than this are refused (`xlsx_too_large`)
+    /// before anything is inflated.
+    pub max_inflated_bytes: u64,
+    /// The analysis year Y, when known: birth years after Y and dates after Y + 1 are warned
+    /// about (`born_after_year`, `date_far_in_future`).
+    pub analysis_year: Option<i32>,
+}
+
+/// Default [`ReadOptions::max_file_bytes`]: 2 GiB.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 2 << 30;
+/// Default [`ReadOptions::max_inflated_bytes`]: 1 GiB of uncompressed workbook parts (a
+/// 1-million-row episodes sheet is about 0.5 GiB of XML).
+pub const DEFAULT_MAX_INFLATED_BYTES: u64 = 1 << 30;
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            mapping: MappingProfile::default(),
+            century_pivot: None,
+            sheet: None,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            max_inflated_bytes: DEFAULT_MAX_INFLATED_BYTES,
+            analysis_year: None,
+        }
+    }
 }
 
 /// The user's mapping from their extract to the canonical form (saved and loaded as JSON).
@@ -138,6 +168,7 @@ struct Pending<'a> {
     kind: TableKind,
     prepared: Prepared<'a>,
     headers: Vec<String>,
+    header_line: u64,
     bytes: u64,
 }
 
@@ -172,43 +203,86 @@ pub fn load_with_progress(
         })
         .collect();
 
-    // Pass 1: decode, read the header, recognise the table.
+    // Pass 1: decode, read the header, recognise the table. Every file whose kind is known
+    // (given, or recognised) is listed under it, readable or not, so that two files for one
+    // kind are found even when one of them is broken.
     let mut pending: Vec<Pending<'_>> = Vec::new();
+    let mut unusable: Vec<UnusableTable> = Vec::new();
+    let mut by_kind: BTreeMap<usize, (TableKind, Vec<usize>)> = BTreeMap::new();
+    let mut claim = |kind: TableKind, i: usize| {
+        let rank = TableKind::ALL.iter().position(|&k| k == kind).unwrap_or(6);
+        by_kind.entry(rank).or_insert((kind, Vec::new())).1.push(i);
+    };
     for (i, f) in files.iter().enumerate() {
         let report = &mut reports[i];
-        let prepared = match Prepared::new(f.bytes, options.sheet.as_deref()) {
+        if let Some(k) = f.kind {
+            claim(k, i);
+        }
+        // A file given as a table kind that cannot be read makes that table unusable.
+        let mut refuse = |report: &mut FileReport, line: u64, kind: IssueKind| {
+            let issue = fatal(&names[i], line, kind);
+            if let Some(k) = report.kind {
+                unusable.push(UnusableTable {
+                    kind: k,
+                    issue: issue.clone(),
+                });
+            }
+            report.set_fatal(issue);
+        };
+        if f.bytes.len() as u64 > options.max_file_bytes {
+            let kind = IssueKind::FileTooLarge {
+                bytes: f.bytes.len() as u64,
+                limit: options.max_file_bytes,
+            };
+            refuse(report, 1, kind);
+            continue;
+        }
+        let prepared = match Prepared::new(
+            f.bytes,
+            options.sheet.as_deref(),
+            Some(options.max_inflated_bytes),
+        ) {
             Ok(p) => p,
             Err(kind) => {
-                report.set_fatal(fatal(&names[i], 1, kind));
+                refuse(report, 1, kind);
                 continue;
             }
         };
         report.encoding = Some(prepared.encoding());
         report.delimiter = prepared.delimiter();
         report.sheet = prepared.sheet_name();
+        for &(line, bytes) in prepared.invalid_lines() {
+            report.record(Issue {
+                location: Location {
+                    file: names[i].clone(),
+                    line,
+                    column: None,
+                },
+                kind: IssueKind::InvalidUtf8 { bytes },
+                severity: Severity::Warning,
+            });
+        }
         let mut rec = csv::StringRecord::new();
         let (header_line, headers) = match prepared.rows().next_record(&mut rec) {
             Next::Record(pos) => (
                 pos.line,
                 rec.iter().map(|h| h.trim().to_string()).collect::<Vec<_>>(),
             ),
-            Next::Malformed(_) | Next::End => {
-                let reason = if f.bytes.is_empty() {
-                    "empty file / tom fil"
-                } else {
-                    "no header line / ingen overskriftslinje"
-                };
-                report.set_fatal(fatal(
-                    &names[i],
-                    1,
-                    IssueKind::UnreadableFile {
-                        reason: reason.to_string(),
-                    },
-                ));
+            Next::Unclosed(pos, lines) => {
+                refuse(report, pos.line, IssueKind::UnclosedQuote { lines });
+                continue;
+            }
+            Next::Malformed(pos) => {
+                refuse(report, pos.line, IssueKind::MalformedRow);
+                continue;
+            }
+            Next::End => {
+                refuse(report, 1, IssueKind::EmptyFile);
                 continue;
             }
         };
         let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let detected = f.kind.is_none();
         let kind = f
             .kind
             .or_else(|| aliases::detect_kind_with(&refs, &options.mapping));
@@ -222,13 +296,69 @@ pub fn load_with_progress(
             ));
             continue;
         };
+        if detected {
+            claim(kind, i);
+        }
         report.kind = Some(kind);
+        let matched = aliases::match_headers(kind, &refs, &options.mapping);
+        if matched.iter().all(Option::is_none) {
+            let headers = clip(&refs.join(", "));
+            refuse(report, header_line, IssueKind::UnknownTable { headers });
+            continue;
+        }
+        let missing = aliases::required_missing(kind, &matched);
+        if !missing.is_empty() {
+            let kind = IssueKind::MissingColumn { columns: missing };
+            refuse(report, header_line, kind);
+            continue;
+        }
+        for (col, column, first) in aliases::repeated_headers(kind, &refs, &options.mapping) {
+            report.record(Issue {
+                location: Location {
+                    file: names[i].clone(),
+                    line: header_line,
+                    column: Some(Column {
+                        index: col + 1,
+                        name: refs[col].to_string(),
+                    }),
+                },
+                kind: IssueKind::RepeatedColumn {
+                    column,
+                    first: first + 1,
+                },
+                severity: Severity::Warning,
+            });
+        }
         pending.push(Pending {
             report: i,
             kind,
             prepared,
             headers,
+            header_line,
             bytes: f.bytes.len() as u64,
+        });
+    }
+    // Two files for one kind: neither is read, never added up.
+    for (kind, idx) in by_kind.into_values() {
+        if idx.len() < 2 {
+            continue;
+        }
+        let issue_kind = IssueKind::DuplicateTable {
+            table: kind.canonical_name(),
+            files: idx.iter().map(|&i| files[i].name.to_string()).collect(),
+        };
+        pending.retain(|p| p.kind != kind);
+        unusable.retain(|u| u.kind != kind);
+        for &i in &idx {
+            let report = &mut reports[i];
+            report.kind = Some(kind);
+            if report.fatal.is_none() {
+                report.set_fatal(fatal(&names[i], 1, issue_kind.clone()));
+            }
+        }
+        unusable.push(UnusableTable {
+            kind,
+            issue: fatal(&names[idx[1]], 1, issue_kind),
         });
     }
 
@@ -271,10 +401,12 @@ pub fn load_with_progress(
                 &matched,
                 &options.mapping,
                 options.century_pivot,
+                options.analysis_year,
             );
             let mut rows = p.prepared.rows();
             let mut skip = csv::StringRecord::new();
             let _header = rows.next_record(&mut skip);
+            rows.set_expected(p.headers.len());
             let (report, file_bytes) = (&mut reports[p.report], p.bytes);
             let mut read = |parse: &mut dyn FnMut(&mut row::RowCx<'_>) -> bool| {
                 row::read_rows(&mut rows, &ctx, report, &mut prog, file_bytes, parse)
@@ -291,7 +423,8 @@ pub fn load_with_progress(
                 })?,
                 TableKind::Areas => {
                     let out = areas_rows.get_or_insert_with(Vec::new);
-                    read(&mut |cx| areas::parse(cx).map(|r| out.push(r)).is_some())?
+                    let mut seen = BTreeMap::new();
+                    read(&mut |cx| areas::parse(cx, &mut seen).map(|r| out.push(r)).is_some())?
                 }
                 TableKind::Population => {
                     let out = population.get_or_insert_with(Vec::new);
@@ -323,6 +456,27 @@ pub fn load_with_progress(
                 }
             }
             prog.bytes_before += p.bytes;
+            // Rows, none of them usable: the table is unusable, not empty.
+            let report = &mut reports[p.report];
+            if report.rows_read > 0 && report.rows_used == 0 {
+                let issue = fatal(
+                    &names[p.report],
+                    p.header_line,
+                    IssueKind::NoUsableRows {
+                        rejected: report.rows_rejected,
+                    },
+                );
+                report.record(issue.clone());
+                unusable.push(UnusableTable { kind, issue });
+                match kind {
+                    TableKind::Persons => {}
+                    TableKind::Areas => areas_rows = None,
+                    TableKind::Population => population = None,
+                    TableKind::Episodes => episodes = None,
+                    TableKind::MunicipalServices => services = None,
+                    TableKind::PrimaryCare => primary = None,
+                }
+            }
         }
     }
     if let Some(s) = &services {
@@ -345,7 +499,7 @@ pub fn load_with_progress(
             primary_care: primary,
             population,
             areas: areas_rows,
-            unusable: Vec::new(),
+            unusable,
         },
         quality: QualityReport {
             files: ordered.into_iter().map(|(_, r)| r).collect(),

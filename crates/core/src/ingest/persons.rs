@@ -1,19 +1,20 @@
 //! persons (personer): one row per person; builds the pid index the other tables use.
 
+use super::aliases::{index_of, PERSONS};
 use super::codes;
 use super::row::{PidIndex, RowCx};
 use crate::model::{Municipality, Person};
 use crate::quality::{clip, IssueKind};
 use crate::text::Text;
+use chrono::Datelike;
 use std::collections::HashSet;
 
-// Column indexes into aliases::PERSONS.
-const PID: usize = 0;
-const BIRTH_YEAR: usize = 1;
-const AGE: usize = 2;
-const SEX: usize = 3;
-const MUNICIPALITY: usize = 4;
-const DEATH_DATE: usize = 5;
+const PID: usize = index_of(PERSONS, "pid");
+const BIRTH_YEAR: usize = index_of(PERSONS, "birth_year");
+const AGE: usize = index_of(PERSONS, "age");
+const SEX: usize = index_of(PERSONS, "sex");
+const MUNICIPALITY: usize = index_of(PERSONS, "municipality");
+const DEATH_DATE: usize = index_of(PERSONS, "death_date");
 
 const BIRTH_YEAR_EXPECTED: Text = Text {
     nb: "et fødselsår fra 1880 til 2100",
@@ -94,9 +95,32 @@ pub(crate) fn parse(cx: &mut RowCx<'_>, st: &PersonsState) -> Option<Person> {
     if cx.is_rejected() {
         return None;
     }
+    let birth = birth_year.map(|b| b as i32);
+    if let (Some(b), Some(year)) = (birth, cx.year()) {
+        if b > year {
+            cx.warn(
+                BIRTH_YEAR,
+                IssueKind::BornAfterYear {
+                    birth_year: b,
+                    year,
+                },
+            );
+        }
+    }
+    if let (Some(b), Some(death)) = (birth, death_date) {
+        if death.year() < b {
+            cx.warn(
+                DEATH_DATE,
+                IssueKind::DeathBeforeBirth {
+                    death,
+                    birth_year: b,
+                },
+            );
+        }
+    }
     Some(Person {
         pid: pid?.to_string(),
-        birth_year: birth_year.map(|b| b as i32),
+        birth_year: birth,
         age: age.map(|a| a as u8),
         sex,
         municipality,

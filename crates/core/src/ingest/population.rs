@@ -1,16 +1,17 @@
 //! population (befolkning): SSB counts per municipality and year, optionally by sex and age.
 
+use super::aliases::{index_of, POPULATION};
 use super::codes;
 use super::row::RowCx;
 use crate::model::{AgeSpec, PopulationRow};
 use crate::quality::{clip, IssueKind};
 use crate::text::Text;
 
-const MUNICIPALITY: usize = 0;
-const YEAR: usize = 1;
-const SEX: usize = 2;
-const AGE: usize = 3;
-const COUNT: usize = 4;
+const MUNICIPALITY: usize = index_of(POPULATION, "municipality");
+const YEAR: usize = index_of(POPULATION, "year");
+const SEX: usize = index_of(POPULATION, "sex");
+const AGE: usize = index_of(POPULATION, "age");
+const COUNT: usize = index_of(POPULATION, "count");
 
 const YEAR_EXPECTED: Text = Text {
     nb: "et år fra 1900 til 2100",

@@ -90,17 +90,36 @@ pub fn inspect(file: &SourceFile<'_>, options: &ReadOptions) -> Result<FilePrevi
         kind,
         severity: Severity::Rejected,
     };
-    let prepared = Prepared::new(file.bytes, options.sheet.as_deref()).map_err(fail)?;
+    if file.bytes.len() as u64 > options.max_file_bytes {
+        return Err(fail(IssueKind::FileTooLarge {
+            bytes: file.bytes.len() as u64,
+            limit: options.max_file_bytes,
+        }));
+    }
+    let prepared = Prepared::new(
+        file.bytes,
+        options.sheet.as_deref(),
+        Some(options.max_inflated_bytes),
+    )
+    .map_err(fail)?;
     let mut rows = prepared.rows();
     let mut rec = csv::StringRecord::new();
     let headers: Vec<String> = match rows.next_record(&mut rec) {
         Next::Record(_) => rec.iter().map(|h| h.trim().to_string()).collect(),
-        _ => {
-            return Err(fail(IssueKind::UnreadableFile {
-                reason: "no header line / ingen overskriftslinje".to_string(),
-            }))
+        Next::Unclosed(pos, lines) => {
+            return Err(Issue {
+                location: Location {
+                    file: name.clone(),
+                    line: pos.line,
+                    column: None,
+                },
+                ..fail(IssueKind::UnclosedQuote { lines })
+            })
         }
+        Next::Malformed(_) => return Err(fail(IssueKind::MalformedRow)),
+        Next::End => return Err(fail(IssueKind::EmptyFile)),
     };
+    rows.set_expected(headers.len());
     let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     let kind = file
         .kind
@@ -148,7 +167,7 @@ pub fn inspect(file: &SourceFile<'_>, options: &ReadOptions) -> Result<FilePrevi
     loop {
         match rows.next_record(&mut rec) {
             Next::End => break,
-            Next::Malformed(_) => continue,
+            Next::Malformed(_) | Next::Unclosed(..) => continue,
             Next::Record(_) => {}
         }
         if preview_rows.len() < PREVIEW_ROWS {

@@ -1,18 +1,19 @@
 //! primary_care (primaerhelse): KUHR claims; contact type and interdisciplinary cooperation are
 //! derived from the tariffs when their columns are missing.
 
+use super::aliases::{index_of, PRIMARY_CARE};
 use super::codes;
 use super::episodes::person;
 use super::persons::PersonsState;
 use super::row::RowCx;
 use crate::model::PrimaryCareContact;
 
-const PID: usize = 0;
-const DATE: usize = 1;
-const PROVIDER: usize = 2;
-const CONTACT_TYPE: usize = 3;
-const INTERDISCIPLINARY: usize = 4;
-const TARIFFS: usize = 5;
+const PID: usize = index_of(PRIMARY_CARE, "pid");
+const DATE: usize = index_of(PRIMARY_CARE, "date");
+const PROVIDER: usize = index_of(PRIMARY_CARE, "provider");
+const CONTACT_TYPE: usize = index_of(PRIMARY_CARE, "contact_type");
+const INTERDISCIPLINARY: usize = index_of(PRIMARY_CARE, "interdisciplinary");
+const TARIFFS: usize = index_of(PRIMARY_CARE, "tariffs");
 
 /// Reads one record of primary care.
 pub(crate) fn parse(cx: &mut RowCx<'_>, persons: &PersonsState) -> Option<PrimaryCareContact> {

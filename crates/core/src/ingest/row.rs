@@ -12,68 +12,21 @@ use super::{Cancelled, LoadProgress, MappingProfile};
 use crate::model::{Municipality, TableKind};
 use crate::quality::{clip, Column, FileReport, Issue, IssueKind, Location, Severity};
 use crate::text::Text;
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 use csv::StringRecord;
+use rustc_hash::FxHasher;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::sync::Arc;
 
 /// How often progress is reported, in rows.
 pub(crate) const PROGRESS_EVERY: u64 = 50_000;
 
-/// A fast non-cryptographic hasher (FxHash's multiply-rotate over 8-byte words) for pids and
-/// record hashes; exactness never depends on it (hits are compared).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher {
-    hash: u64,
-}
+/// HashMap with rustc-hash's Fx hasher (fast, non-cryptographic) for pids and record hashes;
+/// exactness never depends on it (hits are compared).
+pub(crate) type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
-        }
-    }
-
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        // A final avalanche so that the low bits hashbrown uses are well mixed.
-        let mut h = self.hash;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h
-    }
-}
-
-/// HashMap with [`FxHasher`].
-pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-
-/// Hash of a string with [`FxHasher`].
+/// Hash of a string with the Fx hasher.
 pub(crate) fn hash_str(s: &str) -> u64 {
     let mut h = FxHasher::default();
     h.write(s.as_bytes());
@@ -111,6 +64,8 @@ pub(crate) struct FileCtx {
     pub values: Vec<Option<ValueMap>>,
     /// Century rule for `DD.MM.YY`.
     pub pivot: Option<u8>,
+    /// The analysis year, for `date_far_in_future` and `born_after_year`.
+    pub year: Option<i32>,
 }
 
 impl FileCtx {
@@ -122,6 +77,7 @@ impl FileCtx {
         matched: &[Option<usize>],
         mapping: &MappingProfile,
         pivot: Option<u8>,
+        year: Option<i32>,
     ) -> FileCtx {
         let defs = super::aliases::columns(kind);
         let mut cols = vec![None; defs.len()];
@@ -150,6 +106,7 @@ impl FileCtx {
             cols,
             values,
             pivot,
+            year,
         }
     }
 }
@@ -193,11 +150,34 @@ pub(crate) fn read_rows(
                 report.record(malformed_row(ctx, pos.line));
                 continue;
             }
+            Next::Unclosed(pos, lines) => {
+                report.rows_read += 1;
+                report.rows_rejected += 1;
+                report.record(Issue {
+                    kind: IssueKind::UnclosedQuote { lines },
+                    ..malformed_row(ctx, pos.line)
+                });
+                continue;
+            }
             Next::Record(pos) => pos,
         };
         report.rows_read += 1;
         rows_done += 1;
         warnings.clear();
+        if rec.len() != ctx.names.len() {
+            warnings.push(Issue {
+                location: Location {
+                    file: ctx.file.clone(),
+                    line: pos.line,
+                    column: None,
+                },
+                kind: IssueKind::RaggedRow {
+                    expected: ctx.names.len(),
+                    found: rec.len(),
+                },
+                severity: Severity::Warning,
+            });
+        }
 
         // Exact duplicates: hash, then compare the fields on a hit.
         let h = hash_record(&rec);
@@ -459,14 +439,27 @@ impl<'r> RowCx<'r> {
         }
     }
 
-    /// A date cell, possibly with a time: `Ok(None)` empty, `Err` = the issue.
-    fn date_time(&self, c: usize) -> Result<Option<(NaiveDate, Option<NaiveTime>)>, IssueKind> {
-        match self.cell(c) {
+    /// A date cell, possibly with a time: `Ok(None)` empty, `Err` = the issue. A date more
+    /// than a year after the analysis year is read, with a `date_far_in_future` warning.
+    fn date_time(&mut self, c: usize) -> Result<Option<(NaiveDate, Option<NaiveTime>)>, IssueKind> {
+        let v = match self.cell(c) {
             None => Ok(None),
             Some(raw) => values::parse_date_time(raw, self.ctx.pivot)
                 .map(Some)
                 .map_err(|e| Self::date_issue(e, raw)),
+        };
+        if let (Ok(Some((date, _))), Some(year)) = (&v, self.ctx.year) {
+            if date.year() > year + 1 {
+                let (date, year) = (*date, year);
+                self.warn(c, IssueKind::DateFarInFuture { date, year });
+            }
         }
+        v
+    }
+
+    /// The analysis year, when known.
+    pub(crate) fn year(&self) -> Option<i32> {
+        self.ctx.year
     }
 
     /// A required date (with the time, when the cell holds one).
@@ -606,72 +599,75 @@ pub(crate) const MUNICIPALITY_EXPECTED: Text = Text {
     en: "a 4-digit municipality code, e.g. 0301",
 };
 
-/// Pids up to this many bytes are stored inside the map slot itself.
+/// Pids up to this many bytes are stored inside the table slot itself.
 const INLINE_PID: usize = 18;
 
-/// One map slot: the person's index, and the pid's text, inline when short (one cache line
+/// `PidSlot::len` of a pid kept in the arena; its start and length are then in `text`.
+const IN_ARENA: u16 = u16::MAX;
+
+/// One table slot: the person's index, and the pid's text, inline when short (one cache line
 /// holds key and text, so a lookup touches no other memory), else as a span of the arena.
 #[derive(Clone, Copy)]
 struct PidSlot {
     idx: u32,
-    /// Length of the pid; above [`INLINE_PID`], `text` holds the arena start (u32 LE).
+    /// Length of an inline pid, or [`IN_ARENA`]: `text` then holds the arena start and the
+    /// length (u32 LE each).
     len: u16,
     text: [u8; INLINE_PID],
 }
 
-/// pid → person: the pid's hash → [`PidSlot`], with the text compared on every hit, so lookups
-/// are exact; pids whose hash collides with another's go to `overflow` (practically never).
-/// About 32 bytes a person and no allocation per pid.
+fn u32_at(b: &[u8]) -> usize {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(&b[..4]);
+    u32::from_le_bytes(w) as usize
+}
+
+fn slot_text<'s>(arena: &'s str, slot: &'s PidSlot) -> &'s [u8] {
+    if slot.len == IN_ARENA {
+        let (start, len) = (u32_at(&slot.text), u32_at(&slot.text[4..]));
+        arena.as_bytes().get(start..start + len).unwrap_or(&[])
+    } else {
+        &slot.text[..usize::from(slot.len)]
+    }
+}
+
+/// pid → person: a hashbrown [`HashTable`](hashbrown::HashTable) of [`PidSlot`]s, hashed with
+/// [`hash_str`] and compared by text on every probe, so lookups are exact. About 32 bytes a
+/// person and no allocation per pid.
 #[derive(Default)]
 pub(crate) struct PidIndex {
-    by_hash: FxMap<u64, PidSlot>,
+    table: hashbrown::HashTable<PidSlot>,
     arena: String,
-    overflow: HashMap<String, u32>,
 }
 
 impl PidIndex {
-    fn text<'s>(&'s self, slot: &'s PidSlot) -> &'s [u8] {
-        let len = usize::from(slot.len);
-        if len <= INLINE_PID {
-            &slot.text[..len]
-        } else {
-            let mut w = [0u8; 4];
-            w.copy_from_slice(&slot.text[..4]);
-            let start = u32::from_le_bytes(w) as usize;
-            self.arena.as_bytes().get(start..start + len).unwrap_or(&[])
-        }
-    }
-
     /// The index of `pid`.
     pub(crate) fn get(&self, pid: &str) -> Option<u32> {
-        let slot = self.by_hash.get(&hash_str(pid))?;
-        if self.text(slot) == pid.as_bytes() {
-            Some(slot.idx)
-        } else {
-            self.overflow.get(pid).copied()
-        }
+        let arena = &self.arena;
+        self.table
+            .find(hash_str(pid), |s| slot_text(arena, s) == pid.as_bytes())
+            .map(|s| s.idx)
     }
 
     /// Adds `pid` at index `i` (the caller has checked it is new).
     pub(crate) fn insert(&mut self, pid: &str, i: u32) {
-        let h = hash_str(pid);
-        if self.by_hash.contains_key(&h) || pid.len() > usize::from(u16::MAX) {
-            self.overflow.insert(pid.to_string(), i);
-            return;
-        }
         let mut slot = PidSlot {
             idx: i,
-            len: pid.len() as u16,
+            len: IN_ARENA,
             text: [0; INLINE_PID],
         };
         if pid.len() <= INLINE_PID {
+            slot.len = pid.len() as u16;
             slot.text[..pid.len()].copy_from_slice(pid.as_bytes());
         } else {
-            let start = self.arena.len() as u32;
-            slot.text[..4].copy_from_slice(&start.to_le_bytes());
+            slot.text[..4].copy_from_slice(&(self.arena.len() as u32).to_le_bytes());
+            slot.text[4..8].copy_from_slice(&(pid.len() as u32).to_le_bytes());
             self.arena.push_str(pid);
         }
-        self.by_hash.insert(h, slot);
+        let PidIndex { table, arena } = self;
+        table.insert_unique(hash_str(pid), slot, |s| {
+            hash_str(std::str::from_utf8(slot_text(arena, s)).unwrap_or(""))
+        });
     }
 }
 
@@ -693,24 +689,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pid_index_is_exact_even_when_hashes_collide() {
+    fn pid_index_is_exact_for_short_and_long_pids() {
         let mut idx = PidIndex::default();
-        idx.insert("p1", 0);
-        idx.insert("p2", 1);
-        assert_eq!(
-            (idx.get("p1"), idx.get("p2"), idx.get("p3")),
-            (Some(0), Some(1), None)
-        );
-        // Simulate a collision: make "zz"'s hash point at p1's entry.
-        let p1 = idx.by_hash[&hash_str("p1")];
-        idx.by_hash.insert(hash_str("zz"), p1);
         let long = "x".repeat(40);
-        idx.insert(&long, 9);
-        assert_eq!(idx.get(&long), Some(9));
+        let pids: Vec<String> = (0..5000).map(|i| format!("p{i}")).collect();
+        for (i, p) in pids.iter().enumerate() {
+            idx.insert(p, i as u32);
+        }
+        idx.insert(&long, 9_999);
+        // 18 bytes is still inline, 19 goes to the arena.
+        idx.insert(&"y".repeat(18), 7_001);
+        idx.insert(&"y".repeat(19), 7_002);
+        for (i, p) in pids.iter().enumerate() {
+            assert_eq!(idx.get(p), Some(i as u32), "{p}");
+        }
+        assert_eq!(idx.get(&long), Some(9_999));
         assert_eq!(idx.get(&"x".repeat(39)), None);
-        assert_eq!(idx.get("zz"), None);
-        idx.insert("zz", 7);
-        assert_eq!((idx.get("zz"), idx.get("p1")), (Some(7), Some(0)));
+        assert_eq!(idx.get(&"y".repeat(18)), Some(7_001));
+        assert_eq!(idx.get(&"y".repeat(19)), Some(7_002));
+        assert_eq!((idx.get("p5000"), idx.get("")), (None, None));
     }
 
     #[test]

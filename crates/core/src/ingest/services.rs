@@ -1,5 +1,6 @@
 //! municipal_services (kommunale_tjenester): KPR/IPLOS service periods.
 
+use super::aliases::{index_of, MUNICIPAL_SERVICES};
 use super::codes;
 use super::episodes::person;
 use super::persons::PersonsState;
@@ -7,11 +8,11 @@ use super::row::RowCx;
 use crate::model::MunicipalService;
 use crate::quality::IssueKind;
 
-const PID: usize = 0;
-const SERVICE: usize = 1;
-const DECISION_DATE: usize = 2;
-const START_DATE: usize = 3;
-const END_DATE: usize = 4;
+const PID: usize = index_of(MUNICIPAL_SERVICES, "pid");
+const SERVICE: usize = index_of(MUNICIPAL_SERVICES, "service");
+const DECISION_DATE: usize = index_of(MUNICIPAL_SERVICES, "decision_date");
+const START_DATE: usize = index_of(MUNICIPAL_SERVICES, "start_date");
+const END_DATE: usize = index_of(MUNICIPAL_SERVICES, "end_date");
 
 /// Reads one record of municipal services. A present but unreadable end date rejects the row
 /// (read as missing it would make the period ongoing); start after end rejects it too.

@@ -17,6 +17,8 @@ pub(crate) enum Prepared<'a> {
         encoding: TextEncoding,
         /// Detected delimiter.
         delimiter: u8,
+        /// Lines with stray non-UTF-8 bytes (replaced): `(line, bytes)`.
+        invalid: Vec<(u64, usize)>,
     },
     /// A worksheet.
     Sheet(Sheet),
@@ -24,17 +26,30 @@ pub(crate) enum Prepared<'a> {
 
 impl<'a> Prepared<'a> {
     /// Decodes the bytes (or opens the workbook). Only an unreadable workbook fails here.
-    pub(crate) fn new(bytes: &'a [u8], sheet: Option<&str>) -> Result<Prepared<'a>, IssueKind> {
+    pub(crate) fn new(
+        bytes: &'a [u8],
+        sheet: Option<&str>,
+        max_inflated: Option<u64>,
+    ) -> Result<Prepared<'a>, IssueKind> {
         if xlsx::is_workbook(bytes) {
-            return xlsx::read_sheet(bytes, sheet).map(Prepared::Sheet);
+            return xlsx::read_sheet(bytes, sheet, max_inflated).map(Prepared::Sheet);
         }
-        let (text, encoding) = decode(bytes);
-        let delimiter = detect_delimiter(&text);
+        let d = decode(bytes);
+        let delimiter = detect_delimiter(&d.text);
         Ok(Prepared::Text {
-            text,
-            encoding,
+            text: d.text,
+            encoding: d.encoding,
             delimiter,
+            invalid: d.invalid,
         })
+    }
+
+    /// Lines with stray non-UTF-8 bytes: `(line, bytes replaced)`.
+    pub(crate) fn invalid_lines(&self) -> &[(u64, usize)] {
+        match self {
+            Prepared::Text { invalid, .. } => invalid,
+            Prepared::Sheet(_) => &[],
+        }
     }
 
     /// Encoding for the report.
@@ -70,7 +85,10 @@ impl<'a> Prepared<'a> {
                 text,
                 delimiter: *delimiter,
                 reader: csv_reader(text.as_bytes(), *delimiter),
+                base_line: 1,
+                base_byte: 0,
                 last_error_at: None,
+                expected: None,
             },
             Prepared::Sheet(s) => Rows::Sheet { sheet: s, next: 0 },
         }
@@ -104,10 +122,16 @@ pub(crate) enum Rows<'p> {
         text: &'p str,
         /// Its delimiter.
         delimiter: u8,
-        /// The reader.
+        /// The reader, over `text[base_byte..]`.
         reader: csv::Reader<&'p [u8]>,
+        /// Line of `text` where the reader starts (1-based).
+        base_line: u64,
+        /// Byte of `text` where the reader starts.
+        base_byte: u64,
         /// Byte offset of the last parse error, to never loop on one.
         last_error_at: Option<u64>,
+        /// Fields of the header, once it has been read.
+        expected: Option<usize>,
     },
     /// Worksheet.
     Sheet {
@@ -124,6 +148,9 @@ pub(crate) enum Next {
     Record(RecordPos),
     /// A record the CSV parser could not read, at this line.
     Malformed(RecordPos),
+    /// A quoted field opened on this line runs over later records or past the end; reading
+    /// goes on at the next line. The second value is how many lines the field swallowed.
+    Unclosed(RecordPos, u64),
     /// End of input.
     End,
 }
@@ -132,15 +159,83 @@ fn is_blank(rec: &StringRecord) -> bool {
     rec.iter().all(|f| f.trim().is_empty())
 }
 
+/// Whether a record that holds a line break inside a quoted field is really an unclosed quote:
+/// the field ran over what look like whole records (an embedded line with as many delimiters
+/// as a record has), the record's field count differs from the header's, or the quote ran to
+/// the end of the file without closing.
+fn unclosed(
+    text: &str,
+    start: usize,
+    at_end: bool,
+    rec: &StringRecord,
+    delimiter: u8,
+    expected: Option<usize>,
+) -> bool {
+    if !rec.as_slice().contains(['\n', '\r']) {
+        return false;
+    }
+    if expected.is_some_and(|n| n != rec.len()) {
+        return true;
+    }
+    let per_record = expected.unwrap_or(2).saturating_sub(1).max(1);
+    let d = char::from(delimiter);
+    let runs_over_records = rec.iter().any(|f| {
+        f.split('\n')
+            .skip(1)
+            .any(|l| l.matches(d).count() >= per_record)
+    });
+    if runs_over_records {
+        return true;
+    }
+    // The last record: is a quote still open at the end of the file?
+    at_end && open_at_end(text.as_bytes().get(start..).unwrap_or(&[]), delimiter)
+}
+
+/// Whether a quoted field is still open at the end of `s` (CSV quoting: a quote opens a field
+/// only at its start, `""` inside is one quote, anything after the closing quote is literal).
+fn open_at_end(s: &[u8], delimiter: u8) -> bool {
+    let (mut quoted, mut field_start, mut i) = (false, true, 0);
+    while i < s.len() {
+        let b = s[i];
+        if quoted {
+            if b == b'"' {
+                if s.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if field_start && b == b'"' {
+            quoted = true;
+            field_start = false;
+        } else {
+            field_start = b == delimiter || b == b'\n' || b == b'\r';
+        }
+        i += 1;
+    }
+    quoted
+}
+
 impl<'p> Rows<'p> {
+    /// Tells the reader how many fields the header has (to recognise unclosed quotes).
+    pub(crate) fn set_expected(&mut self, n: usize) {
+        if let Rows::Csv { expected, .. } = self {
+            *expected = Some(n);
+        }
+    }
+
     /// Reads the next record that is not entirely blank into `rec`.
     pub(crate) fn next_record(&mut self, rec: &mut StringRecord) -> Next {
         loop {
             match self {
                 Rows::Csv {
+                    text,
+                    delimiter,
                     reader,
+                    base_line,
+                    base_byte,
                     last_error_at,
-                    ..
+                    expected,
                 } => match reader.read_record(rec) {
                     Ok(false) => return Next::End,
                     Ok(true) => {
@@ -150,25 +245,47 @@ impl<'p> Rows<'p> {
                         let (line, byte) = rec
                             .position()
                             .map(|p| (p.line(), p.byte()))
-                            .unwrap_or((0, 0));
-                        let bytes = reader.position().byte();
-                        return Next::Record(RecordPos {
+                            .unwrap_or((1, 0));
+                        let line = *base_line + line - 1;
+                        let start = *base_byte + byte;
+                        let end = reader.position();
+                        let end_line = *base_line + end.line() - 1;
+                        let bytes = *base_byte + end.byte();
+                        let pos = RecordPos {
                             line,
-                            key: byte,
+                            key: start,
                             bytes,
-                        });
+                        };
+                        let at_end = bytes as usize >= text.len();
+                        // Only a record over more than one line (or the last one, whose
+                        // open quote may have eaten just its own line end) can hold a quoted
+                        // line break: an integer test, so clean files pay nothing for it.
+                        let spans = end_line > line + 1 || at_end;
+                        if spans
+                            && unclosed(text, start as usize, at_end, rec, *delimiter, *expected)
+                        {
+                            // Start again after the line the quote opened on.
+                            let from = start as usize;
+                            let next = text[from..].find('\n').map_or(text.len(), |i| from + i + 1);
+                            *reader = csv_reader(&text.as_bytes()[next..], *delimiter);
+                            *base_line = line + 1;
+                            *base_byte = next as u64;
+                            return Next::Unclosed(pos, end_line.saturating_sub(line).max(1));
+                        }
+                        return Next::Record(pos);
                     }
                     Err(_) => {
                         let p = reader.position();
+                        let at = *base_byte + p.byte();
                         let pos = RecordPos {
-                            line: p.line(),
-                            key: p.byte(),
-                            bytes: p.byte(),
+                            line: *base_line + p.line() - 1,
+                            key: at,
+                            bytes: at,
                         };
-                        if *last_error_at == Some(p.byte()) {
+                        if *last_error_at == Some(at) {
                             return Next::End;
                         }
-                        *last_error_at = Some(p.byte());
+                        *last_error_at = Some(at);
                         return Next::Malformed(pos);
                     }
                 },

@@ -426,29 +426,63 @@ fn unrecognisable_and_empty_files_are_fatal_for_themselves_only() {
     assert_eq!(x.fatal.as_ref().unwrap().kind.code(), "unknown_table");
     assert_eq!(
         report(&l, "empty.csv").fatal.as_ref().unwrap().kind.code(),
-        "unreadable_file"
+        "empty_file"
     );
+    // Bilingual, not "empty file / tom fil" in both.
+    let empty = report(&l, "empty.csv").fatal.as_ref().unwrap();
+    assert_eq!(empty.render(Lang::En), "empty.csv:1: the file is empty");
+    assert_eq!(empty.render(Lang::Nb), "empty.csv:1: filen er tom");
     assert_eq!(l.quality.counts_by_code()["unknown_table"], 1);
     assert!(l.quality.has_usable_data());
     assert!(!load_texts(&[("x.csv", "a,b\n")]).quality.has_usable_data());
 }
 
 #[test]
-fn two_files_of_one_kind_are_concatenated() {
+fn two_files_of_one_kind_are_refused_not_added_up() {
     let l = load_texts(&[
         ("p1.csv", "pid,age\na,40\n"),
         ("p2.csv", "pid,age\nb,41\na,42\n"),
     ]);
-    assert_eq!(l.tables.persons.len(), 2);
-    assert_eq!(at(&l, "duplicate_pid"), vec![(3, Some(1))]);
+    assert!(l.tables.persons.is_empty());
+    for name in ["p1.csv", "p2.csv"] {
+        let f = report(&l, name).fatal.as_ref().unwrap();
+        assert_eq!(
+            f.render(Lang::En),
+            format!("{name}:1: two files for the persons table (p1.csv, p2.csv); neither is used — remove one")
+        );
+    }
+    assert_eq!(l.tables.unusable.len(), 1);
+    assert_eq!(l.tables.unusable[0].kind, TableKind::Persons);
+    // A given kind and a recognised one count alike; the broken one counts too.
+    let files = [
+        file("persons.csv", PERSONS),
+        file(
+            "e.csv",
+            "pid,sector,care_level,admit_date\np1,PHV,POL,2021-01-01\n",
+        ),
+        SourceFile {
+            name: "opphold.csv",
+            bytes: b"hello world",
+            kind: Some(TableKind::Episodes),
+        },
+    ];
+    let l = load(&files, &ReadOptions::default());
+    assert_eq!(l.tables.episodes, None);
+    assert!(!l.tables.has(TableKind::Episodes));
+    let u = &l.tables.unusable;
+    assert_eq!((u.len(), u[0].kind), (1, TableKind::Episodes));
     assert_eq!(
-        issues(&l, "duplicate_pid")[0].location.file.as_ref(),
-        "p2.csv"
+        u[0].issue.kind,
+        IssueKind::DuplicateTable {
+            table: "episodes",
+            files: vec!["e.csv".into(), "opphold.csv".into()]
+        }
     );
+    assert_eq!(l.tables.persons.len(), 2);
 }
 
 #[test]
-fn missing_required_column_rejects_every_row() {
+fn missing_required_column_makes_the_table_unusable_with_one_message() {
     let l = load_texts(&[
         ("persons.csv", PERSONS),
         (
@@ -466,7 +500,190 @@ fn missing_required_column_rejects_every_row() {
         },
     ];
     let l = load(&files, &ReadOptions::default());
-    assert_eq!(at(&l, "missing_required"), vec![(2, None), (3, None)]);
+    assert_eq!(at(&l, "missing_required"), vec![]);
+    assert_eq!(l.tables.episodes, None);
+    let e = report(&l, "e.csv");
+    assert_eq!((e.rows_read, e.rows_used, e.rows_rejected), (0, 0, 0));
+    let f = e.fatal.as_ref().unwrap();
+    assert_eq!(
+        f.render(Lang::En),
+        "e.csv:1: the table lacks the required column admit_date; no row can be used"
+    );
+    assert_eq!(
+        l.tables.unusable,
+        vec![crate::model::UnusableTable {
+            kind: TableKind::Episodes,
+            issue: f.clone()
+        }]
+    );
+    // Not the table at all.
+    let files = [
+        file("persons.csv", PERSONS),
+        SourceFile {
+            name: "episodes.csv",
+            bytes: b"hello world",
+            kind: Some(TableKind::Episodes),
+        },
+    ];
+    let l = load(&files, &ReadOptions::default());
+    assert_eq!(l.tables.unusable[0].issue.kind.code(), "unknown_table");
+    assert_eq!(l.tables.episodes, None);
+    // Every row rejected: rows counted, and the table unusable.
+    let l = load_texts(&[
+        ("persons.csv", PERSONS),
+        (
+            "e.csv",
+            "pid,sector,care_level,admit_date\np9,PHV,POL,2021-01-01\np1,PHV,POL,x\n",
+        ),
+    ]);
+    let e = report(&l, "e.csv");
+    assert_eq!((e.rows_read, e.rows_used, e.rows_rejected), (2, 0, 2));
+    assert_eq!(l.tables.episodes, None);
+    assert_eq!(
+        l.tables.unusable[0].issue.render(Lang::Nb),
+        "e.csv:1: alle 2 rader er avvist; tabellen kan ikke brukes"
+    );
+    // A header and no rows is an empty table, not an unusable one.
+    let l = load_texts(&[
+        ("persons.csv", PERSONS),
+        ("e.csv", "pid,sector,care_level,admit_date\n"),
+    ]);
+    assert_eq!(l.tables.episodes, Some(vec![]));
+    assert!(l.tables.unusable.is_empty());
+}
+
+#[test]
+fn unclosed_quote_is_reported_where_it_opens_and_reading_goes_on() {
+    // Line 3 opens a quote that never closes: without the check the rest of the file would
+    // be one field. Lines 4 and 5 are read.
+    let text = "pid,age\na,40\n\"b,41\nc,42\nd,43\n";
+    let l = load_texts(&[("persons.csv", text)]);
+    let r = report(&l, "persons.csv");
+    assert_eq!((r.rows_read, r.rows_used, r.rows_rejected), (4, 3, 1));
+    let pids: Vec<&str> = l.tables.persons.iter().map(|p| p.pid.as_str()).collect();
+    assert_eq!(pids, ["a", "c", "d"]);
+    assert_eq!(at(&l, "unclosed_quote"), vec![(3, None)]);
+    assert_eq!(
+        issues(&l, "unclosed_quote")[0].kind,
+        IssueKind::UnclosedQuote { lines: 3 }
+    );
+    // A quoted field with a line break that closes, in the right number of fields, is CSV.
+    let l = load_texts(&[(
+        "areas.csv",
+        "municipality,municipality_name,health_community,region\n0301,\"Os\nlo\",Oslo,Sør-Øst\n4601,Bergen,Bergen,Vest\n",
+    )]);
+    let a = l.tables.areas.as_ref().unwrap();
+    assert_eq!(a[0].municipality_name.as_deref(), Some("Os\nlo"));
+    assert_eq!((a.len(), at(&l, "unclosed_quote")), (2, vec![]));
+    // The same as the last record, its quoted field closed before the last (unquoted) field.
+    let l = load_texts(&[(
+        "areas.csv",
+        "municipality,municipality_name,health_community,region\n4601,Bergen,Bergen,Vest\n0301,\"Os\nlo\",Oslo,Sør-Øst",
+    )]);
+    assert_eq!(l.tables.areas.as_ref().map(Vec::len), Some(2));
+    assert_eq!(at(&l, "unclosed_quote"), vec![]);
+    // …and a last record whose quote never closes, with the right field count by chance.
+    let l = load_texts(&[("persons.csv", "pid,age\na,40\nb,\"41\n")]);
+    assert_eq!(at(&l, "unclosed_quote"), vec![(3, None)]);
+    // A quote that closes many records later, with the field count right by chance, still
+    // runs over whole records (line 3's field holds "b,41\nc,42\nd").
+    let l = load_texts(&[("persons.csv", "pid,age\na,40\n\"b,41\nc,42\nd\",43\ne,44\n")]);
+    assert_eq!(at(&l, "unclosed_quote"), vec![(3, None)]);
+    let pids: Vec<&str> = l.tables.persons.iter().map(|p| p.pid.as_str()).collect();
+    // Reading goes on at line 4; on line 5 the quote is inside a field, so literal: pid `d"`.
+    assert_eq!(pids, ["a", "c", "d\"", "e"]);
+    assert_accounting(&l);
+}
+
+#[test]
+fn ragged_rows_and_cr_line_ends() {
+    // Old Mac line ends: the bad age is on line 4, and is reported there.
+    let l = load_texts(&[("persons.csv", "pid,age\ra,40\rb,41\rc,x\r")]);
+    assert_eq!(at(&l, "bad_number"), vec![(4, Some(2))]);
+    let l = load_texts(&[("persons.csv", "pid,age,sex\na,40\nb,41,K,extra\nc,42,M\n")]);
+    assert_eq!(at(&l, "ragged_row"), vec![(2, None), (3, None)]);
+    assert_eq!(
+        issues(&l, "ragged_row")[1].render(Lang::En),
+        "persons.csv:3: the row has 4 fields, the header 3"
+    );
+    assert_eq!(l.tables.persons.len(), 3);
+}
+
+#[test]
+fn repeated_columns_duplicate_areas_and_implausible_dates() {
+    let options = ReadOptions {
+        analysis_year: Some(2021),
+        ..ReadOptions::default()
+    };
+    let files = [
+        file(
+            "areas.csv",
+            "municipality,health_community,region\n0301,Oslo,Sør-Øst\n0301,Bergen,Vest\n",
+        ),
+        file(
+            "persons.csv",
+            "pid,birth_year,municipality,kommune,death_date\na,1980,0301,4601,\nb,2023,0301,,\nc,1990,0301,,1989-05-01\n",
+        ),
+        file(
+            "episodes.csv",
+            "pid,sector,care_level,admit_date,discharge_date\na,PHV,POL,2021-01-01,\na,PHV,POL,2023-01-01,\n",
+        ),
+    ];
+    let l = load(&files, &options);
+    assert_eq!(
+        issues(&l, "repeated_column")[0].render(Lang::En),
+        "persons.csv:1:4 (kommune): the column means the same (municipality) as column 3; column 3 is read, this one is not"
+    );
+    assert_eq!(l.tables.persons[0].municipality, Some(Municipality(301)));
+    assert_eq!(
+        issues(&l, "duplicate_municipality")[0].render(Lang::En),
+        "areas.csv:3:1 (municipality): municipality 0301 is already listed on line 2, which is used"
+    );
+    assert_eq!(l.tables.areas.as_ref().unwrap().len(), 1);
+    assert_eq!(at(&l, "born_after_year"), vec![(3, Some(2))]);
+    assert_eq!(at(&l, "death_before_birth"), vec![(4, Some(5))]);
+    // 2023 > 2021 + 1; 2021 itself is fine.
+    assert_eq!(at(&l, "date_far_in_future"), vec![(3, Some(4))]);
+    assert_eq!(l.tables.episodes.as_ref().unwrap().len(), 2);
+    assert_accounting(&l);
+}
+
+#[test]
+fn size_and_inflation_caps() {
+    let options = ReadOptions {
+        max_file_bytes: 20,
+        ..ReadOptions::default()
+    };
+    let files = [SourceFile {
+        name: "persons.csv",
+        bytes: PERSONS.as_bytes(),
+        kind: Some(TableKind::Persons),
+    }];
+    let l = load(&files, &options);
+    assert_eq!(
+        l.tables.unusable[0].issue.render(Lang::En),
+        "persons.csv:1: the file is 1 MB, above the limit of 1 MB"
+    );
+    assert_eq!(
+        l.tables.unusable[0].issue.kind,
+        IssueKind::FileTooLarge {
+            bytes: 62,
+            limit: 20
+        }
+    );
+    let wb = workbook();
+    let options = ReadOptions {
+        max_inflated_bytes: 1000,
+        ..ReadOptions::default()
+    };
+    let files = [SourceFile {
+        name: "persons.xlsx",
+        bytes: &wb,
+        kind: Some(TableKind::Persons),
+    }];
+    let l = load(&files, &options);
+    assert_eq!(l.tables.unusable[0].issue.kind.code(), "xlsx_too_large");
+    assert!(l.tables.persons.is_empty());
 }
 
 #[test]

@@ -22,8 +22,48 @@ pub(crate) fn is_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
 }
 
-/// Reads one sheet: `wanted`, or the first.
-pub(crate) fn read_sheet(bytes: &[u8], wanted: Option<&str>) -> Result<Sheet, IssueKind> {
+/// Refuses a zip workbook whose parts, as its directory declares them, would inflate to more
+/// than `limit` bytes, before anything is inflated (a 2 MB file can hold a 2 GB sheet). A part
+/// whose declared size is a lie is not caught here; the zip reader's CRC check then fails.
+fn check_inflation(bytes: &[u8], limit: u64) -> Result<(), IssueKind> {
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Ok(());
+    }
+    // An unreadable zip is left to calamine, which says why.
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let (mut total, mut largest, mut part) = (0u64, 0u64, String::new());
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index_raw(i) else {
+            continue;
+        };
+        total = total.saturating_add(f.size());
+        if f.size() >= largest {
+            largest = f.size();
+            part = f.name().map(|n| n.to_string()).unwrap_or_default();
+        }
+    }
+    if total > limit {
+        return Err(IssueKind::XlsxTooLarge {
+            part: clip(&part),
+            bytes: total,
+            limit,
+        });
+    }
+    Ok(())
+}
+
+/// Reads one sheet: `wanted`, or the first; refused when the workbook would inflate to more
+/// than `max_inflated` bytes.
+pub(crate) fn read_sheet(
+    bytes: &[u8],
+    wanted: Option<&str>,
+    max_inflated: Option<u64>,
+) -> Result<Sheet, IssueKind> {
+    if let Some(limit) = max_inflated {
+        check_inflation(bytes, limit)?;
+    }
     let unreadable = |e: &dyn std::fmt::Display| IssueKind::UnreadableFile {
         reason: clip(&e.to_string()),
     };
@@ -120,7 +160,7 @@ mod tests {
     #[test]
     fn garbage_is_unreadable_not_a_panic() {
         assert!(matches!(
-            read_sheet(b"PK\x03\x04garbage", None),
+            read_sheet(b"PK\x03\x04garbage", None, Some(1 << 20)),
             Err(IssueKind::UnreadableFile { .. })
         ));
     }

@@ -6,8 +6,7 @@
 //! of READY(Y) with their SOM rows (group `ready`); a person in both is two units. Counted: a
 //! merged inpatient stay admitted in Y (its first row's referrer), a day or outpatient row with
 //! admit_date in Y (care level 8 never), and a merged inpatient stay discharged in Y (its last
-//! row's destination). Counting per person keeps the fact table small (not one row per contact)
-//! and suppresses a flow of fewer than k persons.
+//! row's destination). Counting per person keeps the fact table small (not one row per contact).
 
 use crate::indicator::{IndicatorDef, Measure, Scope, Unit};
 use crate::model::{CareLevel, DischargedTo, PersonIdx, ReferredBy, Sector, TableKind};

@@ -277,8 +277,13 @@ pub(super) fn run(input: &Input<'_>) -> ModuleRun {
             continue;
         };
         facts.add(u, F::NewLongTermStay.id());
-        for st in som {
-            let bed_days = days(st.admit_date, st.discharge_date.unwrap_or(y.last)).max(0);
+        // The stays of Y: a stay belongs to the year of its discharge (§2), so the figures for Y
+        // do not depend on how many years the extract holds.
+        for st in som
+            .iter()
+            .filter(|st| st.discharge_date.is_some_and(|d| y.contains(d)))
+        {
+            let bed_days = st.discharge_date.map_or(0, |d| days(st.admit_date, d).max(0));
             let overdue = overdue_days(st).unwrap_or(0);
             if st.admit_date < start {
                 facts.add(u, F::StayBeforeLongTerm.id());

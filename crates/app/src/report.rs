@@ -1,0 +1,120 @@
+//! How the page reads a [`ReportView`]: the cell of an indicator for a group and an area, the
+//! areas of a level, labels, and each module's declaration. Pure, tested natively; nothing here
+//! scans by string.
+
+use crate::i18n::{tr, Key};
+use crate::protocol::{ModuleView, ReportView, ResultView};
+use forlop_core::module::ModuleDecl;
+use forlop_core::output::{Cell, Level};
+use forlop_core::text::Lang;
+
+impl ReportView {
+    /// The cell of `result` for group `group` (index in its module's groups) and area `area`.
+    pub fn cell(&self, result: &ResultView, group: usize, area: usize) -> Option<Cell> {
+        result.cells.cell(group * self.areas.len() + area)
+    }
+
+    /// The areas of `level`, in the engine's order (by their text).
+    pub fn areas_at(&self, level: Level) -> Vec<usize> {
+        (0..self.areas.len())
+            .filter(|&a| self.areas[a].level == level)
+            .collect()
+    }
+
+    /// The levels that have areas, from the top.
+    pub fn levels(&self) -> Vec<Level> {
+        Level::ALL
+            .into_iter()
+            .filter(|l| self.areas.iter().any(|a| a.level == *l))
+            .collect()
+    }
+
+    /// An area as shown: the country by name, a municipality as `0301 Oslo` when the areas file
+    /// names it; regions and health communities are already names.
+    pub fn area_label(&self, area: usize, lang: Lang) -> String {
+        let Some(a) = self.areas.get(area) else {
+            return String::new();
+        };
+        match (a.level, &a.municipality_name) {
+            (Level::Country, _) => tr(Key::National, lang).to_string(),
+            (Level::Municipality, Some(name)) => format!("{} {name}", a.name),
+            _ => a.name.clone(),
+        }
+    }
+
+    /// The computed indicators of module `module`, with their index in `results`.
+    pub fn results_of(&self, module: usize) -> Vec<usize> {
+        (0..self.results.len())
+            .filter(|&i| self.results[i].module == module)
+            .collect()
+    }
+}
+
+impl ModuleView {
+    /// The module's declaration, from this build's registry (the worker's is the same).
+    pub fn decl(&self) -> Option<&'static ModuleDecl> {
+        forlop_core::modules::find(&self.id)
+    }
+
+    /// Whether it was computed (no table missing).
+    pub fn computed(&self) -> bool {
+        self.missing.is_empty() && self.units.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::{AreaView, Grid};
+    use forlop_core::output::SuppressReason;
+
+    fn area(level: Level, name: &str, municipality_name: Option<&str>) -> AreaView {
+        AreaView {
+            level,
+            name: name.into(),
+            municipality_name: municipality_name.map(str::to_string),
+            region: None,
+        }
+    }
+
+    #[test]
+    fn cells_are_found_by_group_and_area_index() {
+        let value = |v: f64| Cell::Value {
+            numerator: Some(v as u64),
+            denominator: None,
+            value: v,
+        };
+        // Two groups × three areas.
+        let cells = [
+            value(10.0),
+            value(4.0),
+            Cell::Suppressed(SuppressReason::Primary),
+            value(7.0),
+            value(3.0),
+            value(4.0),
+        ];
+        let report = ReportView {
+            areas: vec![
+                area(Level::Country, "NO", None),
+                area(Level::Municipality, "0301", Some("Oslo")),
+                area(Level::Municipality, "4601", None),
+            ],
+            results: vec![ResultView {
+                id: "smi.patients".into(),
+                module: 0,
+                cells: Grid::from_cells(&cells),
+            }],
+            ..ReportView::default()
+        };
+        let r = &report.results[0];
+        assert_eq!(report.cell(r, 1, 0), Some(value(7.0)));
+        assert_eq!(report.cell(r, 0, 2), Some(cells[2]));
+        assert_eq!(report.cell(r, 2, 0), None);
+        assert_eq!(report.areas_at(Level::Municipality), vec![1, 2]);
+        assert_eq!(report.levels(), vec![Level::Country, Level::Municipality]);
+        assert_eq!(report.area_label(1, Lang::Nb), "0301 Oslo");
+        assert_eq!(report.area_label(2, Lang::Nb), "4601");
+        assert_eq!(report.area_label(0, Lang::En), "Country");
+        assert_eq!(report.results_of(0), vec![0]);
+    }
+}
