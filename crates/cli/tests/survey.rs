@@ -323,7 +323,7 @@ fn response_reproduces_table_4_1_and_bad_rows_are_positioned() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("line 3, column hjelper: found «9», expected a code 1–5"),
+        stderr.contains("svar.csv:3:2 (hjelper): found «9», expected a code 1–5"),
         "{stderr}"
     );
 }

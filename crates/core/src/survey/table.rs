@@ -7,7 +7,9 @@
 //! of their own until an analysis decides what they mean. Register variables that are names
 //! (sector, region, health trust) and columns this module does not know are kept as text.
 
+use crate::quality::{self, Location};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// How a column's cells are read and checked.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -193,12 +195,9 @@ pub fn format_number(x: f64) -> String {
 /// Why a row was rejected, or a file could not be read, with its position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SurveyIssue {
-    /// The file's name as the caller gave it.
-    pub file: String,
-    /// 1-based line in the file (the header is line 1); 0 for the whole file.
-    pub line: u64,
-    /// The column's name, when the issue is in one cell.
-    pub column: Option<String>,
+    /// File, 1-based line (the header is line 1; 0 for the whole file) and the column when one
+    /// cell is at fault — the engine's one `Location`, written the same way everywhere.
+    pub location: Location,
     /// What was found.
     pub found: String,
     /// What was expected, in Norwegian bokmål.
@@ -210,17 +209,28 @@ pub struct SurveyIssue {
 impl SurveyIssue {
     /// The issue as one line in `lang`.
     pub fn render(&self, lang: crate::text::Lang) -> String {
-        let col = self.column.as_deref().unwrap_or("-");
         match lang {
             crate::text::Lang::Nb => format!(
-                "{}, linje {}, kolonne {}: fant «{}», forventet {}",
-                self.file, self.line, col, self.found, self.expected_nb
+                "{}: fant «{}», forventet {}",
+                self.location, self.found, self.expected_nb
             ),
             crate::text::Lang::En => format!(
-                "{}, line {}, column {}: found «{}», expected {}",
-                self.file, self.line, col, self.found, self.expected_en
+                "{}: found «{}», expected {}",
+                self.location, self.found, self.expected_en
             ),
         }
+    }
+}
+
+/// A location in `file`; `column` is the 0-based field index and the header as written.
+fn at(file: &str, line: u64, column: Option<(usize, &str)>) -> Location {
+    Location {
+        file: Arc::from(file),
+        line,
+        column: column.map(|(i, name)| quality::Column {
+            index: i + 1,
+            name: name.to_string(),
+        }),
     }
 }
 
@@ -303,9 +313,7 @@ pub fn read_respondents(file: &str, bytes: &[u8]) -> ReadResult {
         Ok(t) => t,
         Err(e) => {
             result.issues.push(SurveyIssue {
-                file: file.into(),
-                line: 0,
-                column: None,
+                location: at(file, 0, None),
                 found: format!("byte {}", e.valid_up_to()),
                 expected_nb: "tekst i UTF-8".into(),
                 expected_en: "UTF-8 text".into(),
@@ -323,13 +331,11 @@ pub fn read_respondents(file: &str, bytes: &[u8]) -> ReadResult {
         .delimiter(delimiter)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_lowercase()).collect(),
+    let raw_headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(str::to_string).collect(),
         Err(e) => {
             result.issues.push(SurveyIssue {
-                file: file.into(),
-                line: 1,
-                column: None,
+                location: at(file, 1, None),
                 found: e.to_string(),
                 expected_nb: "en overskriftslinje".into(),
                 expected_en: "a header line".into(),
@@ -337,6 +343,10 @@ pub fn read_respondents(file: &str, bytes: &[u8]) -> ReadResult {
             return result;
         }
     };
+    let headers: Vec<String> = raw_headers
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
     let kinds: Vec<VarKind> = headers
         .iter()
         .map(|h| {
@@ -361,9 +371,7 @@ pub fn read_respondents(file: &str, bytes: &[u8]) -> ReadResult {
                 result.rows_rejected += 1;
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
                 result.issues.push(SurveyIssue {
-                    file: file.into(),
-                    line,
-                    column: None,
+                    location: at(file, line, None),
                     found: e.to_string(),
                     expected_nb: "en gyldig CSV-rad".into(),
                     expected_en: "a valid CSV row".into(),
@@ -375,9 +383,7 @@ pub fn read_respondents(file: &str, bytes: &[u8]) -> ReadResult {
         if record.len() != headers.len() {
             result.rows_rejected += 1;
             result.issues.push(SurveyIssue {
-                file: file.into(),
-                line,
-                column: None,
+                location: at(file, line, None),
                 found: format!("{} felt / fields", record.len()),
                 expected_nb: format!("{} felt som overskriften", headers.len()),
                 expected_en: format!("{} fields as in the header", headers.len()),
@@ -396,9 +402,7 @@ pub fn read_respondents(file: &str, bytes: &[u8]) -> ReadResult {
                 Ok(p) => parsed.push(Some(p)),
                 Err((nb, en)) => {
                     bad = Some(SurveyIssue {
-                        file: file.into(),
-                        line,
-                        column: Some(headers[i].clone()),
+                        location: at(file, line, Some((i, &raw_headers[i]))),
                         found: cell.to_string(),
                         expected_nb: nb,
                         expected_en: en,
@@ -477,11 +481,17 @@ mod tests {
         assert_eq!(r.table.rows as u64 + r.rows_rejected, r.rows_read);
         assert_eq!(r.unknown_columns, vec!["ekstra".to_string()]);
         let star = &r.issues[0];
-        assert_eq!((star.line, star.column.as_deref()), (3, Some("star01")));
-        assert!(star.render(Lang::En).contains("line 3, column star01"));
+        let column = star.location.column.as_ref().unwrap();
+        assert_eq!(
+            (star.location.line, column.index, column.name.as_str()),
+            (3, 2, "star01")
+        );
+        assert!(star
+            .render(Lang::En)
+            .starts_with("svar.csv:3:2 (star01): found «5»"));
         assert!(star.render(Lang::Nb).contains("en kode 0–4"));
-        assert_eq!(r.issues[1].column.as_deref(), Some("sektor"));
-        assert_eq!(r.issues[2].line, 6);
+        assert_eq!(r.issues[1].location.column.as_ref().unwrap().name, "sektor");
+        assert_eq!(r.issues[2].location.line, 6);
         assert_eq!(
             r.table.numeric("coc01_tilgang").unwrap(),
             &[Some(6.0), None]
