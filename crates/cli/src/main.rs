@@ -5,6 +5,7 @@
 
 mod data_dir;
 mod peak_memory;
+mod survey;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -38,6 +39,11 @@ enum Command {
     Synth(SynthArgs),
     /// Time reading, cohort and indicators on an extract; prints JSON per phase.
     Bench(BenchArgs),
+    /// The patient survey (issue 9): frequency tables, scales, regressions, response rates.
+    Survey {
+        #[command(subcommand)]
+        command: survey::SurveyCommand,
+    },
     /// Print generated documentation.
     Docs {
         #[command(subcommand)]
@@ -194,6 +200,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => check(args),
         Command::Synth(args) => synth(args),
         Command::Bench(args) => bench(args),
+        Command::Survey { command } => survey::run(command),
         Command::Docs {
             what: DocsWhat::Indicators { lang },
         } => {

@@ -26,6 +26,7 @@ pub mod quality;
 pub mod settings;
 pub(crate) mod stays;
 pub mod suppress;
+pub mod survey;
 pub mod text;
 pub mod years;
 

@@ -1,0 +1,418 @@
+//! `forlop survey …`: the patient-survey module (issue 9) from the shell. Reads the respondent
+//! file, adds the derived variables of survey.md §2 with their default settings, and writes
+//! CSV; the accounting of rows and the problems of model fits go to standard error.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use forlop_core::survey::derive::{add_derived, DeriveSettings};
+use forlop_core::survey::describe::frequencies;
+use forlop_core::survey::regress::{parse_covariates, regress, Model, ModelSpec};
+use forlop_core::survey::response::{read_aggregates, response_table, round_half_up};
+use forlop_core::survey::scale::{summarise, Scale, ScaleSettings};
+use forlop_core::survey::table::{known_kind, read_respondents, RespondentTable, VarKind};
+use forlop_core::text::Lang;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The survey commands.
+#[derive(Subcommand)]
+pub enum SurveyCommand {
+    /// Frequency tables (n and % of valid answers) of items by a grouping variable.
+    Describe(DescribeArgs),
+    /// STAR-P or CONTINU-UM: n, mean, sd and Cronbach's α per group.
+    Scale(ScaleArgs),
+    /// Logistic or linear regression, per group or pooled.
+    Regress(RegressArgs),
+    /// Response rates and population shares from aggregate counts (Table 4-1).
+    Response(ResponseArgs),
+}
+
+#[derive(Args)]
+pub struct DataArgs {
+    /// The respondent file (CSV, one row per respondent, survey.md variable names).
+    #[arg(long)]
+    data: PathBuf,
+    /// Group by this variable (e.g. sektor), or by `diagnosegruppe` (a respondent in every
+    /// diagnosis group ticked); without it, one group `all`.
+    #[arg(long)]
+    by: Option<String>,
+    /// Write the CSV here instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Language of the messages on standard error.
+    #[arg(long, value_enum, default_value_t = MessageLang::Nb)]
+    lang: MessageLang,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum MessageLang {
+    Nb,
+    En,
+}
+
+#[derive(Args)]
+pub struct DescribeArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// The item(s) to tabulate; repeatable. Without it every coded item and derived grouping.
+    #[arg(long)]
+    item: Vec<String>,
+    /// Suppress counts below K (0 = no suppression, for your own eyes only).
+    #[arg(long, default_value_t = 5)]
+    min_cell: u64,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ScaleArg {
+    StarP,
+    ContinuUm,
+}
+
+#[derive(Args)]
+pub struct ScaleArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// The scale.
+    #[arg(long, value_enum)]
+    scale: ScaleArg,
+    /// Blank the mean, sd and α of groups with fewer than K scores.
+    #[arg(long, default_value_t = 5)]
+    min_cell: u64,
+    /// Write the mean of each scored item per group instead (group,item,n,mean; higher is
+    /// better on every item, CONTINU-UM's "not relevant" left out), as Figs 10-1/11-1.
+    #[arg(long)]
+    items: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ModelArg {
+    Logistic,
+    Linear,
+}
+
+#[derive(Args)]
+pub struct RegressArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// The dependent variable.
+    #[arg(long)]
+    outcome: String,
+    /// Logistic: the outcome value(s) that are the event, comma-separated (e.g. 2,3); without
+    /// it the outcome must be coded 0/1.
+    #[arg(long)]
+    event: Option<String>,
+    /// The model.
+    #[arg(long, value_enum)]
+    model: ModelArg,
+    /// Covariates, comma-separated: a numeric one by name, a categorical one as
+    /// name:ref=LEVEL.
+    #[arg(long)]
+    covariates: String,
+}
+
+#[derive(Args)]
+pub struct ResponseArgs {
+    /// CSV with sector, totalpop, mottakspop, utvalg (or the English names).
+    #[arg(long)]
+    aggregates: PathBuf,
+    /// Write the CSV here instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// Runs one survey command.
+pub fn run(command: SurveyCommand) -> Result<ExitCode> {
+    match command {
+        SurveyCommand::Describe(args) => describe(args),
+        SurveyCommand::Scale(args) => scale(args),
+        SurveyCommand::Regress(args) => regress_command(args),
+        SurveyCommand::Response(args) => response(args),
+    }
+}
+
+fn lang(l: MessageLang) -> Lang {
+    match l {
+        MessageLang::Nb => Lang::Nb,
+        MessageLang::En => Lang::En,
+    }
+}
+
+/// Reads the respondents, says on stderr how many rows were read, used and rejected (with the
+/// first issues), and adds the derived variables.
+fn load(args: &DataArgs) -> Result<RespondentTable> {
+    let bytes = std::fs::read(&args.data)
+        .with_context(|| format!("cannot read {}", args.data.display()))?;
+    let name = args
+        .data
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let read = read_respondents(&name, &bytes);
+    let l = lang(args.lang);
+    eprintln!(
+        "{}",
+        match l {
+            Lang::Nb => format!(
+                "{name}: {} rader lest, {} brukt, {} avvist",
+                read.rows_read, read.table.rows, read.rows_rejected
+            ),
+            Lang::En => format!(
+                "{name}: {} rows read, {} used, {} rejected",
+                read.rows_read, read.table.rows, read.rows_rejected
+            ),
+        }
+    );
+    for issue in read.issues.iter().take(10) {
+        eprintln!("  {}", issue.render(l));
+    }
+    if !read.unknown_columns.is_empty() {
+        eprintln!("  ? {}", read.unknown_columns.join(", "));
+    }
+    if read.table.rows == 0 {
+        bail!("no usable respondents in {name}");
+    }
+    let mut table = read.table;
+    add_derived(&mut table, &DeriveSettings::default());
+    if let Some(by) = &args.by {
+        if !forlop_core::survey::scale::has_grouping(&table, by) {
+            bail!("no variable «{by}» in the data / variabelen finnes ikke");
+        }
+    }
+    Ok(table)
+}
+
+/// A CSV field: quoted when it holds a delimiter, a quote or a line break.
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// A number at full precision; below 1e-4 in scientific notation, so a p-value of 1e-100 is
+/// not a hundred zeros (every CSV reader parses `1.3e-100`).
+fn number(x: Option<f64>) -> String {
+    x.filter(|v| v.is_finite())
+        .map(|v| {
+            if v != 0.0 && v.abs() < 1e-4 {
+                format!("{v:e}")
+            } else {
+                format!("{v}")
+            }
+        })
+        .unwrap_or_default()
+}
+
+fn write_rows(out: Option<&Path>, header: &str, rows: &[Vec<String>]) -> Result<()> {
+    let mut text = String::from(header);
+    text.push('\n');
+    for row in rows {
+        let fields: Vec<String> = row.iter().map(|f| field(f)).collect();
+        text.push_str(&fields.join(","));
+        text.push('\n');
+    }
+    match out {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    Ok(())
+}
+
+fn describe(args: DescribeArgs) -> Result<ExitCode> {
+    let table = load(&args.data)?;
+    let items: Vec<String> = if args.item.is_empty() {
+        table
+            .columns
+            .keys()
+            .filter(|name| {
+                matches!(known_kind(name), Some(VarKind::Code { .. }))
+                    || matches!(
+                        name.as_str(),
+                        "aldersgruppe"
+                            | "diagnoser_gruppe"
+                            | "behandlingslengde"
+                            | "sektor"
+                            | "helseregion"
+                    )
+            })
+            .filter(|name| Some(name.as_str()) != args.data.by.as_deref())
+            .cloned()
+            .collect()
+    } else {
+        args.item.clone()
+    };
+    let mut rows = Vec::new();
+    for item in &items {
+        let table_rows = frequencies(&table, item, args.data.by.as_deref(), args.min_cell)
+            .map_err(anyhow::Error::msg)?;
+        for r in table_rows {
+            rows.push(vec![
+                item.clone(),
+                r.group,
+                r.value,
+                r.n.map(|n| n.to_string()).unwrap_or_default(),
+                number(r.percent.map(|p| round_half_up(p, 1))),
+                r.suppressed.to_string(),
+            ]);
+        }
+    }
+    if args.min_cell == 0 {
+        let mark = forlop_core::output::NOT_SUPPRESSED_MARK;
+        eprintln!(
+            "{} / {}: --min-cell 0 was given; do not publish this table.",
+            mark.nb, mark.en
+        );
+    }
+    write_rows(
+        args.data.out.as_deref(),
+        "item,group,value,n,percent,suppressed",
+        &rows,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn scale(args: ScaleArgs) -> Result<ExitCode> {
+    let table = load(&args.data)?;
+    let which = match args.scale {
+        ScaleArg::StarP => Scale::StarP,
+        ScaleArg::ContinuUm => Scale::ContinuUm,
+    };
+    let summaries = summarise(
+        &table,
+        which,
+        args.data.by.as_deref(),
+        &ScaleSettings::default(),
+    );
+    if args.items {
+        let names = match which {
+            Scale::StarP => forlop_core::survey::scale::STAR_ITEMS,
+            Scale::ContinuUm => forlop_core::survey::scale::CONTINUUM_ITEMS,
+        };
+        let mut rows = Vec::new();
+        for s in &summaries {
+            for &(item, n, mean) in &s.item_means {
+                let small = forlop_core::suppress::below_k(n as u64, args.min_cell);
+                rows.push(vec![
+                    s.group.clone(),
+                    names[item - 1].to_string(),
+                    if small { String::new() } else { n.to_string() },
+                    if small { String::new() } else { number(mean) },
+                ]);
+            }
+        }
+        write_rows(args.data.out.as_deref(), "group,item,n,mean", &rows)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = summaries
+        .into_iter()
+        .map(|s| {
+            let small = forlop_core::suppress::below_k(s.n as u64, args.min_cell);
+            let shown = |x: Option<f64>| if small { String::new() } else { number(x) };
+            vec![
+                s.group,
+                if small {
+                    String::new()
+                } else {
+                    s.n.to_string()
+                },
+                shown(s.mean),
+                shown(s.sd),
+                shown(s.alpha.alpha),
+                if small {
+                    String::new()
+                } else {
+                    s.alpha.n.to_string()
+                },
+            ]
+        })
+        .collect();
+    write_rows(
+        args.data.out.as_deref(),
+        "group,n,mean,sd,alpha,alpha_n",
+        &rows,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn regress_command(args: RegressArgs) -> Result<ExitCode> {
+    let table = load(&args.data)?;
+    let spec = ModelSpec {
+        model: match args.model {
+            ModelArg::Logistic => Model::Logistic,
+            ModelArg::Linear => Model::Linear,
+        },
+        outcome: args.outcome.clone(),
+        event: args
+            .event
+            .as_deref()
+            .map(|e| e.split(',').map(|s| s.trim().to_string()).collect())
+            .unwrap_or_default(),
+        covariates: parse_covariates(&args.covariates).map_err(anyhow::Error::msg)?,
+    };
+    let fits = regress(&table, &spec, args.data.by.as_deref()).map_err(anyhow::Error::msg)?;
+    let mut rows = Vec::new();
+    for fit in &fits {
+        if let Some(problem) = &fit.problem {
+            eprintln!("{} (n = {}): {}", fit.group, fit.n, problem.describe());
+        }
+        for t in &fit.terms {
+            rows.push(vec![
+                fit.group.clone(),
+                t.term.clone(),
+                number(t.estimate),
+                number(t.ci_low),
+                number(t.ci_high),
+                number(t.p_value),
+                fit.n.to_string(),
+                number(fit.r2),
+                fit.converged.to_string(),
+            ]);
+        }
+    }
+    write_rows(
+        args.data.out.as_deref(),
+        "group,term,estimate,ci_low,ci_high,p_value,n,r2,converged",
+        &rows,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn response(args: ResponseArgs) -> Result<ExitCode> {
+    let bytes = std::fs::read(&args.aggregates)
+        .with_context(|| format!("cannot read {}", args.aggregates.display()))?;
+    let name = args
+        .aggregates
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let sectors = read_aggregates(&name, &bytes).map_err(anyhow::Error::msg)?;
+    let two = |x: f64| number(Some(round_half_up(x, 2)));
+    let rows: Vec<Vec<String>> = response_table(&sectors)
+        .into_iter()
+        .map(|r| {
+            vec![
+                r.sector,
+                r.total_population.to_string(),
+                r.recipient_population.to_string(),
+                r.error_population.to_string(),
+                r.respondents.to_string(),
+                two(r.rate_total),
+                two(r.rate_recipients),
+                two(r.share_total),
+                two(r.share_recipients),
+                two(r.share_respondents),
+                two(r.share_error),
+                two(r.error_rate),
+            ]
+        })
+        .collect();
+    write_rows(
+        args.out.as_deref(),
+        "sector,total_population,recipient_population,error_population,respondents,rate_total,rate_recipients,share_total,share_recipients,share_respondents,share_error,error_rate",
+        &rows,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

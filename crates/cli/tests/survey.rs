@@ -1,0 +1,329 @@
+//! `forlop survey …` as a user runs it: the CSV each command writes, checked against numbers
+//! computed here by closed forms.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn forlop(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_forlop"))
+        .args(args)
+        .output()
+        .expect("the forlop binary runs")
+}
+
+fn ok(args: &[&str]) -> (String, String) {
+    let out = forlop(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "forlop {args:?} failed: {stderr}");
+    (String::from_utf8(out.stdout).unwrap(), stderr)
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// Respondents of two sectors; in PHV the 2×2 table of video (x) by needing more follow-up is
+/// a = 30, b = 70, c = 15, d = 85; in TSB every video user needs more (separation).
+fn respondents() -> String {
+    let mut s = String::from("sektor,video,fornoyd_oppfolging,star01\n");
+    let mut push = |sector: &str, video: u8, answer: u8, n: usize| {
+        for i in 0..n {
+            s.push_str(&format!("{sector},{video},{answer},{}\n", i % 5));
+        }
+    };
+    push("PHV", 1, 2, 30);
+    push("PHV", 1, 1, 70);
+    push("PHV", 0, 3, 15);
+    push("PHV", 0, 1, 85);
+    push("TSB", 1, 2, 10);
+    push("TSB", 0, 1, 12);
+    push("TSB", 0, 2, 3);
+    s
+}
+
+fn field<'a>(csv: &'a str, group: &str, term: &str, column: usize) -> &'a str {
+    csv.lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|f| f[0] == group && f[1] == term)
+        .map(|f| f[column])
+        .unwrap_or_else(|| panic!("no row {group},{term} in\n{csv}"))
+}
+
+#[test]
+fn regress_logistic_gives_the_2x2_odds_ratio_and_reports_separation() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "svar.csv", &respondents());
+    let (csv, stderr) = ok(&[
+        "survey",
+        "regress",
+        "--data",
+        &data,
+        "--outcome",
+        "fornoyd_oppfolging",
+        "--event",
+        "2,3",
+        "--model",
+        "logistic",
+        "--covariates",
+        "video",
+        "--by",
+        "sektor",
+    ]);
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "group,term,estimate,ci_low,ci_high,p_value,n,r2,converged"
+    );
+    let (a, b, c, d) = (30.0f64, 70.0f64, 15.0f64, 85.0f64);
+    let or = a * d / (b * c);
+    let se = (1.0 / a + 1.0 / b + 1.0 / c + 1.0 / d).sqrt();
+    let num = |col| field(&csv, "PHV", "video", col).parse::<f64>().unwrap();
+    assert!((num(2) - or).abs() < 1e-6 * or);
+    assert!((num(3) - (or.ln() - 1.959_963_984_540_054 * se).exp()).abs() < 1e-6);
+    assert!((num(4) - (or.ln() + 1.959_963_984_540_054 * se).exp()).abs() < 1e-6);
+    assert_eq!(field(&csv, "PHV", "video", 6), "200");
+    assert_eq!(field(&csv, "PHV", "video", 8), "true");
+    // TSB: separated, so no numbers and converged = false, with the reason on stderr.
+    assert_eq!(field(&csv, "TSB", "video", 2), "");
+    assert_eq!(field(&csv, "TSB", "video", 5), "");
+    assert_eq!(field(&csv, "TSB", "video", 8), "false");
+    assert!(
+        stderr.contains("TSB") && stderr.contains("separation"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn regress_linear_matches_the_closed_form_and_reports_collinearity() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(
+        dir.path(),
+        "svar.csv",
+        "x,x2,tilfreds\n1,2,1\n2,4,3\n3,6,2\n4,8,4\n5,10,5\n",
+    );
+    let (csv, _) = ok(&[
+        "survey",
+        "regress",
+        "--data",
+        &data,
+        "--outcome",
+        "tilfreds",
+        "--model",
+        "linear",
+        "--covariates",
+        "x",
+    ]);
+    // b1 = Sxy/Sxx = 9/10, b0 = 3 − 0.9·3 = 0.3, R² = 81/(10·10) = 0.81.
+    let get = |term, col| field(&csv, "all", term, col).parse::<f64>().unwrap();
+    assert!((get("x", 2) - 0.9).abs() < 1e-9);
+    assert!((get("(intercept)", 2) - 0.3).abs() < 1e-9);
+    assert!((get("x", 7) - 0.81).abs() < 1e-9);
+    // A tiny p-value is written in scientific notation and parses back.
+    let many: String = std::iter::once("x,tilfreds\n".to_string())
+        .chain((0..200).map(|i| format!("{},{}\n", i % 50, 1 + (i % 50) / 10)))
+        .collect();
+    let many = write(dir.path(), "many.csv", &many);
+    let (csv, _) = ok(&[
+        "survey",
+        "regress",
+        "--data",
+        &many,
+        "--outcome",
+        "tilfreds",
+        "--model",
+        "linear",
+        "--covariates",
+        "x",
+    ]);
+    let p = field(&csv, "all", "x", 5);
+    assert!(p.contains('e') && p.parse::<f64>().unwrap() < 1e-100, "{p}");
+    let (csv, stderr) = ok(&[
+        "survey",
+        "regress",
+        "--data",
+        &data,
+        "--outcome",
+        "tilfreds",
+        "--model",
+        "linear",
+        "--covariates",
+        "x,x2",
+    ]);
+    assert!(
+        stderr.contains("collinear") && stderr.contains("x, x2"),
+        "{stderr}"
+    );
+    assert_eq!(field(&csv, "all", "x", 2), "");
+    let out = forlop(&[
+        "survey",
+        "regress",
+        "--data",
+        &data,
+        "--outcome",
+        "tilfreds",
+        "--model",
+        "linear",
+        "--covariates",
+        "nope",
+    ]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn describe_suppresses_small_cells_and_scale_gives_alpha() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "svar.csv", &respondents());
+    let (csv, _) = ok(&[
+        "survey", "describe", "--data", &data, "--item", "video", "--by", "sektor",
+    ]);
+    assert!(csv.contains("video,PHV,0,100,50,false"), "{csv}");
+    assert!(csv.contains("video,PHV,(total),200,100,false"), "{csv}");
+    let (csv, stderr) = ok(&[
+        "survey",
+        "describe",
+        "--data",
+        &data,
+        "--item",
+        "video",
+        "--min-cell",
+        "0",
+    ]);
+    assert!(csv.contains("video,all,1,110,48.9,false"), "{csv}");
+    assert!(stderr.contains("NOT SUPPRESSED"));
+    let diagnoses = write(
+        dir.path(),
+        "dg.csv",
+        "dg_depresjon,dg_rus_skadelig,dg_rus_avhengighet,video\n1,1,1,1\n1,0,1,0\n0,1,0,1\n",
+    );
+    let (csv, _) = ok(&[
+        "survey",
+        "describe",
+        "--data",
+        &diagnoses,
+        "--item",
+        "video",
+        "--by",
+        "diagnosegruppe",
+        "--min-cell",
+        "0",
+    ]);
+    assert!(csv.contains("video,rus,(total),3,100,false"), "{csv}");
+    assert!(csv.contains("video,depresjon,1,1,50,false"), "{csv}");
+
+    // Five AVT respondents on all twelve STAR-P items (the scale's α is over every item,
+    // listwise) and one PHV respondent, a group below k.
+    let answers: [[u8; 12]; 5] = [
+        [1, 2, 1, 3, 2, 1, 3, 2, 2, 1, 0, 1],
+        [2, 2, 3, 2, 3, 2, 2, 3, 1, 2, 2, 3],
+        [3, 4, 3, 1, 3, 4, 1, 3, 1, 3, 4, 3],
+        [4, 3, 4, 0, 4, 4, 0, 4, 0, 4, 3, 4],
+        [2, 1, 2, 2, 1, 2, 3, 1, 3, 2, 1, 2],
+    ];
+    let mut text = String::from("sektor");
+    for i in 1..=12 {
+        text.push_str(&format!(",star{i:02}"));
+    }
+    text.push('\n');
+    for row in &answers {
+        text.push_str("AVT");
+        for v in row {
+            text.push_str(&format!(",{v}"));
+        }
+        text.push('\n');
+    }
+    text.push_str("PHV,0,0,0,0,0,0,0,0,0,0,0,0\n");
+    let scale = write(dir.path(), "star.csv", &text);
+    let (csv, _) = ok(&[
+        "survey", "scale", "--data", &scale, "--scale", "star-p", "--by", "sektor",
+    ]);
+    // α by its definition, k/(k−1)·(1 − Σ var(item)/var(total)), on the reversed items
+    // (4, 7 and 9 become 4 − x), with n − 1 variances.
+    let scored: Vec<Vec<f64>> = answers
+        .iter()
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .map(|(i, &v)| {
+                    if [3, 6, 8].contains(&i) {
+                        4.0 - v as f64
+                    } else {
+                        v as f64
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let var = |x: Vec<f64>| {
+        let m = x.iter().sum::<f64>() / x.len() as f64;
+        x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (x.len() as f64 - 1.0)
+    };
+    let items: f64 = (0..12)
+        .map(|j| var(scored.iter().map(|r| r[j]).collect()))
+        .sum();
+    let total = var(scored.iter().map(|r| r.iter().sum()).collect());
+    let expected = 12.0 / 11.0 * (1.0 - items / total);
+    let avt: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("AVT"))
+        .unwrap()
+        .split(',')
+        .collect();
+    let alpha: f64 = avt[4].parse().unwrap();
+    assert!((alpha - expected).abs() < 1e-9 * expected, "{csv}");
+    assert_eq!((avt[1], avt[5]), ("5", "5"));
+    let mean: f64 = avt[2].parse().unwrap();
+    let want = scored
+        .iter()
+        .map(|r| r.iter().sum::<f64>() / 12.0)
+        .sum::<f64>()
+        / 5.0;
+    assert!((mean - want).abs() < 1e-12);
+    assert_eq!(
+        csv.lines().find(|l| l.starts_with("PHV")).unwrap(),
+        "PHV,,,,,"
+    );
+    let (csv, _) = ok(&[
+        "survey", "scale", "--data", &scale, "--scale", "star-p", "--by", "sektor", "--items",
+    ]);
+    // Item 4 reversed: answers 3,2,1,0,2 → 1,2,3,4,2, mean 2.4; item 1: mean 2.4.
+    assert!(csv.contains("AVT,star04,5,2.4\n"), "{csv}");
+    assert!(csv.contains("AVT,star01,5,2.4\n"), "{csv}");
+    assert!(csv.contains("PHV,star01,,\n"), "{csv}");
+}
+
+#[test]
+fn response_reproduces_table_4_1_and_bad_rows_are_positioned() {
+    let dir = tempfile::tempdir().unwrap();
+    let agg = write(
+        dir.path(),
+        "agg.csv",
+        "sektor;totalpop;mottakspop;utvalg\nPHV;87424;82050;21346\nTSB;17257;15667;3199\nAVT;26227;25917;8913\n",
+    );
+    let (csv, _) = ok(&["survey", "response", "--aggregates", &agg]);
+    assert!(
+        csv.contains("\nPHV,87424,82050,-5374,21346,24.42,26.02,66.78,66.37,63.8,73.88,6.15\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\nTotalt,130908,123634,-7274,33458,25.56,27.06,100,100,100,100,5.56\n"),
+        "{csv}"
+    );
+
+    let data = write(
+        dir.path(),
+        "svar.csv",
+        "sektor,hjelper\nPHV,3\nPHV,9\nTSB,2\n",
+    );
+    let (_, stderr) = ok(&[
+        "survey", "describe", "--data", &data, "--item", "hjelper", "--lang", "en",
+    ]);
+    assert!(
+        stderr.contains("3 rows read, 2 used, 1 rejected"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("svar.csv:3:2 (hjelper): found «9», expected a code 1–5"),
+        "{stderr}"
+    );
+}
