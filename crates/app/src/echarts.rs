@@ -97,8 +97,9 @@ thread_local! {
 }
 
 /// Draws one throw-away chart of `option` off screen, once per page: ECharts' first chart costs
-/// far more than the next (its code is compiled, its canvas and text measuring set up); paid
-/// while the page loads, it stays out of the task that draws the first real chart (issue 6).
+/// far more than the next (its code is compiled, its canvas and text measuring set up), and
+/// paying that while the worker computes keeps it out of the task that draws the first real
+/// chart (issue 6).
 pub fn warm_up(option: &serde_json::Value) {
     if WARM.with(|w| w.replace(true)) {
         return;

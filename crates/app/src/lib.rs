@@ -108,6 +108,11 @@ impl AppState {
             fraction: 0.0,
         }));
         client::send(&job, files);
+        // While the worker works, the page is idle: let ECharts draw its costly first chart now.
+        set_timeout(
+            || echarts::warm_up(&charts::sample().option),
+            std::time::Duration::ZERO,
+        );
     }
 
     fn receive(&self, msg: FromWorker) {
@@ -206,13 +211,6 @@ pub fn App() -> impl IntoView {
             None,
         );
     }
-    // ECharts' first chart costs far more than the next: pay it as part of loading the page, in
-    // a task of its own right after the first render, not in the task that draws the first
-    // result nor while the user waits for the worker.
-    set_timeout(
-        || echarts::warm_up(&charts::sample().option),
-        std::time::Duration::ZERO,
-    );
     let lang = state.lang;
     Effect::new(move |_| {
         // Keep <html lang> right for screen readers.
