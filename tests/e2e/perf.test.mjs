@@ -62,6 +62,14 @@ const TICKER = () => {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__long.push([e.startTime, e.duration]);
   }).observe({ type: 'longtask', buffered: true });
+  // The moment the first chart's canvas is inserted (a poll from the test sees it later on a
+  // busy machine).
+  new MutationObserver((records, observer) => {
+    if (document.querySelector('#chart-0 canvas')) {
+      window.__firstChart = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document, { childList: true, subtree: true });
   window.__gap = { working: 0, rendering: 0 };
   let last = performance.now();
   window.__ticker = setInterval(() => {
@@ -90,7 +98,7 @@ test('page load → first chart on the demo (?demo=1)', { skip }, async () => {
       await page.waitForSelector('#chart-0 canvas', { timeout: 300000 });
       // performance.now() counts from the navigation's start.
       const t = await page.evaluate(() => ({
-        chart: performance.now(),
+        chart: window.__firstChart ?? performance.now(),
         load: performance.getEntriesByType('navigation')[0].loadEventEnd,
         report: window.forlopReport,
       }));

@@ -385,6 +385,49 @@ fn patch_what_charming_lacks(option: &mut Value, extras: Vec<SeriesExtra>) {
     }
 }
 
+/// A small chart with the parts a real one has (two series, a suppressed bar, the national
+/// line), drawn once off screen by `echarts::warm_up` before the first real chart.
+pub fn sample() -> ChartSpec {
+    let cell = |v: f64| Cell::Value {
+        numerator: Some(v as u64),
+        denominator: Some(100),
+        value: v,
+    };
+    let series: Vec<Series> = ["a", "b"]
+        .iter()
+        .map(|name| Series {
+            name: name.to_string(),
+            bars: vec![
+                Bar {
+                    area: "x".into(),
+                    cell: cell(10.0),
+                },
+                Bar {
+                    area: "y".into(),
+                    cell: Cell::Suppressed(SuppressReason::Primary),
+                },
+                Bar {
+                    area: "z".into(),
+                    cell: cell(20.0),
+                },
+            ],
+            national: Some(cell(15.0)),
+        })
+        .collect();
+    bar_by_area(
+        &series,
+        &Labels {
+            title: "–",
+            subtitle: "–",
+            national: "–",
+            suppressed: &|_| "–".to_string(),
+            value: &|v| v.to_string(),
+            count: &|n| n.to_string(),
+            not_estimable: "–",
+        },
+    )
+}
+
 /// The bar chart of one indicator by area: the charming chart of [`bar_chart`] as JSON, patched
 /// by [`patch_what_charming_lacks`].
 pub fn bar_by_area(series: &[Series], labels: &Labels<'_>) -> ChartSpec {

@@ -51,10 +51,32 @@ fn dispatch(msg: FromWorker) {
     }
 }
 
-fn spawn() -> Result<Client, JsValue> {
+/// The worker `boot.js` started before the page's wasm loaded, with the messages it has posted
+/// so far; taken once (a worker after Cancel is always new).
+fn early_worker() -> Option<(Worker, js_sys::Array)> {
+    let window = web_sys::window()?;
+    let early = js_sys::Reflect::get(&window, &"forlopEarlyWorker".into()).ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &"forlopEarlyWorker".into());
+    let worker = js_sys::Reflect::get(&early, &"worker".into())
+        .ok()?
+        .dyn_into::<Worker>()
+        .ok()?;
+    let said = js_sys::Reflect::get(&early, &"said".into())
+        .ok()?
+        .dyn_into::<js_sys::Array>()
+        .ok()?;
+    Some((worker, said))
+}
+
+/// Starts a worker, or adopts the early one; returns it with the messages it already posted,
+/// to be replayed once the client is in place.
+fn spawn() -> Result<(Client, js_sys::Array), JsValue> {
     READY.with(|r| r.set(false));
     PENDING.with(|p| p.borrow_mut().clear());
-    let worker = Worker::new(WORKER_URL)?;
+    let (worker, said) = match early_worker() {
+        Some(early) => early,
+        None => (Worker::new(WORKER_URL)?, js_sys::Array::new()),
+    };
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
         let data = ev.data();
         let msg = js_sys::Reflect::get(&data, &"msg".into())
@@ -88,11 +110,24 @@ fn spawn() -> Result<Client, JsValue> {
         });
     });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    Ok(Client {
-        worker,
-        _on_message: on_message,
-        _on_error: on_error,
-    })
+    Ok((
+        Client {
+            worker,
+            _on_message: on_message,
+            _on_error: on_error,
+        },
+        said,
+    ))
+}
+
+/// Hands the messages an adopted worker posted before the page listened to the page's handler.
+fn replay(said: &js_sys::Array) {
+    let handler = CLIENT.with(|c| c.borrow().as_ref().and_then(|c| c.worker.onmessage()));
+    if let Some(handler) = handler {
+        for ev in said.iter() {
+            let _ = handler.call1(&JsValue::NULL, &ev);
+        }
+    }
 }
 
 /// Starts the worker and routes its messages to `handler`.
@@ -101,8 +136,9 @@ fn spawn() -> Result<Client, JsValue> {
 /// When the browser refuses to start the worker.
 pub fn start(handler: impl Fn(FromWorker) + 'static) -> Result<(), JsValue> {
     HANDLER.with(|h| *h.borrow_mut() = Some(Rc::new(handler)));
-    let client = spawn()?;
+    let (client, said) = spawn()?;
     CLIENT.with(|c| *c.borrow_mut() = Some(client));
+    replay(&said);
     Ok(())
 }
 
@@ -136,7 +172,8 @@ pub fn cancel() {
         if let Some(old) = c.borrow_mut().take() {
             old.worker.terminate();
         }
-        if let Ok(fresh) = spawn() {
+        // A fresh worker: the early one was adopted at start, so nothing to replay.
+        if let Ok((fresh, _)) = spawn() {
             *c.borrow_mut() = Some(fresh);
         }
     });

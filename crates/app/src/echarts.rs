@@ -92,6 +92,37 @@ pub fn svg_of(option: &serde_json::Value, width: u32, height: u32) -> Result<Str
     Ok(url)
 }
 
+thread_local! {
+    static WARM: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Draws one throw-away chart of `option` off screen, once per page: ECharts' first chart costs
+/// far more than the next (its code is compiled, its canvas and text measuring set up), and
+/// paying that while the worker computes keeps it out of the task that draws the first real
+/// chart (issue 6).
+pub fn warm_up(option: &serde_json::Value) {
+    if WARM.with(|w| w.replace(true)) {
+        return;
+    }
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(el) = doc.create_element("div") else {
+        return;
+    };
+    let el: web_sys::HtmlElement = el.unchecked_into();
+    let opts = options(&[
+        ("renderer", "canvas".into()),
+        ("width", 600.into()),
+        ("height", 300.into()),
+    ]);
+    let chart = init_js(&el, &JsValue::NULL, &opts);
+    if let Ok(o) = parse(option) {
+        chart.set_option(&o);
+    }
+    chart.dispose();
+}
+
 /// A chart waiting to be drawn.
 struct Pending {
     el: web_sys::HtmlElement,

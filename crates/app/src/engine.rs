@@ -142,11 +142,22 @@ pub fn load_view(files: &[HeldFile], quality: &QualityReport) -> LoadView {
     out
 }
 
+/// Where the files come from, which decides whether [`load`] looks for what needs mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The user's files: headers and codes are checked for the mapping panel.
+    UserFiles,
+    /// The generator's canonical files: nothing to map, and looking would parse every row a
+    /// second time.
+    Demo,
+}
+
 /// Reads the files into tables and the quality view.
 pub fn load(
     files: &[HeldFile],
     kinds: &[Option<TableKind>],
     options: &ReadOptions,
+    source: Source,
     progress: OnProgress<'_>,
 ) -> (Tables, LoadView, bool) {
     let sources: Vec<SourceFile<'_>> = files
@@ -167,7 +178,9 @@ pub fn load(
     let loaded = ingest::load_with_progress(&sources, options, &mut report).unwrap_or_default();
     let usable = loaded.quality.has_usable_data();
     let mut view = load_view(files, &loaded.quality);
-    view.mapping = mapping_needs(&sources, options);
+    if source == Source::UserFiles {
+        view.mapping = mapping_needs(&sources, options);
+    }
     (loaded.tables, view, usable)
 }
 
@@ -390,7 +403,13 @@ mod tests {
     #[test]
     fn malformed_file_is_named_with_a_line_and_nothing_usable() {
         let files = vec![file("rubbish.csv", "")];
-        let (_, view, usable) = load(&files, &[None], &ReadOptions::default(), &mut |_, _, _| {});
+        let (_, view, usable) = load(
+            &files,
+            &[None],
+            &ReadOptions::default(),
+            Source::UserFiles,
+            &mut |_, _, _| {},
+        );
         assert!(!usable);
         assert_eq!(view.files.len(), 1);
         assert_eq!(view.files[0].name, "rubbish.csv");
@@ -419,6 +438,7 @@ mod tests {
             &files,
             &vec![None; files.len()],
             &ReadOptions::default(),
+            Source::Demo,
             &mut |_, _, _| {},
         );
         assert!(usable);

@@ -166,6 +166,7 @@ mod tests {
             &files,
             &vec![None; files.len()],
             &Default::default(),
+            crate::engine::Source::Demo,
             &mut |_, _, _| {},
         );
         let settings = forlop_core::Settings {

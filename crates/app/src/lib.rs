@@ -108,6 +108,11 @@ impl AppState {
             fraction: 0.0,
         }));
         client::send(&job, files);
+        // While the worker works, the page is idle: let ECharts draw its costly first chart now.
+        set_timeout(
+            || echarts::warm_up(&charts::sample().option),
+            std::time::Duration::ZERO,
+        );
     }
 
     fn receive(&self, msg: FromWorker) {

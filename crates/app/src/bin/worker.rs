@@ -3,7 +3,7 @@
 //! A job arrives as `{ job: ToWorker, files: File[] }`; answers are `{ msg: FromWorker }`, with
 //! `file: Uint8Array` beside an exported file (messages as JS values, `protocol::encode`).
 
-use forlop_app::engine::{self, Held, HeldFile};
+use forlop_app::engine::{self, Held, HeldFile, Source};
 use forlop_app::protocol::{
     decode, encode, Bilingual, ExportFormat, FromWorker, Phase, ReportView, ToWorker,
 };
@@ -124,12 +124,13 @@ fn load_and_analyse(
     files: Vec<HeldFile>,
     kinds: &[Option<forlop_core::model::TableKind>],
     options: &forlop_core::ingest::ReadOptions,
+    source: Source,
     settings: &forlop_core::Settings,
     mut timings: Vec<(String, f64)>,
 ) {
     progress(Phase::Parsing, "", 0.0);
     let (tables, view, usable) = timed(&mut timings, "read", || {
-        engine::load(&files, kinds, options, &mut progress)
+        engine::load(&files, kinds, options, source, &mut progress)
     });
     let failure = (!usable).then(|| engine::nothing_usable(&view));
     post(&FromWorker::Loaded(view));
@@ -177,7 +178,14 @@ async fn run(data: JsValue) {
             match files {
                 Ok(files) => {
                     let kinds = vec![None; files.len()];
-                    load_and_analyse(files, &kinds, &Default::default(), &settings, timings);
+                    load_and_analyse(
+                        files,
+                        &kinds,
+                        &Default::default(),
+                        Source::Demo,
+                        &settings,
+                        timings,
+                    );
                 }
                 Err(Bilingual { nb, en }) => failed(nb, en),
             }
@@ -209,7 +217,14 @@ async fn run(data: JsValue) {
                     }
                 }
             }
-            load_and_analyse(files, &kinds, &options, &settings, Vec::new());
+            load_and_analyse(
+                files,
+                &kinds,
+                &options,
+                Source::UserFiles,
+                &settings,
+                Vec::new(),
+            );
         }
         ToWorker::Reread {
             kinds,
@@ -217,7 +232,14 @@ async fn run(data: JsValue) {
             settings,
         } => {
             let files = HELD.with(|h| std::mem::take(&mut h.borrow_mut().files));
-            load_and_analyse(files, &kinds, &options, &settings, Vec::new());
+            load_and_analyse(
+                files,
+                &kinds,
+                &options,
+                Source::UserFiles,
+                &settings,
+                Vec::new(),
+            );
         }
         ToWorker::Export(format) => post_export(format),
         ToWorker::Analyse { settings } => {
