@@ -11,10 +11,9 @@
 use crate::indicator::{IndicatorDef, Measure, Scope, Unit};
 use crate::model::{CareLevel, DischargedTo, PersonIdx, ReferredBy, Sector, TableKind};
 use crate::module::{
-    AnalysisModule, CountingUnit, Fact, FactDecl, GroupBase, Input, ModuleDecl, ModuleRun, UnitRow,
+    AnalysisModule, CountingUnit, Fact, FactDecl, Input, ModuleDecl, ModuleRun, UnitRow,
 };
-use crate::modules::smi::cohort::build_smi_cohort;
-use crate::modules::smi::groups::SmiGroup;
+use crate::modules::pathways::cohorts::{self, Cohorts};
 use crate::text::{leak, Text};
 
 /// The module.
@@ -64,20 +63,7 @@ const CHOICES_NB: &str = "Kohortene som i forløpsmodulen: PHV-rader for persone
 const CHOICES_EN: &str = "The cohorts as in the pathway module: PHV rows of persons in SMI(year) under their SMI groups (no substance split), SOM rows of persons in READY(year) under \"ready\". Admission: a merged inpatient stay admitted in the year (referrer from its first row); day and outpatient rows admitted in the year each on their own; discharge: a merged inpatient stay discharged in the year (destination from the row that ends last). Care level 8 is not counted.";
 
 fn declare() -> ModuleDecl {
-    let mut bases: Vec<GroupBase> = SmiGroup::ALL
-        .iter()
-        .map(|g| GroupBase {
-            id: g.id(),
-            label: g.label(),
-        })
-        .collect();
-    bases.push(GroupBase {
-        id: "ready",
-        label: Text {
-            nb: "Utskrivningsklare",
-            en: "Ready for discharge",
-        },
-    });
+    let bases = cohorts::bases();
     let choices = Text {
         nb: CHOICES_NB,
         en: CHOICES_EN,
@@ -168,31 +154,8 @@ impl AnalysisModule for Flow {
         let tables = input.tables;
         let y = input.year;
         let n = tables.persons.len();
-        let cohort = build_smi_cohort(tables, y);
-        // READY(Y): a merged SOM stay with a ready date discharged in Y.
-        let mut ready = vec![false; n];
-        for st in input.stays.all() {
-            if st.sector == Sector::Som
-                && st.ready_date.is_some()
-                && st.discharge_date.is_some_and(|d| y.contains(d))
-            {
-                ready[st.person.0 as usize] = true;
-            }
-        }
-        let groups_of = |p: PersonIdx, sector: Sector| -> u64 {
-            match sector {
-                Sector::Phv => cohort.slot(p).map_or(0, |s| {
-                    let m = &cohort.members[s];
-                    SmiGroup::ALL
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, g)| m.groups.contains(**g))
-                        .fold(0u64, |bits, (i, _)| bits | 1 << i)
-                }),
-                Sector::Som if ready[p.0 as usize] => 1 << SmiGroup::ALL.len(),
-                _ => 0,
-            }
-        };
+        let cohorts = Cohorts::build(input);
+        let groups_of = |p: PersonIdx, sector: Sector| cohorts.groups(p, sector);
         let referrer = |r: Option<ReferredBy>| {
             REFERRERS
                 .iter()

@@ -3,8 +3,7 @@
 
 use crate::model::{CareLevel, DischargedTo, PersonIdx, Provider, Sector, ServiceCode, TableKind, Urgency};
 use crate::module::{Fact, FactDecl, Input, ModuleRun, UnitRow};
-use crate::modules::smi::cohort::build_smi_cohort;
-use crate::modules::smi::groups::SmiGroup;
+use super::cohorts::Cohorts;
 use chrono::{Datelike, Days, NaiveDate};
 
 /// The windows of indicators.md §4, in days.
@@ -180,13 +179,12 @@ pub(super) fn run(input: &Input<'_>) -> ModuleRun {
     let y = input.year;
     let tables = input.tables;
     let n = tables.persons.len();
-    let cohort = build_smi_cohort(tables, y);
+    let cohorts = Cohorts::build(input);
     let data_end = input
         .settings
         .pathways
         .data_end
         .or_else(|| default_data_end(input));
-    let ready_bit = 1u64 << SmiGroup::ALL.len();
 
     let mut discharges = Vec::new();
     for p in 0..n {
@@ -202,20 +200,11 @@ pub(super) fn run(input: &Input<'_>) -> ModuleRun {
             {
                 continue;
             }
-            let groups = match st.sector {
-                Sector::Phv => match cohort.slot(person) {
-                    Some(s) => {
-                        let m = &cohort.members[s];
-                        SmiGroup::ALL
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, g)| m.groups.contains(**g))
-                            .fold(0u64, |bits, (i, _)| bits | 1 << i)
-                    }
-                    None => 0,
-                },
-                Sector::Som if st.ready_date.is_some() => ready_bit,
-                _ => 0,
+            // A SOM discharge is followed only when the stay itself has a ready date.
+            let groups = if st.sector == Sector::Som && st.ready_date.is_none() {
+                0
+            } else {
+                cohorts.groups(person, st.sector)
             };
             if groups != 0 {
                 discharges.push(Discharge {

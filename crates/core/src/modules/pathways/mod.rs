@@ -9,12 +9,12 @@
 //! followed. A discharge whose window runs past the data's end date is left out of numerator and
 //! denominator and counted in `path.censored_W`.
 
+pub(crate) mod cohorts;
 mod facts;
 
 use crate::indicator::{IndicatorDef, Measure, Scope, Unit};
 use crate::model::TableKind;
-use crate::module::{AnalysisModule, CountingUnit, GroupBase, Input, ModuleDecl, ModuleRun};
-use crate::modules::smi::groups::SmiGroup;
+use crate::module::{AnalysisModule, CountingUnit, Input, ModuleDecl, ModuleRun};
 use crate::text::{leak, Text};
 use chrono::NaiveDate;
 use facts::{Follow, PathFact, WINDOWS};
@@ -41,20 +41,7 @@ const COHORT_NB: &str = "Utskrivninger som følges: sammenslåtte PHV-døgnoppho
 const COHORT_EN: &str = "Discharges followed: merged PHV inpatient stays discharged in the year of persons in SMI(year), under the person's SMI groups (no substance split), and merged SOM inpatient stays with a ready date discharged in the year (group \"ready\"). Not followed: discharged to DEAD, or the person died on or before the discharge date. The window is the days discharge + 1 … discharge + W. Denominator: discharges whose whole window lies on or before the data end date (a setting; default 31 Dec of the latest year with an admit date); the others are counted in path.censored_W. All six windows are always computed.";
 
 fn declare() -> ModuleDecl {
-    let mut bases: Vec<GroupBase> = SmiGroup::ALL
-        .iter()
-        .map(|g| GroupBase {
-            id: g.id(),
-            label: g.label(),
-        })
-        .collect();
-    bases.push(GroupBase {
-        id: "ready",
-        label: Text {
-            nb: "Utskrivningsklare",
-            en: "Ready for discharge",
-        },
-    });
+    let bases = cohorts::bases();
     let choices = Text {
         nb: COHORT_NB,
         en: COHORT_EN,
