@@ -65,7 +65,7 @@ pub struct ModuleSection {
     pub decl: &'static ModuleDecl,
     /// Tables it needs that were not given (or not usable); empty when it was computed.
     pub missing: Vec<TableKind>,
-    /// Units (persons, stays, …) of its cohort, all groups; `None` when not computed.
+    /// Units (persons, stays, …) of its cohort in at least one group; `None` when not computed.
     pub units: Option<u64>,
     /// Remarks about its results.
     pub notes: Vec<Note>,

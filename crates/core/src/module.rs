@@ -250,7 +250,9 @@ impl Input<'_> {
 }
 
 /// One unit (person, stay, …): the leaf area it counts in and the groups it belongs to, as bits
-/// of the module's [`ModuleDecl::groups`] (at most 64 groups).
+/// of the module's [`ModuleDecl::groups`] (at most 63 groups: the engine adds one for indicators
+/// over every unit). A unit in no group counts only in such indicators
+/// ([`crate::indicator::Scope::AllUnits`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UnitRow {
     /// Its leaf area (municipality or country), an index into the report's areas.
