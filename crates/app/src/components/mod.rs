@@ -1,5 +1,6 @@
 //! Reusable pieces of the screens.
 pub mod cost_calculator;
+pub mod door_table;
 pub mod indicator;
 pub mod mapping;
 pub mod progress;

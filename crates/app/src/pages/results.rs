@@ -242,6 +242,8 @@ fn Results() -> impl IntoView {
             </div>
             <Summary />
             <AreaProfile />
+            // Module-specific views, each shown only under its own module.
+            <crate::components::door_table::DoorTable />
             <Cards />
             <Unavailable />
         </section>
