@@ -42,6 +42,16 @@ test('revolving door on the demo: the seed-layout table, and costs that follow t
     const after = await page.$$eval('#door-table tbody tr:first-child td', (tds) => tds.map((t) => t.textContent));
     assert.equal(digits(after[7]), String(Number(admissions[5]) * 38873));
     await page.screenshot({ path: path.join(ARTIFACTS, '10-door-table.png'), fullPage: false });
+    // When the loop turns: 24 hours and 7 weekdays; every weekday bin shown or "–", and the
+    // shown weekday counts never exceed the year's admissions of every acute PAM patient.
+    assert.equal(await page.locator('#door-times-hour tbody tr').count(), 24);
+    assert.equal(await page.locator('#door-times-weekday tbody tr').count(), 7);
+    const weekdays = await page.$$eval('#door-times-weekday td.num', (tds) => tds.map((t) => t.textContent));
+    assert.ok(weekdays.some((w) => /\d/.test(w)), 'the weekday chart has numbers');
+    const meters = await page.locator('#door-times-weekday meter').count();
+    assert.equal(meters, weekdays.filter((w) => /\d/.test(w)).length, 'a bar for every shown bin, none for "–"');
+    await page.locator('#door-times-hour').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, '11-door-times.png'), fullPage: false });
     assert.deepEqual(log.errors, [], 'no page errors');
   } finally {
     await browser.close();

@@ -8,7 +8,7 @@ use crate::protocol::{
 };
 use forlop_core::ingest::{self, ReadOptions, SourceFile};
 use forlop_core::model::{TableKind, Tables};
-use forlop_core::module::{ModuleDecl, SummaryItem, SummaryKind};
+use forlop_core::module::{DistributionAxis, ModuleDecl, SummaryItem, SummaryKind};
 use forlop_core::output::{Cell, Level};
 use forlop_core::quality::{Issue, QualityReport, Severity};
 use forlop_core::settings::Settings;
@@ -258,6 +258,31 @@ fn cell_text(c: &Cell, k: u64, lang: Lang) -> String {
     }
 }
 
+/// A module's distributions as counts per bin (`None` = suppressed), axis by axis in the order
+/// the module gave them.
+fn distributions(summary: &[SummaryItem]) -> Vec<(DistributionAxis, Vec<Option<u64>>)> {
+    let mut out: Vec<(DistributionAxis, Vec<Option<u64>>)> = Vec::new();
+    for item in summary {
+        let SummaryKind::Distribution { axis, bin } = item.what else {
+            continue;
+        };
+        let count = item.cell.value().map(|v| v as u64);
+        let at = match out.iter().position(|(a, _)| *a == axis) {
+            Some(i) => i,
+            None => {
+                out.push((axis, Vec::new()));
+                out.len() - 1
+            }
+        };
+        let bins = &mut out[at].1;
+        if bins.len() <= bin as usize {
+            bins.resize(bin as usize + 1, None);
+        }
+        bins[bin as usize] = count;
+    }
+    out
+}
+
 /// One line of a module's summary in words, with the group labels of its declaration.
 pub fn summary_line(decl: &ModuleDecl, item: &SummaryItem, k: u64) -> Bilingual {
     use crate::i18n::{tr, Key};
@@ -282,6 +307,9 @@ pub fn summary_line(decl: &ModuleDecl, item: &SummaryItem, k: u64) -> Bilingual 
                 tr(Key::And, l),
                 base(b, l)
             ),
+            // Drawn as a chart from `ModuleView::distributions`, not written as a line; said in
+            // words here only if a caller asks.
+            SummaryKind::Distribution { axis, bin } => format!("{axis:?} {bin}: {n}"),
         }
     })
 }
@@ -345,9 +373,11 @@ pub fn report_view(report: &Report, tables: &Tables) -> ReportView {
                 summary: m
                     .summary
                     .iter()
+                    .filter(|s| !matches!(s.what, SummaryKind::Distribution { .. }))
                     .map(|s| summary_line(m.decl, s, k))
                     .collect(),
                 notes: notes(&m.notes),
+                distributions: distributions(&m.summary),
             })
             .collect(),
         results: report

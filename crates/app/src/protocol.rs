@@ -12,6 +12,7 @@
 
 use forlop_core::ingest::ReadOptions;
 use forlop_core::model::TableKind;
+use forlop_core::module::DistributionAxis;
 use forlop_core::output::{Cell, Level, SuppressReason};
 use forlop_core::settings::Settings;
 use serde::{Deserialize, Serialize};
@@ -246,6 +247,9 @@ pub struct ModuleView {
     pub summary: Vec<Bilingual>,
     /// Remarks about its results.
     pub notes: Vec<Bilingual>,
+    /// Its distributions (e.g. admissions by hour of day): per axis, the count of each bin,
+    /// `None` where suppressed.
+    pub distributions: Vec<(DistributionAxis, Vec<Option<u64>>)>,
 }
 
 /// One computed indicator.

@@ -284,6 +284,23 @@ pub enum SummaryKind {
     GroupPair(usize, usize),
     /// The pair with the most units in both.
     LargestPair(usize, usize),
+    /// One bin of a distribution over the whole module (e.g. admissions by hour of day).
+    Distribution {
+        /// What the bins are.
+        axis: DistributionAxis,
+        /// The bin: the hour 0–23, or the weekday 0 (Monday) – 6 (Sunday).
+        bin: u8,
+    },
+}
+
+/// The axis of a [`SummaryKind::Distribution`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DistributionAxis {
+    /// Hour of the day, 0–23.
+    HourOfDay,
+    /// Day of the week, Monday first.
+    Weekday,
 }
 
 /// What a module's run hands the engine.

@@ -1,6 +1,7 @@
 //! Reusable pieces of the screens.
 pub mod cost_calculator;
 pub mod door_table;
+pub mod door_times;
 pub mod indicator;
 pub mod mapping;
 pub mod progress;

@@ -244,6 +244,7 @@ fn Results() -> impl IntoView {
             <AreaProfile />
             // Module-specific views, each shown only under its own module.
             <crate::components::door_table::DoorTable />
+            <crate::components::door_times::DoorTimes />
             <Cards />
             <Unavailable />
         </section>

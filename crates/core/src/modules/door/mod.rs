@@ -12,12 +12,12 @@ pub mod cost;
 use crate::indicator::{IndicatorDef, Measure, Scope, Unit};
 use crate::model::{Sector, TableKind, Urgency};
 use crate::module::{
-    AnalysisModule, CountingUnit, Fact, FactDecl, GroupBase, Input, ModuleDecl, ModuleRun,
-    Quantity, QuantityDecl, UnitRow,
+    AnalysisModule, CountingUnit, DistributionAxis, Fact, FactDecl, GroupBase, Input, ModuleDecl,
+    ModuleRun, Quantity, QuantityDecl, SummaryItem, SummaryKind, UnitRow,
 };
 use crate::stays::{days, Stay, Year};
 use crate::text::Text;
-use chrono::{Datelike, NaiveTime, Weekday};
+use chrono::{Datelike, NaiveTime, Timelike, Weekday};
 use cost::CostModel;
 use serde::{Deserialize, Serialize};
 
@@ -354,10 +354,16 @@ impl AnalysisModule for Door {
         }
         let mut facts =
             crate::indicator::eval::FactTable::new(units.len(), DoorFact::ALL.len(), 1);
+        // Every acute PAM admission of Y by hour of admission (those with a time) and weekday,
+        // country level, for the chart of when the acute loop turns.
+        let mut by_hour = [0u64; 24];
+        let mut by_weekday = [0u64; 7];
         for (unit, (_, in_y, before)) in rows.iter().enumerate() {
             for st in in_y {
                 facts.add(unit, DoorFact::Admission.id());
+                by_weekday[st.admit_date.weekday().num_days_from_monday() as usize] += 1;
                 if let Some(t) = st.admit_time {
+                    by_hour[t.hour() as usize] += 1;
                     facts.add(unit, DoorFact::Timed.id());
                     if s.office_hours.is_outside(st.admit_date, t) {
                         facts.add(unit, DoorFact::OutsideOfficeHours.id());
@@ -376,11 +382,27 @@ impl AnalysisModule for Door {
                 facts.add(unit, DoorFact::BothYears.id());
             }
         }
+        let k = input.settings.min_cell;
+        let bins = |axis, counts: &[u64]| {
+            counts
+                .iter()
+                .enumerate()
+                .map(move |(bin, &n)| SummaryItem {
+                    what: SummaryKind::Distribution {
+                        axis,
+                        bin: bin as u8,
+                    },
+                    cell: crate::suppress::count_cell(n, k),
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut summary = bins(DistributionAxis::HourOfDay, &by_hour);
+        summary.extend(bins(DistributionAxis::Weekday, &by_weekday));
         ModuleRun {
             units,
             facts,
             notes: Vec::new(),
-            summary: Vec::new(),
+            summary,
         }
     }
 }
@@ -389,6 +411,62 @@ impl AnalysisModule for Door {
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+
+    #[test]
+    fn admissions_are_counted_by_hour_and_weekday_over_every_unit() {
+        use crate::model::{Episode, Person, Tables};
+        use crate::stays::tests::dogn;
+        let pam = |p: u32, day: &str, time: Option<(u32, u32)>| Episode {
+            unit: Some("pam".into()),
+            admit_time: time.and_then(|(h, m)| NaiveTime::from_hms_opt(h, m, 0)),
+            ..dogn(p, day, Some(day))
+        };
+        let person = |pid: &str| Person {
+            pid: pid.into(),
+            birth_year: Some(1980),
+            age: None,
+            sex: None,
+            municipality: None,
+            death_date: None,
+        };
+        // p0: three admissions (a revolving-door patient): Mon 2 Mar 2020 02:10, Mon 9 Mar 16:00,
+        // Wed 11 Mar without a time. p1: one, Sun 8 Mar 02:59 (not revolving, still counted).
+        let t = Tables {
+            persons: vec![person("a"), person("b")],
+            episodes: Some(vec![
+                pam(0, "2020-03-02", Some((2, 10))),
+                pam(0, "2020-03-09", Some((16, 0))),
+                pam(0, "2020-03-11", None),
+                pam(1, "2020-03-08", Some((2, 59))),
+            ]),
+            ..Tables::default()
+        };
+        let s = crate::Settings {
+            min_cell: 0,
+            modules: Some(vec!["door".into()]),
+            ..crate::Settings::for_year(2020)
+        };
+        let r = crate::analyse(&t, &s);
+        let summary = &r.module("door").unwrap().summary;
+        let bin = |axis, bin| {
+            summary
+                .iter()
+                .find(|i| i.what == SummaryKind::Distribution { axis, bin })
+                .and_then(|i| i.cell.value())
+        };
+        assert_eq!(summary.len(), 24 + 7);
+        // Hours: 02 → 2 (02:10, 02:59), 16 → 1; the untimed one in no hour.
+        assert_eq!(bin(DistributionAxis::HourOfDay, 2), Some(2.0));
+        assert_eq!(bin(DistributionAxis::HourOfDay, 16), Some(1.0));
+        assert_eq!(bin(DistributionAxis::HourOfDay, 8), Some(0.0));
+        // Weekdays (Monday = 0): Monday 2, Wednesday 1, Sunday 1.
+        assert_eq!(bin(DistributionAxis::Weekday, 0), Some(2.0));
+        assert_eq!(bin(DistributionAxis::Weekday, 2), Some(1.0));
+        assert_eq!(bin(DistributionAxis::Weekday, 6), Some(1.0));
+        // With k = 5 every bin here is suppressed.
+        let r5 = crate::analyse(&t, &crate::Settings { min_cell: 5, ..s });
+        assert!(r5.module("door").unwrap().summary.iter().all(|i| i.cell.is_suppressed()));
+    }
 
     #[test]
     fn office_hours_are_08_to_16_with_16_outside() {
