@@ -287,10 +287,7 @@ pub fn analyse_with_progress(
     let mut done = 0usize;
     for (mi, module) in modules.iter().enumerate() {
         let decl = module.decl();
-        let missing: Vec<TableKind> = TableKind::ALL
-            .into_iter()
-            .filter(|t| decl.tables.contains(t) && !tables.has(*t))
-            .collect();
+        let missing = tables.missing(decl.tables);
         let mut section = ModuleSection {
             decl,
             missing,
@@ -302,7 +299,7 @@ pub fn analyse_with_progress(
             .indicators
             .iter()
             .filter(|def| {
-                let missing = def.missing_tables(|t| tables.has(t));
+                let missing = tables.missing(def.tables);
                 let ok = missing.is_empty();
                 if !ok {
                     report.unavailable.push(Unavailable {

@@ -66,6 +66,15 @@ impl Tables {
             .collect()
     }
 
+    /// Which of `needed` were not supplied (or not usable), in [`TableKind::ALL`] order: what
+    /// makes a module or an indicator unavailable.
+    pub fn missing(&self, needed: &[TableKind]) -> Vec<TableKind> {
+        TableKind::ALL
+            .into_iter()
+            .filter(|t| needed.contains(t) && !self.has(*t))
+            .collect()
+    }
+
     /// Whether the given table was supplied.
     pub fn has(&self, table: TableKind) -> bool {
         match table {

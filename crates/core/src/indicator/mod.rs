@@ -201,16 +201,6 @@ pub struct IndicatorDef {
     pub source: &'static str,
 }
 
-impl IndicatorDef {
-    /// The tables of this indicator that `has` says are missing, in [`TableKind::ALL`] order.
-    pub fn missing_tables(&self, has: impl Fn(TableKind) -> bool) -> Vec<TableKind> {
-        TableKind::ALL
-            .into_iter()
-            .filter(|t| self.tables.contains(t) && !has(*t))
-            .collect()
-    }
-}
-
 /// Every indicator of every module, modules in registration order, each in its spec's order.
 /// Opt-in modules (computed only when the settings name them) are included. Built once.
 pub fn registry() -> &'static [IndicatorDef] {

@@ -223,7 +223,7 @@ pub(super) fn run(input: &Input<'_>) -> ModuleRun {
                 continue;
             }
             facts.add(u, F::Stay.id());
-            let overdue = days(ready, disc).max(0);
+            let overdue = overdue_days(st).unwrap_or(0);
             facts.add_value(u, Q::OverdueDays.id(), overdue);
             if overdue == 0 {
                 facts.add(u, F::StayWithoutOverdue.id());
