@@ -34,6 +34,11 @@ fn small_int(raw: &str) -> Option<u32> {
 
 fn lookup<T: Copy>(raw: &str, table: &[(&str, T)]) -> Option<T> {
     let raw = raw.trim();
+    // Most cells hold the canonical code exactly: a plain comparison finds them without the
+    // byte-by-byte case folding of `code_eq`.
+    if let Some(&(_, v)) = table.iter().find(|(c, _)| *c == raw) {
+        return Some(v);
+    }
     table.iter().find(|(c, _)| code_eq(raw, c)).map(|&(_, v)| v)
 }
 

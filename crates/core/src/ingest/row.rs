@@ -22,10 +22,6 @@ use std::sync::Arc;
 /// How often progress is reported, in rows.
 pub(crate) const PROGRESS_EVERY: u64 = 50_000;
 
-/// HashMap with rustc-hash's Fx hasher (fast, non-cryptographic) for pids and record hashes;
-/// exactness never depends on it (hits are compared).
-pub(crate) type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
-
 /// Hash of a string with the Fx hasher.
 pub(crate) fn hash_str(s: &str) -> u64 {
     let mut h = FxHasher::default();
@@ -133,12 +129,7 @@ pub(crate) fn read_rows(
     mut parse: impl FnMut(&mut RowCx<'_>) -> bool,
 ) -> Result<(), Cancelled> {
     let mut rec = StringRecord::new();
-    // Sized for a guess of the row count (records are rarely shorter than 32 bytes), so the
-    // map is not rehashed over and over on big files.
-    let mut seen: FxMap<u64, u64> = FxMap::default();
-    seen.reserve(usize::try_from(file_bytes / 32).unwrap_or(0).min(1 << 24));
-    // Keys of records whose hash collided with a different earlier record (rare).
-    let mut collided: FxMap<u64, Vec<u64>> = FxMap::default();
+    let mut hashes = RowHashes::default();
     let mut warnings: Vec<Issue> = Vec::new();
     let mut rows_done = 0u64;
     loop {
@@ -178,41 +169,8 @@ pub(crate) fn read_rows(
                 severity: Severity::Warning,
             });
         }
-
-        // Exact duplicates: hash, then compare the fields on a hit.
-        let h = hash_record(&rec);
-        let duplicate = match seen.get(&h) {
-            None => {
-                seen.insert(h, pos.key);
-                false
-            }
-            Some(&first) => {
-                let earlier =
-                    std::iter::once(first).chain(collided.get(&h).into_iter().flatten().copied());
-                let mut dup = false;
-                for key in earlier {
-                    if rows.fetch(key).is_some_and(|e| same_fields(&e, &rec)) {
-                        dup = true;
-                        break;
-                    }
-                }
-                if !dup {
-                    collided.entry(h).or_default().push(pos.key);
-                }
-                dup
-            }
-        };
-        if duplicate {
-            warnings.push(Issue {
-                location: Location {
-                    file: ctx.file.clone(),
-                    line: pos.line,
-                    column: None,
-                },
-                kind: IssueKind::DuplicateRow,
-                severity: Severity::Warning,
-            });
-        }
+        // Exact duplicates are found after the last row (`report_duplicates`).
+        let row = hashes.push(hash_record(&rec), pos);
 
         let mut cx = RowCx {
             rec: &rec,
@@ -226,6 +184,7 @@ pub(crate) fn read_rows(
         match (kept, rejected) {
             (true, _) => {
                 // Parsers keep a row only when nothing rejected it.
+                hashes.kept[row] = true;
                 report.rows_used += 1;
                 for w in warnings.drain(..) {
                     report.record(w);
@@ -256,7 +215,81 @@ pub(crate) fn read_rows(
             }
         }
     }
+    report_duplicates(rows, hashes, ctx, report);
     Ok(())
+}
+
+/// Every record's hash and where it was, in reading order, for the exact-duplicate check.
+#[derive(Default)]
+struct RowHashes {
+    /// (hash of the fields, row number in reading order).
+    by_hash: Vec<(u64, u32)>,
+    /// Per row: its key for [`Rows::fetch`](super::source::Rows) and its line.
+    positions: Vec<(u64, u64)>,
+    /// Per row: whether it was kept (a rejected row carries only its rejection).
+    kept: Vec<bool>,
+}
+
+impl RowHashes {
+    /// Adds a row; returns its number.
+    fn push(&mut self, hash: u64, pos: super::source::RecordPos) -> usize {
+        let row = self.positions.len();
+        self.by_hash.push((hash, row as u32));
+        self.positions.push((pos.key, pos.line));
+        self.kept.push(false);
+        row
+    }
+}
+
+/// Warns `duplicate_row` on every kept row whose fields equal those of an earlier row of the
+/// file. Done after the last row, by sorting the hashes: a sort walks memory in order, where a
+/// hash table of millions of rows misses the cache on nearly every row. Rows with equal hashes
+/// are compared field by field, so a hash collision never makes a duplicate. Each issue code
+/// keeps its own examples in reading order, so recording these after the row's other issues
+/// leaves the report as it was when they were recorded row by row.
+fn report_duplicates(rows: &Rows<'_>, hashes: RowHashes, ctx: &FileCtx, report: &mut FileReport) {
+    let RowHashes {
+        mut by_hash,
+        positions,
+        kept,
+    } = hashes;
+    // By hash, then by row: within a run of equal hashes the first row comes first.
+    by_hash.sort_unstable();
+    let mut fetcher = rows.fetcher();
+    let mut duplicates: Vec<u32> = Vec::new();
+    for run in by_hash.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() < 2 {
+            continue;
+        }
+        // One record per distinct content seen so far in this run (several only on a collision).
+        let mut firsts: Vec<StringRecord> = Vec::new();
+        for &(_, row) in run {
+            let Some(rec) = fetcher.fetch(positions[row as usize].0) else {
+                continue;
+            };
+            if firsts.iter().any(|f| same_fields(f, &rec)) {
+                duplicates.push(row);
+            } else {
+                firsts.push(rec);
+            }
+        }
+    }
+    duplicates.sort_unstable();
+    for row in duplicates {
+        let row = row as usize;
+        if !kept[row] {
+            continue;
+        }
+        report.record(Issue {
+            location: Location {
+                file: ctx.file.clone(),
+                line: positions[row].1,
+                column: None,
+            },
+            kind: IssueKind::DuplicateRow,
+            severity: Severity::Warning,
+        });
+    }
 }
 
 /// One record being read into a typed row.
@@ -279,7 +312,16 @@ impl<'r> RowCx<'r> {
     pub(crate) fn cell(&self, c: usize) -> Option<&'r str> {
         let i = self.ctx.cols.get(c).copied().flatten()?;
         let rec: &'r StringRecord = self.rec;
-        let v = rec.get(i)?.trim();
+        let raw = rec.get(i)?;
+        // Only a cell that starts or ends with a space (or a non-ASCII byte, which may be
+        // Unicode white space such as U+00A0) needs `trim`'s Unicode scan.
+        let plain = |b: Option<&u8>| b.is_some_and(|&c| c.is_ascii() && !c.is_ascii_whitespace());
+        let bytes = raw.as_bytes();
+        let v = if plain(bytes.first()) && plain(bytes.last()) {
+            raw
+        } else {
+            raw.trim()
+        };
         (!v.is_empty()).then_some(v)
     }
 
@@ -708,6 +750,45 @@ mod tests {
         assert_eq!(idx.get(&"y".repeat(18)), Some(7_001));
         assert_eq!(idx.get(&"y".repeat(19)), Some(7_002));
         assert_eq!((idx.get("p5000"), idx.get("")), (None, None));
+    }
+
+    #[test]
+    fn equal_hashes_of_different_records_are_not_duplicates() {
+        let text = "a,b\nx,1\ny,2\nx,1\ny,2\n";
+        let prepared = super::super::source::Prepared::new(text.as_bytes(), None, None)
+            .unwrap_or_else(|_| panic!("csv text"));
+        let rows = prepared.rows();
+        let ctx = FileCtx {
+            file: Arc::from("f.csv"),
+            kind: TableKind::Areas,
+            names: vec!["a".into(), "b".into()],
+            cols: Vec::new(),
+            values: Vec::new(),
+            pivot: None,
+            year: None,
+        };
+        // Every row gets the same hash, as if all four collided: only the field comparison
+        // can tell that line 4 copies line 2 and line 5 copies line 3.
+        let mut hashes = RowHashes::default();
+        for (line, key) in [(2, 4), (3, 8), (4, 12), (5, 16)] {
+            let row = hashes.push(
+                7,
+                super::super::source::RecordPos {
+                    line,
+                    key,
+                    bytes: 0,
+                },
+            );
+            hashes.kept[row] = true;
+        }
+        let mut report = FileReport::default();
+        report_duplicates(&rows, hashes, &ctx, &mut report);
+        let lines: Vec<u64> = report.examples["duplicate_row"]
+            .iter()
+            .map(|i| i.location.line)
+            .collect();
+        assert_eq!(lines, vec![4, 5]);
+        assert_eq!((report.counts["duplicate_row"], report.warnings), (2, 2));
     }
 
     #[test]

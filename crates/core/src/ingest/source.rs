@@ -312,21 +312,47 @@ impl<'p> Rows<'p> {
         }
     }
 
-    /// The record at `key` again (for exact duplicate checks).
-    pub(crate) fn fetch(&self, key: u64) -> Option<StringRecord> {
+    /// A reader that fetches records again by key (for exact duplicate checks).
+    pub(crate) fn fetcher(&self) -> Fetcher<'p> {
         match self {
             Rows::Csv {
                 text, delimiter, ..
-            } => {
-                let rest = text.as_bytes().get(usize::try_from(key).ok()?..)?;
-                let mut r = csv_reader(rest, *delimiter);
+            } => Fetcher::Csv(
+                csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .delimiter(*delimiter)
+                    .from_reader(std::io::Cursor::new(text.as_bytes())),
+            ),
+            Rows::Sheet { sheet, .. } => Fetcher::Sheet(sheet),
+        }
+    }
+}
+
+/// Fetches records of a file again by their key; one CSV reader for all of them, moved to each
+/// record's byte offset (building a reader per record would rebuild the parser's tables).
+pub(crate) enum Fetcher<'p> {
+    /// CSV text.
+    Csv(csv::Reader<std::io::Cursor<&'p [u8]>>),
+    /// Worksheet.
+    Sheet(&'p Sheet),
+}
+
+impl Fetcher<'_> {
+    /// The record at `key` (a byte offset, or a sheet row index).
+    pub(crate) fn fetch(&mut self, key: u64) -> Option<StringRecord> {
+        match self {
+            Fetcher::Csv(reader) => {
+                let mut at = csv::Position::new();
+                at.set_byte(key);
+                reader.seek(at).ok()?;
                 let mut rec = StringRecord::new();
-                match r.read_record(&mut rec) {
+                match reader.read_record(&mut rec) {
                     Ok(true) => Some(rec),
                     _ => None,
                 }
             }
-            Rows::Sheet { sheet, .. } => {
+            Fetcher::Sheet(sheet) => {
                 let (_, cells) = sheet.rows.get(usize::try_from(key).ok()?)?;
                 Some(StringRecord::from(cells.clone()))
             }

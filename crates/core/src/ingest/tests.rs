@@ -316,6 +316,21 @@ fn duplicate_rows_are_warnings_counted_per_extra_copy() {
     assert_eq!(l.tables.episodes.as_ref().unwrap().len(), 4);
 }
 
+#[test]
+fn duplicates_compare_fields_not_bytes_and_skip_rejected_rows() {
+    let l = episodes(
+        "p1,PHV,POL,2021-03-01,,,,,,,,\n\
+         \"p1\",PHV,\"POL\",2021-03-01,,,,,,,,\n\
+         p9,PHV,POL,2021-03-01,,,,,,,,\n\
+         p9,PHV,POL,2021-03-01,,,,,,,,\n\
+         p1,PHV,POL,2021-03-01,,,,,,,,\n",
+    );
+    // Line 3 has line 2's fields behind quotes: a duplicate. Line 5 copies line 4, but p9 is
+    // not a person, so line 5 is rejected and carries only its rejection. Line 6 copies line 2.
+    assert_eq!(at(&l, "duplicate_row"), vec![(3, None), (6, None)]);
+    assert_eq!(at(&l, "unknown_person"), vec![(4, Some(1)), (5, Some(1))]);
+}
+
 // ---- municipal services -------------------------------------------------------------------
 
 #[test]

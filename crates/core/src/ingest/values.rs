@@ -40,6 +40,9 @@ pub(crate) fn parse_date_time(
     s: &str,
     pivot: Option<u8>,
 ) -> Result<(NaiveDate, Option<NaiveTime>), DateError> {
+    if let Some(date) = fast_date(s.as_bytes()) {
+        return date.map(|d| (d, None));
+    }
     let s = s.trim();
     let (date_part, time_part) = match s.find([' ', 'T']) {
         Some(i) => (&s[..i], Some(s[i + 1..].trim())),
@@ -55,6 +58,9 @@ pub(crate) fn parse_date_time(
 
 fn parse_date_only(s: &str, pivot: Option<u8>) -> Result<NaiveDate, DateError> {
     let b = s.as_bytes();
+    if let Some(date) = fast_date(b) {
+        return date;
+    }
     if b.is_empty() {
         return Err(DateError::Bad);
     }
@@ -136,6 +142,27 @@ fn parse_date_only(s: &str, pivot: Option<u8>) -> Result<NaiveDate, DateError> {
         };
     }
     Err(DateError::Bad)
+}
+
+/// The two forms nearly every cell has, `YYYY-MM-DD` and `DD.MM.YYYY`, read in one step; `None`
+/// for anything else (the general parser then decides, with its exact error).
+fn fast_date(b: &[u8]) -> Option<Result<NaiveDate, DateError>> {
+    let &[a0, a1, a2, a3, a4, a5, a6, a7, a8, a9] = b else {
+        return None;
+    };
+    let num = |digits: &[u8]| -> Option<u32> {
+        digits.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = if a4 == b'-' && a7 == b'-' {
+        (num(&[a0, a1, a2, a3])?, num(&[a5, a6])?, num(&[a8, a9])?)
+    } else if a2 == b'.' && a5 == b'.' {
+        (num(&[a6, a7, a8, a9])?, num(&[a3, a4])?, num(&[a0, a1])?)
+    } else {
+        return None;
+    };
+    Some(make_date(y as i32, m, d))
 }
 
 fn split2(s: &str, sep: u8) -> Option<(u32, u32)> {
