@@ -95,6 +95,10 @@ struct ReadArgs {
     /// Largest a workbook may inflate to, in MB (its zip parts, uncompressed).
     #[arg(long, default_value_t = ingest::DEFAULT_MAX_INFLATED_BYTES >> 20)]
     max_inflated_mb: u64,
+    /// Threads that read a large file at once (default: the machine's cores); the result is
+    /// the same for any number.
+    #[arg(long)]
+    threads: Option<usize>,
 }
 
 #[derive(Args)]
@@ -215,6 +219,9 @@ fn read_options(args: &ReadArgs) -> Result<ReadOptions> {
         century_pivot: args.century_pivot,
         max_file_bytes: args.max_file_mb.saturating_mul(1 << 20),
         max_inflated_bytes: args.max_inflated_mb.saturating_mul(1 << 20),
+        threads: args.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        }),
         ..ReadOptions::default()
     };
     if let Some(path) = &args.mapping {

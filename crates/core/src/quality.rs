@@ -689,6 +689,24 @@ impl FileReport {
         }
     }
 
+    /// Adds the rows and issues of the next piece of the same file (read on its own), as if
+    /// they had been recorded here one by one: counts add up, and each code keeps its first
+    /// examples in reading order.
+    pub(crate) fn absorb(&mut self, piece: FileReport) {
+        self.rows_read += piece.rows_read;
+        self.rows_used += piece.rows_used;
+        self.rows_rejected += piece.rows_rejected;
+        self.warnings += piece.warnings;
+        for (code, n) in piece.counts {
+            *self.counts.entry(code).or_insert(0) += n;
+        }
+        for (code, issues) in piece.examples {
+            let ex = self.examples.entry(code).or_default();
+            let room = EXAMPLES_PER_CODE.saturating_sub(ex.len());
+            ex.extend(issues.into_iter().take(room));
+        }
+    }
+
     /// Marks the whole file unreadable.
     pub(crate) fn set_fatal(&mut self, issue: Issue) {
         *self.counts.entry(issue.kind.code()).or_insert(0) += 1;

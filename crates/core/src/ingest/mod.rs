@@ -21,6 +21,7 @@ mod decode;
 mod delimiter;
 mod episodes;
 mod link;
+mod parallel;
 mod persons;
 mod population;
 mod preview;
@@ -80,6 +81,9 @@ pub struct ReadOptions {
     /// The analysis year Y, when known: birth years after Y and dates after Y + 1 are warned
     /// about (`born_after_year`, `date_far_in_future`).
     pub analysis_year: Option<i32>,
+    /// Threads that may read one large file at once (natively; the browser always reads on
+    /// one). The tables and the report are the same for any number.
+    pub threads: usize,
 }
 
 /// Default [`ReadOptions::max_file_bytes`]: 2 GiB.
@@ -97,6 +101,7 @@ impl Default for ReadOptions {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             max_inflated_bytes: DEFAULT_MAX_INFLATED_BYTES,
             analysis_year: None,
+            threads: 1,
         }
     }
 }
@@ -408,51 +413,99 @@ pub fn load_with_progress(
             let _header = rows.next_record(&mut skip);
             rows.set_expected(p.headers.len());
             let (report, file_bytes) = (&mut reports[p.report], p.bytes);
-            let mut read = |parse: &mut dyn FnMut(&mut row::RowCx<'_>) -> bool| {
-                row::read_rows(&mut rows, &ctx, report, &mut prog, file_bytes, parse)
+            // The big tables, read in pieces on several threads when the file allows it.
+            let threads = if cfg!(target_arch = "wasm32") {
+                1
+            } else {
+                options.threads
             };
-            match kind {
-                TableKind::Persons => read(&mut |cx| match persons::parse(cx, &st) {
-                    Some(person) => {
-                        // Indexed at once: a second row of the pid is a duplicate.
-                        st.index.insert(&person.pid, st.persons.len() as u32);
-                        st.persons.push(person);
-                        true
+            let pieces = matches!(
+                kind,
+                TableKind::Episodes | TableKind::MunicipalServices | TableKind::PrimaryCare
+            )
+            .then(|| rows.resume_point())
+            .flatten()
+            .and_then(|(from, line)| {
+                let cuts = p.prepared.cut_points(from, threads)?;
+                p.prepared.pieces(&cuts, line)
+            });
+            if let Some(pieces) = pieces {
+                let (prepared, prog) = (&p.prepared, &mut prog);
+                match kind {
+                    TableKind::Episodes => {
+                        let parse = |cx: &mut row::RowCx<'_>| episodes::parse(cx, &st);
+                        let got = parallel::read_in_pieces(
+                            prepared, pieces, &ctx, report, prog, false, &parse,
+                        )?;
+                        episodes.get_or_insert_with(Vec::new).extend(got.rows);
                     }
-                    None => false,
-                })?,
-                TableKind::Areas => {
-                    let out = areas_rows.get_or_insert_with(Vec::new);
-                    let mut seen = BTreeMap::new();
-                    read(&mut |cx| areas::parse(cx, &mut seen).map(|r| out.push(r)).is_some())?
+                    TableKind::MunicipalServices => {
+                        let parse = |cx: &mut row::RowCx<'_>| services::parse(cx, &st);
+                        let got = parallel::read_in_pieces(
+                            prepared, pieces, &ctx, report, prog, true, &parse,
+                        )?;
+                        services.get_or_insert_with(Vec::new).extend(got.rows);
+                        let origin = |line| link::Origin {
+                            report: p.report,
+                            line,
+                        };
+                        service_origins.extend(got.lines.into_iter().map(origin));
+                    }
+                    _ => {
+                        let parse = |cx: &mut row::RowCx<'_>| primary_care::parse(cx, &st);
+                        let got = parallel::read_in_pieces(
+                            prepared, pieces, &ctx, report, prog, false, &parse,
+                        )?;
+                        primary.get_or_insert_with(Vec::new).extend(got.rows);
+                    }
                 }
-                TableKind::Population => {
-                    let out = population.get_or_insert_with(Vec::new);
-                    read(&mut |cx| population::parse(cx).map(|r| out.push(r)).is_some())?
-                }
-                TableKind::Episodes => {
-                    let out = episodes.get_or_insert_with(Vec::new);
-                    read(&mut |cx| episodes::parse(cx, &st).map(|r| out.push(r)).is_some())?
-                }
-                TableKind::MunicipalServices => {
-                    let out = services.get_or_insert_with(Vec::new);
-                    let origins = &mut service_origins;
-                    let report_idx = p.report;
-                    read(&mut |cx| match services::parse(cx, &st) {
-                        Some(r) => {
-                            out.push(r);
-                            origins.push(link::Origin {
-                                report: report_idx,
-                                line: cx.line,
-                            });
+            } else {
+                let mut read = |parse: &mut dyn FnMut(&mut row::RowCx<'_>) -> bool| {
+                    row::read_rows(&mut rows, &ctx, report, &mut prog, file_bytes, parse)
+                };
+                match kind {
+                    TableKind::Persons => read(&mut |cx| match persons::parse(cx, &st) {
+                        Some(person) => {
+                            // Indexed at once: a second row of the pid is a duplicate.
+                            st.index.insert(&person.pid, st.persons.len() as u32);
+                            st.persons.push(person);
                             true
                         }
                         None => false,
-                    })?
-                }
-                TableKind::PrimaryCare => {
-                    let out = primary.get_or_insert_with(Vec::new);
-                    read(&mut |cx| primary_care::parse(cx, &st).map(|r| out.push(r)).is_some())?
+                    })?,
+                    TableKind::Areas => {
+                        let out = areas_rows.get_or_insert_with(Vec::new);
+                        let mut seen = BTreeMap::new();
+                        read(&mut |cx| areas::parse(cx, &mut seen).map(|r| out.push(r)).is_some())?
+                    }
+                    TableKind::Population => {
+                        let out = population.get_or_insert_with(Vec::new);
+                        read(&mut |cx| population::parse(cx).map(|r| out.push(r)).is_some())?
+                    }
+                    TableKind::Episodes => {
+                        let out = episodes.get_or_insert_with(Vec::new);
+                        read(&mut |cx| episodes::parse(cx, &st).map(|r| out.push(r)).is_some())?
+                    }
+                    TableKind::MunicipalServices => {
+                        let out = services.get_or_insert_with(Vec::new);
+                        let origins = &mut service_origins;
+                        let report_idx = p.report;
+                        read(&mut |cx| match services::parse(cx, &st) {
+                            Some(r) => {
+                                out.push(r);
+                                origins.push(link::Origin {
+                                    report: report_idx,
+                                    line: cx.line,
+                                });
+                                true
+                            }
+                            None => false,
+                        })?
+                    }
+                    TableKind::PrimaryCare => {
+                        let out = primary.get_or_insert_with(Vec::new);
+                        read(&mut |cx| primary_care::parse(cx, &st).map(|r| out.push(r)).is_some())?
+                    }
                 }
             }
             prog.bytes_before += p.bytes;

@@ -6,7 +6,7 @@
 //! column of the file (a column the file lacks counts as rightmost). Warnings of a rejected row
 //! are dropped with it: a rejected row carries exactly one issue.
 
-use super::source::{Next, Rows};
+use super::source::{Fetcher, Next, Rows};
 use super::values::{self, DateError, MunicipalityError};
 use super::{Cancelled, LoadProgress, MappingProfile};
 use crate::model::{Municipality, TableKind};
@@ -128,8 +128,33 @@ pub(crate) fn read_rows(
     file_bytes: u64,
     mut parse: impl FnMut(&mut RowCx<'_>) -> bool,
 ) -> Result<(), Cancelled> {
-    let mut rec = StringRecord::new();
     let mut hashes = RowHashes::default();
+    let mut tick = |rows_done: u64, at_byte: u64| {
+        let done = progress.bytes_before + at_byte.min(file_bytes);
+        (progress.callback)(LoadProgress {
+            file: ctx.file.to_string(),
+            rows_done,
+            bytes_done: done.min(progress.bytes_total),
+            bytes_total: progress.bytes_total,
+        })
+    };
+    read_records(rows, ctx, report, &mut hashes, &mut tick, &mut parse)?;
+    report_duplicates(rows.fetcher(), hashes, ctx, report);
+    Ok(())
+}
+
+/// The loop of [`read_rows`] without the duplicate check, for a whole file or a piece of one:
+/// every record is counted, parsed, and its issues recorded; its hash goes to `hashes`.
+/// `tick(rows done, byte reached)` is called every [`PROGRESS_EVERY`] rows; `false` cancels.
+pub(crate) fn read_records(
+    rows: &mut Rows<'_>,
+    ctx: &FileCtx,
+    report: &mut FileReport,
+    hashes: &mut RowHashes,
+    tick: &mut dyn FnMut(u64, u64) -> bool,
+    parse: &mut dyn FnMut(&mut RowCx<'_>) -> bool,
+) -> Result<(), Cancelled> {
+    let mut rec = StringRecord::new();
     let mut warnings: Vec<Issue> = Vec::new();
     let mut rows_done = 0u64;
     loop {
@@ -202,26 +227,16 @@ pub(crate) fn read_rows(
             }
         }
 
-        if rows_done.is_multiple_of(PROGRESS_EVERY) {
-            let done = progress.bytes_before + pos.bytes.min(file_bytes);
-            let go_on = (progress.callback)(LoadProgress {
-                file: ctx.file.to_string(),
-                rows_done,
-                bytes_done: done.min(progress.bytes_total),
-                bytes_total: progress.bytes_total,
-            });
-            if !go_on {
-                return Err(Cancelled);
-            }
+        if rows_done.is_multiple_of(PROGRESS_EVERY) && !tick(rows_done, pos.bytes) {
+            return Err(Cancelled);
         }
     }
-    report_duplicates(rows, hashes, ctx, report);
     Ok(())
 }
 
 /// Every record's hash and where it was, in reading order, for the exact-duplicate check.
 #[derive(Default)]
-struct RowHashes {
+pub(crate) struct RowHashes {
     /// (hash of the fields, row number in reading order).
     by_hash: Vec<(u64, u32)>,
     /// Per row: its key for [`Rows::fetch`](super::source::Rows) and its line.
@@ -239,6 +254,20 @@ impl RowHashes {
         self.kept.push(false);
         row
     }
+
+    /// Appends the rows of the next piece of the same file, whose lines were counted from
+    /// `line_shift` lines too early.
+    pub(crate) fn append(&mut self, next: RowHashes, line_shift: u64) {
+        let offset = self.positions.len() as u32;
+        self.by_hash
+            .extend(next.by_hash.into_iter().map(|(h, row)| (h, row + offset)));
+        self.positions.extend(
+            next.positions
+                .into_iter()
+                .map(|(key, line)| (key, line + line_shift)),
+        );
+        self.kept.extend(next.kept);
+    }
 }
 
 /// Warns `duplicate_row` on every kept row whose fields equal those of an earlier row of the
@@ -247,7 +276,12 @@ impl RowHashes {
 /// are compared field by field, so a hash collision never makes a duplicate. Each issue code
 /// keeps its own examples in reading order, so recording these after the row's other issues
 /// leaves the report as it was when they were recorded row by row.
-fn report_duplicates(rows: &Rows<'_>, hashes: RowHashes, ctx: &FileCtx, report: &mut FileReport) {
+pub(crate) fn report_duplicates(
+    mut fetcher: Fetcher<'_>,
+    hashes: RowHashes,
+    ctx: &FileCtx,
+    report: &mut FileReport,
+) {
     let RowHashes {
         mut by_hash,
         positions,
@@ -255,7 +289,6 @@ fn report_duplicates(rows: &Rows<'_>, hashes: RowHashes, ctx: &FileCtx, report: 
     } = hashes;
     // By hash, then by row: within a run of equal hashes the first row comes first.
     by_hash.sort_unstable();
-    let mut fetcher = rows.fetcher();
     let mut duplicates: Vec<u32> = Vec::new();
     for run in by_hash.chunk_by(|a, b| a.0 == b.0) {
         if run.len() < 2 {
@@ -757,7 +790,7 @@ mod tests {
         let text = "a,b\nx,1\ny,2\nx,1\ny,2\n";
         let prepared = super::super::source::Prepared::new(text.as_bytes(), None, None)
             .unwrap_or_else(|_| panic!("csv text"));
-        let rows = prepared.rows();
+        let fetcher = prepared.rows().fetcher();
         let ctx = FileCtx {
             file: Arc::from("f.csv"),
             kind: TableKind::Areas,
@@ -782,7 +815,7 @@ mod tests {
             hashes.kept[row] = true;
         }
         let mut report = FileReport::default();
-        report_duplicates(&rows, hashes, &ctx, &mut report);
+        report_duplicates(fetcher, hashes, &ctx, &mut report);
         let lines: Vec<u64> = report.examples["duplicate_row"]
             .iter()
             .map(|i| i.location.line)

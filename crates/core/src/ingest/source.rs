@@ -95,6 +95,66 @@ impl<'a> Prepared<'a> {
     }
 }
 
+impl<'a> Prepared<'a> {
+    /// Byte offsets that cut the text from `from` on into about `pieces` parts at line ends,
+    /// each a whole number of records — only for CSV text without any quote character, where
+    /// every `\n` ends a record. `None` when the file cannot be cut that way (or is too small
+    /// to be worth it). The result starts with `from` and ends with the text's length.
+    pub(crate) fn cut_points(&self, from: u64, pieces: usize) -> Option<Vec<u64>> {
+        let Prepared::Text { text, .. } = self else {
+            return None;
+        };
+        let bytes = text.as_bytes();
+        let from = usize::try_from(from).ok()?;
+        let data = bytes.get(from..)?;
+        if pieces < 2 || data.len() < MIN_PIECE_BYTES * 2 || data.contains(&b'"') {
+            return None;
+        }
+        let mut cuts = vec![from as u64];
+        for i in 1..pieces {
+            let target = from + data.len() / pieces * i;
+            let Some(nl) = bytes[target..].iter().position(|&b| b == b'\n') else {
+                break;
+            };
+            let cut = (target + nl + 1) as u64;
+            if cut > *cuts.last().unwrap_or(&0) && (cut as usize) < bytes.len() {
+                cuts.push(cut);
+            }
+        }
+        cuts.push(bytes.len() as u64);
+        (cuts.len() > 2).then_some(cuts)
+    }
+
+    /// Readers over the pieces between `cuts` (from [`Prepared::cut_points`]), each counting
+    /// lines from `first_line`. `None` for workbooks or cuts outside the text.
+    pub(crate) fn pieces(&self, cuts: &[u64], first_line: u64) -> Option<Vec<Rows<'_>>> {
+        let Prepared::Text {
+            text, delimiter, ..
+        } = self
+        else {
+            return None;
+        };
+        cuts.windows(2)
+            .map(|w| {
+                let (start, end) = (usize::try_from(w[0]).ok()?, usize::try_from(w[1]).ok()?);
+                let text = text.get(..end)?;
+                Some(Rows::Csv {
+                    text,
+                    delimiter: *delimiter,
+                    reader: csv_reader(text.as_bytes().get(start..)?, *delimiter),
+                    base_line: first_line,
+                    base_byte: start as u64,
+                    last_error_at: None,
+                    expected: None,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Pieces smaller than this are not worth a thread (tiny in tests, to cut small files).
+const MIN_PIECE_BYTES: usize = if cfg!(test) { 16 } else { 1 << 20 };
+
 fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .has_headers(false)
@@ -217,6 +277,36 @@ fn open_at_end(s: &[u8], delimiter: u8) -> bool {
 }
 
 impl<'p> Rows<'p> {
+    /// Where reading goes on: (byte offset, line). `None` for workbooks.
+    pub(crate) fn resume_point(&self) -> Option<(u64, u64)> {
+        match self {
+            Rows::Csv {
+                reader,
+                base_line,
+                base_byte,
+                ..
+            } => {
+                let p = reader.position();
+                Some((*base_byte + p.byte(), *base_line + p.line() - 1))
+            }
+            Rows::Sheet { .. } => None,
+        }
+    }
+
+    /// Line ends from the reader's start to the end of its text (0 for workbooks).
+    pub(crate) fn newlines_ahead(&self) -> u64 {
+        match self {
+            Rows::Csv {
+                text, base_byte, ..
+            } => {
+                let from = usize::try_from(*base_byte).unwrap_or(usize::MAX);
+                let rest = text.as_bytes().get(from..).unwrap_or(&[]);
+                rest.iter().filter(|&&b| b == b'\n').count() as u64
+            }
+            Rows::Sheet { .. } => 0,
+        }
+    }
+
     /// Tells the reader how many fields the header has (to recognise unclosed quotes).
     pub(crate) fn set_expected(&mut self, n: usize) {
         if let Rows::Csv { expected, .. } = self {
@@ -246,8 +336,17 @@ impl<'p> Rows<'p> {
                             .position()
                             .map(|p| (p.line(), p.byte()))
                             .unwrap_or((1, 0));
-                        let line = *base_line + line - 1;
-                        let start = *base_byte + byte;
+                        let (mut line, mut start) = (*base_line + line - 1, *base_byte + byte);
+                        // After a CRLF line end the parser ends the record at `\r` and counts
+                        // the `\n` (and any blank lines after it) as the start of the next
+                        // one: the record really starts after them.
+                        while let Some(&b) = text.as_bytes().get(start as usize) {
+                            match b {
+                                b'\n' => (line, start) = (line + 1, start + 1),
+                                b'\r' => start += 1,
+                                _ => break,
+                            }
+                        }
                         let end = reader.position();
                         let end_line = *base_line + end.line() - 1;
                         let bytes = *base_byte + end.byte();

@@ -1048,3 +1048,96 @@ fn a_ready_date_before_the_admission_is_a_finding_and_the_row_is_kept() {
         .ends_with("ready-for-discharge date 2021-03-05 is before admission date 2021-03-10; the row is used, with 0 treatment days"));
     assert_eq!(l.tables.episodes.as_ref().unwrap().len(), 2);
 }
+
+// ---- reading in pieces --------------------------------------------------------------------
+
+mod pieces {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One line of an episodes file: good rows, copies, unknown persons, bad dates, ragged
+    /// rows, blank lines and CRLF endings, so every kind of issue can fall on either side of
+    /// a cut.
+    fn line() -> impl Strategy<Value = String> {
+        let pid = prop_oneof![Just("p1"), Just("p2"), Just("p9"), Just("")];
+        let date = prop_oneof![
+            Just("2021-03-01"),
+            Just("2021-03-02"),
+            Just("01.02.21"),
+            Just("1850-01-01"),
+            Just("31.02.2021"),
+        ];
+        let level = prop_oneof![Just("POL"), Just("DOGN"), Just("x")];
+        let end = prop_oneof![Just("\n"), Just("\r\n")];
+        (pid, date, level, any::<u8>(), end).prop_map(|(pid, date, level, shape, end)| {
+            match shape % 10 {
+                0 => end.to_string(),
+                1 => format!("{pid},PHV{end}"),
+                _ => format!("{pid},PHV,{level},{date},,,ACUTE,F20,,,,{end}"),
+            }
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn pieces_read_like_one_go(
+            lines in proptest::collection::vec(line(), 1..200),
+            threads in 2usize..5,
+        ) {
+            let text = format!("{EP_HEAD}{}", lines.concat());
+            let files = [file("persons.csv", PERSONS), file("episodes.csv", &text)];
+            let one = load(&files, &ReadOptions::default());
+            let opts = ReadOptions { threads, ..ReadOptions::default() };
+            let many = load(&files, &opts);
+            for (a, b) in one.quality.files.iter().zip(&many.quality.files) {
+                prop_assert_eq!(&a.counts, &b.counts);
+                prop_assert_eq!((a.rows_read, a.rows_used, a.warnings), (b.rows_read, b.rows_used, b.warnings));
+                for (code, ex) in &a.examples {
+                    let lines = |v: &Vec<crate::quality::Issue>| v.iter().map(|i| i.location.line).collect::<Vec<_>>();
+                    prop_assert_eq!(lines(ex), lines(&b.examples[code]), "{}", code);
+                }
+            }
+            prop_assert_eq!(&one.tables, &many.tables);
+            prop_assert_eq!(&one.quality, &many.quality);
+        }
+    }
+
+    #[test]
+    fn a_file_with_quotes_is_read_in_one_go_and_the_same() {
+        let mut text = String::from(EP_HEAD);
+        for i in 0..50 {
+            text.push_str(&format!(
+                "p1,PHV,POL,2021-03-{:02},,,,\"F20\",,,,\n",
+                i % 28 + 1
+            ));
+        }
+        let files = [file("persons.csv", PERSONS), file("episodes.csv", &text)];
+        let one = load(&files, &ReadOptions::default());
+        let many = load(
+            &files,
+            &ReadOptions {
+                threads: 4,
+                ..ReadOptions::default()
+            },
+        );
+        assert_eq!(one.tables.episodes.as_ref().map(Vec::len), Some(50));
+        assert_eq!((one.tables, one.quality), (many.tables, many.quality));
+    }
+}
+
+#[test]
+fn lines_are_counted_right_after_crlf_line_ends() {
+    let l = episodes(
+        "p9,PHV,POL,2021-03-01,,,,,,,,\r\n\
+         p9,PHV,POL,2021-03-01,,,,,,,,\r\n\
+         \r\n\
+         p9,PHV,POL,2021-03-02,,,,,,,,\n",
+    );
+    // Header on line 1, records on lines 2, 3 and 5 (line 4 is blank); the second record
+    // also copies the first.
+    assert_eq!(
+        at(&l, "unknown_person"),
+        vec![(2, Some(1)), (3, Some(1)), (5, Some(1))]
+    );
+}

@@ -1,0 +1,151 @@
+//! Reading one large CSV file in pieces on several threads (natively; the browser reads on one).
+//!
+//! A file without any quote character can be cut at any line end, since every `\n` then ends a
+//! record ([`Prepared::cut_points`]). Each piece is read by [`read_records`] on a thread of its
+//! own, into its own report, rows and hashes. The pieces are then joined in file order — line
+//! numbers shifted by the lines of the pieces before, reports absorbed in order — and the
+//! exact-duplicate check runs once over the whole file. The tables and the report are the same
+//! as when the file is read in one go (`tests::pieces_read_like_one_go`).
+
+use super::row::{read_records, report_duplicates, FileCtx, Progress, RowCx, RowHashes};
+use super::source::{Prepared, Rows};
+use super::{Cancelled, LoadProgress};
+use crate::quality::FileReport;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+
+/// What reading a file produced: its rows, and for each row its line (when asked for).
+pub(crate) struct PieceRows<T> {
+    /// The rows kept, in file order.
+    pub rows: Vec<T>,
+    /// The line of each kept row (empty unless asked for).
+    pub lines: Vec<u64>,
+}
+
+/// One piece's result.
+struct Piece<T> {
+    report: FileReport,
+    hashes: RowHashes,
+    out: PieceRows<T>,
+    /// `\n` bytes in the piece: how far the lines of the pieces after it are shifted.
+    newlines: u64,
+}
+
+/// Reads the records of a CSV file in `pieces` (from [`Prepared::pieces`]), one thread each.
+/// `parse` reads one record into a row, or leaves a rejection; `keep_lines` also returns each
+/// kept row's line. Progress goes through `progress` from the calling thread only; cancelling
+/// stops every piece.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn read_in_pieces<T: Send>(
+    prepared: &Prepared<'_>,
+    pieces: Vec<Rows<'_>>,
+    ctx: &FileCtx,
+    report: &mut FileReport,
+    progress: &mut Progress<'_>,
+    keep_lines: bool,
+    parse: &(dyn Fn(&mut RowCx<'_>) -> Option<T> + Sync),
+) -> Result<PieceRows<T>, Cancelled> {
+    let cancel = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel::<(u64, u64)>();
+    let mut done: Vec<Option<Piece<T>>> = Vec::new();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = pieces
+            .into_iter()
+            .map(|mut rows| {
+                let tx = tx.clone();
+                let cancel = &cancel;
+                scope.spawn(move || {
+                    let (start, _) = rows.resume_point().unwrap_or((0, 0));
+                    let newlines = rows.newlines_ahead();
+                    rows.set_expected(ctx.names.len());
+                    let mut piece = Piece {
+                        report: FileReport::default(),
+                        hashes: RowHashes::default(),
+                        out: PieceRows {
+                            rows: Vec::new(),
+                            lines: Vec::new(),
+                        },
+                        newlines,
+                    };
+                    let (mut last_rows, mut last_byte) = (0u64, start);
+                    let mut tick = |rows_done: u64, at_byte: u64| {
+                        let sent = tx.send((rows_done - last_rows, at_byte - last_byte));
+                        (last_rows, last_byte) = (rows_done, at_byte);
+                        sent.is_ok() && !cancel.load(Ordering::Relaxed)
+                    };
+                    let out = &mut piece.out;
+                    let mut keep = |cx: &mut RowCx<'_>| match parse(cx) {
+                        Some(row) => {
+                            out.rows.push(row);
+                            if keep_lines {
+                                out.lines.push(cx.line);
+                            }
+                            true
+                        }
+                        None => false,
+                    };
+                    let read = read_records(
+                        &mut rows,
+                        ctx,
+                        &mut piece.report,
+                        &mut piece.hashes,
+                        &mut tick,
+                        &mut keep,
+                    );
+                    if read.is_err() {
+                        cancel.store(true, Ordering::Relaxed);
+                        return None;
+                    }
+                    Some(piece)
+                })
+            })
+            .collect();
+        drop(tx);
+        // Progress from this thread: the callback is the caller's and stays on its thread.
+        let mut rows_done = 0u64;
+        let mut bytes_done = progress.bytes_before;
+        for (rows, bytes) in rx {
+            rows_done += rows;
+            bytes_done += bytes;
+            let go_on = (progress.callback)(LoadProgress {
+                file: ctx.file.to_string(),
+                rows_done,
+                bytes_done: bytes_done.min(progress.bytes_total),
+                bytes_total: progress.bytes_total,
+            });
+            if !go_on {
+                cancel.store(true, Ordering::Relaxed);
+            }
+        }
+        done = handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect();
+    });
+    // A piece ends without a result only when it was cancelled (a panic in a piece is a bug;
+    // it is not hidden as a shorter table either).
+    if cancel.load(Ordering::Relaxed) || done.iter().any(Option::is_none) {
+        return Err(Cancelled);
+    }
+    let mut all = PieceRows {
+        rows: Vec::new(),
+        lines: Vec::new(),
+    };
+    let mut hashes = RowHashes::default();
+    let mut shift = 0u64;
+    for mut piece in done.into_iter().flatten() {
+        for issues in piece.report.examples.values_mut() {
+            for issue in issues {
+                issue.location.line += shift;
+            }
+        }
+        report.absorb(piece.report);
+        hashes.append(piece.hashes, shift);
+        all.rows.append(&mut piece.out.rows);
+        all.lines
+            .extend(piece.out.lines.into_iter().map(|line| line + shift));
+        shift += piece.newlines;
+    }
+    report_duplicates(prepared.rows().fetcher(), hashes, ctx, report);
+    Ok(all)
+}
