@@ -429,6 +429,7 @@ pub fn load_with_progress(
                 let cuts = p.prepared.cut_points(from, threads)?;
                 p.prepared.pieces(&cuts, line)
             });
+            let mut read_in_pieces = false;
             if let Some(pieces) = pieces {
                 let (prepared, prog) = (&p.prepared, &mut prog);
                 match kind {
@@ -437,29 +438,39 @@ pub fn load_with_progress(
                         let got = parallel::read_in_pieces(
                             prepared, pieces, &ctx, report, prog, false, &parse,
                         )?;
-                        episodes.get_or_insert_with(Vec::new).extend(got.rows);
+                        if let Some(got) = got {
+                            episodes.get_or_insert_with(Vec::new).extend(got.rows);
+                            read_in_pieces = true;
+                        }
                     }
                     TableKind::MunicipalServices => {
                         let parse = |cx: &mut row::RowCx<'_>| services::parse(cx, &st);
                         let got = parallel::read_in_pieces(
                             prepared, pieces, &ctx, report, prog, true, &parse,
                         )?;
-                        services.get_or_insert_with(Vec::new).extend(got.rows);
-                        let origin = |line| link::Origin {
-                            report: p.report,
-                            line,
-                        };
-                        service_origins.extend(got.lines.into_iter().map(origin));
+                        if let Some(got) = got {
+                            services.get_or_insert_with(Vec::new).extend(got.rows);
+                            let origin = |line| link::Origin {
+                                report: p.report,
+                                line,
+                            };
+                            service_origins.extend(got.lines.into_iter().map(origin));
+                            read_in_pieces = true;
+                        }
                     }
                     _ => {
                         let parse = |cx: &mut row::RowCx<'_>| primary_care::parse(cx, &st);
                         let got = parallel::read_in_pieces(
                             prepared, pieces, &ctx, report, prog, false, &parse,
                         )?;
-                        primary.get_or_insert_with(Vec::new).extend(got.rows);
+                        if let Some(got) = got {
+                            primary.get_or_insert_with(Vec::new).extend(got.rows);
+                            read_in_pieces = true;
+                        }
                     }
                 }
-            } else {
+            }
+            if !read_in_pieces {
                 let mut read = |parse: &mut dyn FnMut(&mut row::RowCx<'_>) -> bool| {
                     row::read_rows(&mut rows, &ctx, report, &mut prog, file_bytes, parse)
                 };

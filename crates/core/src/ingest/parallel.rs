@@ -34,7 +34,8 @@ struct Piece<T> {
 /// Reads the records of a CSV file in `pieces` (from [`Prepared::pieces`]), one thread each.
 /// `parse` reads one record into a row, or leaves a rejection; `keep_lines` also returns each
 /// kept row's line. Progress goes through `progress` from the calling thread only; cancelling
-/// stops every piece.
+/// stops every piece. `Ok(None)` when a cut turned out not to be a record boundary: nothing
+/// has been recorded, and the file must be read in one go.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn read_in_pieces<T: Send>(
     prepared: &Prepared<'_>,
@@ -44,7 +45,7 @@ pub(crate) fn read_in_pieces<T: Send>(
     progress: &mut Progress<'_>,
     keep_lines: bool,
     parse: &(dyn Fn(&mut RowCx<'_>) -> Option<T> + Sync),
-) -> Result<PieceRows<T>, Cancelled> {
+) -> Result<Option<PieceRows<T>>, Cancelled> {
     let cancel = AtomicBool::new(false);
     let (tx, rx) = mpsc::channel::<(u64, u64)>();
     let mut done: Vec<Option<Piece<T>>> = Vec::new();
@@ -127,6 +128,20 @@ pub(crate) fn read_in_pieces<T: Send>(
     if cancel.load(Ordering::Relaxed) || done.iter().any(Option::is_none) {
         return Err(Cancelled);
     }
+    // Each piece was read from a true record start (the first one by construction, each next
+    // one if the piece before it ended cleanly), by the same parser as a reading in one go.
+    // A cut inside a quoted field leaves the piece before it with an unclosed quote at its
+    // end; a piece with any unclosed quote or unreadable record is therefore not trusted, and
+    // the caller reads the file in one go.
+    let pieces_before_last = done.len().saturating_sub(1);
+    let suspect = |p: &Piece<T>| {
+        ["unclosed_quote", "malformed_row"]
+            .iter()
+            .any(|code| p.report.counts.contains_key(code))
+    };
+    if done.iter().take(pieces_before_last).flatten().any(suspect) {
+        return Ok(None);
+    }
     let mut all = PieceRows {
         rows: Vec::new(),
         lines: Vec::new(),
@@ -147,5 +162,5 @@ pub(crate) fn read_in_pieces<T: Send>(
         shift += piece.newlines;
     }
     report_duplicates(prepared.rows().fetcher(), hashes, ctx, report);
-    Ok(all)
+    Ok(Some(all))
 }

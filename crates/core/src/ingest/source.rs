@@ -96,10 +96,13 @@ impl<'a> Prepared<'a> {
 }
 
 impl<'a> Prepared<'a> {
-    /// Byte offsets that cut the text from `from` on into about `pieces` parts at line ends,
-    /// each a whole number of records — only for CSV text without any quote character, where
-    /// every `\n` ends a record. `None` when the file cannot be cut that way (or is too small
-    /// to be worth it). The result starts with `from` and ends with the text's length.
+    /// Byte offsets that cut the text from `from` on into about `pieces` parts at line ends
+    /// that are, as far as counting quotes can tell, ends of records: a `\n` with an even
+    /// number of `"` before it (from `from`). Counting cannot see every case (a quote inside an
+    /// unquoted field, an unclosed one), so the reader checks each cut after reading
+    /// ([`super::parallel`]) and reads the file in one go when one was wrong. `None` when the
+    /// file cannot be cut (a workbook, too small). The result starts with `from` and ends with
+    /// the text's length.
     pub(crate) fn cut_points(&self, from: u64, pieces: usize) -> Option<Vec<u64>> {
         let Prepared::Text { text, .. } = self else {
             return None;
@@ -107,22 +110,35 @@ impl<'a> Prepared<'a> {
         let bytes = text.as_bytes();
         let from = usize::try_from(from).ok()?;
         let data = bytes.get(from..)?;
-        if pieces < 2 || data.len() < MIN_PIECE_BYTES * 2 || data.contains(&b'"') {
+        if pieces < 2 || data.len() < MIN_PIECE_BYTES * 2 {
             return None;
         }
-        let mut cuts = vec![from as u64];
+        let quotes = |range: &[u8]| range.iter().filter(|&&b| b == b'"').count();
+        let mut cuts = vec![from];
+        let mut quotes_before = 0usize;
         for i in 1..pieces {
-            let target = from + data.len() / pieces * i;
-            let Some(nl) = bytes[target..].iter().position(|&b| b == b'\n') else {
-                break;
+            let last = *cuts.last().unwrap_or(&from);
+            let target = (from + data.len() / pieces * i).max(last);
+            quotes_before += quotes(&bytes[last..target]);
+            // The first line end at or after the target outside quotes.
+            let mut at = target;
+            let cut = loop {
+                let Some(nl) = bytes[at..].iter().position(|&b| b == b'\n') else {
+                    break None;
+                };
+                quotes_before += quotes(&bytes[at..at + nl]);
+                at += nl + 1;
+                if quotes_before.is_multiple_of(2) {
+                    break Some(at);
+                }
             };
-            let cut = (target + nl + 1) as u64;
-            if cut > *cuts.last().unwrap_or(&0) && (cut as usize) < bytes.len() {
-                cuts.push(cut);
+            match cut {
+                Some(c) if c < bytes.len() => cuts.push(c),
+                _ => break,
             }
         }
-        cuts.push(bytes.len() as u64);
-        (cuts.len() > 2).then_some(cuts)
+        cuts.push(bytes.len());
+        (cuts.len() > 2).then(|| cuts.into_iter().map(|c| c as u64).collect())
     }
 
     /// Readers over the pieces between `cuts` (from [`Prepared::cut_points`]), each counting

@@ -1070,16 +1070,24 @@ mod pieces {
         let level = prop_oneof![Just("POL"), Just("DOGN"), Just("x")];
         let end = prop_oneof![Just("\n"), Just("\r\n")];
         (pid, date, level, any::<u8>(), end).prop_map(|(pid, date, level, shape, end)| {
-            match shape % 10 {
+            match shape % 16 {
                 0 => end.to_string(),
                 1 => format!("{pid},PHV{end}"),
+                // Quotes: a quoted pid, a comma inside quotes, a line break inside quotes, a
+                // doubled quote, a stray quote inside an unquoted field, an unclosed quote.
+                2 => format!("\"{pid}\",PHV,{level},{date},,,ACUTE,F20,,,,{end}"),
+                3 => format!("{pid},PHV,{level},{date},,,ACUTE,\"F20,F32\",,,,{end}"),
+                4 => format!("{pid},PHV,{level},{date},,,ACUTE,F20,,\"DPS{end}nord\",,{end}"),
+                5 => format!("{pid},PHV,{level},{date},,,ACUTE,F20,,\"a \"\"b\"\"\",,{end}"),
+                6 => format!("{pid},PHV,{level},{date},,,ACUTE,F20,,5\"x,,{end}"),
+                7 => format!("{pid},PHV,{level},{date},,,ACUTE,\"F20,,,,{end}"),
                 _ => format!("{pid},PHV,{level},{date},,,ACUTE,F20,,,,{end}"),
             }
         })
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
+        #![proptest_config(ProptestConfig::with_cases(128))]
         #[test]
         fn pieces_read_like_one_go(
             lines in proptest::collection::vec(line(), 1..200),
