@@ -83,6 +83,9 @@ pub struct IndicatorResult {
     /// `cells[group * areas + area]`: groups as in the module's declaration, areas as in
     /// [`Report::areas`].
     pub cells: Vec<Cell>,
+    /// The 95 % confidence interval of each cell, in the order of `cells` (`None` where
+    /// suppressed, not estimable, or of a unit without one: [`crate::ci`]).
+    pub intervals: Vec<Option<crate::ci::Interval>>,
 }
 
 /// Typed position of an area in [`Report::areas`].
@@ -168,6 +171,7 @@ impl Report {
                         area: &area.name,
                         year,
                         cell: r.cells[g * n_areas + a],
+                        ci: r.intervals.get(g * n_areas + a).copied().flatten(),
                     }
                 })
             })
@@ -358,10 +362,17 @@ pub fn analyse_with_progress(
                 })
                 .collect();
             suppress(&mut cells, &families, k);
+            let cells: Vec<Cell> = cells.into_iter().map(|c| c.cell).collect();
+            // After suppression, so a hidden cell has no interval.
+            let intervals = cells
+                .iter()
+                .map(|c| crate::ci::interval(def.unit, c))
+                .collect();
             report.results.push(IndicatorResult {
                 def,
                 module: report.modules.len(),
-                cells: cells.into_iter().map(|c| c.cell).collect(),
+                cells,
+                intervals,
             });
             done += 1;
         }

@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub(crate) mod aggregate;
+pub mod ci;
 pub mod indicator;
 pub mod ingest;
 pub mod model;

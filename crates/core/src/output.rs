@@ -110,10 +110,15 @@ pub struct LongRow<'a> {
     pub year: i32,
     /// The number, or why it is hidden.
     pub cell: Cell,
+    /// Its 95 % confidence interval (`ci_low,ci_high`): for shares and rates per 1 000 when
+    /// shown, `None` otherwise ([`crate::ci`]).
+    pub ci: Option<crate::ci::Interval>,
 }
 
-/// The columns of the long table, in order (indicators.md §6).
-pub const LONG_TABLE_COLUMNS: [&str; 9] = [
+/// The columns of the long table, in order: the nine of indicators.md §6, then the 95 %
+/// confidence interval (`ci_low,ci_high`, empty where suppressed or not estimable; §6 lets
+/// further columns follow the nine).
+pub const LONG_TABLE_COLUMNS: [&str; 11] = [
     "indicator",
     "group",
     "level",
@@ -123,11 +128,16 @@ pub const LONG_TABLE_COLUMNS: [&str; 9] = [
     "denominator",
     "value",
     "suppressed",
+    "ci_low",
+    "ci_high",
 ];
+
+/// How many of [`LONG_TABLE_COLUMNS`] are the nine of indicators.md §6.
+pub const SPEC_COLUMNS: usize = 9;
 
 /// The header of the long-table CSV.
 pub const LONG_TABLE_HEADER: &str =
-    "indicator,group,level,area,year,numerator,denominator,value,suppressed";
+    "indicator,group,level,area,year,numerator,denominator,value,suppressed,ci_low,ci_high";
 
 /// What every export says in its first row or title when suppression was off (k = 0).
 pub const NOT_SUPPRESSED_MARK: crate::text::Text = crate::text::Text {
@@ -148,10 +158,11 @@ impl LongRow<'_> {
         )
     }
 
-    /// The row's nine fields as the CSV writes them (the one place that decides them, for the
+    /// The row's fields as the CSV writes them (the one place that decides them, for the
     /// CSV, the XLSX export and the app's table): numerator and denominator when published,
-    /// the value at full precision, empty when suppressed or not estimable.
-    pub fn fields(&self) -> [String; 9] {
+    /// the value and the interval's limits at full precision, empty when suppressed or not
+    /// estimable.
+    pub fn fields(&self) -> [String; 11] {
         let (num, den, value) = match self.cell {
             Cell::Value {
                 numerator,
@@ -175,6 +186,8 @@ impl LongRow<'_> {
             opt(den),
             value.map(format_number).unwrap_or_default(),
             self.cell.is_suppressed().to_string(),
+            self.ci.map(|i| format_number(i.low)).unwrap_or_default(),
+            self.ci.map(|i| format_number(i.high)).unwrap_or_default(),
         ]
     }
 }
@@ -221,6 +234,10 @@ mod tests {
                     denominator: Some(3),
                     value: 100.0 / 3.0,
                 },
+                ci: Some(crate::ci::Interval {
+                    low: 6.25,
+                    high: 79.5,
+                }),
             },
             LongRow {
                 indicator: "smi.patients",
@@ -233,6 +250,7 @@ mod tests {
                     denominator: None,
                     value: 12.0,
                 },
+                ci: None,
             },
             LongRow {
                 indicator: "smi.patients",
@@ -241,16 +259,17 @@ mod tests {
                 area: "0301",
                 year: 2024,
                 cell: Cell::Suppressed(SuppressReason::Primary),
+                ci: None,
             },
         ];
         let mut out = Vec::new();
         write_long_table_csv(rows, &mut out);
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "indicator,group,level,area,year,numerator,denominator,value,suppressed\n\
-             smi.admitted,all,country,NO,2024,1,3,33.333333333333336,false\n\
-             smi.patients,all,region,\"Helse \"\"Vest\"\", Nord\",2024,12,,12,false\n\
-             smi.patients,all,municipality,0301,2024,,,,true\n"
+            "indicator,group,level,area,year,numerator,denominator,value,suppressed,ci_low,ci_high\n\
+             smi.admitted,all,country,NO,2024,1,3,33.333333333333336,false,6.25,79.5\n\
+             smi.patients,all,region,\"Helse \"\"Vest\"\", Nord\",2024,12,,12,false,,\n\
+             smi.patients,all,municipality,0301,2024,,,,true,,\n"
         );
     }
 }
