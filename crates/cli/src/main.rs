@@ -130,6 +130,10 @@ struct IndicatorsArgs {
     /// `example` is computed only when named. Default: every module that is not opt-in.
     #[arg(long = "module", value_name = "ID")]
     modules: Vec<String>,
+    /// The year whose national population (by age band and sex) is the standard of the
+    /// age- and sex-standardised rates (`<id>_std`). Default: the analysis year.
+    #[arg(long, value_name = "YEAR")]
+    standard_year: Option<i32>,
 }
 
 #[derive(Args)]
@@ -274,6 +278,9 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
     settings.year = years[0];
     if let Some(k) = args.min_cell {
         settings.min_cell = k;
+    }
+    if let Some(y) = args.standard_year {
+        settings.comparison.standard_year = Some(y);
     }
     // The readmission options set §1's rule and §2's, which is defined "as in §1".
     for readmission in [

@@ -287,7 +287,12 @@ pub fn analyse_with_progress(
         .copied()
         .filter(|m| settings.runs(m.decl()))
         .collect();
-    let n_indicators: usize = modules.iter().map(|m| m.decl().indicators.len()).sum();
+    let n_indicators: usize = modules
+        .iter()
+        .map(|m| crate::indicator::of_module(m.decl().id).count())
+        .sum();
+    let standard_year = settings.comparison.standard_year.unwrap_or(settings.year);
+    let mut standard_note = None;
     let mut done = 0usize;
     for (mi, module) in modules.iter().enumerate() {
         let decl = module.decl();
@@ -299,9 +304,7 @@ pub fn analyse_with_progress(
             notes: Vec::new(),
             summary: Vec::new(),
         };
-        let available: Vec<&'static IndicatorDef> = decl
-            .indicators
-            .iter()
+        let available: Vec<&'static IndicatorDef> = crate::indicator::of_module(decl.id)
             .filter(|def| {
                 let missing = tables.missing(def.tables);
                 let ok = missing.is_empty();
@@ -316,7 +319,7 @@ pub fn analyse_with_progress(
             .collect();
         if !section.missing.is_empty() {
             report.modules.push(section);
-            done += decl.indicators.len();
+            done += crate::indicator::of_module(decl.id).count();
             continue;
         }
         step(Phase::Cohort, mi as f32 / modules.len() as f32)?;
@@ -352,22 +355,90 @@ pub fn analyse_with_progress(
         let n_areas = areas.len();
         for def in available {
             step(Phase::Indicators, done as f32 / n_indicators.max(1) as f32)?;
+            let base = crate::indicator::standardised_base(def);
+            let evaluated = base.unwrap_or(def);
             let mut cells: Vec<Candidate> = (0..n_groups * n_areas)
                 .map(|c| {
                     let acc = match def.scope {
                         Scope::GroupMembers => &grid.cells[c],
                         Scope::AllUnits => &grid.cells[n_groups * n_areas + c % n_areas],
                     };
-                    evaluate(def, acc, population[c % n_areas])
+                    evaluate(evaluated, acc, population[c % n_areas])
                 })
                 .collect();
+            // A standardised rate: the crude cell's numbers (so suppression decides exactly as
+            // for the crude rate), its own value and interval.
+            let mut std_intervals: Option<Vec<Option<crate::ci::Interval>>> = None;
+            if base.is_some() {
+                let adults = def.denominator == Some(Measure::Population18Plus)
+                    && population_basis == PopulationBasis::Adults18Plus;
+                let strata = crate::standardise::Strata::build(
+                    tables,
+                    &areas,
+                    settings.year,
+                    standard_year,
+                    adults,
+                );
+                let mut ivs = vec![None; cells.len()];
+                match strata {
+                    Err(why) => {
+                        standard_note.get_or_insert(match why {
+                            crate::standardise::Unavailable::NoAgeOrSex => {
+                                Note::StandardWithoutAgeOrSex
+                            }
+                            crate::standardise::Unavailable::NoStandardYear(year) => {
+                                Note::StandardWithoutYear { year }
+                            }
+                        });
+                        for c in &mut cells {
+                            c.cell = not_estimable(c.cell);
+                        }
+                    }
+                    Ok(strata) => {
+                        let (counts, unassigned) = strata.counts(
+                            tables,
+                            &units,
+                            &run.facts,
+                            def.numerator,
+                            &areas,
+                            n_groups,
+                        );
+                        let note = Note::StandardUnassigned {
+                            count: crate::notes::NoteCount::new(unassigned, k),
+                        };
+                        if unassigned > 0 && !section.notes.contains(&note) {
+                            section.notes.push(note);
+                        }
+                        for (i, c) in cells.iter_mut().enumerate() {
+                            let pop = &strata.population[i % n_areas];
+                            match crate::standardise::rate(&counts[i], pop, &strata.standard) {
+                                Some((value, iv)) => {
+                                    if let Cell::Value { value: v, .. } = &mut c.cell {
+                                        *v = value;
+                                        ivs[i] = Some(iv);
+                                    }
+                                }
+                                None => c.cell = not_estimable(c.cell),
+                            }
+                        }
+                    }
+                }
+                std_intervals = Some(ivs);
+            }
             suppress(&mut cells, &families, k);
             let cells: Vec<Cell> = cells.into_iter().map(|c| c.cell).collect();
             // After suppression, so a hidden cell has no interval.
-            let intervals = cells
-                .iter()
-                .map(|c| crate::ci::interval(def.unit, c))
-                .collect();
+            let intervals = match std_intervals {
+                Some(ivs) => cells
+                    .iter()
+                    .zip(ivs)
+                    .map(|(c, iv)| iv.filter(|_| matches!(c, Cell::Value { .. })))
+                    .collect(),
+                None => cells
+                    .iter()
+                    .map(|c| crate::ci::interval(def.unit, c))
+                    .collect(),
+            };
             report.results.push(IndicatorResult {
                 def,
                 module: report.modules.len(),
@@ -378,9 +449,25 @@ pub fn analyse_with_progress(
         }
         report.modules.push(section);
     }
+    report.notes.extend(standard_note);
     step(Phase::Indicators, 1.0)?;
     step(Phase::Output, 1.0)?;
     Ok(report)
+}
+
+/// A cell whose value cannot be computed, keeping its published numbers.
+fn not_estimable(cell: Cell) -> Cell {
+    match cell {
+        Cell::Value {
+            numerator,
+            denominator,
+            ..
+        } => Cell::NotEstimable {
+            numerator,
+            denominator,
+        },
+        other => other,
+    }
 }
 
 /// The families "a total and its parts" of a module's grid (`group * n_areas + area`): every
