@@ -122,3 +122,36 @@ fn a_share_of_100_percent_reaches_100_and_its_lower_limit_is_wilsons() {
     }
     assert!(seen > 0, "some fixture has a share of 100 %");
 }
+
+#[test]
+fn fixture_002_variation_csv_by_hand() {
+    let fixture = "002-population-rate";
+    let loaded = crate::util::load_files(&read_inputs(fixture));
+    let mut settings = read_settings(fixture);
+    settings.comparison.variation_min_cases = 1;
+    let report = forlop_core::analyse(&loaded.tables, &settings);
+    let mut out = Vec::new();
+    forlop_core::variation::write_variation_csv(std::slice::from_ref(&report), &mut out);
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.starts_with("indicator,group,level,year,areas,min,max,extremal_quotient,cv,scv\n"));
+    // Municipalities with ≥ 1 case: 0301 3/2000 → 1.5, 3201 1/1000 → 1, 4601 2/1000 → 2 (4626
+    // has 0). EQ 2/1 = 2; mean 1.5, s² = (0 + 0.25 + 0.25)/2 → s = 0.5, CV = 1/3.
+    // Pooled 6/4000: E = 3, 1.5, 1.5; terms 0 − 1/3, 0.25/2.25 − 1/1.5, the same →
+    // −13/9 / 3 × 100 = −48.148148148148145.
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("smi.patients_per_1000,all,municipality,"))
+        .unwrap();
+    let f: Vec<&str> = line.split(',').collect();
+    assert_eq!(&f[3..7], ["2021", "3", "1", "2"]);
+    assert_eq!(f[7], "2");
+    let num = |s: &str| s.parse::<f64>().unwrap();
+    assert!((num(f[8]) - 1.0 / 3.0).abs() < 1e-12, "{line}");
+    assert!((num(f[9]) + 1300.0 / 27.0).abs() < 1e-9, "{line}");
+    // A count has no SCV.
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("smi.patients,all,municipality,"))
+        .unwrap();
+    assert!(line.ends_with(','), "{line}");
+}

@@ -30,6 +30,7 @@ pub(crate) mod stays;
 pub mod suppress;
 pub mod survey;
 pub mod text;
+pub mod variation;
 pub mod years;
 
 mod analysis;

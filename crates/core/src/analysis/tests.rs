@@ -977,3 +977,48 @@ fn standardised_cells_are_suppressed_exactly_as_the_crude_ones() {
         assert_eq!(x.ci, None, "{x:?}");
     }
 }
+
+#[test]
+fn variation_between_municipalities_by_hand() {
+    let mut s = k0();
+    s.comparison.variation_min_cases = 1;
+    let r = analyse(&mini(), &s);
+    let res = r.result("smi.patients_per_1000").unwrap();
+    let v = res
+        .variation
+        .iter()
+        .find(|v| v.group == 0 && v.level == Level::Municipality)
+        .unwrap();
+    // 0301: a, f of 1 000 → 2; 4601: b of 400 → 2.5; 4602: c of 100 → 10.
+    assert_eq!(v.areas, 3);
+    assert_eq!((v.min, v.max), (Some(2.0), Some(10.0)));
+    assert_eq!(v.extremal_quotient, Some(5.0));
+    // mean 14.5/3; s² = ((2 − m)² + (2.5 − m)² + (10 − m)²)/2 = 20.083333…
+    let m: f64 = 14.5 / 3.0;
+    let s2 = ((2.0 - m).powi(2) + (2.5 - m).powi(2) + (10.0 - m).powi(2)) / 2.0;
+    assert!((v.cv.unwrap() - s2.sqrt() / m).abs() < 1e-12);
+    // Pooled 4/1 500: E = 8/3, 16/15, 4/15; terms 1/16 − 3/8, 1/256 − 15/16, 121/16 − 15/4
+    // → (−0.3125 − 0.93359375 + 3.8125) / 3 × 100 = 85.546875.
+    assert!((v.scv.unwrap() - 85.546_875).abs() < 1e-9, "{v:?}");
+    // With the default threshold (10 cases) no municipality qualifies.
+    let r = analyse(&mini(), &k0());
+    let v = r.result("smi.patients_per_1000").unwrap().variation[2];
+    assert_eq!((v.level, v.areas, v.cv), (Level::Municipality, 0, None));
+}
+
+#[test]
+fn variation_of_a_standardised_rate_uses_expected_persons_by_stratum() {
+    let mut s = k0();
+    s.comparison.variation_min_cases = 1;
+    let r = analyse(&mini_by_sex(), &s);
+    let v = r.result("smi.patients_per_1000_std").unwrap().variation[2];
+    assert_eq!(v.level, Level::Municipality);
+    // Values 0301 2, 4601 0.003 × 1 000 = 3, 4602 6 (see standardised_rates_by_hand).
+    assert_eq!(v.areas, 3);
+    assert_eq!(v.extremal_quotient, Some(3.0));
+    // Pooled stratum rates over the three: x = (1, 2, 0, 1) of n = (450, 450, 300, 300).
+    // Expected: 0301 300/450 + 600/450 + 200/300 = 8/3 (O 2); 4601 100/450 + 200/450 + 100/300
+    // = 1 (O 1); 4602 50/450 + 100/450 = 1/3 (O 1).
+    // Terms 1/16 − 3/8, 0 − 1, 4 − 3 → −0.3125 / 3 × 100 = −10.416666…
+    assert!((v.scv.unwrap() + 31.25 / 3.0).abs() < 1e-9, "{v:?}");
+}
