@@ -14,10 +14,10 @@
 //! Published numbers come only from shown cells, so no suppressed number can be derived.
 
 use crate::output::{Cell, Level};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The variation statistics of one indicator, group and level.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Variation {
     /// Index of the group in its module's groups.
     pub group: usize,
