@@ -120,8 +120,8 @@ test('the XLSX export equals the CSV export cell by cell (k = 5 and k = 0)', asy
   try {
     await upload(page, '009-suppression-k5');
     const csv = await downloadCsv(page);
-    assert.match(csv.text, /,true\n/, 'fixture 009 has suppressed cells');
-    assert.match(csv.text, /,false\n/, 'and shown ones');
+    assert.match(csv.text, /,true,,\n/, 'fixture 009 has suppressed cells (without intervals)');
+    assert.match(csv.text, /,false,/, 'and shown ones');
     const xl = await downloadXlsx(page);
     assert.equal(xl.name, csv.name.replace(/\.csv$/, '.xlsx'));
     const rows = readSheet(xl.bytes);

@@ -10,6 +10,7 @@ import { launch, BASE, ARTIFACTS, forlop, waitForReport, tmpdir } from './lib.mj
 
 const PERSONS = 1000, SEED = 2024, YEAR = 2024; // the app's demo
 const ID = 'smi.patients_per_1000';
+const LEVEL = 'health_community'; // the demo has health communities above and below the country
 
 /** CSV lines → objects by header (fields here hold no quoted commas: ids, region names, numbers). */
 function table(text) {
@@ -17,6 +18,9 @@ function table(text) {
   const cols = head.split(',');
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
 }
+
+/** Equal to the 8 significant digits the CSV writes its interval limits with. */
+const same = (a, b) => Math.abs(a - Number(b)) <= 5e-8 * Math.abs(Number(b));
 
 /** nb number text → number ("12,3" → 12.3, thin spaces dropped). */
 const nb = (s) => Number(s.replace(/[\u202F\u00A0 ]/g, '').replace(',', '.').replace('−', '-'));
@@ -30,13 +34,14 @@ test('a rate per 1 000: whiskers, national band, above/below marks, CI column an
   const rows = table(fs.readFileSync(path.join(out, 'long.csv'), 'utf8'))
     .filter((r) => r.indicator === ID && r.group === 'all');
   const country = rows.find((r) => r.level === 'country');
-  const regions = rows.filter((r) => r.level === 'region');
+  const regions = rows.filter((r) => r.level === LEVEL);
   assert.ok(country.ci_low !== '' && regions.some((r) => r.ci_low !== ''), 'the CLI has intervals');
   const nat = Number(country.value);
   const side = (r) => (Number(r.ci_low) > nat ? 'above' : Number(r.ci_high) < nat ? 'below' : null);
   const expectedMarks = regions.filter((r) => r.ci_low !== '' && side(r)).map((r) => [r.area, side(r)]).sort();
+  assert.ok(expectedMarks.length > 0, 'the demo has areas whose interval excludes the country');
   const variation = table(fs.readFileSync(path.join(out, 'variation.csv'), 'utf8'))
-    .find((r) => r.indicator === ID && r.group === 'all' && r.level === 'region');
+    .find((r) => r.indicator === ID && r.group === 'all' && r.level === LEVEL);
 
   const { browser, page } = await launch();
   try {
@@ -46,7 +51,7 @@ test('a rate per 1 000: whiskers, national band, above/below marks, CI column an
     await page.selectOption('#demo-year', String(YEAR));
     await page.click('#demo');
     await waitForReport(page);
-    await page.selectOption('#level', 'region');
+    await page.selectOption('#level', LEVEL);
     const card = page.locator(`article[data-indicator="${ID}"]`);
     await card.scrollIntoViewIfNeeded();
     const chartId = await card.locator('div.chart').getAttribute('id');
@@ -59,8 +64,8 @@ test('a rate per 1 000: whiskers, national band, above/below marks, CI column an
 
     // The national band is the country's interval.
     const band = s.markArea.data[0];
-    assert.ok(Math.abs(band[0].xAxis - Number(country.ci_low)) < 1e-9, 'band from ci_low');
-    assert.ok(Math.abs(band[1].xAxis - Number(country.ci_high)) < 1e-9, 'band to ci_high');
+    assert.ok(same(band[0].xAxis, country.ci_low), 'band from ci_low');
+    assert.ok(same(band[1].xAxis, country.ci_high), 'band to ci_high');
     // One whisker per region with an interval, from its ci_low to its ci_high.
     const whiskers = s.markLine.data.filter((d) => Array.isArray(d));
     const withCi = regions.filter((r) => r.ci_low !== '');
@@ -68,8 +73,10 @@ test('a rate per 1 000: whiskers, national band, above/below marks, CI column an
     for (const r of withCi) {
       const w = whiskers.find((x) => x[0].coord[1] === r.area);
       assert.ok(w, `whisker of ${r.area}`);
-      assert.ok(Math.abs(w[0].coord[0] - Number(r.ci_low)) < 1e-9 && Math.abs(w[1].coord[0] - Number(r.ci_high)) < 1e-9, r.area);
+      assert.ok(same(w[0].coord[0], r.ci_low) && same(w[1].coord[0], r.ci_high), r.area);
     }
+    // The value axis reaches the highest upper limit, so no whisker is cut off (ECharts drops it).
+    assert.ok(opt.xAxis[0].max >= Math.max(...withCi.map((r) => Number(r.ci_high))), 'axis covers every whisker');
     // Above/below: the same regions as the CLI's intervals say, with words, not colour alone.
     const marks = (s.markPoint?.data ?? []).filter((m) => m.versusCountry)
       .map((m) => [m.coord[1], m.label.formatter.startsWith('▲') ? 'above' : 'below']).sort();
@@ -77,7 +84,7 @@ test('a rate per 1 000: whiskers, national band, above/below marks, CI column an
     for (const m of (s.markPoint?.data ?? []).filter((m) => m.versusCountry)) {
       assert.match(m.label.formatter, /^(▲ over landet|▼ under landet)$/);
     }
-    console.log(`METRIC regions marked above/below the country: ${marks.length} of ${withCi.length}`);
+    console.log(`METRIC health communities marked above/below the country: ${marks.length} of ${withCi.length}`);
 
     // The numbers table: each region's 95 % KI, rounded to one decimal as shown.
     await card.locator('details.numbers summary').click();
@@ -93,14 +100,14 @@ test('a rate per 1 000: whiskers, national band, above/below marks, CI column an
 
     // The variation line under the chart: the CLI's number of regions and its extremal quotient.
     const line = await card.locator('p.variation').textContent();
-    assert.match(line, /^Variasjon mellom områdene \(Helseregion/i);
+    assert.match(line, /^Variasjon mellom områdene \(Helsefellesskap\)/);
     assert.ok(line.includes(`Alle: ${variation.areas} områder med minst 10 tilfeller`), line);
     if (variation.extremal_quotient !== '') {
       const eq = nb(line.match(/høyeste \/ laveste ([\d,]+)/)[1]);
       assert.ok(Math.abs(eq - Number(variation.extremal_quotient)) <= 0.006, line);
     }
     await page.waitForTimeout(300);
-    await card.screenshot({ path: path.join(ARTIFACTS, 'ci-region-chart.png') });
+    await card.screenshot({ path: path.join(ARTIFACTS, 'ci-health-community-chart.png') });
   } finally {
     await browser.close();
   }

@@ -186,8 +186,12 @@ impl LongRow<'_> {
             opt(den),
             value.map(format_number).unwrap_or_default(),
             self.cell.is_suppressed().to_string(),
-            self.ci.map(|i| format_number(i.low)).unwrap_or_default(),
-            self.ci.map(|i| format_number(i.high)).unwrap_or_default(),
+            self.ci
+                .map(|i| format_number(round_significant(i.low)))
+                .unwrap_or_default(),
+            self.ci
+                .map(|i| format_number(round_significant(i.high)))
+                .unwrap_or_default(),
         ]
     }
 }
@@ -206,6 +210,21 @@ pub fn write_long_table_csv<'a>(rows: impl IntoIterator<Item = LongRow<'a>>, out
     let _ = w.flush();
 }
 
+/// Significant digits of the interval limits in the long table.
+pub const CI_DIGITS: usize = 8;
+
+/// `v` rounded to [`CI_DIGITS`] significant digits. An interval's limits come from gamma and
+/// normal quantiles, whose last digits differ between the maths libraries of the browser (wasm)
+/// and the command line (~1e-14 relative); rounded, the two files agree byte for byte, and 8
+/// digits are far beyond what an interval means.
+pub fn round_significant(v: f64) -> f64 {
+    if !v.is_finite() || v == 0.0 {
+        return v;
+    }
+    // Rust's formatting rounds the exact binary value correctly, on every platform alike.
+    format!("{:.*e}", CI_DIGITS - 1, v).parse().unwrap_or(v)
+}
+
 /// Full-precision text of a number: the shortest decimal that reads back to the same f64
 /// (`12`, `33.333333333333336`), never an exponent.
 pub fn format_number(v: f64) -> String {
@@ -221,6 +240,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn interval_limits_are_rounded_to_eight_significant_digits() {
+        assert_eq!(round_significant(6.149194472039615), 6.1491945);
+        assert_eq!(round_significant(0.025317807984289786), 0.025317808);
+        assert_eq!(round_significant(1234.56789049), 1234.5679);
+        assert_eq!(round_significant(0.0), 0.0);
+        // A last-digit difference between maths libraries does not show.
+        assert_eq!(
+            round_significant(0.7435864003926868),
+            round_significant(0.7435864003926871)
+        );
+    }
+
+    #[test]
     fn csv_rows_follow_the_spec() {
         let rows = vec![
             LongRow {
@@ -234,9 +266,10 @@ mod tests {
                     denominator: Some(3),
                     value: 100.0 / 3.0,
                 },
+                // Wilson's (6.149194472039615, 79.23403991979524) for 1 of 3, to 8 digits.
                 ci: Some(crate::ci::Interval {
-                    low: 6.25,
-                    high: 79.5,
+                    low: 6.149194472039615,
+                    high: 79.23403991979524,
                 }),
             },
             LongRow {
@@ -267,7 +300,7 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "indicator,group,level,area,year,numerator,denominator,value,suppressed,ci_low,ci_high\n\
-             smi.admitted,all,country,NO,2024,1,3,33.333333333333336,false,6.25,79.5\n\
+             smi.admitted,all,country,NO,2024,1,3,33.333333333333336,false,6.1491945,79.23404\n\
              smi.patients,all,region,\"Helse \"\"Vest\"\", Nord\",2024,12,,12,false,,\n\
              smi.patients,all,municipality,0301,2024,,,,true,,\n"
         );

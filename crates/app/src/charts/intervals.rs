@@ -66,11 +66,43 @@ fn categories(option: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The smallest multiple of half a power of ten at or above `m` (33.3 → 35, 1.84 → 2): a round
+/// end for the value axis.
+pub fn nice_ceiling(m: f64) -> f64 {
+    if !(m > 0.0 && m.is_finite()) {
+        return m;
+    }
+    let step = 10f64.powf(m.log10().floor()) / 2.0;
+    (m / step).ceil() * step
+}
+
 /// Adds the intervals of `series` (in the order of the option's series) to a bar chart option.
 /// Never panics: what it does not find it leaves alone.
 pub fn add_intervals(option: &mut Value, series: &[SeriesIntervals], labels: &IntervalLabels<'_>) {
     let areas = categories(option);
     let single = series.len() == 1;
+    // ECharts drops a mark line that leaves the axis: with whiskers, the value axis reaches the
+    // highest upper limit.
+    if let (true, Some(top)) = (
+        single,
+        series
+            .iter()
+            .flat_map(|s| {
+                s.by_area
+                    .iter()
+                    .map(|(_, i)| i.high)
+                    .chain(s.national.map(|n| n.1.high))
+            })
+            .reduce(f64::max),
+    ) {
+        let axis = match option.get_mut("xAxis") {
+            Some(Value::Array(a)) => a.first_mut(),
+            other => other,
+        };
+        if let Some(axis) = axis.and_then(Value::as_object_mut) {
+            axis.insert("max".into(), json!(nice_ceiling(top)));
+        }
+    }
     let Some(out) = option.get_mut("series").and_then(Value::as_array_mut) else {
         return;
     };
@@ -333,6 +365,23 @@ mod tests {
         assert_eq!(o["series"][0]["data"][0]["label"]["formatter"], json!("▲"));
         assert_eq!(o["series"][1]["data"][1]["label"]["formatter"], json!("▼"));
         assert_eq!(o["series"][1]["data"][1]["versusCountry"], json!("below"));
+    }
+
+    #[test]
+    fn the_value_axis_reaches_the_highest_whisker() {
+        assert_eq!(nice_ceiling(33.3), 35.0);
+        assert_eq!(nice_ceiling(1.84), 2.0);
+        assert_eq!(nice_ceiling(100.0), 100.0);
+        assert_eq!(nice_ceiling(0.0), 0.0);
+        let mut o = option(1);
+        add_intervals(&mut o, &[ivs()], &labels());
+        // Askøy's upper limit 67 → 70.
+        let axis = if o["xAxis"].is_array() {
+            &o["xAxis"][0]
+        } else {
+            &o["xAxis"]
+        };
+        assert_eq!(axis["max"], json!(70.0));
     }
 
     #[test]
