@@ -65,8 +65,8 @@ function csvFields(line) {
   return out;
 }
 
-const COLS = 'ABCDEFGHI';
-const NUMERIC = new Set([4, 5, 6, 7]); // year, numerator, denominator, value
+const COLS = 'ABCDEFGHIJK';
+const NUMERIC = new Set([4, 5, 6, 7, 9, 10]); // year, numerator, denominator, value, ci_low, ci_high
 
 /** Every CSV field equals its XLSX cell: strings as strings, numbers as numbers, the suppressed
  *  flag as a boolean, empty fields as absent cells; nothing extra in the sheet. */
@@ -81,7 +81,7 @@ function assertSameAsCsv(rows, csv, what) {
   assert.equal(rows.length, lines.length + r, `${what}: as many rows as the CSV`);
   lines.forEach((line, i) => {
     const fields = csvFields(line), row = rows[i + r] ?? {};
-    assert.equal(fields.length, 9, `${what}: CSV line ${i + 1}`);
+    assert.equal(fields.length, 11, `${what}: CSV line ${i + 1}`);
     assert.deepEqual(Object.keys(row).filter((c) => !COLS.includes(c)), [], `${what}: row ${i + r + 1} has no extra columns`);
     fields.forEach((f, j) => {
       const cell = row[COLS[j]], where = `${what}: ${COLS[j]}${i + r + 1} (CSV "${f}")`;
@@ -120,8 +120,8 @@ test('the XLSX export equals the CSV export cell by cell (k = 5 and k = 0)', asy
   try {
     await upload(page, '009-suppression-k5');
     const csv = await downloadCsv(page);
-    assert.match(csv.text, /,true\n/, 'fixture 009 has suppressed cells');
-    assert.match(csv.text, /,false\n/, 'and shown ones');
+    assert.match(csv.text, /,true,,\n/, 'fixture 009 has suppressed cells (without intervals)');
+    assert.match(csv.text, /,false,/, 'and shown ones');
     const xl = await downloadXlsx(page);
     assert.equal(xl.name, csv.name.replace(/\.csv$/, '.xlsx'));
     const rows = readSheet(xl.bytes);
@@ -129,6 +129,8 @@ test('the XLSX export equals the CSV export cell by cell (k = 5 and k = 0)', asy
     // A hand-checked cell: the header row, then the first data row's indicator.
     assert.equal(rows[0].A.v, 'indicator');
     assert.equal(rows[0].I.v, 'suppressed');
+    assert.equal(rows[0].J.v, 'ci_low');
+    assert.equal(rows[0].K.v, 'ci_high');
 
     await page.evaluate(() => { window.forlopReport = undefined; });
     await page.fill('#min-cell', '0');

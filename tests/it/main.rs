@@ -2,6 +2,7 @@
 
 mod formats;
 mod golden;
+mod intervals;
 mod malformed;
 mod properties;
 mod util;

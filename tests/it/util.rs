@@ -129,12 +129,20 @@ pub struct Row {
     pub value: String,
     /// `true` / `false`.
     pub suppressed: String,
+    /// `ci_low` and `ci_high` as written, when the table has those columns (the engine's does;
+    /// the golden fixtures' expected files keep §6's nine columns).
+    pub ci: Option<(String, String)>,
 }
 
 impl Row {
     fn render(&self) -> String {
+        let ci = self
+            .ci
+            .as_ref()
+            .map(|(l, h)| format!(",{l},{h}"))
+            .unwrap_or_default();
         format!(
-            "{},{},{},{},{}",
+            "{},{},{},{},{}{ci}",
             self.key.join(","),
             self.numerator,
             self.denominator,
@@ -144,7 +152,23 @@ impl Row {
     }
 }
 
-/// Parses a long-table CSV (header checked); blank lines and lines starting with `#` are skipped.
+/// The nine columns of indicators.md §6, which every long table has.
+pub const SPEC_COLUMNS: [&str; 9] = [
+    "indicator",
+    "group",
+    "level",
+    "area",
+    "year",
+    "numerator",
+    "denominator",
+    "value",
+    "suppressed",
+];
+
+/// Parses a long-table CSV keyed on its column names (§6: further columns may follow the nine,
+/// so a reader finds each by name): the nine must be there, in §6's order and first; `ci_low`
+/// and `ci_high` are read when present; other further columns are ignored. Blank lines and
+/// lines starting with `#` are skipped.
 pub fn parse_long_table(text: &str, what: &str) -> Vec<Row> {
     let body: String = text
         .lines()
@@ -154,34 +178,44 @@ pub fn parse_long_table(text: &str, what: &str) -> Vec<Row> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(body.as_bytes());
-    let header = reader
+    let header: Vec<String> = reader
         .headers()
         .unwrap_or_else(|e| panic!("{what}: {e}"))
         .iter()
-        .collect::<Vec<_>>()
-        .join(",");
+        .map(str::to_string)
+        .collect();
     assert_eq!(
-        header,
-        forlop_core::output::LONG_TABLE_HEADER,
-        "{what}: header"
+        header
+            .iter()
+            .take(9)
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        SPEC_COLUMNS,
+        "{what}: the header starts with the nine columns of §6"
     );
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let ci_cols = col("ci_low").zip(col("ci_high"));
+    assert_eq!(
+        col("ci_low").is_some(),
+        col("ci_high").is_some(),
+        "{what}: ci_low and ci_high come together"
+    );
+    let idx: Vec<usize> = SPEC_COLUMNS
+        .iter()
+        .map(|c| col(c).unwrap_or_else(|| panic!("{what}: no column {c}")))
+        .collect();
     reader
         .records()
         .map(|r| {
             let r = r.unwrap_or_else(|e| panic!("{what}: {e}"));
-            assert_eq!(r.len(), 9, "{what}: row {r:?} does not have 9 fields");
+            let f = |i: usize| r[idx[i]].to_string();
             Row {
-                key: [
-                    r[0].to_string(),
-                    r[1].to_string(),
-                    r[2].to_string(),
-                    r[3].to_string(),
-                    r[4].to_string(),
-                ],
-                numerator: r[5].to_string(),
-                denominator: r[6].to_string(),
-                value: r[7].to_string(),
-                suppressed: r[8].to_string(),
+                key: [f(0), f(1), f(2), f(3), f(4)],
+                numerator: f(5),
+                denominator: f(6),
+                value: f(7),
+                suppressed: f(8),
+                ci: ci_cols.map(|(l, h)| (r[l].to_string(), r[h].to_string())),
             }
         })
         .collect()
@@ -214,6 +248,18 @@ fn first_difference(expected: &Row, actual: &Row) -> Option<&'static str> {
     }
     if expected.suppressed != actual.suppressed {
         return Some("suppressed");
+    }
+    // The interval only when the expected table states one.
+    if let (Some((el, eh)), Some((al, ah))) = (&expected.ci, &actual.ci) {
+        if !values_agree(el, al) {
+            return Some("ci_low");
+        }
+        if !values_agree(eh, ah) {
+            return Some("ci_high");
+        }
+    }
+    if expected.ci.is_some() && actual.ci.is_none() {
+        return Some("ci_low");
     }
     None
 }
@@ -308,7 +354,7 @@ mod tests {
     use super::*;
 
     fn row(line: &str) -> Row {
-        let text = format!("{}\n{line}\n", forlop_core::output::LONG_TABLE_HEADER);
+        let text = format!("{}\n{line}\n", SPEC_COLUMNS.join(","));
         parse_long_table(&text, "test").remove(0)
     }
 
@@ -340,6 +386,33 @@ mod tests {
         let e = row("smi.gp_contact,all,country,NO,2021,1,2,50,false");
         let f = table_failures(&[e], &[a.clone(), a], &[]);
         assert!(f[0].contains("2 rows with this key"), "{}", f[0]);
+    }
+
+    #[test]
+    fn columns_are_found_by_name_and_intervals_compared_when_expected() {
+        // The engine's eleven columns, and a further unknown one: read by name.
+        let text = "indicator,group,level,area,year,numerator,denominator,value,suppressed,ci_low,ci_high,note\n\
+                    smi.admitted,all,country,NO,2021,1,2,50,false,9.45,90.55,x\n";
+        let a = parse_long_table(text, "test").remove(0);
+        assert_eq!(a.value, "50");
+        assert_eq!(a.ci, Some(("9.45".to_string(), "90.55".to_string())));
+        // A nine-column expectation ignores the interval; one with an interval compares it.
+        let e = row("smi.admitted,all,country,NO,2021,1,2,50,false");
+        assert_eq!(e.ci, None);
+        assert!(table_failures(std::slice::from_ref(&e), std::slice::from_ref(&a), &[]).is_empty());
+        let mut e2 = e.clone();
+        e2.ci = Some(("9.45".to_string(), "90.6".to_string()));
+        let f = table_failures(&[e2], &[a], &[]);
+        assert!(f[0].contains("first difference: ci_high"), "{}", f[0]);
+    }
+
+    #[test]
+    #[should_panic(expected = "nine columns")]
+    fn a_header_without_the_nine_first_is_refused() {
+        parse_long_table(
+            "indicator,group,level,area,year,numerator,value,denominator,suppressed\n",
+            "test",
+        );
     }
 
     #[test]

@@ -15,6 +15,9 @@
 //! axis labels, titles and marks are drawn as canvas/SVG text (never parsed as HTML); tooltips are
 //! HTML, so every tooltip string is built here with [`escape_html`].
 
+mod intervals;
+pub use intervals::{add_intervals, versus_country, IntervalLabels, SeriesIntervals};
+
 use charming::component::{Axis, Grid, Legend, Title};
 use charming::datatype::DataPointItem;
 use charming::element::{

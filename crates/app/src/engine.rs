@@ -387,6 +387,8 @@ pub fn report_view(report: &Report, tables: &Tables) -> ReportView {
                 id: r.def.id.to_string(),
                 module: r.module,
                 cells: Grid::from_cells(&r.cells),
+                intervals: ResultView::interval_bytes(&r.intervals),
+                variation: r.variation.clone(),
             })
             .collect(),
         unavailable: report

@@ -48,8 +48,8 @@ pub fn long_table_csv(report: &forlop_core::Report) -> Vec<u8> {
 /// When the workbook cannot be written (a message from rust_xlsxwriter).
 pub fn long_table_xlsx(report: &forlop_core::Report) -> Result<Vec<u8>, String> {
     use forlop_core::output::LONG_TABLE_COLUMNS;
-    /// Columns written as numbers: year, numerator, denominator, value.
-    const NUMBERS: [usize; 4] = [4, 5, 6, 7];
+    /// Columns written as numbers: year, numerator, denominator, value, ci_low, ci_high.
+    const NUMBERS: [usize; 6] = [4, 5, 6, 7, 9, 10];
     /// The `suppressed` column, written as a boolean.
     const FLAG: usize = 8;
     let mut book = rust_xlsxwriter::Workbook::new();

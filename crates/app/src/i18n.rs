@@ -89,6 +89,16 @@ strings! {
     SuppressedPrimary => "prikket: under k", "suppressed: below k";
     SuppressedSecondary => "prikket: kunne ellers regnes ut", "suppressed: could otherwise be derived";
     NotEstimable => "ikke beregnbart (0 i nevneren)", "not estimable (denominator 0)";
+    ConfidenceInterval => "95 % KI", "95 % CI";
+    AboveCountry => "over landet", "above the country";
+    BelowCountry => "under landet", "below the country";
+    VariationHeading => "Variasjon mellom områdene", "Variation between areas";
+    VariationAreas => "områder med minst", "areas with at least";
+    VariationCases => "tilfeller", "cases";
+    ExtremalQuotient => "høyeste / laveste", "highest / lowest";
+    CoefficientOfVariation => "variasjonskoeffisient", "coefficient of variation";
+    SystematicVariation => "systematisk variasjonskomponent (SCV × 100)", "systematic component of variation (SCV × 100)";
+    VariationTooFew => "for få områder med nok tilfeller", "too few areas with enough cases";
     SortBy => "Sorter etter", "Sort by";
     Definition => "Definisjon", "Definition";
     Choices => "Valg vi har tatt", "Choices we made";

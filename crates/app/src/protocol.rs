@@ -261,6 +261,40 @@ pub struct ResultView {
     pub module: usize,
     /// Its cells, `group * areas + area` as in the engine's report.
     pub cells: Grid,
+    /// The 95 % confidence interval of each cell, in the order of `cells`: two little-endian
+    /// f64s (low, high) per cell, NaN where it has none; empty when no cell has one.
+    #[serde(default)]
+    pub intervals: Bytes,
+    /// The variation between areas per group and level (issue 13).
+    #[serde(default)]
+    pub variation: Vec<forlop_core::variation::Variation>,
+}
+
+impl ResultView {
+    /// The intervals of the engine's cells as [`ResultView::intervals`] bytes.
+    pub fn interval_bytes(intervals: &[Option<forlop_core::ci::Interval>]) -> Bytes {
+        if intervals.iter().all(Option::is_none) {
+            return Bytes::default();
+        }
+        let mut out = Vec::with_capacity(intervals.len() * 16);
+        for iv in intervals {
+            let (lo, hi) = iv.map_or((f64::NAN, f64::NAN), |i| (i.low, i.high));
+            out.extend_from_slice(&lo.to_le_bytes());
+            out.extend_from_slice(&hi.to_le_bytes());
+        }
+        Bytes(out)
+    }
+
+    /// The interval of cell `i`, when it has one.
+    pub fn interval(&self, i: usize) -> Option<forlop_core::ci::Interval> {
+        let at = |j: usize| -> Option<f64> {
+            let start = i * 16 + j * 8;
+            let bytes: [u8; 8] = self.intervals.0.get(start..start + 8)?.try_into().ok()?;
+            Some(f64::from_le_bytes(bytes))
+        };
+        let (low, high) = (at(0)?, at(1)?);
+        (!low.is_nan() && !high.is_nan()).then_some(forlop_core::ci::Interval { low, high })
+    }
 }
 
 /// Bytes that cross to the page as one `Uint8Array` (serde-wasm-bindgen's bytes), copied into

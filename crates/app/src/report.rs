@@ -14,6 +14,16 @@ impl ReportView {
         result.cells.cell(group * self.areas.len() + area)
     }
 
+    /// The 95 % confidence interval of that cell, when it has one.
+    pub fn interval(
+        &self,
+        result: &ResultView,
+        group: usize,
+        area: usize,
+    ) -> Option<forlop_core::ci::Interval> {
+        result.interval(group * self.areas.len() + area)
+    }
+
     /// The areas of `level`, in the engine's order (by their text).
     pub fn areas_at(&self, level: Level) -> Vec<usize> {
         (0..self.areas.len())
@@ -103,6 +113,18 @@ mod tests {
                 id: "smi.patients".into(),
                 module: 0,
                 cells: Grid::from_cells(&cells),
+                intervals: ResultView::interval_bytes(&[
+                    None,
+                    Some(forlop_core::ci::Interval {
+                        low: 1.5,
+                        high: 9.25,
+                    }),
+                    None,
+                    None,
+                    None,
+                    None,
+                ]),
+                variation: Vec::new(),
             }],
             ..ReportView::default()
         };
@@ -110,6 +132,15 @@ mod tests {
         assert_eq!(report.cell(r, 1, 0), Some(value(7.0)));
         assert_eq!(report.cell(r, 0, 2), Some(cells[2]));
         assert_eq!(report.cell(r, 2, 0), None);
+        assert_eq!(
+            report.interval(r, 0, 1),
+            Some(forlop_core::ci::Interval {
+                low: 1.5,
+                high: 9.25
+            })
+        );
+        assert_eq!(report.interval(r, 0, 0), None);
+        assert_eq!(report.interval(r, 2, 0), None);
         assert_eq!(report.areas_at(Level::Municipality), vec![1, 2]);
         assert_eq!(report.levels(), vec![Level::Country, Level::Municipality]);
         assert_eq!(report.area_label(1, Lang::Nb), "0301 Oslo");

@@ -134,6 +134,17 @@ struct IndicatorsArgs {
     /// `example` is computed only when named. Default: every module that is not opt-in.
     #[arg(long = "module", value_name = "ID")]
     modules: Vec<String>,
+    /// The year whose national population (by age band and sex) is the standard of the
+    /// age- and sex-standardised rates (`<id>_std`). Default: the analysis year.
+    #[arg(long, value_name = "YEAR")]
+    standard_year: Option<i32>,
+    /// Also write the variation between areas (extremal quotient, coefficient of variation,
+    /// systematic component of variation per indicator, group and level) as CSV to this file.
+    #[arg(long, value_name = "FILE")]
+    variation: Option<PathBuf>,
+    /// The variation statistics use areas with at least this many cases (default 10).
+    #[arg(long, value_name = "N")]
+    variation_min_cases: Option<u64>,
 }
 
 #[derive(Args)]
@@ -282,6 +293,12 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
     if let Some(k) = args.min_cell {
         settings.min_cell = k;
     }
+    if let Some(y) = args.standard_year {
+        settings.comparison.standard_year = Some(y);
+    }
+    if let Some(n) = args.variation_min_cases {
+        settings.comparison.variation_min_cases = n;
+    }
     // The readmission options set §1's rule and §2's, which is defined "as in §1".
     for readmission in [
         &mut settings.smi.readmission,
@@ -329,6 +346,11 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
             std::fs::write(path, csv).with_context(|| format!("cannot write {}", path.display()))?
         }
         None => std::io::stdout().lock().write_all(&csv)?,
+    }
+    if let Some(path) = &args.variation {
+        let mut v = Vec::new();
+        forlop_core::variation::write_variation_csv(&reports, &mut v);
+        std::fs::write(path, v).with_context(|| format!("cannot write {}", path.display()))?;
     }
     summarise(&loaded.quality, &reports);
     Ok(ExitCode::SUCCESS)

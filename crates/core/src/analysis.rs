@@ -83,6 +83,11 @@ pub struct IndicatorResult {
     /// `cells[group * areas + area]`: groups as in the module's declaration, areas as in
     /// [`Report::areas`].
     pub cells: Vec<Cell>,
+    /// The 95 % confidence interval of each cell, in the order of `cells` (`None` where
+    /// suppressed, not estimable, or of a unit without one: [`crate::ci`]).
+    pub intervals: Vec<Option<crate::ci::Interval>>,
+    /// Variation between areas per group and level below the country ([`crate::variation`]).
+    pub variation: Vec<crate::variation::Variation>,
 }
 
 /// Typed position of an area in [`Report::areas`].
@@ -168,6 +173,7 @@ impl Report {
                         area: &area.name,
                         year,
                         cell: r.cells[g * n_areas + a],
+                        ci: r.intervals.get(g * n_areas + a).copied().flatten(),
                     }
                 })
             })
@@ -283,7 +289,12 @@ pub fn analyse_with_progress(
         .copied()
         .filter(|m| settings.runs(m.decl()))
         .collect();
-    let n_indicators: usize = modules.iter().map(|m| m.decl().indicators.len()).sum();
+    let n_indicators: usize = modules
+        .iter()
+        .map(|m| crate::indicator::of_module(m.decl().id).count())
+        .sum();
+    let standard_year = settings.comparison.standard_year.unwrap_or(settings.year);
+    let mut standard_note = None;
     let mut done = 0usize;
     for (mi, module) in modules.iter().enumerate() {
         let decl = module.decl();
@@ -295,9 +306,7 @@ pub fn analyse_with_progress(
             notes: Vec::new(),
             summary: Vec::new(),
         };
-        let available: Vec<&'static IndicatorDef> = decl
-            .indicators
-            .iter()
+        let available: Vec<&'static IndicatorDef> = crate::indicator::of_module(decl.id)
             .filter(|def| {
                 let missing = tables.missing(def.tables);
                 let ok = missing.is_empty();
@@ -312,7 +321,7 @@ pub fn analyse_with_progress(
             .collect();
         if !section.missing.is_empty() {
             report.modules.push(section);
-            done += decl.indicators.len();
+            done += crate::indicator::of_module(decl.id).count();
             continue;
         }
         step(Phase::Cohort, mi as f32 / modules.len() as f32)?;
@@ -348,28 +357,232 @@ pub fn analyse_with_progress(
         let n_areas = areas.len();
         for def in available {
             step(Phase::Indicators, done as f32 / n_indicators.max(1) as f32)?;
+            let base = crate::indicator::standardised_base(def);
+            let evaluated = base.unwrap_or(def);
             let mut cells: Vec<Candidate> = (0..n_groups * n_areas)
                 .map(|c| {
                     let acc = match def.scope {
                         Scope::GroupMembers => &grid.cells[c],
                         Scope::AllUnits => &grid.cells[n_groups * n_areas + c % n_areas],
                     };
-                    evaluate(def, acc, population[c % n_areas])
+                    evaluate(evaluated, acc, population[c % n_areas])
                 })
                 .collect();
+            // A standardised rate: the crude cell's numbers (so suppression decides exactly as
+            // for the crude rate), its own value and interval.
+            let mut std_intervals: Option<Vec<Option<crate::ci::Interval>>> = None;
+            let mut std_data = None;
+            if base.is_some() {
+                let adults = def.denominator == Some(Measure::Population18Plus)
+                    && population_basis == PopulationBasis::Adults18Plus;
+                let strata = crate::standardise::Strata::build(
+                    tables,
+                    &areas,
+                    settings.year,
+                    standard_year,
+                    adults,
+                );
+                let mut ivs = vec![None; cells.len()];
+                match strata {
+                    Err(why) => {
+                        standard_note.get_or_insert(match why {
+                            crate::standardise::Unavailable::NoAgeOrSex => {
+                                Note::StandardWithoutAgeOrSex
+                            }
+                            crate::standardise::Unavailable::NoStandardYear(year) => {
+                                Note::StandardWithoutYear { year }
+                            }
+                        });
+                        for c in &mut cells {
+                            c.cell = not_estimable(c.cell);
+                        }
+                    }
+                    Ok(strata) => {
+                        let (counts, unassigned) = strata.counts(
+                            tables,
+                            &units,
+                            &run.facts,
+                            def.numerator,
+                            &areas,
+                            n_groups,
+                        );
+                        let note = Note::StandardUnassigned {
+                            count: crate::notes::NoteCount::new(unassigned, k),
+                        };
+                        if unassigned > 0 && !section.notes.contains(&note) {
+                            section.notes.push(note);
+                        }
+                        for (i, c) in cells.iter_mut().enumerate() {
+                            let pop = &strata.population[i % n_areas];
+                            match crate::standardise::rate(&counts[i], pop, &strata.standard) {
+                                Some((value, iv)) => {
+                                    if let Cell::Value { value: v, .. } = &mut c.cell {
+                                        *v = value;
+                                        ivs[i] = Some(iv);
+                                    }
+                                }
+                                None => c.cell = not_estimable(c.cell),
+                            }
+                        }
+                        std_data = Some((strata, counts));
+                    }
+                }
+                std_intervals = Some(ivs);
+            }
             suppress(&mut cells, &families, k);
+            let cases: Vec<u64> = cells.iter().map(|c| cases_of(def, c)).collect();
+            let cells: Vec<Cell> = cells.into_iter().map(|c| c.cell).collect();
+            let variation = variation_of(
+                def,
+                &report.areas,
+                &cells,
+                &cases,
+                n_groups,
+                settings.comparison.variation_min_cases,
+                std_data.as_ref(),
+            );
+            // After suppression, so a hidden cell has no interval.
+            let intervals = match std_intervals {
+                Some(ivs) => cells
+                    .iter()
+                    .zip(ivs)
+                    .map(|(c, iv)| iv.filter(|_| matches!(c, Cell::Value { .. })))
+                    .collect(),
+                None => cells
+                    .iter()
+                    .map(|c| crate::ci::interval(def.unit, c))
+                    .collect(),
+            };
             report.results.push(IndicatorResult {
                 def,
                 module: report.modules.len(),
-                cells: cells.into_iter().map(|c| c.cell).collect(),
+                cells,
+                intervals,
+                variation,
             });
             done += 1;
         }
         report.modules.push(section);
     }
+    report.notes.extend(standard_note);
     step(Phase::Indicators, 1.0)?;
     step(Phase::Output, 1.0)?;
     Ok(report)
+}
+
+/// The cases behind a cell, which the variation statistics' threshold tests: the numerator of a
+/// share or rate, the denominator (units) of a mean, the count, sum or number of values of the
+/// rest.
+fn cases_of(def: &IndicatorDef, c: &Candidate) -> u64 {
+    use crate::indicator::Unit;
+    let [num, den] = c.numbers;
+    match (def.unit, den) {
+        (Unit::Percent | Unit::Per1000, _) | (_, None) => num.unwrap_or(0),
+        (_, Some(d)) => d,
+    }
+}
+
+/// The variation statistics of one indicator's cells, per group and level below the country,
+/// over the shown cells with at least `min_cases` cases.
+fn variation_of(
+    def: &IndicatorDef,
+    areas: &[Area],
+    cells: &[Cell],
+    cases: &[u64],
+    n_groups: usize,
+    min_cases: u64,
+    std_data: Option<&(crate::standardise::Strata, Vec<Vec<u64>>)>,
+) -> Vec<crate::variation::Variation> {
+    use crate::indicator::Unit;
+    use crate::output::Level;
+    use crate::variation::{statistics, AreaValue, Variation};
+    let n_areas = areas.len();
+    let scv = matches!(def.unit, Unit::Percent | Unit::Per1000);
+    let mut out = Vec::new();
+    for g in 0..n_groups {
+        for level in [Level::Region, Level::HealthCommunity, Level::Municipality] {
+            let included: Vec<usize> = (0..n_areas)
+                .filter(|&a| areas[a].level == level)
+                .map(|a| g * n_areas + a)
+                .filter(|&i| matches!(cells[i], Cell::Value { .. }) && cases[i] >= min_cases.max(1))
+                .collect();
+            let values: Vec<AreaValue> = match std_data {
+                None => included
+                    .iter()
+                    .filter_map(|&i| match cells[i] {
+                        Cell::Value {
+                            numerator,
+                            denominator,
+                            value,
+                        } => Some(AreaValue {
+                            value,
+                            observed: numerator.unwrap_or(0) as f64,
+                            exposure: denominator.unwrap_or(0) as f64,
+                        }),
+                        _ => None,
+                    })
+                    .collect(),
+                Some((strata, counts)) => {
+                    // Pooled rate of each stratum over the included areas, then each area's
+                    // expected persons at those rates (indirect standardisation).
+                    let n_s = strata.keys.len();
+                    let (mut x, mut n) = (vec![0u64; n_s], vec![0u64; n_s]);
+                    for &i in &included {
+                        for s in 0..n_s {
+                            x[s] += counts[i][s];
+                            n[s] += strata.population[i % n_areas][s];
+                        }
+                    }
+                    included
+                        .iter()
+                        .filter_map(|&i| {
+                            let value = crate::variation::shown(&cells[i])?;
+                            let pop = &strata.population[i % n_areas];
+                            let expected: f64 = (0..n_s)
+                                .filter(|&s| n[s] > 0)
+                                .map(|s| x[s] as f64 / n[s] as f64 * pop[s] as f64)
+                                .sum();
+                            Some(AreaValue {
+                                value,
+                                observed: counts[i].iter().sum::<u64>() as f64,
+                                exposure: expected,
+                            })
+                        })
+                        .collect()
+                }
+            };
+            if !areas.iter().any(|a| a.level == level) {
+                continue;
+            }
+            let st = statistics(&values, scv, std_data.is_some());
+            out.push(Variation {
+                group: g,
+                level,
+                areas: values.len() as u32,
+                min: st.min,
+                max: st.max,
+                extremal_quotient: st.extremal_quotient,
+                cv: st.cv,
+                scv: st.scv,
+            });
+        }
+    }
+    out
+}
+
+/// A cell whose value cannot be computed, keeping its published numbers.
+fn not_estimable(cell: Cell) -> Cell {
+    match cell {
+        Cell::Value {
+            numerator,
+            denominator,
+            ..
+        } => Cell::NotEstimable {
+            numerator,
+            denominator,
+        },
+        other => other,
+    }
 }
 
 /// The families "a total and its parts" of a module's grid (`group * n_areas + area`): every

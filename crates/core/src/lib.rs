@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub(crate) mod aggregate;
+pub mod ci;
 pub mod indicator;
 pub mod ingest;
 pub mod model;
@@ -24,10 +25,12 @@ pub mod notes;
 pub mod output;
 pub mod quality;
 pub mod settings;
+pub(crate) mod standardise;
 pub(crate) mod stays;
 pub mod suppress;
 pub mod survey;
 pub mod text;
+pub mod variation;
 pub mod years;
 
 mod analysis;

@@ -62,6 +62,19 @@ pub enum Note {
         /// How many.
         count: NoteCount,
     },
+    /// The population table lacks age or sex: no age- and sex-standardised rates, only crude.
+    StandardWithoutAgeOrSex,
+    /// The population table has no rows for the year chosen as the standard.
+    StandardWithoutYear {
+        /// The standard year.
+        year: i32,
+    },
+    /// Persons left out of the standardised rates because their age or sex is unknown, or their
+    /// age lies in none of the population table's bands.
+    StandardUnassigned {
+        /// How many.
+        count: NoteCount,
+    },
 }
 
 impl Note {
@@ -100,6 +113,22 @@ impl Note {
             ),
             Note::CountryOnly { count } => format!(
                 "{} persons in the cohort have no municipality, or one not in the areas table; they count in the country only.",
+                count.text(lang)
+            ),
+            Note::StandardWithoutAgeOrSex if nb => "Befolkningstabellen mangler alder eller kjønn: ingen alders- og kjønnsstandardiserte rater, bare ustandardiserte.".into(),
+            Note::StandardWithoutAgeOrSex => "The population table lacks age or sex: no age- and sex-standardised rates, crude rates only.".into(),
+            Note::StandardWithoutYear { year } if nb => format!(
+                "Befolkningstabellen har ingen rader for standardåret {year}: ingen standardiserte rater."
+            ),
+            Note::StandardWithoutYear { year } => format!(
+                "The population table has no rows for the standard year {year}: no standardised rates."
+            ),
+            Note::StandardUnassigned { count } if nb => format!(
+                "{} personer er utelatt fra de standardiserte ratene fordi alder eller kjønn er ukjent eller alderen ikke er i befolkningstabellens aldersgrupper.",
+                count.text(lang)
+            ),
+            Note::StandardUnassigned { count } => format!(
+                "{} persons are left out of the standardised rates because their age or sex is unknown, or their age is in none of the population table's age bands.",
                 count.text(lang)
             ),
         }

@@ -110,10 +110,15 @@ pub struct LongRow<'a> {
     pub year: i32,
     /// The number, or why it is hidden.
     pub cell: Cell,
+    /// Its 95 % confidence interval (`ci_low,ci_high`): for shares and rates per 1 000 when
+    /// shown, `None` otherwise ([`crate::ci`]).
+    pub ci: Option<crate::ci::Interval>,
 }
 
-/// The columns of the long table, in order (indicators.md §6).
-pub const LONG_TABLE_COLUMNS: [&str; 9] = [
+/// The columns of the long table, in order: the nine of indicators.md §6, then the 95 %
+/// confidence interval (`ci_low,ci_high`, empty where suppressed or not estimable; §6 lets
+/// further columns follow the nine).
+pub const LONG_TABLE_COLUMNS: [&str; 11] = [
     "indicator",
     "group",
     "level",
@@ -123,11 +128,16 @@ pub const LONG_TABLE_COLUMNS: [&str; 9] = [
     "denominator",
     "value",
     "suppressed",
+    "ci_low",
+    "ci_high",
 ];
+
+/// How many of [`LONG_TABLE_COLUMNS`] are the nine of indicators.md §6.
+pub const SPEC_COLUMNS: usize = 9;
 
 /// The header of the long-table CSV.
 pub const LONG_TABLE_HEADER: &str =
-    "indicator,group,level,area,year,numerator,denominator,value,suppressed";
+    "indicator,group,level,area,year,numerator,denominator,value,suppressed,ci_low,ci_high";
 
 /// What every export says in its first row or title when suppression was off (k = 0).
 pub const NOT_SUPPRESSED_MARK: crate::text::Text = crate::text::Text {
@@ -148,10 +158,11 @@ impl LongRow<'_> {
         )
     }
 
-    /// The row's nine fields as the CSV writes them (the one place that decides them, for the
+    /// The row's fields as the CSV writes them (the one place that decides them, for the
     /// CSV, the XLSX export and the app's table): numerator and denominator when published,
-    /// the value at full precision, empty when suppressed or not estimable.
-    pub fn fields(&self) -> [String; 9] {
+    /// the value and the interval's limits at full precision, empty when suppressed or not
+    /// estimable.
+    pub fn fields(&self) -> [String; 11] {
         let (num, den, value) = match self.cell {
             Cell::Value {
                 numerator,
@@ -175,6 +186,12 @@ impl LongRow<'_> {
             opt(den),
             value.map(format_number).unwrap_or_default(),
             self.cell.is_suppressed().to_string(),
+            self.ci
+                .map(|i| format_number(round_significant(i.low)))
+                .unwrap_or_default(),
+            self.ci
+                .map(|i| format_number(round_significant(i.high)))
+                .unwrap_or_default(),
         ]
     }
 }
@@ -193,6 +210,21 @@ pub fn write_long_table_csv<'a>(rows: impl IntoIterator<Item = LongRow<'a>>, out
     let _ = w.flush();
 }
 
+/// Significant digits of the interval limits in the long table.
+pub const CI_DIGITS: usize = 8;
+
+/// `v` rounded to [`CI_DIGITS`] significant digits. An interval's limits come from gamma and
+/// normal quantiles, whose last digits differ between the maths libraries of the browser (wasm)
+/// and the command line (~1e-14 relative); rounded, the two files agree byte for byte, and 8
+/// digits are far beyond what an interval means.
+pub fn round_significant(v: f64) -> f64 {
+    if !v.is_finite() || v == 0.0 {
+        return v;
+    }
+    // Rust's formatting rounds the exact binary value correctly, on every platform alike.
+    format!("{:.*e}", CI_DIGITS - 1, v).parse().unwrap_or(v)
+}
+
 /// Full-precision text of a number: the shortest decimal that reads back to the same f64
 /// (`12`, `33.333333333333336`), never an exponent.
 pub fn format_number(v: f64) -> String {
@@ -208,6 +240,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn interval_limits_are_rounded_to_eight_significant_digits() {
+        assert_eq!(round_significant(6.149194472039615), 6.1491945);
+        assert_eq!(round_significant(0.025317807984289786), 0.025317808);
+        assert_eq!(round_significant(1234.56789049), 1234.5679);
+        assert_eq!(round_significant(0.0), 0.0);
+        // A last-digit difference between maths libraries does not show.
+        assert_eq!(
+            round_significant(0.7435864003926868),
+            round_significant(0.7435864003926871)
+        );
+    }
+
+    #[test]
     fn csv_rows_follow_the_spec() {
         let rows = vec![
             LongRow {
@@ -221,6 +266,11 @@ mod tests {
                     denominator: Some(3),
                     value: 100.0 / 3.0,
                 },
+                // Wilson's (6.149194472039615, 79.23403991979524) for 1 of 3, to 8 digits.
+                ci: Some(crate::ci::Interval {
+                    low: 6.149194472039615,
+                    high: 79.23403991979524,
+                }),
             },
             LongRow {
                 indicator: "smi.patients",
@@ -233,6 +283,7 @@ mod tests {
                     denominator: None,
                     value: 12.0,
                 },
+                ci: None,
             },
             LongRow {
                 indicator: "smi.patients",
@@ -241,16 +292,17 @@ mod tests {
                 area: "0301",
                 year: 2024,
                 cell: Cell::Suppressed(SuppressReason::Primary),
+                ci: None,
             },
         ];
         let mut out = Vec::new();
         write_long_table_csv(rows, &mut out);
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "indicator,group,level,area,year,numerator,denominator,value,suppressed\n\
-             smi.admitted,all,country,NO,2024,1,3,33.333333333333336,false\n\
-             smi.patients,all,region,\"Helse \"\"Vest\"\", Nord\",2024,12,,12,false\n\
-             smi.patients,all,municipality,0301,2024,,,,true\n"
+            "indicator,group,level,area,year,numerator,denominator,value,suppressed,ci_low,ci_high\n\
+             smi.admitted,all,country,NO,2024,1,3,33.333333333333336,false,6.1491945,79.23404\n\
+             smi.patients,all,region,\"Helse \"\"Vest\"\", Nord\",2024,12,,12,false,,\n\
+             smi.patients,all,municipality,0301,2024,,,,true,,\n"
         );
     }
 }

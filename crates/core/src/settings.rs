@@ -26,6 +26,31 @@ pub struct Settings {
     pub door: DoorSettings,
     /// The pathway module's settings (indicators.md §4).
     pub pathways: PathwaySettings,
+    /// Fair comparisons between areas: the standard population and the variation statistics
+    /// (issue 13).
+    pub comparison: ComparisonSettings,
+}
+
+/// Settings of the comparisons between areas (docs/choices.md, "Age- and sex-standardised
+/// rates" and "Variation between areas").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ComparisonSettings {
+    /// The year whose national population (by age band and sex, from the population table) is
+    /// the standard of the standardised rates; `None` = the analysis year.
+    pub standard_year: Option<i32>,
+    /// The variation statistics use only areas whose cell has at least this many units in the
+    /// numerator (and is shown); 10 by default.
+    pub variation_min_cases: u64,
+}
+
+impl Default for ComparisonSettings {
+    fn default() -> Self {
+        ComparisonSettings {
+            standard_year: None,
+            variation_min_cases: 10,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -38,6 +63,7 @@ impl Default for Settings {
             ready: ReadySettings::default(),
             door: DoorSettings::default(),
             pathways: PathwaySettings::default(),
+            comparison: ComparisonSettings::default(),
         }
     }
 }

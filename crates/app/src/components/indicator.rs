@@ -32,6 +32,8 @@ pub struct TableRow {
     pub group: String,
     /// The cell.
     pub cell: Cell,
+    /// Its 95 % confidence interval, when it has one.
+    pub ci: Option<forlop_core::ci::Interval>,
 }
 
 /// Builds the chart series and table rows of result `result` for the chosen groups (indices in
@@ -65,6 +67,7 @@ pub fn select(
                 area: area.clone(),
                 group: group.clone(),
                 cell,
+                ci: report.interval(r, g, a),
             });
             bars.push(Bar { area, cell });
         }
@@ -75,6 +78,84 @@ pub fn select(
         });
     }
     (series, table)
+}
+
+/// The 95 % intervals of the chart's series (same groups, level and labels as [`select`]).
+pub fn intervals_of(
+    report: &ReportView,
+    result: usize,
+    groups: &[usize],
+    level: Level,
+    lang: Lang,
+) -> Vec<charts::SeriesIntervals> {
+    let Some(r) = report.results.get(result) else {
+        return Vec::new();
+    };
+    let country = report.areas_at(Level::Country).first().copied();
+    groups
+        .iter()
+        .map(|&g| charts::SeriesIntervals {
+            by_area: report
+                .areas_at(level)
+                .into_iter()
+                .filter_map(|a| Some((report.area_label(a, lang), report.interval(r, g, a)?)))
+                .collect(),
+            national: country
+                .and_then(|c| Some((report.cell(r, g, c)?.value()?, report.interval(r, g, c)?))),
+        })
+        .collect()
+}
+
+/// The line under a chart: the variation between the level's areas for each shown group, or
+/// `None` at the country level or when the indicator has none.
+pub fn variation_text(
+    report: &ReportView,
+    result: usize,
+    groups: &[usize],
+    level: Level,
+    lang: Lang,
+) -> Option<String> {
+    let r = report.results.get(result)?;
+    let decl = report.modules.get(r.module)?.decl()?;
+    let k = report.settings.comparison.variation_min_cases;
+    let num = |x: f64| crate::fmt::number(x, 2, lang);
+    let parts: Vec<String> = groups
+        .iter()
+        .filter_map(|&g| {
+            let v = r
+                .variation
+                .iter()
+                .find(|v| v.group == g && v.level == level)?;
+            let mut text = format!(
+                "{}: {} {} {k} {}",
+                decl.group_label(g, lang),
+                v.areas,
+                tr(Key::VariationAreas, lang),
+                tr(Key::VariationCases, lang)
+            );
+            if v.min.is_none() {
+                text.push_str(&format!(" – {}", tr(Key::VariationTooFew, lang)));
+            }
+            for (key, x) in [
+                (Key::ExtremalQuotient, v.extremal_quotient),
+                (Key::CoefficientOfVariation, v.cv),
+                (Key::SystematicVariation, v.scv),
+            ] {
+                if let Some(x) = x {
+                    text.push_str(&format!(" · {} {}", tr(key, lang), num(x)));
+                }
+            }
+            Some(text)
+        })
+        .collect();
+    (!parts.is_empty()).then(|| {
+        format!(
+            "{} ({}) – {}",
+            tr(Key::VariationHeading, lang),
+            level_label(level, lang),
+            parts.join("; ")
+        )
+    })
 }
 
 /// Table sort: by which column, descending or not.
@@ -137,6 +218,35 @@ pub fn IndicatorCard(
                 .unwrap_or_default()
         })
     });
+    // The intervals and the variation line of the same selection (issue 13).
+    let ci_data = Memo::new(move |_| {
+        let l = lang.get();
+        let bases = sel.bases.get();
+        let split = sel.split.get();
+        let level = sel.level.get();
+        state.report.with(|r| {
+            r.as_ref()
+                .and_then(|r| {
+                    let decl = r.modules.get(r.results.get(result)?.module)?.decl()?;
+                    let groups = series_for(decl, &bases, split);
+                    Some(intervals_of(r, result, &groups, level, l))
+                })
+                .unwrap_or_default()
+        })
+    });
+    let variation = move || {
+        let l = lang.get();
+        let bases = sel.bases.get();
+        let split = sel.split.get();
+        let level = sel.level.get();
+        state.report.with(|r| {
+            r.as_ref().and_then(|r| {
+                let decl = r.modules.get(r.results.get(result)?.module)?.decl()?;
+                let groups = series_for(decl, &bases, split);
+                variation_text(r, result, &groups, level, l)
+            })
+        })
+    };
     let id_for_spec = id.clone();
     let spec = Memo::new(move |_| {
         let l = lang.get();
@@ -161,7 +271,7 @@ pub fn IndicatorCard(
         let reason = move |r: SuppressReason| reason_text(r, l);
         let value = move |v: f64| meta::format_value(unit, v, l);
         let count = move |n: u64| crate::fmt::count(n, l);
-        charts::bar_by_area(
+        let mut spec = charts::bar_by_area(
             &series,
             &Labels {
                 title: &info.title,
@@ -172,7 +282,18 @@ pub fn IndicatorCard(
                 count: &count,
                 not_estimable: tr(Key::NotEstimable, l),
             },
-        )
+        );
+        charts::add_intervals(
+            &mut spec.option,
+            &ci_data.get(),
+            &charts::IntervalLabels {
+                interval: tr(Key::ConfidenceInterval, l),
+                above: tr(Key::AboveCountry, l),
+                below: tr(Key::BelowCountry, l),
+                value: &value,
+            },
+        );
+        spec
     });
     Effect::new(move |_| {
         let spec = spec.get();
@@ -252,6 +373,7 @@ pub fn IndicatorCard(
                 <button type="button" class="png" on:click=on_png>{move || tr(Key::ExportPng, lang.get())}</button>
                 <button type="button" class="svg" on:click=on_svg>{move || tr(Key::ExportSvg, lang.get())}</button>
             </div>
+            {move || variation().map(|t| view! { <p class="variation">{t}</p> })}
             <p class="suppression-note">{suppression_note}</p>
             <details class="definition" open=move || sel.print.get()>
                 <summary>{move || tr(Key::ShowDefinition, lang.get())}</summary>
@@ -281,6 +403,7 @@ pub fn IndicatorCard(
                         <th scope="col" class="num">{move || tr(Key::Numerator, lang.get())}</th>
                         <th scope="col" class="num">{move || tr(Key::Denominator, lang.get())}</th>
                         <th scope="col" class="num">{sort_button(SortKey::Value, Key::Value)}</th>
+                        <th scope="col" class="num ci">{move || tr(Key::ConfidenceInterval, lang.get())}</th>
                     </tr></thead>
                     <tbody>
                         {move || {
@@ -302,6 +425,15 @@ fn level_text(level: Level, lang: Lang) -> &'static str {
 }
 
 fn row_view(r: TableRow, unit: UnitKind, l: Lang) -> impl IntoView {
+    let ci =
+        r.ci.map(|i| {
+            format!(
+                "{} – {}",
+                meta::format_value(unit, i.low, l),
+                meta::format_value(unit, i.high, l)
+            )
+        })
+        .unwrap_or_default();
     let (num, den, val, suppressed) = match r.cell {
         Cell::Value {
             numerator,
@@ -344,6 +476,7 @@ fn row_view(r: TableRow, unit: UnitKind, l: Lang) -> impl IntoView {
             <td class="num">{num}</td>
             <td class="num">{den}</td>
             <td class="num value">{val}</td>
+            <td class="num ci">{ci}</td>
         </tr>
     }
 }

@@ -371,9 +371,9 @@ fn missing_tables_make_indicators_unavailable_not_zero() {
         .find(|u| u.indicator == "smi.gp_contact")
         .unwrap();
     assert_eq!(gp.missing, vec![TableKind::PrimaryCare]);
-    // 7 SMI primary-care indicators + the per-1 000 rates of SMI and ready for discharge + the
-    // pathways' GP and out-of-hours follow-up in 6 windows.
-    assert_eq!(r.unavailable.len(), 7 + 2 + 12);
+    // 7 SMI primary-care indicators + the per-1 000 rates of SMI and ready for discharge and
+    // their 2 standardised twins + the pathways' GP and out-of-hours follow-up in 6 windows.
+    assert_eq!(r.unavailable.len(), 7 + 2 + 2 + 12);
     assert!(!r.long_rows().any(|x| x.indicator.starts_with("smi.gp_")
         || x.indicator.starts_with("smi.oohs_")
         || x.indicator == "smi.patients_per_1000"));
@@ -397,7 +397,8 @@ fn missing_tables_make_indicators_unavailable_not_zero() {
         count(&crate::modules::flow::MODULE),
     ];
     assert_eq!(sizes, [41, 33, 9, 42, 22]);
-    assert_eq!(r.unavailable.len(), sizes.iter().sum::<usize>());
+    // + smi.patients_per_1000_std and ready.patients_per_1000_std.
+    assert_eq!(r.unavailable.len(), sizes.iter().sum::<usize>() + 2);
 }
 
 #[test]
@@ -842,4 +843,182 @@ fn an_opt_in_module_runs_only_when_named_and_through_the_same_engine() {
         .unavailable
         .iter()
         .any(|u| u.indicator == "example.gp_patients"));
+}
+
+/// `mini()` with sexes and a population by age band × sex (see the standardisation test).
+fn mini_by_sex() -> Tables {
+    use crate::model::Sex::{Female as F, Male as M};
+    let mut t = mini();
+    for (i, sex) in [Some(M), Some(F), Some(F), None, Some(M), Some(F), None]
+        .into_iter()
+        .enumerate()
+    {
+        t.persons[i].sex = sex;
+    }
+    let row = |m: u16, sex, age, count| PopulationRow {
+        municipality: Municipality(m),
+        year: 2024,
+        sex: Some(sex),
+        age: Some(age),
+        count,
+    };
+    let (young, old) = (AgeSpec::Band(18, 49), AgeSpec::AtLeast(50));
+    t.population = Some(vec![
+        row(301, M, young, 300),
+        row(301, F, young, 300),
+        row(301, M, old, 200),
+        row(301, F, old, 200),
+        row(301, M, AgeSpec::Exact(10), 500),
+        row(4601, M, young, 100),
+        row(4601, F, young, 100),
+        row(4601, M, old, 100),
+        row(4601, F, old, 100),
+        row(4602, M, young, 50),
+        row(4602, F, young, 50),
+    ]);
+    t
+}
+
+#[test]
+fn standardised_rates_by_hand() {
+    let r = analyse(&mini_by_sex(), &k0());
+    let id = "smi.patients_per_1000_std";
+    // Strata (18-49, M), (18-49, F), (50+, M), (50+, F); the standard is the country's adults:
+    // 450, 450, 300, 300 (N = 1 500). Persons (age at 31 Dec 2024): a 44 M, b 34 F, c 18 F,
+    // e 54 M, f 54 F; g has no sex and is left out (a note says 1).
+    // Country: x = (1, 2, 1, 1) over n = the standard: every w = 1/1 500; 5/1 500 × 1 000 =
+    // 3.333…, while the crude rate counts g too: 6/1 500 × 1 000 = 4. The crude numbers stay.
+    let v = value(&r, id, "all", Level::Country, "NO");
+    assert!((v - 5000.0 / 1500.0).abs() < 1e-12, "{v}");
+    assert_eq!(
+        nd(&r, id, "all", Level::Country, "NO"),
+        (Some(6), Some(1500))
+    );
+    assert_eq!(
+        value(&r, "smi.patients_per_1000", "all", Level::Country, "NO"),
+        4.0
+    );
+    // 0301 (a, f): 450/(1 500 × 300) + 300/(1 500 × 200) = 0.001 + 0.001 → 2 per 1 000.
+    let v = value(&r, id, "all", Level::Municipality, "0301");
+    assert!((v - 2.0).abs() < 1e-12, "{v}");
+    // 4602 (c, 18 F): nobody aged 50+ lives there, and nobody of the cohort: those strata add
+    // 0; 450/(1 500 × 50) = 0.006 → 6 per 1 000 (crude 1/100 → 10).
+    let v = value(&r, id, "all", Level::Municipality, "4602");
+    assert!((v - 6.0).abs() < 1e-12, "{v}");
+    // Its interval: both young strata weigh 0.006, x = 1 → Garwood(1) × 6:
+    // (0.0253178 × 6, 5.5716434 × 6) = (0.15190684790573872, 33.42986034563316).
+    let row = r
+        .long_rows()
+        .find(|x| x.indicator == id && x.group == "all" && x.area == "4602")
+        .unwrap();
+    let ci = row.ci.unwrap();
+    assert!((ci.low - 6.0 * -(0.975f64.ln())).abs() < 1e-9, "{ci:?}");
+    assert!(
+        (ci.high - 6.0 * 5.571_643_390_938_86).abs() < 1e-8,
+        "{ci:?}"
+    );
+    // Bergen (b, c: 4601 + 4602): n = (150, 150, 100, 100), x = (0, 2, 0, 0):
+    // 2 × 450/(1 500 × 150) = 0.004 → 4 per 1 000.
+    let v = value(&r, id, "all", Level::HealthCommunity, "Bergen");
+    assert!((v - 4.0).abs() < 1e-12, "{v}");
+    // 0 persons (bipolar in 0301): 0, lower 0.
+    assert_eq!(value(&r, id, "bipolar", Level::Municipality, "0301"), 0.0);
+    let note = Note::StandardUnassigned {
+        count: crate::notes::NoteCount::Exact(1),
+    };
+    assert!(r.module("smi").unwrap().notes.contains(&note));
+
+    // The standard of another year with no rows: not estimable, with a note.
+    let mut s = k0();
+    s.comparison.standard_year = Some(2000);
+    let r = analyse(&mini_by_sex(), &s);
+    assert!(matches!(
+        cell(&r, id, "all", Level::Country, "NO"),
+        Cell::NotEstimable {
+            numerator: Some(6),
+            denominator: Some(1500)
+        }
+    ));
+    assert!(r.notes.contains(&Note::StandardWithoutYear { year: 2000 }));
+}
+
+#[test]
+fn without_sex_in_the_population_the_standardised_rate_is_not_estimable() {
+    // mini()'s population has ages but no sex.
+    let r = analyse(&mini(), &k0());
+    assert!(r.notes.contains(&Note::StandardWithoutAgeOrSex));
+    for x in r
+        .long_rows()
+        .filter(|x| x.indicator == "smi.patients_per_1000_std")
+    {
+        assert!(matches!(x.cell, Cell::NotEstimable { .. }), "{x:?}");
+        assert_eq!(x.ci, None);
+    }
+    // The crude rate is there.
+    assert!(value(&r, "smi.patients_per_1000", "all", Level::Country, "NO") > 0.0);
+}
+
+#[test]
+fn standardised_cells_are_suppressed_exactly_as_the_crude_ones() {
+    let r = analyse(&mini_by_sex(), &Settings::for_year(2024));
+    let crude: Vec<_> = r
+        .long_rows()
+        .filter(|x| x.indicator == "smi.patients_per_1000")
+        .map(|x| (x.group, x.area, x.cell.is_suppressed()))
+        .collect();
+    let std: Vec<_> = r
+        .long_rows()
+        .filter(|x| x.indicator == "smi.patients_per_1000_std")
+        .map(|x| (x.group, x.area, x.cell.is_suppressed()))
+        .collect();
+    assert_eq!(crude, std);
+    assert!(std.iter().any(|x| x.2), "k = 5 hides some of mini's cells");
+    for x in r.long_rows().filter(|x| x.cell.is_suppressed()) {
+        assert_eq!(x.ci, None, "{x:?}");
+    }
+}
+
+#[test]
+fn variation_between_municipalities_by_hand() {
+    let mut s = k0();
+    s.comparison.variation_min_cases = 1;
+    let r = analyse(&mini(), &s);
+    let res = r.result("smi.patients_per_1000").unwrap();
+    let v = res
+        .variation
+        .iter()
+        .find(|v| v.group == 0 && v.level == Level::Municipality)
+        .unwrap();
+    // 0301: a, f of 1 000 → 2; 4601: b of 400 → 2.5; 4602: c of 100 → 10.
+    assert_eq!(v.areas, 3);
+    assert_eq!((v.min, v.max), (Some(2.0), Some(10.0)));
+    assert_eq!(v.extremal_quotient, Some(5.0));
+    // mean 14.5/3; s² = ((2 − m)² + (2.5 − m)² + (10 − m)²)/2 = 20.083333…
+    let m: f64 = 14.5 / 3.0;
+    let s2 = ((2.0 - m).powi(2) + (2.5 - m).powi(2) + (10.0 - m).powi(2)) / 2.0;
+    assert!((v.cv.unwrap() - s2.sqrt() / m).abs() < 1e-12);
+    // Pooled 4/1 500: E = 8/3, 16/15, 4/15; terms 1/16 − 3/8, 1/256 − 15/16, 121/16 − 15/4
+    // → (−0.3125 − 0.93359375 + 3.8125) / 3 × 100 = 85.546875.
+    assert!((v.scv.unwrap() - 85.546_875).abs() < 1e-9, "{v:?}");
+    // With the default threshold (10 cases) no municipality qualifies.
+    let r = analyse(&mini(), &k0());
+    let v = r.result("smi.patients_per_1000").unwrap().variation[2];
+    assert_eq!((v.level, v.areas, v.cv), (Level::Municipality, 0, None));
+}
+
+#[test]
+fn variation_of_a_standardised_rate_uses_expected_persons_by_stratum() {
+    let mut s = k0();
+    s.comparison.variation_min_cases = 1;
+    let r = analyse(&mini_by_sex(), &s);
+    let v = r.result("smi.patients_per_1000_std").unwrap().variation[2];
+    assert_eq!(v.level, Level::Municipality);
+    // Values 0301 2, 4601 0.003 × 1 000 = 3, 4602 6 (see standardised_rates_by_hand).
+    assert_eq!(v.areas, 3);
+    assert_eq!(v.extremal_quotient, Some(3.0));
+    // Pooled stratum rates over the three: x = (1, 2, 0, 1) of n = (450, 450, 300, 300).
+    // Expected: 0301 300/450 + 600/450 + 200/300 = 8/3 (O 2); 4601 100/450 + 200/450 + 100/300
+    // = 1 (O 1); 4602 50/450 + 100/450 = 1/3 (O 1).
+    // Terms 1/16 − 3/8, 0 − 1, 4 − 3 → −0.3125 / 3 × 100 = −10.416666…
+    assert!((v.scv.unwrap() + 31.25 / 3.0).abs() < 1e-9, "{v:?}");
 }

@@ -24,6 +24,9 @@ pub struct FactTable {
     sums: Vec<u64>,
     /// (unit, value) of each quantity, in the order found; used for medians.
     values: Vec<Vec<(u32, i64)>>,
+    /// The person each unit is, where the module says so (`u32::MAX` = not said); used to place
+    /// units in the age × sex strata of a standardised rate.
+    persons: Vec<u32>,
 }
 
 impl FactTable {
@@ -35,7 +38,25 @@ impl FactTable {
             counts: vec![0; units * n_facts],
             sums: vec![0; units * n_quantities],
             values: vec![Vec::new(); n_quantities],
+            persons: Vec::new(),
         }
+    }
+
+    /// Says that `unit` is the person `p` (a module whose unit is a person calls this for every
+    /// unit, so its rates per 1 000 can be age- and sex-standardised).
+    pub fn set_person(&mut self, unit: usize, p: crate::model::PersonIdx) {
+        if self.persons.len() <= unit {
+            self.persons.resize(unit + 1, u32::MAX);
+        }
+        self.persons[unit] = p.0;
+    }
+
+    /// The person `unit` is, when its module said so.
+    pub fn person(&self, unit: usize) -> Option<crate::model::PersonIdx> {
+        self.persons
+            .get(unit)
+            .filter(|&&p| p != u32::MAX)
+            .map(|&p| crate::model::PersonIdx(p))
     }
 
     /// One more occurrence of fact `f` for `unit`.

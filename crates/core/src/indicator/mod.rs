@@ -201,16 +201,96 @@ pub struct IndicatorDef {
     pub source: &'static str,
 }
 
-/// Every indicator of every module, modules in registration order, each in its spec's order.
-/// Opt-in modules (computed only when the settings name them) are included. Built once.
+/// Every indicator of every module, modules in registration order, each in its spec's order,
+/// each standardisable rate followed by its generated `<id>_std` ([`standardised`]). Opt-in
+/// modules (computed only when the settings name them) are included. Built once.
 pub fn registry() -> &'static [IndicatorDef] {
     static REGISTRY: std::sync::OnceLock<Vec<IndicatorDef>> = std::sync::OnceLock::new();
     REGISTRY.get_or_init(|| {
-        crate::modules::all()
-            .iter()
-            .flat_map(|m| m.decl().indicators.iter().cloned())
-            .collect()
+        let mut out = Vec::new();
+        for m in crate::modules::all() {
+            let m = m.decl();
+            for d in &m.indicators {
+                out.push(d.clone());
+                if is_standardisable(d, m) {
+                    out.push(standardised(d));
+                }
+            }
+        }
+        out
     })
+}
+
+/// The indicators of one module in registry order (its own, and the generated `_std` ones).
+pub fn of_module(module: &str) -> impl Iterator<Item = &'static IndicatorDef> + '_ {
+    registry().iter().filter(move |d| d.module == module)
+}
+
+/// Whether `def` is a rate per 1 000 that also gets an age- and sex-standardised version: a
+/// count of persons (the module's unit is a person, the numerator counts units) over a
+/// population.
+pub fn is_standardisable(def: &IndicatorDef, module: &ModuleDecl) -> bool {
+    def.unit == Unit::Per1000
+        && module.unit == crate::module::CountingUnit::Person
+        && matches!(def.numerator, Measure::Units | Measure::UnitsWith(_))
+        && matches!(
+            def.denominator,
+            Some(Measure::Population18Plus | Measure::PopulationAll)
+        )
+        && def.scope == Scope::GroupMembers
+}
+
+/// The suffix of a standardised indicator's id.
+pub const STANDARDISED_SUFFIX: &str = "_std";
+
+/// The age- and sex-standardised version of a rate per 1 000, as data: id `<id>_std`, the same
+/// numerator, denominator and tables, its own title, definition and choices.
+pub fn standardised(base: &IndicatorDef) -> IndicatorDef {
+    use crate::text::leak;
+    let pop_nb = match base.denominator {
+        Some(Measure::Population18Plus) => "befolkningen 18 år og eldre",
+        _ => "hele befolkningen",
+    };
+    let pop_en = match base.denominator {
+        Some(Measure::Population18Plus) => "the population aged 18+",
+        _ => "the whole population",
+    };
+    IndicatorDef {
+        id: leak(format!("{}{STANDARDISED_SUFFIX}", base.id)),
+        module: base.module,
+        title: Text {
+            nb: leak(format!("{}, alders- og kjønnsstandardisert", base.title.nb)),
+            en: leak(format!("{}, age- and sex-standardised", base.title.en)),
+        },
+        definition: Text {
+            nb: leak(format!(
+                "Som {}, direkte standardisert for alder og kjønn: summen over strataene (aldersgruppene i befolkningstabellen × kjønn) av standardbefolkningens andel i stratumet × personer / {pop_nb} i stratumet × 1 000. Standardbefolkningen er hele landets {pop_nb} i analyseåret.",
+                base.id
+            )),
+            en: leak(format!(
+                "As {}, directly standardised for age and sex: the sum over the strata (the population table's age bands × sex) of the standard population's share in the stratum × persons / {pop_en} in the stratum × 1 000. The standard population is the whole country's {pop_en} in the analysis year.",
+                base.id
+            )),
+        },
+        choices: text(
+            "En person plasseres etter kjønn og alder 31. desember i året (år minus fødselsår). Personer uten kjent alder eller kjønn, eller med en alder utenfor befolkningstabellens aldersgrupper, er utelatt og nevnt i en merknad. Et stratum som mangler i standardbefolkningen veier 0. 95 % konfidensintervall etter Fay og Feuer (gamma). Teller og nevner er de ustandardiserte. Uten alder eller kjønn i befolkningstabellen kan raten ikke beregnes. Standardåret kan velges i innstillingene.",
+            "A person is placed by sex and age at 31 December of the year (year minus birth year). Persons without a known age or sex, or with an age outside the population table's bands, are left out and counted in a note. A stratum missing from the standard population weighs 0. 95 % confidence interval by Fay and Feuer (gamma). Numerator and denominator are the crude ones. Without age or sex in the population table the rate is not estimable. The standard year is a setting.",
+        ),
+        unit: Unit::Per1000,
+        numerator: base.numerator,
+        denominator: base.denominator,
+        scope: base.scope,
+        tables: base.tables,
+        source: base.source,
+    }
+}
+
+/// The rate a standardised indicator standardises, when `def` is one.
+pub fn standardised_base(def: &IndicatorDef) -> Option<&'static IndicatorDef> {
+    let base = find(def.id.strip_suffix(STANDARDISED_SUFFIX)?)?;
+    module_of(base)
+        .is_some_and(|m| is_standardisable(base, m))
+        .then_some(base)
 }
 
 /// Looks an indicator up by id.
@@ -253,7 +333,7 @@ pub fn registry_markdown(lang: Lang) -> String {
             l("Enhet som telles", "Unit counted"),
             m.unit.label().get(lang)
         );
-        for d in &m.indicators {
+        for d in of_module(m.id) {
             let _ = writeln!(out, "### `{}` — {}\n", d.id, d.title.get(lang));
             let _ = writeln!(out, "{}\n", d.definition.get(lang));
             let _ = writeln!(
@@ -377,6 +457,31 @@ mod tests {
                 assert!(d.tables.contains(t), "{} lacks its module's {:?}", d.id, t);
             }
         }
+    }
+
+    #[test]
+    fn every_rate_of_persons_per_1000_has_a_standardised_twin_right_after_it() {
+        let r = registry();
+        let mut twins = 0;
+        for (i, d) in r.iter().enumerate() {
+            let m = module_of(d).unwrap();
+            if let Some(base) = standardised_base(d) {
+                assert_eq!(r[i - 1].id, base.id, "{}", d.id);
+                assert_eq!(
+                    (d.unit, d.numerator, d.denominator),
+                    (base.unit, base.numerator, base.denominator)
+                );
+                assert!(d.definition.en.contains(base.id));
+                twins += 1;
+            } else if is_standardisable(d, m) {
+                assert_eq!(r[i + 1].id, format!("{}_std", d.id));
+            }
+        }
+        // smi.patients_per_1000 and ready.patients_per_1000.
+        assert!(twins >= 2, "{twins}");
+        assert!(find("smi.patients_per_1000_std").is_some());
+        assert!(find("ready.patients_per_1000_std").is_some());
+        assert!(standardised_base(find("smi.admitted").unwrap()).is_none());
     }
 
     #[test]

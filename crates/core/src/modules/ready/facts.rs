@@ -212,6 +212,7 @@ pub(super) fn run(input: &Input<'_>) -> ModuleRun {
             leaf: input.leaf_of(*person),
             groups: 1,
         });
+        facts.set_person(u, *person);
         let death = input.tables.persons[person.0 as usize].death_date;
         let mut index = false;
         let mut readmitted = false;

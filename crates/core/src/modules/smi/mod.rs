@@ -144,13 +144,17 @@ impl AnalysisModule for Smi {
                 count: NoteCount::new(country_only, k),
             });
         }
-        let facts = facts::person_facts(
+        let mut facts = facts::person_facts(
             input.tables,
             &cohort,
             input.stays,
             input.year,
             &input.settings.smi.readmission,
         );
+        // Each unit is a person: its age and sex place it in a stratum of the standardised rate.
+        for (u, m) in cohort.members.iter().enumerate() {
+            facts.set_person(u, m.person);
+        }
         ModuleRun {
             units,
             facts,

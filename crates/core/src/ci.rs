@@ -1,0 +1,181 @@
+//! 95 % confidence intervals of the long table's shares and rates (issue 13, docs/choices.md
+//! "Confidence intervals"), one implementation for every module.
+//!
+//! - A share (`Unit::Percent`, x of n): the Wilson score interval, in % like the value.
+//! - A rate per 1 000 (`Unit::Per1000`, x events over a population of n): the exact Poisson
+//!   (Garwood) interval of x, the event count, divided by n and × 1 000. Its limits are gamma
+//!   quantiles: lower = Γ⁻¹(α/2; x, 1) (0 when x = 0), upper = Γ⁻¹(1 − α/2; x + 1, 1), which is
+//!   χ²₂ₓ(α/2)/2 and χ²₂₍ₓ₊₁₎(1 − α/2)/2.
+//! - A directly standardised rate: the Fay–Feuer gamma interval ([`fay_feuer`]).
+//! - Means, medians, counts, sums and costs: none (see docs/choices.md).
+//!
+//! Quantiles come from `statrs` (normal and gamma distributions); the gamma quantile is polished
+//! by a few Newton steps on statrs' own CDF so the limits are good to ~1e-12 relative.
+
+use crate::indicator::Unit;
+use crate::output::Cell;
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{Continuous, ContinuousCDF, Gamma, Normal};
+
+/// A confidence interval, in the unit of the value it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Interval {
+    /// Lower limit.
+    pub low: f64,
+    /// Upper limit.
+    pub high: f64,
+}
+
+impl Interval {
+    /// Whether the interval lies wholly above `v` (its lower limit is above it).
+    pub fn above(&self, v: f64) -> bool {
+        self.low > v
+    }
+
+    /// Whether the interval lies wholly below `v` (its upper limit is below it).
+    pub fn below(&self, v: f64) -> bool {
+        self.high < v
+    }
+}
+
+/// The confidence level of every interval: 95 %.
+pub const LEVEL: f64 = 0.95;
+
+/// z = Φ⁻¹(1 − α/2) for [`LEVEL`] (1.959963984540054).
+pub fn z() -> f64 {
+    match Normal::new(0.0, 1.0) {
+        Ok(n) => n.inverse_cdf(1.0 - (1.0 - LEVEL) / 2.0),
+        // Unreachable: the standard normal is valid.
+        Err(_) => 1.959_963_984_540_054,
+    }
+}
+
+/// The Wilson score interval of a proportion x / n, as proportions 0..1; `None` when n = 0 or
+/// x > n.
+///
+/// centre = (p + z²/2n) / (1 + z²/n), half width = z / (1 + z²/n) · √(p(1−p)/n + z²/4n²).
+/// At x = 0 the lower limit is 0 and at x = n the upper limit is 1 exactly.
+pub fn wilson(x: u64, n: u64) -> Option<Interval> {
+    if n == 0 || x > n {
+        return None;
+    }
+    let z = z();
+    let (xf, nf) = (x as f64, n as f64);
+    let p = xf / nf;
+    let z2 = z * z;
+    let denom = 1.0 + z2 / nf;
+    let centre = (p + z2 / (2.0 * nf)) / denom;
+    let half = z / denom * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt();
+    let low = if x == 0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let high = if x == n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
+    Some(Interval { low, high })
+}
+
+/// The `p` quantile of a gamma distribution of shape `shape` and scale `scale`; `None` when the
+/// parameters are not positive and finite.
+pub fn gamma_quantile(p: f64, shape: f64, scale: f64) -> Option<f64> {
+    if !(shape > 0.0 && shape.is_finite() && scale > 0.0 && scale.is_finite()) {
+        return None;
+    }
+    if !(p > 0.0 && p < 1.0) {
+        return None;
+    }
+    let g = Gamma::new(shape, 1.0).ok()?;
+    let mut x = g.inverse_cdf(p);
+    // statrs stops after a few Newton steps; a few more on its CDF and density make the limit
+    // exact to rounding.
+    for _ in 0..20 {
+        let d = g.pdf(x);
+        if !(d > 0.0 && d.is_finite()) {
+            break;
+        }
+        let next = x - (g.cdf(x) - p) / d;
+        if !(next > 0.0 && next.is_finite()) {
+            break;
+        }
+        let done = (next - x).abs() <= 1e-15 * x.abs();
+        x = next;
+        if done {
+            break;
+        }
+    }
+    (x.is_finite() && x >= 0.0).then_some(x * scale)
+}
+
+/// The exact (Garwood) interval of a Poisson count x: lower = Γ⁻¹(α/2; x) (0 for x = 0),
+/// upper = Γ⁻¹(1 − α/2; x + 1).
+pub fn poisson_exact(x: u64) -> Option<Interval> {
+    let a = 1.0 - LEVEL;
+    let xf = x as f64;
+    let low = if x == 0 {
+        0.0
+    } else {
+        gamma_quantile(a / 2.0, xf, 1.0)?
+    };
+    let high = gamma_quantile(1.0 - a / 2.0, xf + 1.0, 1.0)?;
+    Some(Interval { low, high })
+}
+
+/// The Fay–Feuer (1997) gamma interval of a directly standardised rate y = Σ wᵢ xᵢ, from
+/// y, v = Σ wᵢ² xᵢ and w_max = the largest weight wᵢ (over the strata with a population):
+/// lower = Γ⁻¹(α/2; shape y²/v, scale v/y) (0 when y = 0),
+/// upper = Γ⁻¹(1 − α/2; shape (y + w_max)²/(v + w_max²), scale (v + w_max²)/(y + w_max)).
+pub fn fay_feuer(y: f64, v: f64, w_max: f64) -> Option<Interval> {
+    let a = 1.0 - LEVEL;
+    if !(y >= 0.0 && v >= 0.0 && w_max > 0.0) {
+        return None;
+    }
+    let low = if y == 0.0 || v == 0.0 {
+        0.0
+    } else {
+        gamma_quantile(a / 2.0, y * y / v, v / y)?
+    };
+    let (ys, vs) = (y + w_max, v + w_max * w_max);
+    let high = gamma_quantile(1.0 - a / 2.0, ys * ys / vs, vs / ys)?;
+    Some(Interval { low, high })
+}
+
+/// The interval of a published cell of an indicator in `unit`: Wilson (in %) for a share,
+/// Garwood (per 1 000) for a rate per 1 000; `None` for every other unit, and for a suppressed
+/// or not-estimable cell.
+pub fn interval(unit: Unit, cell: &Cell) -> Option<Interval> {
+    let Cell::Value {
+        numerator: Some(x),
+        denominator: Some(n),
+        ..
+    } = *cell
+    else {
+        return None;
+    };
+    if n == 0 {
+        return None;
+    }
+    match unit {
+        Unit::Percent => wilson(x, n).map(|i| Interval {
+            low: 100.0 * i.low,
+            high: 100.0 * i.high,
+        }),
+        Unit::Per1000 => poisson_exact(x).map(|i| Interval {
+            low: 1000.0 * i.low / n as f64,
+            high: 1000.0 * i.high / n as f64,
+        }),
+        Unit::Count
+        | Unit::Days
+        | Unit::Contacts
+        | Unit::Consultations
+        | Unit::Admissions
+        | Unit::Nok
+        | Unit::Stays => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,203 @@
+use super::*;
+use crate::output::SuppressReason;
+
+fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * a.abs().max(b.abs()).max(1e-300)
+}
+
+/// Bisection of a decreasing-then-increasing-free function: the root of `f` in [lo, hi] where
+/// f(lo) and f(hi) have opposite signs.
+fn bisect(mut lo: f64, mut hi: f64, f: impl Fn(f64) -> f64) -> f64 {
+    let flo = f(lo);
+    for _ in 0..200 {
+        let mid = (lo + hi) / 2.0;
+        if (f(mid) > 0.0) == (flo > 0.0) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    (lo + hi) / 2.0
+}
+
+/// The Wilson limits by a second method: the two p where the score statistic
+/// (p̂ − p) / √(p(1−p)/n) equals ±z, found by bisection.
+fn wilson_by_score_test(x: u64, n: u64) -> (f64, f64) {
+    let z = z();
+    let (ph, nf) = (x as f64 / n as f64, n as f64);
+    let score = |p: f64| (ph - p) * (ph - p) - z * z * p * (1.0 - p) / nf;
+    let low = if x == 0 { 0.0 } else { bisect(0.0, ph, score) };
+    let high = if x == n { 1.0 } else { bisect(ph, 1.0, score) };
+    (low, high)
+}
+
+/// P(X ≤ x) for X ~ Poisson(λ), by summing the terms e^−λ λ^k / k! directly.
+fn poisson_cdf(x: u64, lambda: f64) -> f64 {
+    let mut term = (-lambda).exp();
+    let mut sum = term;
+    for k in 1..=x {
+        term *= lambda / k as f64;
+        sum += term;
+    }
+    sum
+}
+
+/// The Garwood limits by a second method: the λ with P(X ≥ x; λ) = 0.025 and the λ with
+/// P(X ≤ x; λ) = 0.025, by bisection on the Poisson CDF.
+fn garwood_by_cdf(x: u64) -> (f64, f64) {
+    let low = if x == 0 {
+        0.0
+    } else {
+        bisect(0.0, 10.0 * x as f64 + 10.0, |l| {
+            (1.0 - poisson_cdf(x - 1, l)) - 0.025
+        })
+    };
+    let high = bisect(0.0, 10.0 * x as f64 + 10.0, |l| poisson_cdf(x, l) - 0.025);
+    (low, high)
+}
+
+#[test]
+fn z_is_the_975_percent_normal_quantile() {
+    assert!(close(z(), 1.959_963_984_540_054, 1e-12), "{}", z());
+}
+
+#[test]
+fn wilson_by_hand_at_the_edges() {
+    let z2 = z() * z();
+    // 0 of 10: low 0, high = (z²/2n + z²/2n) / (1 + z²/n) = z²/(n + z²) = 3.84146/13.84146 =
+    // 0.277533...
+    let i = wilson(0, 10).unwrap();
+    assert_eq!(i.low, 0.0);
+    assert!(close(i.high, z2 / (10.0 + z2), 1e-12), "{i:?}");
+    assert!(close(i.high, 0.277_532_799_781_365, 1e-9), "{i:?}");
+    // 10 of 10 (100 %): the mirror image, high 1 exactly.
+    let i = wilson(10, 10).unwrap();
+    assert_eq!(i.high, 1.0);
+    assert!(close(i.low, 10.0 / (10.0 + z2), 1e-12), "{i:?}");
+    // n = 1: 0 of 1 → (0, z²/(1+z²)) = (0, 0.793464...); 1 of 1 → (1/(1+z²), 1).
+    let i = wilson(0, 1).unwrap();
+    assert_eq!(i.low, 0.0);
+    assert!(close(i.high, z2 / (1.0 + z2), 1e-12), "{i:?}");
+    let i = wilson(1, 1).unwrap();
+    assert!(close(i.low, 1.0 / (1.0 + z2), 1e-12), "{i:?}");
+    assert_eq!(i.high, 1.0);
+    // 1 of 2: symmetric about 1/2.
+    let i = wilson(1, 2).unwrap();
+    assert!(close(i.low + i.high, 1.0, 1e-12), "{i:?}");
+    assert_eq!(wilson(0, 0), None);
+    assert_eq!(wilson(3, 2), None);
+}
+
+#[test]
+fn wilson_agrees_with_a_bisection_on_the_score_test() {
+    for (x, n) in [
+        (0, 1),
+        (1, 1),
+        (0, 7),
+        (1, 3),
+        (7, 7),
+        (5, 11),
+        (8, 11),
+        (50, 200),
+        (999, 1000),
+        (12345, 67890),
+    ] {
+        let i = wilson(x, n).unwrap();
+        let (lo, hi) = wilson_by_score_test(x, n);
+        assert!((i.low - lo).abs() < 1e-12, "{x}/{n}: {i:?} vs {lo}");
+        assert!((i.high - hi).abs() < 1e-12, "{x}/{n}: {i:?} vs {hi}");
+        assert!(i.low <= x as f64 / n as f64 && x as f64 / n as f64 <= i.high);
+    }
+}
+
+#[test]
+fn garwood_by_hand_for_0_and_1_events() {
+    // x = 0: low 0, high = Γ⁻¹(0.975; 1) = −ln 0.025 = 3.688879454113936.
+    let i = poisson_exact(0).unwrap();
+    assert_eq!(i.low, 0.0);
+    assert!(close(i.high, -(0.025f64.ln()), 1e-12), "{i:?}");
+    // x = 1: low = Γ⁻¹(0.025; 1) = −ln 0.975 = 0.025317807984289786.
+    let i = poisson_exact(1).unwrap();
+    assert!(close(i.low, -(0.975f64.ln()), 1e-12), "{i:?}");
+    // high 5.571643... (the tabulated Garwood limit for 1 event).
+    assert!(close(i.high, 5.571_643_390_938_86, 1e-9), "{i:?}");
+    // x = 10: (4.795389, 18.390356), Garwood's table.
+    let i = poisson_exact(10).unwrap();
+    assert!((i.low - 4.795_389).abs() < 1e-6, "{i:?}");
+    assert!((i.high - 18.390_356).abs() < 1e-6, "{i:?}");
+}
+
+#[test]
+fn garwood_agrees_with_a_bisection_on_the_poisson_cdf() {
+    for x in [0u64, 1, 2, 3, 5, 10, 17, 50, 120, 400] {
+        let i = poisson_exact(x).unwrap();
+        let (lo, hi) = garwood_by_cdf(x);
+        assert!(
+            close(i.low, lo, 1e-10) || (lo == 0.0 && i.low == 0.0),
+            "{x}: {i:?} vs {lo}"
+        );
+        assert!(close(i.high, hi, 1e-10), "{x}: {i:?} vs {hi}");
+    }
+}
+
+#[test]
+fn fay_feuer_with_one_stratum_is_garwood_over_the_population() {
+    // One stratum of N persons: w = 1/N, y = x/N, v = x/N², w_max = 1/N; the gamma shapes are x
+    // and x + 1 with scale 1/N, so the interval is Garwood's / N.
+    for (x, n) in [(0u64, 40u64), (1, 1), (3, 200), (25, 1000)] {
+        let nf = n as f64;
+        let w = 1.0 / nf;
+        let ff = fay_feuer(x as f64 * w, x as f64 * w * w, w).unwrap();
+        let g = poisson_exact(x).unwrap();
+        assert!(close(ff.low, g.low / nf, 1e-10) || ff.low == 0.0 && g.low == 0.0);
+        assert!(
+            close(ff.high, g.high / nf, 1e-10),
+            "{x}/{n}: {ff:?} vs {g:?}"
+        );
+    }
+    assert_eq!(fay_feuer(1.0, 1.0, 0.0), None);
+}
+
+#[test]
+fn interval_of_a_cell_by_unit() {
+    let cell = |x, n| Cell::Value {
+        numerator: Some(x),
+        denominator: Some(n),
+        value: 0.0,
+    };
+    // 1 of 3 as a share: Wilson in %.
+    let w = wilson(1, 3).unwrap();
+    let i = interval(Unit::Percent, &cell(1, 3)).unwrap();
+    assert!(close(i.low, 100.0 * w.low, 1e-15) && close(i.high, 100.0 * w.high, 1e-15));
+    // 0 of 2 000 inhabitants per 1 000: (0, 3.688879 × 1000 / 2000 = 1.844440).
+    let i = interval(Unit::Per1000, &cell(0, 2000)).unwrap();
+    assert_eq!(i.low, 0.0);
+    assert!(close(i.high, -(0.025f64.ln()) / 2.0, 1e-12), "{i:?}");
+    // No interval for means, counts, suppressed or not-estimable cells.
+    assert_eq!(interval(Unit::Days, &cell(10, 4)), None);
+    assert_eq!(
+        interval(
+            Unit::Count,
+            &Cell::Value {
+                numerator: Some(7),
+                denominator: None,
+                value: 7.0
+            }
+        ),
+        None
+    );
+    assert_eq!(
+        interval(Unit::Percent, &Cell::Suppressed(SuppressReason::Primary)),
+        None
+    );
+    assert_eq!(
+        interval(
+            Unit::Percent,
+            &Cell::NotEstimable {
+                numerator: Some(0),
+                denominator: Some(0)
+            }
+        ),
+        None
+    );
+}
