@@ -169,7 +169,10 @@ pub fn gaps(lines: &[CurveLine]) -> Vec<(usize, usize)> {
 
 /// The step chart: x = the six windows (equal steps, labelled in days), y = % followed up, one
 /// line per area, the country thick and dark. A point without a value is ECharts' empty value
-/// `"-"`, so the line has a gap there (never 0).
+/// `"-"`, so the line has a gap there (never 0). The step is `start`: each window's share is
+/// drawn over the interval that leads to it, so a missing window is a missing segment. With
+/// `end` ECharts would draw the last known share on towards a missing window (checked with
+/// ECharts 6's SVG output), as if the 365-day share were the 90-day one.
 pub fn step_chart(lines: &[CurveLine], labels: &CurveLabels<'_>) -> ChartSpec {
     let days: Vec<String> = WINDOWS.iter().map(|w| (labels.day)(*w)).collect();
     let n_areas = lines.iter().filter(|l| !l.country).count();
@@ -270,7 +273,7 @@ pub fn step_chart(lines: &[CurveLine], labels: &CurveLabels<'_>) -> ChartSpec {
         let series = charming::series::Line::new()
             .name(l.area.as_str())
             .data(data)
-            .step(Step::End)
+            .step(Step::Start)
             .connect_nulls(false)
             .show_symbol(true)
             .symbol(symbol)
@@ -634,7 +637,7 @@ mod tests {
         let s = o["series"].as_array().unwrap();
         assert_eq!(s.len(), 2);
         assert_eq!(s[0]["type"], json!("line"));
-        assert_eq!(s[0]["step"], json!("end"));
+        assert_eq!(s[0]["step"], json!("start"));
         // 37 / 674 = 5.4896… %
         assert_eq!(s[0]["data"][0]["value"], json!(100.0 * 37.0 / 674.0));
         // Suppressed: ECharts' empty value, not 0 and not any number.
