@@ -213,6 +213,24 @@ mod tests {
     use forlop_core::output::SuppressReason;
 
     #[test]
+    fn the_matrix_puts_each_count_at_its_from_row_and_to_column() {
+        let ids: Vec<String> = [
+            "ladder.home_to_home_services",
+            "ladder.short_stay_to_long_term",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let r = crate::components::followup::tests::report(&ids);
+        // Group 0 (the ladder has only "all"), area 1 (Nord): result i gives 100·i + 1.
+        let m = matrix(&r, 1);
+        assert_eq!(m[0][1].and_then(|c| c.value()), Some(1.0));
+        assert_eq!(m[2][3].and_then(|c| c.value()), Some(101.0));
+        assert_eq!(m[3][2], None);
+        assert!((0..4).all(|i| m[i][i].is_none()));
+    }
+
+    #[test]
     fn the_graph_has_from_and_to_columns_so_moves_both_ways_are_no_cycle() {
         let c = |n: u64| {
             Some(Cell::Value {

@@ -589,6 +589,89 @@ mod tests {
     }
 
     #[test]
+    fn the_flow_graph_joins_referrers_levels_and_destinations_by_id() {
+        let ids: Vec<String> = [
+            "flow.gp_to_inpatient",
+            "flow.discharged_home",
+            "flow.gp_to_outpatient",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let r = crate::components::followup::tests::report(&ids);
+        // Inpatient stays only: 5 referrers × 1 level + 7 destinations = 12 links.
+        let g = flow_graph(&r, 1, 2, false, Lang::En);
+        assert_eq!(g.links.len(), 12);
+        assert_eq!(g.nodes.len(), 5 + 1 + 7);
+        let gp = g
+            .links
+            .iter()
+            .find(|l| g.nodes[l.from].id == "ref:gp")
+            .unwrap();
+        assert_eq!(g.nodes[gp.to].id, "lvl:inpatient");
+        // Result 0, group 1, area 2: 0 + 10 + 2 = 12.
+        assert_eq!(gp.cell.and_then(|c| c.value()), Some(12.0));
+        let home = g
+            .links
+            .iter()
+            .find(|l| g.nodes[l.to].id == "dst:home")
+            .unwrap();
+        assert_eq!(g.nodes[home.from].id, "lvl:inpatient");
+        assert_eq!(home.cell.and_then(|c| c.value()), Some(112.0));
+        // Not computed: no cell (no table row, not counted as hidden).
+        assert_eq!(g.links.iter().filter(|l| l.cell.is_some()).count(), 2);
+        assert_eq!(g.hidden(), 0);
+        // With contacts: 5 × 3 + 7 links; GP → outpatient is result 2: 200 + 10 + 2.
+        let g = flow_graph(&r, 1, 2, true, Lang::En);
+        assert_eq!(g.links.len(), 22);
+        let out = g
+            .links
+            .iter()
+            .find(|l| g.nodes[l.to].id == "lvl:outpatient" && g.nodes[l.from].id == "ref:gp")
+            .unwrap();
+        assert_eq!(out.cell.and_then(|c| c.value()), Some(212.0));
+    }
+
+    #[test]
+    fn every_id_the_views_read_is_in_the_registry() {
+        use crate::components::{care_ladder, followup};
+        let find = |id: String| assert!(forlop_core::indicator::find(&id).is_some(), "{id}");
+        for (r, _) in &REFERRERS {
+            for (l, _) in &LEVELS {
+                find(format!("flow.{r}_to_{l}"));
+            }
+        }
+        for (d, _) in &DESTINATIONS {
+            find(format!("flow.discharged_{d}"));
+        }
+        for w in followup::WINDOWS {
+            for (k, _) in &followup::KINDS {
+                find(format!("path.{k}_{w}"));
+            }
+            find(format!("path.censored_{w}"));
+        }
+        for (a, _) in &care_ladder::LEVELS {
+            for (b, _) in &care_ladder::LEVELS {
+                if a != b {
+                    find(format!("ladder.{a}_to_{b}"));
+                }
+            }
+        }
+        find("ladder.persons".into());
+        // And no flow, path or ladder indicator is left out of the views.
+        let read = REFERRERS.len() * LEVELS.len()
+            + DESTINATIONS.len()
+            + followup::WINDOWS.len() * (followup::KINDS.len() + 1)
+            + care_ladder::LEVELS.len() * (care_ladder::LEVELS.len() - 1)
+            + 1;
+        let registry = ["flow", "path", "ladder"]
+            .iter()
+            .map(|m| forlop_core::modules::find(m).unwrap().indicators.len())
+            .sum::<usize>();
+        assert_eq!(read, registry);
+    }
+
+    #[test]
     fn hidden_note_counts_in_both_languages() {
         assert!(hidden_note(3, Lang::Nb).starts_with("3 strømmer"));
         assert!(hidden_note(1, Lang::En).starts_with("1 flow is"));

@@ -571,7 +571,7 @@ pub fn FollowUpCurve() -> impl IntoView {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use forlop_core::output::SuppressReason;
 
@@ -658,6 +658,76 @@ mod tests {
         );
         assert!(s[0]["data"][5].get("tooltip").is_none());
         assert_eq!(o["aria"]["enabled"], json!(true));
+    }
+
+    /// A report with `ids`, each over 2 groups × 3 areas (country, two regions); the cell of
+    /// group g, area a of the i-th id is a count of 100·i + 10·g + a.
+    pub(crate) fn report(ids: &[String]) -> ReportView {
+        use crate::protocol::{AreaView, Grid, ResultView};
+        let area = |level, name: &str| AreaView {
+            level,
+            name: name.into(),
+            municipality_name: None,
+            region: None,
+        };
+        ReportView {
+            areas: vec![
+                area(Level::Country, "NO"),
+                area(Level::Region, "Nord"),
+                area(Level::Region, "Sør"),
+            ],
+            results: ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| {
+                    let cells: Vec<Cell> = (0..2)
+                        .flat_map(|g| {
+                            (0..3).map(move |a| {
+                                let n = (100 * i + 10 * g + a) as u64;
+                                Cell::Value {
+                                    numerator: Some(n),
+                                    denominator: None,
+                                    value: n as f64,
+                                }
+                            })
+                        })
+                        .collect();
+                    ResultView {
+                        id: id.clone(),
+                        module: 0,
+                        cells: Grid::from_cells(&cells),
+                    }
+                })
+                .collect(),
+            ..ReportView::default()
+        }
+    }
+
+    #[test]
+    fn the_curve_reads_each_window_of_the_kind_for_the_group_and_level() {
+        // path.gp_3 … path.gp_365 are results 0…5; path.censored_W are 6…11; outpatient absent.
+        let mut ids: Vec<String> = WINDOWS.iter().map(|w| format!("path.gp_{w}")).collect();
+        ids.extend(WINDOWS.iter().map(|w| format!("path.censored_{w}")));
+        let r = report(&ids);
+        assert_eq!(available_kinds(&r), vec!["gp"]);
+        let lines = curve(&r, "gp", 1, Level::Region, Lang::En);
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].country && !lines[1].country);
+        assert_eq!(lines[0].area, "Country");
+        assert_eq!(lines[2].area, "Sør");
+        // Window 14 is result 2; group 1, area 2 (Sør): 100·2 + 10·1 + 2 = 212.
+        assert_eq!(lines[2].cells[2].and_then(|c| c.value()), Some(212.0));
+        // Country, window 365 (result 5), group 1: 510.
+        assert_eq!(lines[0].cells[5].and_then(|c| c.value()), Some(510.0));
+        // Country level: the country only.
+        assert_eq!(curve(&r, "gp", 0, Level::Country, Lang::En).len(), 1);
+        // Censored 3 is result 6: group 0, country = 600.
+        assert_eq!(censored(&r, 0)[0].and_then(|c| c.value()), Some(600.0));
+        // A kind not computed: lines without cells.
+        assert!(curve(&r, "outpatient", 0, Level::Region, Lang::En)[0]
+            .cells
+            .iter()
+            .all(Option::is_none));
     }
 
     #[test]
