@@ -1,7 +1,10 @@
 //! Reusable pieces of the screens.
+pub mod care_ladder;
 pub mod cost_calculator;
 pub mod door_table;
 pub mod door_times;
+pub mod flow_sankey;
+pub mod followup;
 pub mod indicator;
 pub mod mapping;
 pub mod progress;

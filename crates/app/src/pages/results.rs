@@ -245,6 +245,9 @@ fn Results() -> impl IntoView {
             // Module-specific views, each shown only under its own module.
             <crate::components::door_table::DoorTable />
             <crate::components::door_times::DoorTimes />
+            <crate::components::followup::FollowUpCurve />
+            <crate::components::flow_sankey::FlowSankey />
+            <crate::components::care_ladder::CareLadder />
             <Cards />
             <Unavailable />
         </section>
