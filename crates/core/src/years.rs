@@ -31,6 +31,14 @@ pub fn data_years(tables: &Tables) -> Vec<i32> {
     years
 }
 
+/// The years the population table has rows for, ascending (empty without one).
+pub fn population_years(tables: &Tables) -> Vec<i32> {
+    let mut years: Vec<i32> = tables.population.iter().flatten().map(|r| r.year).collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
 /// The year to analyse by default, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DefaultYear {
@@ -91,5 +99,6 @@ mod tests {
         assert_eq!((y.year, y.passed_over_partial_year), (2023, true));
         assert_eq!(y.latest_date, d("2024-03-15"));
         assert_eq!(latest_complete_year(&Tables::default()), None);
+        assert!(population_years(&t).is_empty());
     }
 }

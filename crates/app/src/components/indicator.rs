@@ -28,6 +28,8 @@ pub fn reason_text(r: SuppressReason, lang: Lang) -> String {
 pub struct TableRow {
     /// Area label.
     pub area: String,
+    /// Whether it is "my area" (or the area of this level that holds it).
+    pub mine: bool,
     /// Group label.
     pub group: String,
     /// The cell.
@@ -62,6 +64,7 @@ pub fn select(
             };
             let area = report.area_label(a, lang);
             table.push(TableRow {
+                mine: false,
                 area: area.clone(),
                 group: group.clone(),
                 cell,
@@ -137,6 +140,21 @@ pub fn IndicatorCard(
                 .unwrap_or_default()
         })
     });
+    // "My area" at the chart's level: its label as drawn, and whether it is the area itself
+    // (else the area of this level that holds it).
+    let mine = Memo::new(move |_| {
+        let l = lang.get();
+        let level = sel.level.get();
+        let chosen = state.my_area.get();
+        state.report.with(|r| {
+            let r = r.as_ref()?;
+            let a = crate::components::area_report::my_area_index(r, &chosen)?;
+            let at = r
+                .area_within(a, level)
+                .filter(|_| level != Level::Country)?;
+            Some((r.area_label(at, l), at == a))
+        })
+    });
     let id_for_spec = id.clone();
     let spec = Memo::new(move |_| {
         let l = lang.get();
@@ -161,7 +179,7 @@ pub fn IndicatorCard(
         let reason = move |r: SuppressReason| reason_text(r, l);
         let value = move |v: f64| meta::format_value(unit, v, l);
         let count = move |n: u64| crate::fmt::count(n, l);
-        charts::bar_by_area(
+        let mut spec = charts::bar_by_area(
             &series,
             &Labels {
                 title: &info.title,
@@ -172,7 +190,19 @@ pub fn IndicatorCard(
                 count: &count,
                 not_estimable: tr(Key::NotEstimable, l),
             },
-        )
+        );
+        if let Some((label, exact)) = mine.get() {
+            let marker = tr(
+                if exact {
+                    Key::MyAreaMarker
+                } else {
+                    Key::MyAreaWithin
+                },
+                l,
+            );
+            charts::highlight_area(&mut spec.option, &label, marker);
+        }
+        spec
     });
     Effect::new(move |_| {
         let spec = spec.get();
@@ -228,6 +258,25 @@ pub fn IndicatorCard(
     let id_info = id.clone();
     let info = move || meta::info(&id_info, lang.get());
     let info2 = info.clone();
+    let chart_label = move || {
+        let l = lang.get();
+        match mine.get() {
+            Some((label, exact)) => format!(
+                "{} – {}: {label}",
+                info2().title,
+                tr(
+                    if exact {
+                        Key::MyArea
+                    } else {
+                        Key::MyAreaWithin
+                    },
+                    l
+                )
+                .trim_start_matches("◀ ")
+            ),
+            None => info2().title,
+        }
+    };
     let heading_id = format!("ind-{index}");
     let labelled_by = heading_id.clone();
     let sort_button = move |key: SortKey, label: Key| {
@@ -247,12 +296,17 @@ pub fn IndicatorCard(
         <article class="indicator card" id=format!("indicator-{index}") data-indicator=id.clone() aria-labelledby=labelled_by>
             <h3 id=heading_id>{move || info().title}</h3>
             <div class="chart" id=format!("chart-{index}") node_ref=chart_ref role="img"
-                aria-label=move || info2().title></div>
+                aria-label=chart_label data-my-area=move || mine.get().map(|(l, _)| l)></div>
             <div class="chart-actions no-print">
                 <button type="button" class="png" on:click=on_png>{move || tr(Key::ExportPng, lang.get())}</button>
                 <button type="button" class="svg" on:click=on_svg>{move || tr(Key::ExportSvg, lang.get())}</button>
             </div>
             <p class="suppression-note">{suppression_note}</p>
+            {
+                let id = id.clone();
+                move || (state.report.with(|r| r.as_ref().map_or(0, |r| r.years_computed().len())) > 1)
+                    .then(|| view! { <crate::components::trend::TrendPanel index result id=id.clone() /> })
+            }
             <details class="definition" open=move || sel.print.get()>
                 <summary>{move || tr(Key::ShowDefinition, lang.get())}</summary>
                 {
@@ -287,6 +341,11 @@ pub fn IndicatorCard(
                             let l = lang.get();
                             let (key, desc) = sort.get();
                             let (_, mut rows) = data.get();
+                            if let Some((label, _)) = mine.get() {
+                                for r in rows.iter_mut().filter(|r| r.area == label) {
+                                    r.mine = true;
+                                }
+                            }
                             sort_rows(&mut rows, key, desc);
                             rows.into_iter().map(|r| row_view(r, unit, l)).collect_view()
                         }}
@@ -337,9 +396,12 @@ fn row_view(r: TableRow, unit: UnitKind, l: Lang) -> impl IntoView {
             true,
         ),
     };
+    let marker = r
+        .mine
+        .then(|| view! { " " <strong class="my-area-mark">{tr(Key::MyAreaMarker, l)}</strong> });
     view! {
-        <tr class:suppressed=suppressed>
-            <th scope="row">{r.area}</th>
+        <tr class:suppressed=suppressed class:mine=r.mine>
+            <th scope="row">{r.area}{marker}</th>
             <td>{r.group}</td>
             <td class="num">{num}</td>
             <td class="num">{den}</td>

@@ -1,4 +1,5 @@
 //! Reusable pieces of the screens.
+pub mod area_report;
 pub mod cost_calculator;
 pub mod door_table;
 pub mod door_times;
@@ -6,3 +7,4 @@ pub mod indicator;
 pub mod mapping;
 pub mod progress;
 pub mod quality;
+pub mod trend;
