@@ -453,13 +453,15 @@ pub const MAX_YEARS: i32 = 10;
 
 /// Which years to compute and which to show: [`YearsView::computed`] and `shown`.
 ///
+/// The years of the data are its years of activity (`forlop_core::years::activity_years`).
 /// Without the user's year: the latest complete year (`forlop_core::years`), stepped back to
 /// the latest year the population table has rows for when it has none for that one; then every
 /// year of the data up to it (at most [`MAX_YEARS`]), only years with population when there is
 /// a population table. With the user's year: that year is shown and computed beside them.
 /// Without dated rows: `fallback` (the start form's year).
 pub fn plan_years(tables: &Tables, year_override: Option<i32>, fallback: i32) -> (YearsView, i32) {
-    let present = forlop_core::years::data_years(tables);
+    // Years of activity (stays, contacts): a service start years back is not a year of the data.
+    let present = forlop_core::years::activity_years(tables);
     let population = forlop_core::years::population_years(tables);
     let with_population = |y: i32| population.is_empty() || population.contains(&y);
     let (latest, reason) = match forlop_core::years::latest_complete_year(tables) {

@@ -31,7 +31,8 @@ strings! {
     Intro => "Forløp leser anonymiserte uttrekk fra NPR, KPR og KUHR (CSV eller Excel) og regner ut Helsedirektoratets indikatorer for pasienter med alvorlige psykiske lidelser, for landet, regioner, helsefellesskap og kommuner. Alt skjer på denne maskinen: filene dine lastes aldri opp, ingenting sendes over nettet, og ingenting lagres etter at du lukker siden. Små tall prikkes før de vises.",
         "Forløp reads anonymised extracts from NPR, KPR and KUHR (CSV or Excel) and computes the Norwegian Directorate of Health's indicators for patients with serious mental illness, for the country, regions, health communities and municipalities. Everything happens on this machine: your files are never uploaded, nothing is sent over the network, and nothing is kept after you close the page. Small numbers are suppressed before they are shown.";
     LanguageSwitch => "English", "Norsk";
-    LanguageSwitchLabel => "Bytt språk til engelsk", "Switch language to Norwegian";
+    // The visible text first: a voice user says what they see (axe label-content-name-mismatch).
+    LanguageSwitchLabel => "English – bytt språk til engelsk", "Norsk – switch language to Norwegian";
     DemoHeading => "Bruk demodata", "Use demo data";
     DemoText => "Syntetiske data laget i nettleseren – ingen ekte personer.",
         "Synthetic data made in your browser – no real persons.";

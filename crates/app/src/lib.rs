@@ -161,6 +161,7 @@ fn publish_for_tests(report: &ReportView) {
     let summary = serde_json::json!({
         "rows": report.rows,
         "year": report.settings.year,
+        "years": report.years_computed(),
         "min_cell": report.settings.min_cell,
         "modules": report.modules.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
         "timings": report.timings,

@@ -244,7 +244,7 @@ pub struct ReportView {
 /// Which years the data holds and which were computed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct YearsView {
-    /// Years with dated rows (episodes, services, primary care), ascending.
+    /// Years of activity in the data (episode and primary-care dates), ascending.
     pub present: Vec<i32>,
     /// Years the population table has rows for, ascending (empty without one).
     pub population: Vec<i32>,

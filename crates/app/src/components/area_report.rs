@@ -144,7 +144,6 @@ pub fn AreaReport() -> impl IntoView {
                             let results = r.results_of(mi);
                             (!results.is_empty()).then(|| view! {
                                 <h4>{decl.title.get(l).to_string()}</h4>
-                                <div class="table-scroll">
                                 <table class="data area-table" data-module=decl.id>
                                     <thead><tr>
                                         <th scope="col">{tr(Key::Indicator, l)}</th>
@@ -169,7 +168,6 @@ pub fn AreaReport() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                                </div>
                             })
                         }).collect_view()}
                     }.into_any())

@@ -28,8 +28,8 @@ pub fn reason_text(r: SuppressReason, lang: Lang) -> String {
 pub struct TableRow {
     /// Area label.
     pub area: String,
-    /// Whether it is "my area" (or the area of this level that holds it).
-    pub mine: bool,
+    /// "My area": `Some(true)` the area itself, `Some(false)` the area of this level that holds it.
+    pub mine: Option<bool>,
     /// Group label.
     pub group: String,
     /// The cell.
@@ -64,7 +64,7 @@ pub fn select(
             };
             let area = report.area_label(a, lang);
             table.push(TableRow {
-                mine: false,
+                mine: None,
                 area: area.clone(),
                 group: group.clone(),
                 cell,
@@ -279,13 +279,22 @@ pub fn IndicatorCard(
     };
     let heading_id = format!("ind-{index}");
     let labelled_by = heading_id.clone();
+    // `aria-sort` belongs on the column header (axe: not allowed on a button).
+    let aria_sort = move |key: SortKey| {
+        move || {
+            let (k, desc) = sort.get();
+            if k != key {
+                "none"
+            } else if desc {
+                "descending"
+            } else {
+                "ascending"
+            }
+        }
+    };
     let sort_button = move |key: SortKey, label: Key| {
         view! {
             <button type="button" class="sort"
-                aria-sort=move || {
-                    let (k, desc) = sort.get();
-                    if k != key { "none" } else if desc { "descending" } else { "ascending" }
-                }
                 on:click=move |_| sort.update(|(k, d)| { if *k == key { *d = !*d } else { *k = key; *d = key == SortKey::Value } })
             >
                 {move || tr(label, lang.get())}
@@ -330,20 +339,20 @@ pub fn IndicatorCard(
                 <summary>{move || tr(Key::ShowTable, lang.get())}</summary>
                 <table class="data sortable">
                     <thead><tr>
-                        <th scope="col">{sort_button(SortKey::Area, Key::Area)}</th>
+                        <th scope="col" aria-sort=aria_sort(SortKey::Area)>{sort_button(SortKey::Area, Key::Area)}</th>
                         <th scope="col">{move || tr(Key::Group, lang.get())}</th>
                         <th scope="col" class="num">{move || tr(Key::Numerator, lang.get())}</th>
                         <th scope="col" class="num">{move || tr(Key::Denominator, lang.get())}</th>
-                        <th scope="col" class="num">{sort_button(SortKey::Value, Key::Value)}</th>
+                        <th scope="col" class="num" aria-sort=aria_sort(SortKey::Value)>{sort_button(SortKey::Value, Key::Value)}</th>
                     </tr></thead>
                     <tbody>
                         {move || {
                             let l = lang.get();
                             let (key, desc) = sort.get();
                             let (_, mut rows) = data.get();
-                            if let Some((label, _)) = mine.get() {
+                            if let Some((label, exact)) = mine.get() {
                                 for r in rows.iter_mut().filter(|r| r.area == label) {
-                                    r.mine = true;
+                                    r.mine = Some(exact);
                                 }
                             }
                             sort_rows(&mut rows, key, desc);
@@ -396,11 +405,19 @@ fn row_view(r: TableRow, unit: UnitKind, l: Lang) -> impl IntoView {
             true,
         ),
     };
-    let marker = r
-        .mine
-        .then(|| view! { " " <strong class="my-area-mark">{tr(Key::MyAreaMarker, l)}</strong> });
+    let marker = r.mine.map(|exact| {
+        let text = tr(
+            if exact {
+                Key::MyAreaMarker
+            } else {
+                Key::MyAreaWithin
+            },
+            l,
+        );
+        view! { " " <strong class="my-area-mark">{text}</strong> }
+    });
     view! {
-        <tr class:suppressed=suppressed class:mine=r.mine>
+        <tr class:suppressed=suppressed class:mine=r.mine.is_some()>
             <th scope="row">{r.area}{marker}</th>
             <td>{r.group}</td>
             <td class="num">{num}</td>

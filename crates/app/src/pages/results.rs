@@ -563,7 +563,15 @@ fn date_text(iso: &str, lang: Lang) -> String {
 /// and population (latest date in the data: 2021-12-31)".
 pub fn year_reason_text(report: &ReportView, lang: Lang) -> String {
     let year = report.settings.year;
+    // Without an override the data's year is the latest computed; another one was chosen with
+    // the year selector.
+    let chosen = report
+        .years
+        .computed
+        .last()
+        .is_some_and(|&last| last != year);
     let why = match &report.years.reason {
+        _ if chosen => tr(Key::YearOverride, lang).to_string(),
         YearReason::Override => tr(Key::YearOverride, lang).to_string(),
         YearReason::NoDates => tr(Key::YearNoDates, lang).to_string(),
         YearReason::LatestComplete {
@@ -766,6 +774,10 @@ mod tests {
             "2021 – det siste året med data for hele året og befolkning (siste dato i dataene: \
              14.01.2022"
         ));
+        // 2020 chosen with the year selector.
+        let mut earlier = r.clone();
+        earlier.settings.year = 2020;
+        assert_eq!(year_reason_text(&earlier, Lang::En), "2020 – chosen by you");
         r.years.reason = YearReason::Override;
         assert_eq!(year_reason_text(&r, Lang::En), "2021 – chosen by you");
     }
