@@ -56,10 +56,12 @@ export function forlop(args) {
   return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
 }
 
-/** `forlop indicators` on a directory, read back from its --out file. */
+/** `forlop indicators` on a directory, read back from its --out file. `year`: a year, a range
+ *  (`'2020-2021'`) or an array of years (each given as `--year`). */
 export function forlopIndicators(dir, year, k) {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'forlop-cli-')), 'long.csv');
-  forlop(['indicators', '--data', dir, '--year', String(year), '--min-cell', String(k), '--out', out]);
+  const years = (Array.isArray(year) ? year : [year]).flatMap((y) => ['--year', String(y)]);
+  forlop(['indicators', '--data', dir, ...years, '--min-cell', String(k), '--out', out]);
   return fs.readFileSync(out, 'utf8');
 }
 

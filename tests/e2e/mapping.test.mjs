@@ -45,7 +45,8 @@ const line = (csv, prefix) => csv.split('\n').find((l) => l.startsWith(prefix));
 
 test('map an unknown required column, save the profile, reuse it', async () => {
   const { src, dir, files } = renamedCopy('001-cohort-groups', 'persons.csv', 'pid', 'lnr_x');
-  const expected = forlopIndicators(src, 2021, 5);
+  // The app computes every year of the data up to its latest complete one: 2020 and 2021.
+  const expected = forlopIndicators(src, '2020-2021', 5);
 
   const { browser, page, log } = await launch();
   try {
@@ -84,8 +85,9 @@ test('map an unknown required column, save the profile, reuse it', async () => {
 
 test('map an unknown optional column (hastegrad_kode → urgency) and see the number change', async () => {
   const { src, dir, files } = renamedCopy('003-stays-bed-days', 'episodes.csv', 'urgency', 'hastegrad_kode');
-  const canonical = forlopIndicators(src, 2021, 0);
-  const unmapped = forlopIndicators(dir, 2021, 0);
+  // Fixture 003 has dates in 2019–2022; the app computes 2019–2021 (2022 is not complete).
+  const canonical = forlopIndicators(src, '2019-2021', 0);
+  const unmapped = forlopIndicators(dir, '2019-2021', 0);
   const probe = 'smi.admitted_acute,all,country,NO,2021,';
   // Fixture 003: 4 of the 11 admitted persons had an acute stay; without an urgency column no
   // stay is acute and the DOGN stays lacking urgency are rejected, leaving 0 of 3.
@@ -97,9 +99,19 @@ test('map an unknown optional column (hastegrad_kode → urgency) and see the nu
     await openPage(page);
     await page.setInputFiles('#file-input', files);
     await waitForReport(page);
+    // Without urgency the DOGN stays are rejected and the rows left end in September 2021: the
+    // app takes 2020, the latest complete year, and says why; the analyst types 2021.
+    assert.match(await page.textContent('#year-reason'), /2020 – .*09\.09\.2021/);
+    await page.evaluate(() => { window.forlopReport = undefined; });
+    await page.fill('#year', '2021');
+    await page.locator('#year').blur();
+    await waitForReport(page);
     await suppressionOff(page);
     const before = await exportedTable(page);
-    assertSameTable(before, unmapped, 'unknown optional column, unmapped');
+    // The CLI is asked for the years the app computed (2020, and 2021 asked for).
+    const years = () => page.evaluate(() => window.forlopReport.years);
+    assert.deepEqual(await years(), [2020, 2021]);
+    assertSameTable(before, forlopIndicators(dir, await years(), 0), 'unknown optional column, unmapped');
     assert.equal(line(before, probe), `${probe}0,3,0,false`);
 
     // The optional column is offered for the unknown header although nothing required is missing.
@@ -115,6 +127,7 @@ test('map an unknown optional column (hastegrad_kode → urgency) and see the nu
     await waitForReport(page);
     const after = await exportedTable(page);
     assert.equal(line(after, probe), `${probe}4,11,36.36363636363637,false`);
+    assert.deepEqual(await years(), [2019, 2020, 2021]);
     assertSameTable(after, canonical, 'optional column mapped');
     await page.screenshot({ path: path.join(ARTIFACTS, '12b-mapping-optional.png'), fullPage: true });
 

@@ -39,7 +39,7 @@ test('?modules=smi,example: the example module has its navigation entry, cards a
     const dir = tmpdir('forlop-modules-');
     forlop(['synth', '--out', dir, '--persons', String(PERSONS), '--seed', String(SEED), '--year', String(YEAR)]);
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'forlop-cli-')), 'long.csv');
-    forlop(['indicators', '--data', dir, '--year', String(YEAR), '--min-cell', '5', '--module', 'smi', '--module', 'example', '--out', out]);
+    forlop(['indicators', '--data', dir, '--year', `${YEAR - 1}-${YEAR}`, '--min-cell', '5', '--module', 'smi', '--module', 'example', '--out', out]);
     const cliCsv = fs.readFileSync(out, 'utf8');
     assert.match(cliCsv, /\nexample\.gp_patients,gp_patients,country,NO,/);
     const { text } = await downloadCsv(page);

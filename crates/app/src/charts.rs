@@ -442,6 +442,69 @@ pub fn bar_by_area(series: &[Series], labels: &Labels<'_>) -> ChartSpec {
     ChartSpec { option, height }
 }
 
+/// The colour behind "my area"'s label (with a text marker and an outlined bar: never colour
+/// alone).
+pub const HIGHLIGHT: &str = "#FFE08A";
+
+/// Marks "my area" in a chart made by [`bar_by_area`]: its category label becomes
+/// `"{area} {marker}"` on a [`HIGHLIGHT`] background in bold, and its bars get a black outline.
+/// The suppressed-cell marks of that area follow the new label. Returns whether the chart has
+/// the area (nothing changes when not).
+pub fn highlight_area(option: &mut Value, area: &str, marker: &str) -> bool {
+    let label = format!("{area} {marker}");
+    let axis = match option.get_mut("yAxis") {
+        Some(Value::Array(axes)) => axes.first_mut(),
+        Some(axis) => Some(axis),
+        None => None,
+    };
+    let Some(data) = axis
+        .and_then(|a| a.get_mut("data"))
+        .and_then(Value::as_array_mut)
+    else {
+        return false;
+    };
+    let Some(at) = data.iter().position(|d| d.as_str() == Some(area)) else {
+        return false;
+    };
+    data[at] = json!({
+        "value": label,
+        "textStyle": { "fontWeight": "bold", "color": "#000000",
+                       "backgroundColor": HIGHLIGHT, "padding": [2, 4], "borderRadius": 3 },
+    });
+    let Some(series) = option.get_mut("series").and_then(Value::as_array_mut) else {
+        return true;
+    };
+    for s in series {
+        if let Some(item) = s
+            .get_mut("data")
+            .and_then(Value::as_array_mut)
+            .and_then(|d| d.get_mut(at))
+        {
+            if !item.is_object() {
+                *item = json!({ "value": item.clone() });
+            }
+            if let Some(item) = item.as_object_mut() {
+                item.insert(
+                    "itemStyle".into(),
+                    json!({ "borderColor": "#000000", "borderWidth": 2 }),
+                );
+            }
+        }
+        let marks = s
+            .get_mut("markPoint")
+            .and_then(|m| m.get_mut("data"))
+            .and_then(Value::as_array_mut);
+        for mark in marks.into_iter().flatten() {
+            if let Some(c) = mark.get_mut("coord").and_then(|c| c.get_mut(1)) {
+                if c.as_str() == Some(area) {
+                    *c = Value::String(label.clone());
+                }
+            }
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -650,5 +713,31 @@ mod tests {
             "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;"
         );
         assert_eq!(escape_html("Tromsø"), "Tromsø");
+    }
+
+    #[test]
+    fn my_area_is_marked_by_label_outline_and_colour_and_its_marks_follow() {
+        let mut o = chart().option;
+        assert!(!highlight_area(&mut o, "Oslo", "◀"));
+        assert!(highlight_area(&mut o, "Bergen", "◀ mitt område"));
+        // Bergen is the second bar (25 % after Askøy's 50 %).
+        let label = &o["yAxis"]["data"][1];
+        assert_eq!(label["value"], json!("Bergen ◀ mitt område"));
+        assert_eq!(label["textStyle"]["backgroundColor"], json!(HIGHLIGHT));
+        assert_eq!(
+            o["series"][0]["data"][1]["itemStyle"]["borderWidth"],
+            json!(2)
+        );
+        assert_eq!(o["series"][0]["data"][1]["value"], json!(25.0));
+        // The other bars are untouched.
+        assert_eq!(o["yAxis"]["data"][0], json!("Askøy"));
+        assert!(o["series"][0]["data"][0].get("itemStyle").is_none());
+        // A suppressed area's dashed box moves with its renamed label.
+        let mut o = chart().option;
+        assert!(highlight_area(&mut o, "<b>Evil</b>", "◀"));
+        assert_eq!(
+            o["series"][0]["markPoint"]["data"][0]["coord"],
+            json!([0, "<b>Evil</b> ◀"])
+        );
     }
 }

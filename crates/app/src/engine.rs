@@ -4,7 +4,7 @@
 
 use crate::protocol::{
     AreaView, Bilingual, ExampleView, FileView, Grid, LoadView, MappingNeed, ModuleView, Phase,
-    ProblemView, ReportView, ResultView, UnknownValues,
+    ProblemView, ReportView, ResultView, UnknownValues, YearReason, YearView, YearsView,
 };
 use forlop_core::ingest::{self, ReadOptions, SourceFile};
 use forlop_core::model::{TableKind, Tables};
@@ -34,8 +34,43 @@ pub struct Held {
     pub files: Vec<HeldFile>,
     /// The tables read from them.
     pub tables: Option<Tables>,
-    /// The last report, for the exports (its long table is written only then).
+    /// The last report, of the year shown, for the exports (its long table is written only
+    /// then).
     pub last: Option<Report>,
+    /// The other years computed in the same run, ascending; exports hold them too.
+    pub other_years: Vec<Report>,
+}
+
+impl Held {
+    /// Every report of the last run, ascending by year.
+    pub fn reports(&self) -> Vec<&Report> {
+        let mut all: Vec<&Report> = self.last.iter().chain(&self.other_years).collect();
+        all.sort_by_key(|r| r.settings.year);
+        all
+    }
+
+    /// Keeps the reports of a run, `shown` as [`Held::last`].
+    pub fn keep(&mut self, mut reports: Vec<Report>, shown: usize) {
+        self.last = (shown < reports.len()).then(|| reports.remove(shown));
+        self.other_years = reports;
+    }
+
+    /// Makes `year`'s report the last one (the year the page shows); false when not computed.
+    pub fn show_year(&mut self, year: i32) -> bool {
+        let Some(i) = self
+            .other_years
+            .iter()
+            .position(|r| r.settings.year == year)
+        else {
+            return self.last.as_ref().is_some_and(|r| r.settings.year == year);
+        };
+        let chosen = self.other_years.remove(i);
+        if let Some(old) = self.last.replace(chosen) {
+            self.other_years.push(old);
+            self.other_years.sort_by_key(|r| r.settings.year);
+        }
+        true
+    }
 }
 
 /// Progress callback: phase, file name, fraction 0..=1.
@@ -327,6 +362,12 @@ pub fn report_view(report: &Report, tables: &Tables) -> ReportView {
             .iter()
             .position(|a| a.level == Level::Region && a.name == name)
     };
+    let community_index = |name: &str| {
+        report
+            .areas
+            .iter()
+            .position(|a| a.level == Level::HealthCommunity && a.name == name)
+    };
     let areas = report
         .areas
         .iter()
@@ -335,26 +376,29 @@ pub fn report_view(report: &Report, tables: &Tables) -> ReportView {
             let from_table = |pick: &dyn Fn(&forlop_core::model::AreaRow) -> bool| {
                 tables.areas.iter().flatten().find(|r| pick(r))
             };
-            let (municipality_name, region) = match a.level {
+            let (municipality_name, region, health_community) = match a.level {
                 Level::Municipality => {
                     let row = from_table(&|r| r.municipality.to_string() == a.name);
                     (
                         row.and_then(|r| r.municipality_name.clone()),
                         row.and_then(|r| region_index(&r.region)),
+                        row.and_then(|r| community_index(&r.health_community)),
                     )
                 }
                 Level::HealthCommunity => (
                     None,
                     from_table(&|r| r.health_community == a.name)
                         .and_then(|r| region_index(&r.region)),
+                    None,
                 ),
-                Level::Region | Level::Country => (None, None),
+                Level::Region | Level::Country => (None, None, None),
             };
             AreaView {
                 level: a.level,
                 name: a.name.clone(),
                 municipality_name,
                 region,
+                health_community,
             }
         })
         .collect();
@@ -398,7 +442,140 @@ pub fn report_view(report: &Report, tables: &Tables) -> ReportView {
             .collect(),
         notes: notes(&report.notes),
         timings: Vec::new(),
+        years: YearsView {
+            computed: vec![report.settings.year],
+            ..YearsView::default()
+        },
+        other_years: Vec::new(),
     }
+}
+
+/// Years computed at most: the shown year and the nine before it.
+pub const MAX_YEARS: i32 = 10;
+
+/// Which years to compute and which to show: [`YearsView::computed`] and `shown`.
+///
+/// The years of the data are its years of activity (`forlop_core::years::activity_years`).
+/// Without the user's year: the latest complete year (`forlop_core::years`), stepped back to
+/// the latest year the population table has rows for when it has none for that one; then every
+/// year of the data up to it (at most [`MAX_YEARS`]), only years with population when there is
+/// a population table. With the user's year: that year is shown and computed beside them.
+/// Without dated rows: `fallback` (the start form's year).
+pub fn plan_years(tables: &Tables, year_override: Option<i32>, fallback: i32) -> (YearsView, i32) {
+    // Years of activity (stays, contacts): a service start years back is not a year of the data.
+    let present = forlop_core::years::activity_years(tables);
+    let population = forlop_core::years::population_years(tables);
+    let with_population = |y: i32| population.is_empty() || population.contains(&y);
+    let (latest, reason) = match forlop_core::years::latest_complete_year(tables) {
+        Some(d) => {
+            let year = (present.iter().copied().filter(|&y| y <= d.year))
+                .chain(std::iter::once(d.year))
+                .filter(|&y| with_population(y))
+                .max()
+                .unwrap_or(d.year);
+            (
+                year,
+                YearReason::LatestComplete {
+                    latest_date: d.latest_date.to_string(),
+                    passed_over_partial_year: d.passed_over_partial_year,
+                    passed_over_without_population: year != d.year,
+                },
+            )
+        }
+        None => (fallback, YearReason::NoDates),
+    };
+    let (shown, reason) = match year_override {
+        Some(y) => (y, YearReason::Override),
+        None => (latest, reason),
+    };
+    let mut computed: Vec<i32> = present
+        .iter()
+        .copied()
+        .filter(|&y| y <= latest && y > latest - MAX_YEARS && with_population(y))
+        .chain([latest, shown])
+        .collect();
+    computed.sort_unstable();
+    computed.dedup();
+    (
+        YearsView {
+            present,
+            population,
+            computed,
+            reason,
+        },
+        shown,
+    )
+}
+
+/// Computes every year of `years.computed` (progress across all of them) and returns the
+/// reports in that order.
+pub fn analyse_years(
+    tables: &Tables,
+    settings: &Settings,
+    years: &[i32],
+    progress: OnProgress<'_>,
+) -> Vec<Report> {
+    let n = years.len().max(1) as f32;
+    years
+        .iter()
+        .enumerate()
+        .map(|(i, &year)| {
+            let settings = Settings {
+                year,
+                ..settings.clone()
+            };
+            analyse(tables, &settings, &mut |p, d, f| {
+                progress(p, d, (i as f32 + f) / n)
+            })
+        })
+        .collect()
+}
+
+/// The page's view of several years' reports: the report of `shown` in full
+/// ([`report_view`]), the others as [`YearView`]s aligned with its results, `rows` the long
+/// table of all of them (what an export holds).
+pub fn years_view(
+    reports: &[Report],
+    shown: usize,
+    tables: &Tables,
+    years: YearsView,
+) -> ReportView {
+    let Some(main) = reports.get(shown) else {
+        return ReportView {
+            years,
+            ..ReportView::default()
+        };
+    };
+    let mut view = report_view(main, tables);
+    view.rows = reports.iter().map(Report::row_count).sum();
+    view.other_years = reports
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != shown)
+        .map(|(_, r)| {
+            let v = report_view(r, tables);
+            let cells = view
+                .results
+                .iter()
+                .map(|res| {
+                    v.results
+                        .iter()
+                        .find(|x| x.id == res.id)
+                        .map(|x| x.cells.clone())
+                        .unwrap_or_default()
+                })
+                .collect();
+            YearView {
+                year: r.settings.year,
+                modules: v.modules,
+                cells,
+                unavailable: v.unavailable,
+                notes: v.notes,
+            }
+        })
+        .collect();
+    view.years = years;
+    view
 }
 
 /// Runs the engine; the report stays in the worker, [`report_view`] is what the page gets.
@@ -494,5 +671,121 @@ mod tests {
         // Summaries are in words, with the declaration's labels.
         let smi = &view.modules[0];
         assert!(!smi.summary.is_empty());
+    }
+
+    fn synth_tables(year: i32) -> Tables {
+        let dir = forlop_synth::generate(&forlop_synth::SynthConfig {
+            persons: 300,
+            seed: 7,
+            year,
+            defects: false,
+            format: forlop_synth::FileFormat::Canonical,
+        });
+        let files: Vec<HeldFile> = dir
+            .files
+            .into_iter()
+            .map(|f| HeldFile {
+                name: f.name,
+                bytes: f.bytes,
+            })
+            .collect();
+        load(
+            &files,
+            &vec![None; files.len()],
+            &ReadOptions::default(),
+            Source::Demo,
+            &mut |_, _, _| {},
+        )
+        .0
+    }
+
+    #[test]
+    fn a_two_year_extract_shows_its_latest_year_and_computes_both() {
+        // forlop synth --year 2021 writes 2020 and 2021 (population for both).
+        let tables = synth_tables(2021);
+        let (years, shown) = plan_years(&tables, None, 2024);
+        assert_eq!(shown, 2021);
+        assert_eq!(years.computed, vec![2020, 2021]);
+        assert_eq!(years.population, vec![2020, 2021]);
+        assert!(matches!(
+            years.reason,
+            YearReason::LatestComplete {
+                passed_over_without_population: false,
+                ..
+            }
+        ));
+        // The user's year is shown and computed beside the data's.
+        let (over, shown) = plan_years(&tables, Some(2023), 2024);
+        assert_eq!((over.computed, shown), (vec![2020, 2021, 2023], 2023));
+        assert_eq!(over.reason, YearReason::Override);
+        // Without dates: the form's year.
+        let (none, shown) = plan_years(&Tables::default(), None, 2024);
+        assert_eq!(
+            (none.computed, shown, none.reason),
+            (vec![2024], 2024, YearReason::NoDates)
+        );
+    }
+
+    #[test]
+    fn without_population_for_the_latest_year_the_year_before_is_shown() {
+        let mut tables = synth_tables(2021);
+        if let Some(p) = tables.population.as_mut() {
+            p.retain(|r| r.year == 2020);
+        }
+        let (years, shown) = plan_years(&tables, None, 2024);
+        assert_eq!((shown, years.computed), (2020, vec![2020]));
+        assert!(matches!(
+            years.reason,
+            YearReason::LatestComplete {
+                passed_over_without_population: true,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn every_year_of_the_view_and_its_trend_equal_the_engines_reports() {
+        let tables = synth_tables(2021);
+        let settings = Settings::for_year(2024);
+        let (years, shown) = plan_years(&tables, None, 2024);
+        let reports = analyse_years(&tables, &settings, &years.computed, &mut |_, _, _| {});
+        assert_eq!(reports.len(), 2);
+        let at = reports
+            .iter()
+            .position(|r| r.settings.year == shown)
+            .unwrap();
+        let view = years_view(&reports, at, &tables, years);
+        assert_eq!(view.settings.year, 2021);
+        assert_eq!(view.rows, reports[0].row_count() + reports[1].row_count());
+        assert_eq!(view.other_years.len(), 1);
+        assert_eq!(view.other_years[0].year, 2020);
+        // Each year's cells, through the trend and through the swapped view, are the engine's.
+        let n_areas = view.areas.len();
+        for (i, res) in view.results.iter().enumerate() {
+            for (y, report) in [(2020, &reports[0]), (2021, &reports[1])] {
+                let engine = report.results.iter().find(|r| r.def.id == res.id).unwrap();
+                let swapped = view.showing(y).unwrap();
+                assert_eq!(swapped.settings.year, y);
+                for (c, cell) in engine.cells.iter().enumerate() {
+                    let (g, a) = (c / n_areas, c % n_areas);
+                    let trend = view.trend(i, g, a);
+                    assert_eq!(trend.len(), 2);
+                    let k = if y == 2020 { 0 } else { 1 };
+                    assert_eq!(trend[k], (y, Some(*cell)));
+                    assert_eq!(swapped.cell(&swapped.results[i], g, a), Some(*cell));
+                }
+            }
+        }
+        // Swapping back gives the original view.
+        assert_eq!(view.showing(2020).unwrap().showing(2021).unwrap(), view);
+        assert_eq!(view.showing(2019), None);
+        // The worker's held reports follow the year shown; the export holds both years.
+        let mut held = Held::default();
+        held.keep(reports, at);
+        assert!(held.show_year(2020));
+        assert_eq!(held.last.as_ref().unwrap().settings.year, 2020);
+        let years: Vec<i32> = held.reports().iter().map(|r| r.settings.year).collect();
+        assert_eq!(years, vec![2020, 2021]);
+        assert!(!held.show_year(2019));
     }
 }

@@ -31,11 +31,27 @@ pub fn file_name(stem: &str, year: i32, ext: &str, unsuppressed: bool) -> String
 /// The CSV export, made in the worker: the engine's long table written by the engine's own
 /// writer (so it is the CLI's file byte for byte); with k = 0 a first comment line says so.
 pub fn long_table_csv(report: &forlop_core::Report) -> Vec<u8> {
+    long_table_csv_of(&[report])
+}
+
+/// The long table of several years' reports as one table, sorted as the CLI's
+/// `forlop indicators --year A-B` writes it (a year's row beside the other years' rows).
+fn long_rows_all<'a>(reports: &[&'a forlop_core::Report]) -> Vec<forlop_core::output::LongRow<'a>> {
+    let mut rows: Vec<_> = reports.iter().flat_map(|r| r.long_rows()).collect();
+    if reports.len() > 1 {
+        rows.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+    rows
+}
+
+/// The CSV export of several years (the reports of one run, one per year): the CLI's
+/// `forlop indicators --year A-B` byte for byte; with k = 0 a first comment line says so.
+pub fn long_table_csv_of(reports: &[&forlop_core::Report]) -> Vec<u8> {
     let mut out = Vec::new();
-    if report.unsuppressed {
+    if reports.iter().any(|r| r.unsuppressed) {
         out.extend_from_slice(format!("# {UNSUPPRESSED_MARK}\n").as_bytes());
     }
-    forlop_core::output::write_long_table_csv(report.long_rows(), &mut out);
+    forlop_core::output::write_long_table_csv(long_rows_all(reports), &mut out);
     out
 }
 
@@ -47,6 +63,14 @@ pub fn long_table_csv(report: &forlop_core::Report) -> Vec<u8> {
 /// # Errors
 /// When the workbook cannot be written (a message from rust_xlsxwriter).
 pub fn long_table_xlsx(report: &forlop_core::Report) -> Result<Vec<u8>, String> {
+    long_table_xlsx_of(&[report])
+}
+
+/// The XLSX export of several years' reports, rows as in [`long_table_csv_of`].
+///
+/// # Errors
+/// When the workbook cannot be written (a message from rust_xlsxwriter).
+pub fn long_table_xlsx_of(reports: &[&forlop_core::Report]) -> Result<Vec<u8>, String> {
     use forlop_core::output::LONG_TABLE_COLUMNS;
     /// Columns written as numbers: year, numerator, denominator, value, ci_low, ci_high.
     const NUMBERS: [usize; 6] = [4, 5, 6, 7, 9, 10];
@@ -57,14 +81,14 @@ pub fn long_table_xlsx(report: &forlop_core::Report) -> Result<Vec<u8>, String> 
     let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
     sheet.set_name("long_table").map_err(e)?;
     let mut r: u32 = 0;
-    if report.unsuppressed {
+    if reports.iter().any(|r| r.unsuppressed) {
         sheet.write_string(0, 0, UNSUPPRESSED_MARK).map_err(e)?;
         r = 1;
     }
     for (c, h) in LONG_TABLE_COLUMNS.iter().enumerate() {
         sheet.write_string(r, c as u16, *h).map_err(e)?;
     }
-    for row in report.long_rows() {
+    for row in long_rows_all(reports) {
         r += 1;
         for (c, field) in row.fields().iter().enumerate() {
             let col = c as u16;

@@ -31,7 +31,8 @@ strings! {
     Intro => "Forløp leser anonymiserte uttrekk fra NPR, KPR og KUHR (CSV eller Excel) og regner ut Helsedirektoratets indikatorer for pasienter med alvorlige psykiske lidelser, for landet, regioner, helsefellesskap og kommuner. Alt skjer på denne maskinen: filene dine lastes aldri opp, ingenting sendes over nettet, og ingenting lagres etter at du lukker siden. Små tall prikkes før de vises.",
         "Forløp reads anonymised extracts from NPR, KPR and KUHR (CSV or Excel) and computes the Norwegian Directorate of Health's indicators for patients with serious mental illness, for the country, regions, health communities and municipalities. Everything happens on this machine: your files are never uploaded, nothing is sent over the network, and nothing is kept after you close the page. Small numbers are suppressed before they are shown.";
     LanguageSwitch => "English", "Norsk";
-    LanguageSwitchLabel => "Bytt språk til engelsk", "Switch language to Norwegian";
+    // The visible text first: a voice user says what they see (axe label-content-name-mismatch).
+    LanguageSwitchLabel => "English – bytt språk til engelsk", "Norsk – switch language to Norwegian";
     DemoHeading => "Bruk demodata", "Use demo data";
     DemoText => "Syntetiske data laget i nettleseren – ingen ekte personer.",
         "Synthetic data made in your browser – no real persons.";
@@ -124,6 +125,40 @@ strings! {
     NotSuppressed => "IKKE PRIKKET", "NOT SUPPRESSED";
     NotSuppressedBanner => "IKKE PRIKKET: små tall vises. Ikke del disse resultatene.",
         "NOT SUPPRESSED: small numbers are shown. Do not share these results.";
+    // Issue 12: the data's years, "my area", the page's navigation and overview.
+    YearReasonLatest => "det siste året med data for hele året", "the latest year with a full year of data";
+    YearReasonPopulation => "og befolkning", "and population";
+    YearLatestDate => "siste dato i dataene", "latest date in the data";
+    YearPartial => "året etter har ikke data fra desember og er ikke fullt", "the year after has no data from December and is not complete";
+    YearNoPopulation => "senere år mangler befolkningstall", "later years have no population rows";
+    YearOverride => "valgt av deg", "chosen by you";
+    YearNoDates => "dataene har ingen datoer, så året fra startskjemaet brukes", "the data has no dates, so the start form's year is used";
+    YearsInData => "År i dataene", "Years in the data";
+    YearsComputed => "Beregnet for", "Computed for";
+    ShowYear => "Vis år", "Show year";
+    YearOverrideLabel => "Annet analyseår (overstyrer dataene)", "Another analysis year (overrides the data)";
+    YearFromData => "Bruk årene i dataene", "Use the data's years";
+    Trend => "Utvikling over år", "Trend over the years";
+    TrendNeedsYears => "Dataene har bare ett år.", "The data has only one year.";
+    MyArea => "Mitt område", "My area";
+    MyAreaNone => "– ikke valgt –", "– none chosen –";
+    MyAreaMarker => "◀ mitt område", "◀ my area";
+    MyAreaWithin => "◀ her ligger mitt område", "◀ holds my area";
+    MyAreaHelp => "Huskes bare i adressen til siden (lenken kan deles), ikke på maskinen.", "Kept only in the page's address (the link can be shared), not on this machine.";
+    MyAreaMissing => "Området i adressen finnes ikke i dataene:", "The area in the address is not in the data:";
+    AreaReportHeading => "Områderapport", "Area report";
+    AreaReportIntro => "Alle indikatorer for mitt område ved siden av helsefellesskapet, helseregionen og landet. Hele kohorten (første gruppe, ikke delt).", "Every indicator for my area beside its health community, health region and the country. The whole cohort (first group, not split).";
+    AreaReportChoose => "Velg mitt område for å se områderapporten.", "Choose my area to see the area report.";
+    Overview => "Oversikt", "Overview";
+    CohortSizes => "Kohortene", "The cohorts";
+    KeyIndicators => "Nøkkeltall", "Key figures";
+    Module => "Analyse", "Analysis";
+    Units => "Antall", "Number";
+    PageContents => "Innhold", "Contents";
+    GoToIndicator => "Indikatorene", "The indicators";
+    QualityFiles => "filer", "files";
+    QualityShowExamples => "Vis eksemplene", "Show the examples";
+    Year => "År", "Year";
     NoRows => "Ingen rader for dette valget.", "No rows for this choice.";
     Privacy => "Ingenting forlater maskinen din.", "Nothing leaves your machine.";
     Back => "Start på nytt", "Start again";

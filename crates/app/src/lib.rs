@@ -58,8 +58,13 @@ pub struct AppState {
     pub load: RwSignal<Option<LoadView>>,
     /// The last analysis (shared, never copied: the cards read it in place).
     pub report: RwSignal<Option<Arc<ReportView>>>,
-    /// Analysis year.
+    /// The start form's year: the demo's year, and the analysis year of data without dates.
     pub year: RwSignal<i32>,
+    /// The analysis year the user typed on the results page; `None` = the data's latest
+    /// complete year. Reset when new data is loaded.
+    pub year_override: RwSignal<Option<i32>>,
+    /// "My area" from `?area=<level>:<area>` ([`selection::my_area`]); kept in the URL only.
+    pub my_area: RwSignal<Option<(forlop_core::output::Level, String)>>,
     /// Small-number threshold k.
     pub min_cell: RwSignal<u64>,
     /// The user's mapping profile and century rule, used for every read.
@@ -77,13 +82,16 @@ impl AppState {
             load: RwSignal::new(None),
             report: RwSignal::new(None),
             year: RwSignal::new(2024),
+            year_override: RwSignal::new(None),
+            my_area: RwSignal::new(selection::my_area()),
             min_cell: RwSignal::new(5),
             read_options: RwSignal::new(ReadOptions::default()),
             modules: RwSignal::new(None),
         }
     }
 
-    /// Settings from the current year and k.
+    /// Settings from the start form's year and k (the worker takes the analysis year from the
+    /// data unless [`AppState::year_override`] gives one).
     pub fn settings(&self) -> Settings {
         Settings {
             year: self.year.get_untracked(),
@@ -100,7 +108,9 @@ impl AppState {
             ToWorker::Demo { .. } => Phase::Generating,
             ToWorker::Files { .. } => Phase::Reading,
             ToWorker::Reread { .. } => Phase::Parsing,
-            ToWorker::Analyse { .. } | ToWorker::Export(_) => Phase::Computing,
+            ToWorker::Analyse { .. } | ToWorker::Export(_) | ToWorker::ShowYear(_) => {
+                Phase::Computing
+            }
         };
         self.busy.set(Some(Progress {
             phase,
@@ -151,6 +161,7 @@ fn publish_for_tests(report: &ReportView) {
     let summary = serde_json::json!({
         "rows": report.rows,
         "year": report.settings.year,
+        "years": report.years_computed(),
         "min_cell": report.settings.min_cell,
         "modules": report.modules.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
         "timings": report.timings,

@@ -26,7 +26,8 @@ pub enum ToWorker {
         persons: u32,
         /// RNG seed (fixed, so everyone sees the same demo).
         seed: u64,
-        /// Analysis settings (the demo's year is `settings.year`).
+        /// Analysis settings (the demo's year is `settings.year`; the analysis takes its
+        /// years from the data it makes, as for the user's files).
         settings: Settings,
     },
     /// Read the attached files (in slices), then analyse. `kinds[i]` is the user's choice for
@@ -38,6 +39,9 @@ pub enum ToWorker {
         options: ReadOptions,
         /// Analysis settings.
         settings: Settings,
+        /// The year the user asked for; `None` = the latest complete year of the data.
+        #[serde(default)]
+        year_override: Option<i32>,
     },
     /// Read the files already held by the worker again with corrected kinds, then analyse.
     Reread {
@@ -47,12 +51,21 @@ pub enum ToWorker {
         options: ReadOptions,
         /// Analysis settings.
         settings: Settings,
+        /// The year the user asked for; `None` = the latest complete year of the data.
+        #[serde(default)]
+        year_override: Option<i32>,
     },
     /// Analyse the tables the worker holds with new settings (year, k): no re-reading.
     Analyse {
         /// Analysis settings.
         settings: Settings,
+        /// The year the user asked for; `None` = the latest complete year of the data.
+        #[serde(default)]
+        year_override: Option<i32>,
     },
+    /// Make the report of `year` (one of [`ReportView::years`]) the one exports and the report
+    /// describe; no answer (the page swaps its view itself, [`ReportView::showing`]).
+    ShowYear(i32),
     /// Write the long table of the last report as a file; the answer is [`FromWorker::File`].
     Export(ExportFormat),
 }
@@ -219,6 +232,62 @@ pub struct ReportView {
     pub notes: Vec<Bilingual>,
     /// How long the worker's steps took (ms), for the performance test.
     pub timings: Vec<(String, f64)>,
+    /// The years in the data, the years computed and why the shown one (`settings.year`).
+    #[serde(default)]
+    pub years: YearsView,
+    /// The other computed years, each aligned with [`ReportView::results`] (swapped in by
+    /// [`ReportView::showing`]).
+    #[serde(default)]
+    pub other_years: Vec<YearView>,
+}
+
+/// Which years the data holds and which were computed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct YearsView {
+    /// Years of activity in the data (episode and primary-care dates), ascending.
+    pub present: Vec<i32>,
+    /// Years the population table has rows for, ascending (empty without one).
+    pub population: Vec<i32>,
+    /// Years computed, ascending: one report per year.
+    pub computed: Vec<i32>,
+    /// Why the shown year was taken.
+    pub reason: YearReason,
+}
+
+/// Why a year is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum YearReason {
+    /// The user gave the year.
+    Override,
+    /// The latest complete year of the data (with population, when there is a population
+    /// table).
+    LatestComplete {
+        /// The latest date in the data, `YYYY-MM-DD`.
+        latest_date: String,
+        /// The latest date's year was passed over: it does not reach December.
+        passed_over_partial_year: bool,
+        /// A later complete year was passed over: the population table has no rows for it.
+        passed_over_without_population: bool,
+    },
+    /// The data has no dated rows: the start form's year.
+    #[default]
+    NoDates,
+}
+
+/// One other computed year: what differs from year to year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct YearView {
+    /// The year.
+    pub year: i32,
+    /// Modules as computed for it (units, summaries, notes).
+    pub modules: Vec<ModuleView>,
+    /// Cells per result, aligned with [`ReportView::results`]; an empty grid where the year
+    /// has no such result.
+    pub cells: Vec<Grid>,
+    /// Indicators that could not be computed for it.
+    pub unavailable: Vec<(String, Vec<TableKind>)>,
+    /// Notes about its analysis.
+    pub notes: Vec<Bilingual>,
 }
 
 /// One area of the grid.
@@ -232,6 +301,9 @@ pub struct AreaView {
     pub municipality_name: Option<String>,
     /// Index of the region it lies in (from the areas table), for the area profile.
     pub region: Option<usize>,
+    /// Index of the health community a municipality lies in (from the areas table).
+    #[serde(default)]
+    pub health_community: Option<usize>,
 }
 
 /// One module of the analysis. Its declaration is `forlop_core::modules::find(&id)`.

@@ -60,6 +60,93 @@ impl ReportView {
     }
 }
 
+/// Years and "my area" (issue 12).
+impl ReportView {
+    /// The years computed, ascending (just the shown one for a report of one year).
+    pub fn years_computed(&self) -> Vec<i32> {
+        if self.years.computed.is_empty() {
+            vec![self.settings.year]
+        } else {
+            self.years.computed.clone()
+        }
+    }
+
+    /// The same report showing `year` (one of [`ReportView::years_computed`]): its cells,
+    /// modules, notes and unavailable indicators swapped in, the shown year's moved to
+    /// `other_years`. `None` when the year was not computed.
+    pub fn showing(&self, year: i32) -> Option<ReportView> {
+        if year == self.settings.year {
+            return Some(self.clone());
+        }
+        let i = self.other_years.iter().position(|y| y.year == year)?;
+        let mut out = self.clone();
+        let chosen = out.other_years.remove(i);
+        let old = crate::protocol::YearView {
+            year: self.settings.year,
+            modules: std::mem::replace(&mut out.modules, chosen.modules),
+            cells: out
+                .results
+                .iter_mut()
+                .zip(
+                    chosen
+                        .cells
+                        .into_iter()
+                        .chain(std::iter::repeat_with(Default::default)),
+                )
+                .map(|(r, c)| std::mem::replace(&mut r.cells, c))
+                .collect(),
+            unavailable: std::mem::replace(&mut out.unavailable, chosen.unavailable),
+            notes: std::mem::replace(&mut out.notes, chosen.notes),
+        };
+        out.settings.year = year;
+        out.other_years.push(old);
+        out.other_years.sort_by_key(|y| y.year);
+        Some(out)
+    }
+
+    /// Result `result`'s cell for `group` and `area` in every computed year, ascending.
+    pub fn trend(&self, result: usize, group: usize, area: usize) -> Vec<(i32, Option<Cell>)> {
+        let at = group * self.areas.len() + area;
+        self.years_computed()
+            .into_iter()
+            .map(|y| {
+                let cell = if y == self.settings.year {
+                    self.results.get(result).and_then(|r| r.cells.cell(at))
+                } else {
+                    self.other_years
+                        .iter()
+                        .find(|o| o.year == y)
+                        .and_then(|o| o.cells.get(result))
+                        .and_then(|g| g.cell(at))
+                };
+                (y, cell)
+            })
+            .collect()
+    }
+
+    /// The index of the area `name` at `level` (as the long table writes it).
+    pub fn find_area(&self, level: Level, name: &str) -> Option<usize> {
+        self.areas
+            .iter()
+            .position(|a| a.level == level && a.name == name)
+    }
+
+    /// The area of `level` that holds area `area`: itself at its own level, its health
+    /// community or region above it, the country at the top; `None` below it or unknown.
+    pub fn area_within(&self, area: usize, level: Level) -> Option<usize> {
+        let a = self.areas.get(area)?;
+        if a.level == level {
+            return Some(area);
+        }
+        match level {
+            Level::Country => self.areas_at(Level::Country).first().copied(),
+            Level::Region => a.region,
+            Level::HealthCommunity => a.health_community,
+            Level::Municipality => None,
+        }
+    }
+}
+
 impl ModuleView {
     /// The module's declaration, from this build's registry (the worker's is the same).
     pub fn decl(&self) -> Option<&'static ModuleDecl> {
@@ -84,6 +171,7 @@ mod tests {
             name: name.into(),
             municipality_name: municipality_name.map(str::to_string),
             region: None,
+            health_community: None,
         }
     }
 

@@ -1,6 +1,12 @@
 //! What the user chose to see on the results page — module, groups, split, area level — as one
 //! context that the page provides and the cards read. It lives here, not in the page, so that
 //! components never import pages (pages import components, never the other way round).
+//!
+//! "My area" is kept in the page's URL only, as `?area=<level>:<area>` (level and area spelled
+//! as in the long table, the area URL-encoded: `?area=municipality:0301`,
+//! `?area=health_community:Helsefellesskapet%20Vest`): never in storage, so it is shared with the
+//! link and forgotten with the tab. [`my_area`] reads it, [`set_my_area`] writes it;
+//! `AppState::my_area` is the signal the page reads.
 
 use crate::i18n::{tr, Key};
 use forlop_core::module::ModuleDecl;
@@ -72,6 +78,104 @@ pub fn series_for(decl: &ModuleDecl, bases: &[usize], split: bool) -> Vec<usize>
     out
 }
 
+/// The query parameter of "my area".
+pub const AREA_PARAM: &str = "area";
+
+/// Decodes `%XX` escapes and `+` (a space in a query string); `None` when not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Encodes as JavaScript's `encodeURIComponent` does.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &c in s.as_bytes() {
+        if c.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&c) {
+            out.push(c as char);
+        } else {
+            out.push_str(&format!("%{c:02X}"));
+        }
+    }
+    out
+}
+
+/// "My area" in a query string (`?area=municipality:0301`); `None` without it or when the
+/// level is not one of the long table's (the country is not an area of one's own).
+pub fn area_from_query(query: &str) -> Option<(Level, String)> {
+    let value = query
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("area="))?;
+    let value = percent_decode(value)?;
+    let (level, area) = value.split_once(':')?;
+    let level = Level::parse(level).filter(|l| *l != Level::Country)?;
+    let area = area.trim();
+    (!area.is_empty()).then(|| (level, area.to_string()))
+}
+
+/// The query string with "my area" set (or removed with `None`), other parameters kept in order.
+pub fn query_with_area(query: &str, area: Option<(Level, &str)>) -> String {
+    let mut pairs: Vec<String> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("area="))
+        .map(str::to_string)
+        .collect();
+    if let Some((level, name)) = area {
+        pairs.push(format!(
+            "area={}",
+            percent_encode(&format!("{}:{name}", level.as_str()))
+        ));
+    }
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", pairs.join("&"))
+    }
+}
+
+/// "My area" from the page's URL (`?area=<level>:<area>`), for the maps and the report too.
+pub fn my_area() -> Option<(Level, String)> {
+    let query = web_sys::window().and_then(|w| w.location().search().ok())?;
+    area_from_query(&query)
+}
+
+/// Writes "my area" into the page's URL (replacing the history entry: no reload, no storage).
+pub fn set_my_area(area: Option<(Level, &str)>) {
+    let Some(w) = web_sys::window() else { return };
+    let loc = w.location();
+    let query = loc.search().unwrap_or_default();
+    let url = format!(
+        "{}{}{}",
+        loc.pathname().unwrap_or_default(),
+        query_with_area(&query, area),
+        loc.hash().unwrap_or_default()
+    );
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
 /// The level's label.
 pub fn level_label(level: Level, lang: Lang) -> &'static str {
     tr(
@@ -88,6 +192,37 @@ pub fn level_label(level: Level, lang: Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn my_area_round_trips_through_the_query_string() {
+        assert_eq!(
+            area_from_query("?demo=1&area=municipality:0301"),
+            Some((Level::Municipality, "0301".into()))
+        );
+        // Encoded by encodeURIComponent: ':' is %3A, 'ø' is %C3%B8, ' ' is %20.
+        assert_eq!(
+            area_from_query("?area=health_community%3AHelsefellesskapet%20Bod%C3%B8"),
+            Some((Level::HealthCommunity, "Helsefellesskapet Bodø".into()))
+        );
+        assert_eq!(area_from_query("?area=country:NO"), None);
+        assert_eq!(area_from_query("?area=county:03"), None);
+        assert_eq!(area_from_query("?area=region:"), None);
+        assert_eq!(area_from_query("?area=%ZZ"), None);
+        assert_eq!(area_from_query("?demo=1"), None);
+        let q = query_with_area(
+            "?demo=1&area=region:X&lang=en",
+            Some((Level::HealthCommunity, "Vest & Bodø")),
+        );
+        assert_eq!(
+            q,
+            "?demo=1&lang=en&area=health_community%3AVest%20%26%20Bod%C3%B8"
+        );
+        assert_eq!(
+            area_from_query(&q),
+            Some((Level::HealthCommunity, "Vest & Bodø".into()))
+        );
+        assert_eq!(query_with_area("?area=region:X", None), "");
+    }
 
     #[test]
     fn series_follow_the_declaration_split_and_are_capped_at_five() {

@@ -31,6 +31,33 @@ pub fn data_years(tables: &Tables) -> Vec<i32> {
     years
 }
 
+/// The years with activity: episode admit and discharge dates and primary-care dates, ascending.
+/// Service start dates are left out (a service still running may have started a decade before
+/// the extract); when nothing else is dated, the years of [`data_years`].
+pub fn activity_years(tables: &Tables) -> Vec<i32> {
+    let episodes = tables
+        .episodes
+        .iter()
+        .flatten()
+        .flat_map(|e| std::iter::once(e.admit_date).chain(e.discharge_date));
+    let primary = tables.primary_care.iter().flatten().map(|r| r.date);
+    let mut years: Vec<i32> = episodes.chain(primary).map(|d| d.year()).collect();
+    if years.is_empty() {
+        return data_years(tables);
+    }
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+/// The years the population table has rows for, ascending (empty without one).
+pub fn population_years(tables: &Tables) -> Vec<i32> {
+    let mut years: Vec<i32> = tables.population.iter().flatten().map(|r| r.year).collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
 /// The year to analyse by default, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DefaultYear {
@@ -91,5 +118,17 @@ mod tests {
         assert_eq!((y.year, y.passed_over_partial_year), (2023, true));
         assert_eq!(y.latest_date, d("2024-03-15"));
         assert_eq!(latest_complete_year(&Tables::default()), None);
+        assert!(population_years(&t).is_empty());
+        assert_eq!(activity_years(&t), vec![2022, 2023, 2024]);
+        // A service started in 2015 is a year of the data but not of activity.
+        t.municipal_services = Some(vec![crate::model::MunicipalService {
+            person: PersonIdx(0),
+            service: crate::model::ServiceCode::HomeHealth,
+            decision_date: None,
+            start_date: d("2015-06-01"),
+            end_date: None,
+        }]);
+        assert_eq!(data_years(&t), vec![2015, 2022, 2023, 2024]);
+        assert_eq!(activity_years(&t), vec![2022, 2023, 2024]);
     }
 }

@@ -54,16 +54,26 @@ fn timed<T>(timings: &mut Vec<(String, f64)>, name: &str, f: impl FnOnce() -> T)
     out
 }
 
-/// Packs the report for the page, keeps it for the exports, and posts the view.
-fn publish(
-    report: forlop_core::Report,
+/// Computes every year the data gives (or the user's year beside them), packs the reports for
+/// the page, keeps them for the exports, and posts the view.
+fn analyse_and_publish(
     tables: &forlop_core::model::Tables,
+    settings: &forlop_core::Settings,
+    year_override: Option<i32>,
     mut timings: Vec<(String, f64)>,
 ) {
-    let mut view: ReportView = timed(&mut timings, "view", || {
-        engine::report_view(&report, tables)
+    let (years, shown) = engine::plan_years(tables, year_override, settings.year);
+    let reports = timed(&mut timings, "analyse", || {
+        engine::analyse_years(tables, settings, &years.computed, &mut progress)
     });
-    HELD.with(|h| h.borrow_mut().last = Some(report));
+    let at = reports
+        .iter()
+        .position(|r| r.settings.year == shown)
+        .unwrap_or(0);
+    let mut view: ReportView = timed(&mut timings, "view", || {
+        engine::years_view(&reports, at, tables, years)
+    });
+    HELD.with(|h| h.borrow_mut().keep(reports, at));
     view.timings = timings;
     post(&FromWorker::Report(Box::new(view)));
 }
@@ -126,6 +136,7 @@ fn load_and_analyse(
     options: &forlop_core::ingest::ReadOptions,
     source: Source,
     settings: &forlop_core::Settings,
+    year_override: Option<i32>,
     mut timings: Vec<(String, f64)>,
 ) {
     progress(Phase::Parsing, "", 0.0);
@@ -143,10 +154,7 @@ fn load_and_analyse(
         });
         return failed(nb, en);
     }
-    let report = timed(&mut timings, "analyse", || {
-        engine::analyse(&tables, settings, &mut progress)
-    });
-    publish(report, &tables, timings);
+    analyse_and_publish(&tables, settings, year_override, timings);
     HELD.with(|h| {
         let mut h = h.borrow_mut();
         h.files = files;
@@ -184,6 +192,7 @@ async fn run(data: JsValue) {
                         &Default::default(),
                         Source::Demo,
                         &settings,
+                        None,
                         timings,
                     );
                 }
@@ -194,6 +203,7 @@ async fn run(data: JsValue) {
             kinds,
             options,
             settings,
+            year_override,
         } => {
             let list: js_sys::Array = js_sys::Reflect::get(&data, &"files".into())
                 .map(|f| f.unchecked_into())
@@ -223,6 +233,7 @@ async fn run(data: JsValue) {
                 &options,
                 Source::UserFiles,
                 &settings,
+                year_override,
                 Vec::new(),
             );
         }
@@ -230,6 +241,7 @@ async fn run(data: JsValue) {
             kinds,
             options,
             settings,
+            year_override,
         } => {
             let files = HELD.with(|h| std::mem::take(&mut h.borrow_mut().files));
             load_and_analyse(
@@ -238,22 +250,25 @@ async fn run(data: JsValue) {
                 &options,
                 Source::UserFiles,
                 &settings,
+                year_override,
                 Vec::new(),
             );
         }
         ToWorker::Export(format) => post_export(format),
-        ToWorker::Analyse { settings } => {
+        ToWorker::ShowYear(year) => {
+            HELD.with(|h| h.borrow_mut().show_year(year));
+        }
+        ToWorker::Analyse {
+            settings,
+            year_override,
+        } => {
             progress(Phase::Computing, "", 0.0);
             // Take the tables out while the engine runs, so no borrow of HELD spans `publish`.
             let tables = HELD.with(|h| h.borrow_mut().tables.take());
             let Some(tables) = tables else {
                 return failed("Ingen data er lest ennå.", "No data has been read yet.");
             };
-            let mut timings = Vec::new();
-            let report = timed(&mut timings, "analyse", || {
-                engine::analyse(&tables, &settings, &mut progress)
-            });
-            publish(report, &tables, timings);
+            analyse_and_publish(&tables, &settings, year_override, Vec::new());
             HELD.with(|h| h.borrow_mut().tables = Some(tables));
         }
     }
@@ -263,7 +278,9 @@ async fn run(data: JsValue) {
 /// (the buffer is transferred, not copied).
 fn post_export(format: ExportFormat) {
     let made = HELD.with(|h| {
-        h.borrow().last.as_ref().map(|r| {
+        let h = h.borrow();
+        let reports = h.reports();
+        h.last.as_ref().map(|r| {
             let (ext, mime) = match format {
                 ExportFormat::Csv => ("csv", "text/csv;charset=utf-8"),
                 ExportFormat::Xlsx => (
@@ -271,11 +288,12 @@ fn post_export(format: ExportFormat) {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 ),
             };
+            // Named by the year shown; the file holds every year computed (one row per year).
             let name =
                 forlop_app::export::file_name("long_table", r.settings.year, ext, r.unsuppressed);
             let bytes = match format {
-                ExportFormat::Csv => Ok(forlop_app::export::long_table_csv(r)),
-                ExportFormat::Xlsx => forlop_app::export::long_table_xlsx(r),
+                ExportFormat::Csv => Ok(forlop_app::export::long_table_csv_of(&reports)),
+                ExportFormat::Xlsx => forlop_app::export::long_table_xlsx_of(&reports),
             };
             bytes.map(|b| (b, name, mime))
         })

@@ -28,6 +28,8 @@ pub fn reason_text(r: SuppressReason, lang: Lang) -> String {
 pub struct TableRow {
     /// Area label.
     pub area: String,
+    /// "My area": `Some(true)` the area itself, `Some(false)` the area of this level that holds it.
+    pub mine: Option<bool>,
     /// Group label.
     pub group: String,
     /// The cell.
@@ -64,6 +66,7 @@ pub fn select(
             };
             let area = report.area_label(a, lang);
             table.push(TableRow {
+                mine: None,
                 area: area.clone(),
                 group: group.clone(),
                 cell,
@@ -247,6 +250,22 @@ pub fn IndicatorCard(
             })
         })
     };
+
+    // "My area" at the chart's level: its label as drawn, and whether it is the area itself
+    // (else the area of this level that holds it).
+    let mine = Memo::new(move |_| {
+        let l = lang.get();
+        let level = sel.level.get();
+        let chosen = state.my_area.get();
+        state.report.with(|r| {
+            let r = r.as_ref()?;
+            let a = crate::components::area_report::my_area_index(r, &chosen)?;
+            let at = r
+                .area_within(a, level)
+                .filter(|_| level != Level::Country)?;
+            Some((r.area_label(at, l), at == a))
+        })
+    });
     let id_for_spec = id.clone();
     let spec = Memo::new(move |_| {
         let l = lang.get();
@@ -293,6 +312,18 @@ pub fn IndicatorCard(
                 value: &value,
             },
         );
+
+        if let Some((label, exact)) = mine.get() {
+            let marker = tr(
+                if exact {
+                    Key::MyAreaMarker
+                } else {
+                    Key::MyAreaWithin
+                },
+                l,
+            );
+            charts::highlight_area(&mut spec.option, &label, marker);
+        }
         spec
     });
     Effect::new(move |_| {
@@ -349,15 +380,43 @@ pub fn IndicatorCard(
     let id_info = id.clone();
     let info = move || meta::info(&id_info, lang.get());
     let info2 = info.clone();
+    let chart_label = move || {
+        let l = lang.get();
+        match mine.get() {
+            Some((label, exact)) => format!(
+                "{} – {}: {label}",
+                info2().title,
+                tr(
+                    if exact {
+                        Key::MyArea
+                    } else {
+                        Key::MyAreaWithin
+                    },
+                    l
+                )
+                .trim_start_matches("◀ ")
+            ),
+            None => info2().title,
+        }
+    };
     let heading_id = format!("ind-{index}");
     let labelled_by = heading_id.clone();
+    // `aria-sort` belongs on the column header (axe: not allowed on a button).
+    let aria_sort = move |key: SortKey| {
+        move || {
+            let (k, desc) = sort.get();
+            if k != key {
+                "none"
+            } else if desc {
+                "descending"
+            } else {
+                "ascending"
+            }
+        }
+    };
     let sort_button = move |key: SortKey, label: Key| {
         view! {
             <button type="button" class="sort"
-                aria-sort=move || {
-                    let (k, desc) = sort.get();
-                    if k != key { "none" } else if desc { "descending" } else { "ascending" }
-                }
                 on:click=move |_| sort.update(|(k, d)| { if *k == key { *d = !*d } else { *k = key; *d = key == SortKey::Value } })
             >
                 {move || tr(label, lang.get())}
@@ -368,13 +427,18 @@ pub fn IndicatorCard(
         <article class="indicator card" id=format!("indicator-{index}") data-indicator=id.clone() aria-labelledby=labelled_by>
             <h3 id=heading_id>{move || info().title}</h3>
             <div class="chart" id=format!("chart-{index}") node_ref=chart_ref role="img"
-                aria-label=move || info2().title></div>
+                aria-label=chart_label data-my-area=move || mine.get().map(|(l, _)| l)></div>
             <div class="chart-actions no-print">
                 <button type="button" class="png" on:click=on_png>{move || tr(Key::ExportPng, lang.get())}</button>
                 <button type="button" class="svg" on:click=on_svg>{move || tr(Key::ExportSvg, lang.get())}</button>
             </div>
             {move || variation().map(|t| view! { <p class="variation">{t}</p> })}
             <p class="suppression-note">{suppression_note}</p>
+            {
+                let id = id.clone();
+                move || (state.report.with(|r| r.as_ref().map_or(0, |r| r.years_computed().len())) > 1)
+                    .then(|| view! { <crate::components::trend::TrendPanel index result id=id.clone() /> })
+            }
             <details class="definition" open=move || sel.print.get()>
                 <summary>{move || tr(Key::ShowDefinition, lang.get())}</summary>
                 {
@@ -398,11 +462,11 @@ pub fn IndicatorCard(
                 <summary>{move || tr(Key::ShowTable, lang.get())}</summary>
                 <table class="data sortable">
                     <thead><tr>
-                        <th scope="col">{sort_button(SortKey::Area, Key::Area)}</th>
+                        <th scope="col" aria-sort=aria_sort(SortKey::Area)>{sort_button(SortKey::Area, Key::Area)}</th>
                         <th scope="col">{move || tr(Key::Group, lang.get())}</th>
                         <th scope="col" class="num">{move || tr(Key::Numerator, lang.get())}</th>
                         <th scope="col" class="num">{move || tr(Key::Denominator, lang.get())}</th>
-                        <th scope="col" class="num">{sort_button(SortKey::Value, Key::Value)}</th>
+                        <th scope="col" class="num" aria-sort=aria_sort(SortKey::Value)>{sort_button(SortKey::Value, Key::Value)}</th>
                         <th scope="col" class="num ci">{move || tr(Key::ConfidenceInterval, lang.get())}</th>
                     </tr></thead>
                     <tbody>
@@ -410,6 +474,11 @@ pub fn IndicatorCard(
                             let l = lang.get();
                             let (key, desc) = sort.get();
                             let (_, mut rows) = data.get();
+                            if let Some((label, exact)) = mine.get() {
+                                for r in rows.iter_mut().filter(|r| r.area == label) {
+                                    r.mine = Some(exact);
+                                }
+                            }
                             sort_rows(&mut rows, key, desc);
                             rows.into_iter().map(|r| row_view(r, unit, l)).collect_view()
                         }}
@@ -469,9 +538,20 @@ fn row_view(r: TableRow, unit: UnitKind, l: Lang) -> impl IntoView {
             true,
         ),
     };
+    let marker = r.mine.map(|exact| {
+        let text = tr(
+            if exact {
+                Key::MyAreaMarker
+            } else {
+                Key::MyAreaWithin
+            },
+            l,
+        );
+        view! { " " <strong class="my-area-mark">{text}</strong> }
+    });
     view! {
-        <tr class:suppressed=suppressed>
-            <th scope="row">{r.area}</th>
+        <tr class:suppressed=suppressed class:mine=r.mine.is_some()>
+            <th scope="row">{r.area}{marker}</th>
             <td>{r.group}</td>
             <td class="num">{num}</td>
             <td class="num">{den}</td>

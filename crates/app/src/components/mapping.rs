@@ -65,6 +65,7 @@ pub fn MappingPanel() -> impl IntoView {
             kinds: load.files.iter().map(|f| f.kind).collect(),
             options: state.read_options.get_untracked(),
             settings: state.settings(),
+            year_override: state.year_override.get_untracked(),
         };
         state.run(job, None);
     };

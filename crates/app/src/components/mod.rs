@@ -1,4 +1,5 @@
 //! Reusable pieces of the screens.
+pub mod area_report;
 pub mod care_ladder;
 pub mod cost_calculator;
 pub mod door_table;
@@ -9,3 +10,4 @@ pub mod indicator;
 pub mod mapping;
 pub mod progress;
 pub mod quality;
+pub mod trend;

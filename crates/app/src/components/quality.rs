@@ -1,5 +1,6 @@
-//! The data-quality panel: per file rows read / used / rejected and its table kind (which the
-//! user can correct), counts per problem, and the first examples with file:line:column.
+//! The data-quality panel: the totals in one line, per file rows read / used / rejected and its
+//! table kind (which the user can correct), counts per problem, and the first examples with
+//! file:line:column one click away (a closed `<details>`).
 
 use crate::i18n::{tr, Key};
 use crate::protocol::{LoadView, ToWorker};
@@ -38,9 +39,15 @@ fn QualityView(
     // The user's corrections, one per file; start from what was recognised.
     let kinds = RwSignal::new(view.files.iter().map(|f| f.kind).collect::<Vec<_>>());
     let changed = RwSignal::new(false);
+    let totals = view.files.iter().fold((0u64, 0u64, 0u64), |t, f| {
+        (t.0 + f.rows_read, t.1 + f.rows_used, t.2 + f.rows_rejected)
+    });
+    let n_files = view.files.len() as u64;
+    let n_problems: u64 = view.problems.iter().map(|p| p.count).sum();
     let files = view.files.clone();
     let problems = view.problems.clone();
     let examples = view.examples.clone();
+    let examples_count = examples.len();
     let busy = move || state.busy.get().is_some();
     // The century rule for `DD.MM.YY` is offered when such dates were rejected (or a rule is in
     // use, so it can be changed or removed); it applies only once the user confirms it (spec).
@@ -52,6 +59,7 @@ fn QualityView(
             kinds: kinds.get_untracked(),
             options: state.read_options.get_untracked(),
             settings: state.settings(),
+            year_override: state.year_override.get_untracked(),
         };
         changed.set(false);
         state.run(job, None);
@@ -59,6 +67,18 @@ fn QualityView(
     view! {
         <section class="quality card" id="quality" aria-labelledby="quality-heading">
             <h2 id="quality-heading">{move || tr(Key::QualityHeading, lang.get())}</h2>
+            <p id="quality-totals">{move || {
+                let l = lang.get();
+                let c = |n: u64| crate::fmt::count(n, l);
+                format!(
+                    "{} {} · {}: {} · {}: {} · {}: {} · {}: {}",
+                    c(n_files), tr(Key::QualityFiles, l),
+                    tr(Key::QualityRead, l), c(totals.0),
+                    tr(Key::QualityUsed, l), c(totals.1),
+                    tr(Key::QualityRejected, l), c(totals.2),
+                    tr(Key::QualityProblems, l), c(n_problems),
+                )
+            }}</p>
             <table class="data" id="quality-files">
                 <thead><tr>
                     <th scope="col">{move || tr(Key::QualityFile, lang.get())}</th>
@@ -133,7 +153,8 @@ fn QualityView(
                 }.into_any()
             }}
             {(!examples.is_empty()).then(|| view! {
-                <h3>{move || tr(Key::QualityExamples, lang.get())}</h3>
+                <details class="examples-details" id="quality-examples-details">
+                <summary>{move || format!("{} ({})", tr(Key::QualityExamples, lang.get()), examples_count)}</summary>
                 <ul id="quality-examples" class="examples">
                     {examples.into_iter().map(|e| {
                         let msg = e.message.clone();
@@ -145,6 +166,7 @@ fn QualityView(
                         }
                     }).collect_view()}
                 </ul>
+                </details>
             })}
         </section>
     }
@@ -170,6 +192,7 @@ fn CenturyRule() -> impl IntoView {
             kinds: load.files.iter().map(|f| f.kind).collect(),
             options: state.read_options.get_untracked(),
             settings: state.settings(),
+            year_override: state.year_override.get_untracked(),
         };
         state.run(job, None);
     };

@@ -1,10 +1,16 @@
-//! The results page, for any module: a navigation of the report's modules, the settings (year,
-//! k), choices from the shown module's declaration (groups, split, level), exports, one card per
-//! indicator, the area profile, the module's summary and notes. Nothing here names a module.
+//! The results page, for any module: a navigation of the report's modules and the shown
+//! module's indicators that stays in view, an overview at the top (the year shown and why, the
+//! year selector, "my area", cohort sizes, key figures), the settings (year override, k),
+//! choices from the shown module's declaration (groups, split, level), exports, one card per
+//! indicator, the area profile and the area report, the module's summary and notes. Nothing
+//! here names a module.
 
+use crate::components::area_report::{
+    cell_text, my_area_index, whole_cohort_group, AreaReport, MyAreaPicker,
+};
 use crate::components::indicator::IndicatorCard;
 use crate::i18n::{tr, Key};
-use crate::protocol::{Bilingual, ExportFormat, ReportView, ToWorker};
+use crate::protocol::{Bilingual, ExportFormat, ReportView, ToWorker, YearReason};
 use crate::selection::{level_label, series_for, Selection};
 use crate::AppState;
 use forlop_core::model::TableKind;
@@ -120,10 +126,13 @@ fn Results() -> impl IntoView {
         state.run(
             ToWorker::Analyse {
                 settings: state.settings(),
+                year_override: state.year_override.get_untracked(),
             },
             None,
         );
     };
+    let shown_year = move || state.report.with(|r| r.as_ref().map(|r| r.settings.year));
+    let overridden = move || state.year_override.get().is_some();
     let export = move |format: ExportFormat| {
         let detail = match format {
             ExportFormat::Csv => "CSV",
@@ -160,18 +169,36 @@ fn Results() -> impl IntoView {
             {move || unsuppressed().then(|| view! {
                 <p class="unsuppressed-banner" id="unsuppressed" role="alert">{tr(Key::NotSuppressedBanner, lang.get())}</p>
             })}
-            <ModuleNav />
+            <div class="results-layout">
+            <div class="page-nav no-print">
+                <ModuleNav />
+                <IndicatorNav />
+            </div>
+            <div class="results-main">
+            <Overview />
             <div class="controls card no-print">
                 <div class="field">
-                    <label for="year">{move || tr(Key::AnalysisYear, lang.get())}</label>
-                    <input id="year" type="number" min="1990" max="2100" prop:value=move || state.year.get().to_string()
+                    <label for="year">{move || tr(Key::YearOverrideLabel, lang.get())}</label>
+                    <input id="year" type="number" min="1990" max="2100"
+                        prop:value=move || shown_year().map(|y| y.to_string()).unwrap_or_default()
                         disabled=busy
                         on:change=move |ev| {
                             if let Ok(y) = event_target_value(&ev).parse::<i32>() {
-                                state.year.set(y);
-                                reanalyse();
+                                let computed = state.report.with_untracked(|r| r.as_ref().is_some_and(|r| r.years_computed().contains(&y)));
+                                if computed {
+                                    show_year(state, y);
+                                } else {
+                                    state.year_override.set(Some(y));
+                                    reanalyse();
+                                }
                             }
                         } />
+                    {move || overridden().then(|| view! {
+                        <button id="year-from-data" type="button" disabled=busy on:click=move |_| {
+                            state.year_override.set(None);
+                            reanalyse();
+                        }>{move || tr(Key::YearFromData, lang.get())}</button>
+                    })}
                 </div>
                 <div class="field">
                     <label for="min-cell">{move || tr(Key::MinCell, lang.get())}</label>
@@ -250,6 +277,9 @@ fn Results() -> impl IntoView {
             <crate::components::care_ladder::CareLadder />
             <Cards />
             <Unavailable />
+            <AreaReport />
+            </div>
+            </div>
         </section>
     }
 }
@@ -274,7 +304,7 @@ fn ModuleNav() -> impl IntoView {
         })
     });
     view! {
-        <nav class="module-nav card no-print" id="modules" aria-label=move || tr(Key::Modules, lang.get())>
+        <nav class="module-nav no-print" id="modules" aria-label=move || tr(Key::Modules, lang.get())>
             {move || modules.get().into_iter().enumerate().map(|(i, (id, missing, computed))| {
                 let decl = forlop_core::modules::find(&id);
                 let title = move || {
@@ -509,5 +539,249 @@ fn Summary() -> impl IntoView {
                 })}
             </section>
         })
+    }
+}
+
+/// Shows another computed year: the page swaps its view at once ([`ReportView::showing`]) and
+/// tells the worker, so exports and the report name the year shown.
+pub fn show_year(state: AppState, year: i32) {
+    let next = state
+        .report
+        .with_untracked(|r| r.as_ref().and_then(|r| r.showing(year)));
+    if let Some(next) = next {
+        crate::client::send(&ToWorker::ShowYear(year), None);
+        state.report.set(Some(Arc::new(next)));
+    }
+}
+
+/// `2021-12-31` as `31.12.2021` in bokmål; unchanged in English.
+fn date_text(iso: &str, lang: Lang) -> String {
+    match (lang, iso.split('-').collect::<Vec<_>>().as_slice()) {
+        (Lang::Nb, [y, m, d]) => format!("{d}.{m}.{y}"),
+        _ => iso.to_string(),
+    }
+}
+
+/// Why the year shown was taken, in words: "2021 – the latest year with a full year of data
+/// and population (latest date in the data: 2021-12-31)".
+pub fn year_reason_text(report: &ReportView, lang: Lang) -> String {
+    let year = report.settings.year;
+    // Without an override the data's year is the latest computed; another one was chosen with
+    // the year selector.
+    let chosen = report
+        .years
+        .computed
+        .last()
+        .is_some_and(|&last| last != year);
+    let why = match &report.years.reason {
+        _ if chosen => tr(Key::YearOverride, lang).to_string(),
+        YearReason::Override => tr(Key::YearOverride, lang).to_string(),
+        YearReason::NoDates => tr(Key::YearNoDates, lang).to_string(),
+        YearReason::LatestComplete {
+            latest_date,
+            passed_over_partial_year,
+            passed_over_without_population,
+        } => {
+            let mut s = tr(Key::YearReasonLatest, lang).to_string();
+            if !report.years.population.is_empty() {
+                s = format!("{s} {}", tr(Key::YearReasonPopulation, lang));
+            }
+            let mut notes = vec![format!(
+                "{}: {}",
+                tr(Key::YearLatestDate, lang),
+                date_text(latest_date, lang)
+            )];
+            if *passed_over_partial_year {
+                notes.push(tr(Key::YearPartial, lang).to_string());
+            }
+            if *passed_over_without_population {
+                notes.push(tr(Key::YearNoPopulation, lang).to_string());
+            }
+            format!("{s} ({})", notes.join("; "))
+        }
+    };
+    format!("{year} – {why}")
+}
+
+fn years_list(years: &[i32]) -> String {
+    years
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The top of the results: the year shown and why, the year selector, "my area", the size of
+/// each module's cohort and a handful of key figures for "my area" beside the country.
+#[component]
+fn Overview() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = state.lang;
+    let busy = move || state.busy.get().is_some();
+    let years = Memo::new(move |_| {
+        state
+            .report
+            .with(|r| r.as_ref().map(|r| r.years_computed()).unwrap_or_default())
+    });
+    view! {
+        <section class="card overview" id="overview" aria-labelledby="overview-heading">
+            <h3 id="overview-heading">{move || tr(Key::Overview, lang.get())}</h3>
+            <div class="overview-top">
+                <div>
+                    <p id="year-reason"><strong>{move || tr(Key::AnalysisYear, lang.get())}": "</strong>
+                        {move || state.report.with(|r| r.as_ref().map(|r| year_reason_text(r, lang.get())))}</p>
+                    <p id="years-present"><small>
+                        {move || {
+                            let l = lang.get();
+                            state.report.with(|r| r.as_ref().map(|r| format!(
+                                "{}: {}. {}: {}.",
+                                tr(Key::YearsInData, l),
+                                if r.years.present.is_empty() { "–".to_string() } else { years_list(&r.years.present) },
+                                tr(Key::YearsComputed, l),
+                                years_list(&r.years_computed()),
+                            )))
+                        }}
+                    </small></p>
+                </div>
+                {move || (years.with(Vec::len) > 1).then(|| view! {
+                    <div class="field">
+                        <label for="show-year">{move || tr(Key::ShowYear, lang.get())}</label>
+                        <select id="show-year" disabled=busy on:change=move |ev| {
+                            if let Ok(y) = event_target_value(&ev).parse::<i32>() { show_year(state, y) }
+                        }>
+                            {move || {
+                                let shown = state.report.with(|r| r.as_ref().map(|r| r.settings.year));
+                                years.get().into_iter().rev().map(|y| view! {
+                                    <option value=y.to_string() selected=shown == Some(y)>{y}</option>
+                                }).collect_view()
+                            }}
+                        </select>
+                    </div>
+                })}
+                <MyAreaPicker />
+            </div>
+            {move || {
+                let l = lang.get();
+                let mine = state.my_area.get();
+                state.report.with(|r| {
+                    let r = r.as_ref()?;
+                    let my = my_area_index(r, &mine);
+                    let country = r.areas_at(Level::Country).first().copied();
+                    let cohorts: Vec<_> = r.modules.iter().filter(|m| m.computed()).filter_map(|m| {
+                        let d = m.decl()?;
+                        Some((d.title.get(l).to_string(), d.unit.label().get(l).to_string(), m.units.unwrap_or(0)))
+                    }).collect();
+                    // A handful of key figures: the first two indicators of each computed module.
+                    let mut key: Vec<(usize, usize)> = Vec::new();
+                    for (mi, m) in r.modules.iter().enumerate().filter(|(_, m)| m.computed()) {
+                        let Some(d) = m.decl() else { continue };
+                        let g = whole_cohort_group(d);
+                        key.extend(r.results_of(mi).into_iter().take(2).map(|res| (res, g)));
+                    }
+                    key.truncate(6);
+                    Some(view! {
+                        <div class="overview-tables">
+                        <table class="data" id="cohorts">
+                            <caption>{tr(Key::CohortSizes, l)}</caption>
+                            <thead><tr>
+                                <th scope="col">{tr(Key::Module, l)}</th>
+                                <th scope="col" class="num">{tr(Key::Units, l)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {cohorts.into_iter().map(|(title, unit, n)| view! {
+                                    <tr><th scope="row">{title}</th><td class="num">{format!("{} {unit}", crate::fmt::count(n, l))}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <table class="data" id="key-figures">
+                            <caption>{tr(Key::KeyIndicators, l)}</caption>
+                            <thead><tr>
+                                <th scope="col">{tr(Key::Indicator, l)}</th>
+                                {my.map(|a| view! { <th scope="col" class="num">{format!("{} {}", r.area_label(a, l), tr(Key::MyAreaMarker, l))}</th> })}
+                                <th scope="col" class="num">{tr(Key::National, l)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {key.into_iter().map(|(res, g)| {
+                                    let id = r.results[res].id.clone();
+                                    let at = |a: Option<usize>| cell_text(&id, a.and_then(|a| r.cell(&r.results[res], g, a)), l);
+                                    let (mt, mv) = at(my);
+                                    let (ct, cv) = at(country);
+                                    view! {
+                                        <tr data-indicator=id.clone()>
+                                            <th scope="row">{crate::meta::info(&id, l).title}</th>
+                                            {my.is_some().then(|| view! { <td class="num mine" data-value=mv>{mt}</td> })}
+                                            <td class="num" data-value=cv>{ct}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        </div>
+                    })
+                })
+            }}
+        </section>
+    }
+}
+
+/// Links to the overview, each indicator card of the shown module and the area report; with the
+/// module buttons it stays in view while the page scrolls.
+#[component]
+fn IndicatorNav() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let sel = expect_context::<Selection>();
+    let lang = state.lang;
+    view! {
+        <nav class="indicator-nav" id="indicator-nav" aria-label=move || tr(Key::PageContents, lang.get())>
+            <ul>
+                <li><a href="#overview">{move || tr(Key::Overview, lang.get())}</a></li>
+                {move || {
+                    let l = lang.get();
+                    let m = sel.module.get();
+                    state.report.with(|r| r.as_ref().map(|r| r.results_of(m).into_iter().enumerate().map(|(i, res)| {
+                        let title = crate::meta::info(&r.results[res].id, l).title;
+                        view! { <li><a href=format!("#indicator-{i}")>{title}</a></li> }
+                    }).collect_view()))
+                }}
+                <li><a href="#area-report">{move || tr(Key::AreaReportHeading, lang.get())}</a></li>
+            </ul>
+        </nav>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::YearsView;
+
+    #[test]
+    fn the_year_shown_says_why() {
+        let mut r = ReportView::default();
+        r.settings.year = 2021;
+        r.years = YearsView {
+            present: vec![2020, 2021, 2022],
+            population: vec![2020, 2021],
+            computed: vec![2020, 2021],
+            reason: YearReason::LatestComplete {
+                latest_date: "2022-01-14".into(),
+                passed_over_partial_year: true,
+                passed_over_without_population: false,
+            },
+        };
+        assert_eq!(
+            year_reason_text(&r, Lang::En),
+            "2021 – the latest year with a full year of data and population (latest date in the \
+             data: 2022-01-14; the year after has no data from December and is not complete)"
+        );
+        assert!(year_reason_text(&r, Lang::Nb).starts_with(
+            "2021 – det siste året med data for hele året og befolkning (siste dato i dataene: \
+             14.01.2022"
+        ));
+        // 2020 chosen with the year selector.
+        let mut earlier = r.clone();
+        earlier.settings.year = 2020;
+        assert_eq!(year_reason_text(&earlier, Lang::En), "2020 – chosen by you");
+        r.years.reason = YearReason::Override;
+        assert_eq!(year_reason_text(&r, Lang::En), "2021 – chosen by you");
     }
 }

@@ -29,10 +29,13 @@ fn send_files(state: AppState, files: web_sys::FileList) {
     }
     state.load.set(None);
     state.report.set(None);
+    // New data: its own years decide again.
+    state.year_override.set(None);
     let job = ToWorker::Files {
         kinds: vec![None; list.length() as usize],
         options: state.read_options.get_untracked(),
         settings: state.settings(),
+        year_override: None,
     };
     state.run(job, Some(&list));
 }
@@ -49,6 +52,7 @@ pub fn StartPage() -> impl IntoView {
     let on_demo = move |_| {
         state.load.set(None);
         state.report.set(None);
+        state.year_override.set(None);
         let job = ToWorker::Demo {
             persons: size.get_untracked(),
             seed: DEMO_SEED,
