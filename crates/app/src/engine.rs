@@ -327,6 +327,12 @@ pub fn report_view(report: &Report, tables: &Tables) -> ReportView {
             .iter()
             .position(|a| a.level == Level::Region && a.name == name)
     };
+    let hc_index = |name: &str| {
+        report
+            .areas
+            .iter()
+            .position(|a| a.level == Level::HealthCommunity && a.name == name)
+    };
     let areas = report
         .areas
         .iter()
@@ -335,26 +341,29 @@ pub fn report_view(report: &Report, tables: &Tables) -> ReportView {
             let from_table = |pick: &dyn Fn(&forlop_core::model::AreaRow) -> bool| {
                 tables.areas.iter().flatten().find(|r| pick(r))
             };
-            let (municipality_name, region) = match a.level {
+            let (municipality_name, region, health_community) = match a.level {
                 Level::Municipality => {
                     let row = from_table(&|r| r.municipality.to_string() == a.name);
                     (
                         row.and_then(|r| r.municipality_name.clone()),
                         row.and_then(|r| region_index(&r.region)),
+                        row.and_then(|r| hc_index(&r.health_community)),
                     )
                 }
                 Level::HealthCommunity => (
                     None,
                     from_table(&|r| r.health_community == a.name)
                         .and_then(|r| region_index(&r.region)),
+                    None,
                 ),
-                Level::Region | Level::Country => (None, None),
+                Level::Region | Level::Country => (None, None, None),
             };
             AreaView {
                 level: a.level,
                 name: a.name.clone(),
                 municipality_name,
                 region,
+                health_community,
             }
         })
         .collect();

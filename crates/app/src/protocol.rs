@@ -55,6 +55,24 @@ pub enum ToWorker {
     },
     /// Write the long table of the last report as a file; the answer is [`FromWorker::File`].
     Export(ExportFormat),
+    /// Write the downloadable HTML report of the last analysis (always suppressed, k ≥ 5); the
+    /// answer is [`FromWorker::File`].
+    HtmlReport(Box<ReportRequest>),
+}
+
+/// What the user chose for the downloadable report (`crate::html_report`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportRequest {
+    /// Module ids to include.
+    pub modules: Vec<String>,
+    /// The area (level, long-table text); `None` = the country.
+    pub area: Option<(Level, String)>,
+    /// Language of the report.
+    pub lang: forlop_core::text::Lang,
+    /// When it was made, as the page's clock says (the engine has no clock).
+    pub made: String,
+    /// The data-quality report the page shows.
+    pub quality: Option<LoadView>,
 }
 
 /// A file format of the long-table export.
@@ -232,6 +250,9 @@ pub struct AreaView {
     pub municipality_name: Option<String>,
     /// Index of the region it lies in (from the areas table), for the area profile.
     pub region: Option<usize>,
+    /// A municipality's health community (index, from the areas table), for the map.
+    #[serde(default)]
+    pub health_community: Option<usize>,
 }
 
 /// One module of the analysis. Its declaration is `forlop_core::modules::find(&id)`.

@@ -74,6 +74,7 @@ mod tests {
             name: name.into(),
             municipality_name: municipality_name.map(str::to_string),
             region: None,
+            health_community: None,
         }
     }
 
