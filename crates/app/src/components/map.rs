@@ -325,13 +325,18 @@ pub fn svg(geometry: &Geometry, model: &MapModel, caption_id: &str, lang: Lang) 
     out.push_str("</g>");
     if !mine.is_empty() {
         out.push_str(&format!(
-            "<g class=\"map-mine\" fill=\"none\" stroke=\"#000000\" stroke-width=\"2.5\" \
+            "<g class=\"map-mine\" fill=\"none\" stroke=\"#d55e00\" stroke-width=\"1.2\" \
              stroke-linejoin=\"round\">{mine}</g>"
         ));
     }
     out.push_str("</svg>");
     out
 }
+
+/// The legend's swatch of the user's area: the outline drawn around it on the map.
+const MINE_SWATCH: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"18\" height=\"14\" \
+    aria-hidden=\"true\"><rect x=\"1\" y=\"1\" width=\"16\" height=\"12\" fill=\"none\" \
+    stroke=\"#d55e00\" stroke-width=\"2\"/></svg>";
 
 /// A legend swatch as SVG markup.
 fn swatch(fill: &str) -> String {
@@ -536,7 +541,7 @@ pub fn MapPanel() -> impl IntoView {
                     </figure>
                     <div class="map-side">
                         {m.mine.map(|t| view! {
-                            <p class="map-my-area" id="map-my-area"><strong>{tr(Key::MapMyArea, l)}</strong>" "{t}</p>
+                            <p class="map-my-area" id="map-my-area"><span inner_html=MINE_SWATCH></span>" "<strong>{tr(Key::MapMyArea, l)}</strong>" "{t}</p>
                         })}
                         <ul class="map-legend" id="map-legend">
                             {legend.into_iter().map(|(sw, text)| view! {
