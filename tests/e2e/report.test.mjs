@@ -75,16 +75,20 @@ test('report: one HTML file without scripts, suppressed at k = 5 whatever the sc
       assert.match(await doc.textContent('#made'), /^\d{4}-\d\d-\d\d \d\d:\d\d$/);
       assert.match(await doc.textContent('#settings-json'), /"min_cell": 5/);
       // The long table's rows, every field, nothing more and nothing less.
-      const rows = await doc.$$eval('tr[data-indicator]', (trs) => trs.map((t) => [t.dataset.indicator, t.dataset.group,
+      const rows = await doc.$$eval('td[data-indicator]', (trs) => trs.map((t) => [t.dataset.indicator, t.dataset.group,
         t.dataset.level, t.dataset.area, t.dataset.year, t.dataset.numerator, t.dataset.denominator, t.dataset.value,
         t.dataset.suppressed].join(',')));
       assert.deepEqual([...rows].sort(), cli.map((r) => r.join(',')).sort());
       // …and what is shown in the cells: a suppressed row has no numbers, a shown one its numerator.
-      const cells = await doc.$$eval('tr[data-indicator]', (trs) => trs.map((t) => ({
-        suppressed: t.dataset.suppressed, num: t.dataset.numerator, shown: [...t.querySelectorAll('td.num')].map((c) => c.textContent) })));
+      const cells = await doc.$$eval('td[data-indicator]', (tds) => tds.map((t) => ({
+        suppressed: t.dataset.suppressed, num: t.dataset.numerator, den: t.dataset.denominator,
+        value: t.querySelector('.v').textContent, n: t.querySelector('.n')?.textContent, d: t.querySelector('.d')?.textContent })));
       for (const c of cells) {
-        if (c.suppressed === 'true') assert.ok(c.shown[1] === '–' && c.shown[3].startsWith('–'), JSON.stringify(c));
-        else if (c.num !== '') assert.equal(c.shown[1].replace(/[^0-9]/g, ''), c.num, JSON.stringify(c));
+        if (c.suppressed === 'true') assert.ok(c.value.startsWith('–') && c.n === undefined, JSON.stringify(c));
+        else if (c.num !== '') {
+          assert.equal(c.n.replace(/[^0-9]/g, ''), c.num, JSON.stringify(c));
+          if (c.den !== '') assert.equal(c.d.replace(/[^0-9]/g, ''), c.den, JSON.stringify(c));
+        }
       }
       // One chart per indicator, inline SVG; the definitions as on the page.
       const articles = await doc.$$eval('article.indicator', (as) => as.map((a) => [a.dataset.indicator, !!a.querySelector('svg rect'), a.querySelector('dl.definition dd').textContent]));

@@ -189,7 +189,7 @@ h1{font-size:1.6rem}h2{font-size:1.3rem;border-bottom:2px solid #10324a;margin-t
 h3{font-size:1.1rem;margin:1.4rem 0 .4rem}\
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}\
 th,td{border:1px solid #c9d1d9;padding:.2rem .5rem;text-align:left;vertical-align:top}\
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}small.counts{color:#4a5560}\
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;font-size:.9rem}\
 dt{font-weight:600}dd{margin:0}\
 .indicator{border-top:1px solid #c9d1d9;padding-top:.4rem}\
@@ -211,9 +211,48 @@ fn shown(cell: &Cell, unit: meta::UnitKind, lang: Lang) -> String {
     }
 }
 
-fn count(n: Option<u64>, lang: Lang) -> String {
-    n.map(|n| crate::fmt::count(n, lang))
-        .unwrap_or_else(|| "–".to_string())
+/// One cell of a report table: the value as shown, numerator / denominator under it, and the
+/// long-table row's nine fields as `data-` attributes.
+fn table_cell(r: &LongRow<'_>, unit: meta::UnitKind, l: Lang) -> String {
+    let f = r.fields();
+    let counts = match r.cell {
+        Cell::Value {
+            numerator,
+            denominator,
+            ..
+        }
+        | Cell::NotEstimable {
+            numerator,
+            denominator,
+        } => match (numerator, denominator) {
+            (Some(n), Some(d)) => format!(
+                "<br><small class=\"counts\"><span class=\"n\">{}</span> / <span class=\"d\">{}</span></small>",
+                crate::fmt::count(n, l),
+                crate::fmt::count(d, l)
+            ),
+            (Some(n), None) => format!(
+                "<br><small class=\"counts\"><span class=\"n\">{}</span></small>",
+                crate::fmt::count(n, l)
+            ),
+            _ => String::new(),
+        },
+        Cell::Suppressed(_) => String::new(),
+    };
+    format!(
+        "<td class=\"num\" data-indicator=\"{}\" data-group=\"{}\" data-level=\"{}\" data-area=\"{}\" \
+         data-year=\"{}\" data-numerator=\"{}\" data-denominator=\"{}\" data-value=\"{}\" \
+         data-suppressed=\"{}\"><span class=\"v\">{}</span>{counts}</td>",
+        esc(&f[0]),
+        esc(&f[1]),
+        esc(&f[2]),
+        esc(&f[3]),
+        esc(&f[4]),
+        esc(&f[5]),
+        esc(&f[6]),
+        esc(&f[7]),
+        esc(&f[8]),
+        esc(&shown(&r.cell, unit, l)),
+    )
 }
 
 /// The report as one HTML document. `report` must have been computed with
@@ -332,14 +371,14 @@ pub fn render(report: &Report, tables: &Tables, request: &ReportRequest) -> Stri
             let info = meta::info(id, l);
             let unit = meta::unit_kind(id);
             let mut mine: Vec<&LongRow<'_>> = rows.iter().filter(|r| r.indicator == id).collect();
-            // Groups in the declaration's order, areas from the chosen one up, then years.
+            // Groups in the declaration's order, then years, areas from the chosen one up.
             let group_pos = |g: &str| decl.groups.iter().position(|x| x.id == g);
             let area_pos = |r: &LongRow<'_>| {
                 chain
                     .iter()
                     .position(|(lv, a)| *lv == r.level && a == r.area)
             };
-            mine.sort_by_key(|r| (group_pos(r.group), area_pos(r), r.year));
+            mine.sort_by_key(|r| (group_pos(r.group), r.year, area_pos(r)));
             h.push_str(&format!(
                 "<article class=\"indicator\" id=\"ind-{id}\" data-indicator=\"{id}\"><h3>{}</h3>",
                 esc(&info.title),
@@ -370,53 +409,41 @@ pub fn render(report: &Report, tables: &Tables, request: &ReportRequest) -> Stri
                 "<p class=\"note\">{}</p>",
                 tr(Key::ReportChartNote, l)
             ));
-            // The table: every group, every area of the chain.
+            // The table: a row per group (and year), a column per area of the chain; each cell
+            // carries its long-table row's nine fields.
             h.push_str(&format!(
-                "<table class=\"numbers\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
-                 <th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th>\
-                 <th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
+                "<table class=\"numbers\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th>",
                 tr(Key::Group, l),
-                tr(Key::Area, l),
                 tr(Key::ReportYear, l),
-                tr(Key::Numerator, l),
-                tr(Key::Denominator, l),
-                tr(Key::Value, l),
             ));
-            for r in &mine {
-                let f = r.fields();
-                let (num, den) = match r.cell {
-                    Cell::Value {
-                        numerator,
-                        denominator,
-                        ..
-                    }
-                    | Cell::NotEstimable {
-                        numerator,
-                        denominator,
-                    } => (numerator, denominator),
-                    Cell::Suppressed(_) => (None, None),
-                };
+            for (lv, a) in &chain {
                 h.push_str(&format!(
-                    "<tr data-indicator=\"{}\" data-group=\"{}\" data-level=\"{}\" data-area=\"{}\" \
-                     data-year=\"{}\" data-numerator=\"{}\" data-denominator=\"{}\" data-value=\"{}\" \
-                     data-suppressed=\"{}\"><td>{}</td><th scope=\"row\">{}</th><td class=\"num\">{}</td>\
-                     <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                    esc(&f[0]),
-                    esc(&f[1]),
-                    esc(&f[2]),
-                    esc(&f[3]),
-                    esc(&f[4]),
-                    esc(&f[5]),
-                    esc(&f[6]),
-                    esc(&f[7]),
-                    esc(&f[8]),
-                    esc(&decl.group_label(group_pos(r.group).unwrap_or(0), l)),
-                    esc(&area_label(tables, r.level, r.area, l)),
-                    r.year,
-                    count(num, l),
-                    count(den, l),
-                    esc(&shown(&r.cell, unit, l)),
+                    "<th scope=\"col\" class=\"num\">{}</th>",
+                    esc(&area_label(tables, *lv, a, l))
                 ));
+            }
+            h.push_str("</tr></thead><tbody>");
+            let mut lines: Vec<(&str, i32)> = Vec::new();
+            for r in &mine {
+                if !lines.contains(&(r.group, r.year)) {
+                    lines.push((r.group, r.year));
+                }
+            }
+            for (group, year) in lines {
+                h.push_str(&format!(
+                    "<tr><th scope=\"row\">{}</th><td class=\"num\">{year}</td>",
+                    esc(&decl.group_label(group_pos(group).unwrap_or(0), l)),
+                ));
+                for (lv, a) in &chain {
+                    let Some(r) = mine.iter().find(|r| {
+                        r.group == group && r.year == year && r.level == *lv && r.area == a
+                    }) else {
+                        h.push_str("<td></td>");
+                        continue;
+                    };
+                    h.push_str(&table_cell(r, unit, l));
+                }
+                h.push_str("</tr>");
             }
             h.push_str("</tbody></table>");
             h.push_str(&format!(
@@ -658,9 +685,9 @@ mod tests {
         {
             let f = r.fields();
             let row = format!(
-                "data-indicator=\"{}\" data-group=\"{}\" data-level=\"municipality\" data-area=\"4601\" \
+                "<td class=\"num\" data-indicator=\"{}\" data-group=\"{}\" data-level=\"municipality\" data-area=\"4601\" \
                  data-year=\"2024\" data-numerator=\"{}\" data-denominator=\"{}\" data-value=\"{}\" \
-                 data-suppressed=\"{}\"",
+                 data-suppressed=\"{}\">",
                 f[0], esc(&f[1]), f[5], f[6], f[7], f[8]
             );
             assert!(html.contains(&row), "missing {row}");
