@@ -94,6 +94,11 @@ test('map on the demo: lazy borders, values from the long table, hatching, unmap
     // My area (?area=): its municipalities on the map outlined, its name and value beside.
     const mine = await page.$$eval('#map-drawing svg [data-mine]', (ps) => ps.map((p) => p.dataset.mine).sort());
     assert.deepEqual(mine, ['4601', '4626', '4627', '4631', '4632']);
+    // …and enlarged beside the map: the same outlines, in a view a few tens of km around them.
+    const zoomed = await page.$$eval('#map-zoom svg [data-mine]', (ps) => ps.map((p) => p.dataset.mine).sort());
+    assert.deepEqual(zoomed, mine);
+    const [, , zw] = (await page.getAttribute('#map-zoom svg', 'viewBox')).split(' ').map(Number);
+    assert.ok(zw > 0 && zw < 600, `zoom width ${zw} grid units (the country is 2 385)`);
     const hcRow = rows.find((r) => r.level === 'health_community' && r.area === MY_HC);
     // Named with its value as the card's table shows it (a count whole, anything else to one decimal).
     const myText = await page.textContent('#map-my-area');

@@ -189,7 +189,7 @@ h1{font-size:1.6rem}h2{font-size:1.3rem;border-bottom:2px solid #10324a;margin-t
 h3{font-size:1.1rem;margin:1.4rem 0 .4rem}\
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}\
 th,td{border:1px solid #c9d1d9;padding:.2rem .5rem;text-align:left;vertical-align:top}\
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}small.counts{color:#4a5560}\
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}small.counts{color:#4a5560;white-space:nowrap}\
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;font-size:.9rem}\
 dt{font-weight:600}dd{margin:0}\
 .indicator{border-top:1px solid #c9d1d9;padding-top:.4rem}\

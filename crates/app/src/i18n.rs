@@ -120,6 +120,7 @@ strings! {
         "Not on the map (the code is not among the municipalities of 2024)";
     MapCredit => "Kartgrunnlag: © Kartverket, CC BY 4.0", "Map data: © Kartverket, CC BY 4.0";
     MapMyArea => "Ditt område:", "Your area:";
+    MapZoom => "Ditt område, forstørret", "Your area, enlarged";
     // The downloadable report (components/report_dialog.rs, html_report.rs).
     ReportHeading => "Last ned rapport", "Download report";
     ReportIntro => "Én HTML-fil med figurer, tabeller, definisjoner, datakvalitet, dato og innstillinger. Den kan leses uten skript og skrives ut som PDF. Rapporten er alltid prikket, med k minst 5, uansett hva skjermen viser.",

@@ -285,15 +285,34 @@ fn escape(s: &str) -> String {
 /// The map as SVG markup: one path per municipality (fill, `data-code`, `data-paint`,
 /// `data-value`, a `<title>`), the hatch pattern, and the user's area outlined on top.
 pub fn svg(geometry: &Geometry, model: &MapModel, caption_id: &str, lang: Lang) -> String {
+    let whole = [0.0, 0.0, geometry.width as f64, geometry.height as f64];
+    svg_view(geometry, model, caption_id, lang, whole, HATCH_ID)
+}
+
+/// The map as [`svg`] draws it, showing only `view` (`[x, y, width, height]` in grid units),
+/// with its own hatch pattern id (ids are unique in a page) scaled to the view.
+pub fn svg_view(
+    geometry: &Geometry,
+    model: &MapModel,
+    caption_id: &str,
+    lang: Lang,
+    view: [f64; 4],
+    hatch_id: &str,
+) -> String {
+    // About 150 stripes across the view, whatever its size.
+    let p = (view[2].max(view[3]) / 150.0).max(0.5);
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" class=\"map-svg\" \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{} {} {} {}\" class=\"map-svg\" \
          role=\"img\" aria-labelledby=\"{caption_id}\">\
-         <defs><pattern id=\"{HATCH_ID}\" patternUnits=\"userSpaceOnUse\" width=\"16\" height=\"16\" \
-         patternTransform=\"rotate(45)\"><rect width=\"16\" height=\"16\" fill=\"#ffffff\"/>\
-         <rect width=\"6\" height=\"16\" fill=\"#555555\"/></pattern></defs>\
+         <defs><pattern id=\"{hatch_id}\" patternUnits=\"userSpaceOnUse\" width=\"{p:.2}\" height=\"{p:.2}\" \
+         patternTransform=\"rotate(45)\"><rect width=\"{p:.2}\" height=\"{p:.2}\" fill=\"#ffffff\"/>\
+         <rect width=\"{:.2}\" height=\"{p:.2}\" fill=\"#555555\"/></pattern></defs>\
          <g stroke=\"#7a7a7a\" stroke-width=\"0.4\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">",
-        w = geometry.width,
-        h = geometry.height,
+        view[0],
+        view[1],
+        view[2],
+        view[3],
+        p * 0.375,
     );
     let mut mine = String::new();
     for s in &geometry.municipalities {
@@ -305,11 +324,14 @@ pub fn svg(geometry: &Geometry, model: &MapModel, caption_id: &str, lang: Lang) 
                 "",
             ),
         };
+        let fill = match paint {
+            Paint::Suppressed => format!("url(#{hatch_id})"),
+            other => other.fill(),
+        };
         out.push_str(&format!(
             "<path d=\"{d}\" fill=\"{fill}\" vector-effect=\"non-scaling-stroke\" data-code=\"{code}\" \
              data-paint=\"{paint}\" data-value=\"{value}\"><title>{title}</title></path>",
             d = s.d,
-            fill = paint.fill(),
             code = escape(&s.code),
             paint = paint.name(),
             title = escape(&title),
@@ -331,6 +353,68 @@ pub fn svg(geometry: &Geometry, model: &MapModel, caption_id: &str, lang: Lang) 
     }
     out.push_str("</svg>");
     out
+}
+
+/// The bounding box `[min x, min y, max x, max y]` of a path as `scripts/gen-map.mjs` writes
+/// it (`M x y l dx dy … z` per ring); `None` without a point.
+pub fn path_bbox(d: &str) -> Option<[f64; 4]> {
+    let mut bb: Option<[f64; 4]> = None;
+    let mut add = |x: f64, y: f64| {
+        let b = bb.get_or_insert([x, y, x, y]);
+        *b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+    };
+    for ring in d.split('M').filter(|r| !r.trim().is_empty()) {
+        let ring = ring.trim().trim_end_matches('z');
+        let (start, moves) = ring.split_once('l').unwrap_or((ring, ""));
+        let start: Vec<f64> = start
+            .split_whitespace()
+            .filter_map(|t| t.parse().ok())
+            .collect();
+        let [mut x, mut y] = match start[..] {
+            [x, y, ..] => [x, y],
+            _ => continue,
+        };
+        add(x, y);
+        let moves: Vec<f64> = moves
+            .split_whitespace()
+            .filter_map(|t| t.parse().ok())
+            .collect();
+        for m in moves.chunks_exact(2) {
+            x += m[0];
+            y += m[1];
+            add(x, y);
+        }
+    }
+    bb
+}
+
+/// The view around the user's area on the map: the bounding box of its municipalities, with a
+/// margin of a fifth of its size (at least 20 km) on every side; `None` when none is on the map.
+pub fn zoom_view(geometry: &Geometry, model: &MapModel) -> Option<[f64; 4]> {
+    let mut bb: Option<[f64; 4]> = None;
+    for s in &geometry.municipalities {
+        if !model.shades.get(&s.code).is_some_and(|sh| sh.mine) {
+            continue;
+        }
+        if let Some(b) = path_bbox(&s.d) {
+            let u = bb.get_or_insert(b);
+            *u = [
+                u[0].min(b[0]),
+                u[1].min(b[1]),
+                u[2].max(b[2]),
+                u[3].max(b[3]),
+            ];
+        }
+    }
+    let [x0, y0, x1, y1] = bb?;
+    // 40 grid units = 20 km.
+    let margin = ((x1 - x0).max(y1 - y0) / 5.0).max(40.0);
+    Some([
+        x0 - margin,
+        y0 - margin,
+        x1 - x0 + 2.0 * margin,
+        y1 - y0 + 2.0 * margin,
+    ])
 }
 
 /// The legend's swatch of the user's area: the outline drawn around it on the map.
@@ -505,6 +589,8 @@ pub fn MapPanel() -> impl IntoView {
         let m = model(&r, result, group, lv, mine, &|c| codes.contains(c), l);
         let unit = meta::unit_kind(&r.results[result].id);
         let markup = svg(&g, &m, "map-caption", l);
+        let zoom =
+            zoom_view(&g, &m).map(|v| svg_view(&g, &m, "map-zoom-caption", l, v, "map-hatch-zoom"));
         let caption = format!(
             "{} · {} · {} · {}",
             meta::info(&r.results[result].id, l).title,
@@ -542,6 +628,12 @@ pub fn MapPanel() -> impl IntoView {
                     <div class="map-side">
                         {m.mine.map(|t| view! {
                             <p class="map-my-area" id="map-my-area"><span inner_html=MINE_SWATCH></span>" "<strong>{tr(Key::MapMyArea, l)}</strong>" "{t}</p>
+                        })}
+                        {zoom.map(|z| view! {
+                            <figure class="map-zoom" id="map-zoom">
+                                <div inner_html=z></div>
+                                <figcaption id="map-zoom-caption">{tr(Key::MapZoom, l)}</figcaption>
+                            </figure>
                         })}
                         <ul class="map-legend" id="map-legend">
                             {legend.into_iter().map(|(sw, text)| view! {
@@ -725,6 +817,49 @@ mod tests {
         assert!(s.contains("&lt;5001&gt;: ingen data"), "names are escaped");
         assert!(s.contains("data-mine=\"0301\""));
         assert!(!s.contains("data-mine=\"4601\""));
+    }
+
+    #[test]
+    fn the_zoom_frames_my_area_with_a_margin() {
+        // Two rings: (10,20) → (14,20) → (14,23); (30,5) alone.
+        assert_eq!(
+            path_bbox("M10 20l4 0 0 3zM30 5l1 0 0 1 -1 0z"),
+            Some([10.0, 5.0, 31.0, 23.0])
+        );
+        assert_eq!(path_bbox(""), None);
+        let r = report();
+        let geometry = Geometry {
+            credit: String::new(),
+            width: 1000,
+            height: 1000,
+            municipalities: vec![
+                Shape {
+                    code: "0301".into(),
+                    name: "Oslo".into(),
+                    d: "M100 100l200 0 0 100z".into(),
+                },
+                Shape {
+                    code: "5001".into(),
+                    name: "Trondheim".into(),
+                    d: "M900 900l10 0 0 10z".into(),
+                },
+            ],
+        };
+        let m = model(&r, 0, 0, Level::Municipality, Some(3), &|_| true, Lang::En);
+        // 0301 spans 100..300 × 100..200: margin 200 / 5 = 40 on every side.
+        assert_eq!(zoom_view(&geometry, &m), Some([60.0, 60.0, 280.0, 180.0]));
+        let z = svg_view(
+            &geometry,
+            &m,
+            "z",
+            Lang::En,
+            [60.0, 60.0, 280.0, 180.0],
+            "hz",
+        );
+        assert!(z.contains("viewBox=\"60 60 280 180\""));
+        assert!(z.contains("<pattern id=\"hz\""));
+        let none = model(&r, 0, 0, Level::Municipality, None, &|_| true, Lang::En);
+        assert_eq!(zoom_view(&geometry, &none), None);
     }
 
     #[test]
