@@ -36,7 +36,10 @@ function synth(persons) {
 test('download sizes of dist/ (raw and gzip -9)', { skip }, () => {
   const dist = path.join(ROOT, 'dist');
   const sizes = {};
-  for (const f of fs.readdirSync(dist).sort()) {
+  // dist/ has folders too (icons/, maps/): every file, by its path under dist/.
+  const files = fs.readdirSync(dist, { recursive: true })
+    .filter((f) => fs.statSync(path.join(dist, f)).isFile()).sort();
+  for (const f of files) {
     const buf = fs.readFileSync(path.join(dist, f));
     sizes[f] = { raw: buf.length, gzip: zlib.gzipSync(buf, { level: 9 }).length };
     console.log(`METRIC size ${f}: ${buf.length} B raw, ${sizes[f].gzip} B gzip`);

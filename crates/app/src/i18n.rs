@@ -120,6 +120,40 @@ strings! {
     ExportPng => "PNG", "PNG";
     ExportSvg => "SVG", "SVG";
     Print => "Utskrift", "Print";
+    // The map panel (components/map.rs).
+    MapHeading => "Kart", "Map";
+    MapIntro => "Kommunene farget etter indikatorens verdi for den første valgte gruppen. På nivå helsefellesskap eller region får hver kommune verdien til sitt område. Prikkede områder er skravert.",
+        "Municipalities coloured by the indicator's value for the first chosen group. At health-community or region level each municipality takes its area's value. Suppressed areas are hatched.";
+    MapLoading => "Laster kartet …", "Loading the map …";
+    MapFailed => "Kartet kunne ikke lastes", "The map could not be loaded";
+    MapNoData => "ingen data", "no data";
+    MapUnmapped => "Ikke på kartet (koden finnes ikke i kommuneinndelingen for 2024)",
+        "Not on the map (the code is not among the municipalities of 2024)";
+    MapCredit => "Kartgrunnlag: © Kartverket, CC BY 4.0", "Map data: © Kartverket, CC BY 4.0";
+    MapMyArea => "Ditt område:", "Your area:";
+    MapZoom => "Ditt område, forstørret", "Your area, enlarged";
+    // The downloadable report (components/report_dialog.rs, html_report.rs).
+    ReportHeading => "Last ned rapport", "Download report";
+    ReportIntro => "Én HTML-fil med figurer, tabeller, definisjoner, datakvalitet, dato og innstillinger. Den kan leses uten skript og skrives ut som PDF. Rapporten er alltid prikket, med k minst 5, uansett hva skjermen viser.",
+        "One HTML file with charts, tables, definitions, data quality, the date and the settings. It reads without scripts and prints to PDF. The report is always suppressed, with k at least 5, whatever the screen shows.";
+    ReportModules => "Analyser i rapporten", "Analyses in the report";
+    ReportArea => "Område i rapporten", "Area of the report";
+    ReportCountry => "Hele landet", "The whole country";
+    ReportButton => "Last ned rapport (HTML)", "Download report (HTML)";
+    ReportTitle => "Rapport fra Forløp", "Report from Forløp";
+    ReportMade => "Laget", "Made";
+    ReportSettings => "Innstillinger", "Settings";
+    ReportYear => "Analyseår", "Analysis year";
+    ReportSuppression => "Prikking", "Suppression";
+    ReportSuppressionText => "tall under k er prikket, og tall som ellers kunne regnes ut fra dem er også prikket",
+        "numbers below k are suppressed, and numbers from which they could be derived are suppressed too";
+    ReportModuleList => "Analyser", "Analyses";
+    ReportQuality => "Datakvalitet", "Data quality";
+    ReportNoQuality => "Ingen datakvalitetsrapport.", "No data-quality report.";
+    ReportChartNote => "Figuren viser området, områdene det ligger i og landet, for hver gruppe. Prikkede tall er merket med –.",
+        "The chart shows the area, the areas it lies in and the country, for each group. Suppressed numbers are marked –.";
+    ReportFooter => "Laget med Forløp i nettleseren. Ingen data har forlatt maskinen.",
+        "Made with Forløp in the browser. No data left the machine.";
     SuppressionNote => "Prikking: tall under k vises som –, og tall som ellers kunne regnes ut fra dem er også prikket",
         "Suppression: numbers below k are shown as –, and numbers from which they could be derived are suppressed too";
     NotSuppressed => "IKKE PRIKKET", "NOT SUPPRESSED";

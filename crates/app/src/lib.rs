@@ -18,6 +18,7 @@ pub mod echarts;
 pub mod engine;
 pub mod export;
 pub mod fmt;
+pub mod html_report;
 pub mod i18n;
 pub mod meta;
 pub mod pages;
@@ -108,9 +109,10 @@ impl AppState {
             ToWorker::Demo { .. } => Phase::Generating,
             ToWorker::Files { .. } => Phase::Reading,
             ToWorker::Reread { .. } => Phase::Parsing,
-            ToWorker::Analyse { .. } | ToWorker::Export(_) | ToWorker::ShowYear(_) => {
-                Phase::Computing
-            }
+            ToWorker::Analyse { .. }
+            | ToWorker::Export(_)
+            | ToWorker::ShowYear(_)
+            | ToWorker::HtmlReport(_) => Phase::Computing,
         };
         self.busy.set(Some(Progress {
             phase,

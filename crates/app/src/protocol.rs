@@ -68,6 +68,24 @@ pub enum ToWorker {
     ShowYear(i32),
     /// Write the long table of the last report as a file; the answer is [`FromWorker::File`].
     Export(ExportFormat),
+    /// Write the downloadable HTML report of the last analysis (always suppressed, k ≥ 5); the
+    /// answer is [`FromWorker::File`].
+    HtmlReport(Box<ReportRequest>),
+}
+
+/// What the user chose for the downloadable report (`crate::html_report`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportRequest {
+    /// Module ids to include.
+    pub modules: Vec<String>,
+    /// The area (level, long-table text); `None` = the country.
+    pub area: Option<(Level, String)>,
+    /// Language of the report.
+    pub lang: forlop_core::text::Lang,
+    /// When it was made, as the page's clock says (the engine has no clock).
+    pub made: String,
+    /// The data-quality report the page shows.
+    pub quality: Option<LoadView>,
 }
 
 /// A file format of the long-table export.

@@ -258,6 +258,7 @@ async fn run(data: JsValue) {
         ToWorker::ShowYear(year) => {
             HELD.with(|h| h.borrow_mut().show_year(year));
         }
+        ToWorker::HtmlReport(request) => post_html_report(&request),
         ToWorker::Analyse {
             settings,
             year_override,
@@ -316,6 +317,50 @@ fn post_export(format: ExportFormat) {
             format!("The export could not be made: {e}"),
         ),
         None => failed("Ingen resultater å eksportere.", "No results to export."),
+    }
+}
+
+/// Writes the HTML report of the last analysis (`forlop_app::html_report`) and posts it as a
+/// file. Suppression is always on in the report: when the last analysis used k below 5 (or 0),
+/// it is recomputed here with k = 5 from the held tables, so the report's numbers are the long
+/// table's of `forlop indicators` with that k, whatever the screen shows.
+fn post_html_report(request: &forlop_app::protocol::ReportRequest) {
+    use forlop_app::html_report;
+    let made = HELD.with(|h| {
+        let h = h.borrow();
+        let (Some(last), Some(tables)) = (h.last.as_ref(), h.tables.as_ref()) else {
+            return None;
+        };
+        let k = html_report::report_min_cell(last.settings.min_cell);
+        let html = if k == last.settings.min_cell {
+            html_report::render(last, tables, request)
+        } else {
+            let settings = forlop_core::Settings {
+                min_cell: k,
+                ..last.settings.clone()
+            };
+            let report = engine::analyse(tables, &settings, &mut |_, _, _| {});
+            html_report::render(&report, tables, request)
+        };
+        Some((html, html_report::file_name(request, last.settings.year)))
+    });
+    match made {
+        Some((html, name)) => {
+            let envelope = js_sys::Object::new();
+            let array = js_sys::Uint8Array::from(html.as_bytes());
+            let msg = FromWorker::File {
+                name,
+                mime: "text/html;charset=utf-8".to_string(),
+            };
+            let _ = js_sys::Reflect::set(&envelope, &"file".into(), &array);
+            let _ = js_sys::Reflect::set(&envelope, &"msg".into(), &encode(&msg));
+            let _ =
+                scope().post_message_with_transfer(&envelope, &js_sys::Array::of1(&array.buffer()));
+        }
+        None => failed(
+            "Ingen resultater å lage rapport av.",
+            "No results to report.",
+        ),
     }
 }
 

@@ -267,8 +267,10 @@ fn Results() -> impl IntoView {
                     <button id="print" type="button" on:click=print>{move || tr(Key::Print, lang.get())}</button>
                 </div>
             </div>
+            <crate::components::report_dialog::ReportDialog />
             <Summary />
             <AreaProfile />
+            <crate::components::map::MapPanel />
             // Module-specific views, each shown only under its own module.
             <crate::components::door_table::DoorTable />
             <crate::components::door_times::DoorTimes />
