@@ -26,6 +26,22 @@ pub enum SurveyCommand {
     Regress(RegressArgs),
     /// Response rates and population shares from aggregate counts (Table 4-1).
     Response(ResponseArgs),
+    /// Write a seeded synthetic respondent file (the three sectors in the survey's proportions)
+    /// and its population aggregates.
+    Synth(SynthArgs),
+}
+
+#[derive(Args)]
+pub struct SynthArgs {
+    /// Output directory (created): survey_respondents.csv and survey_aggregates.csv.
+    #[arg(long)]
+    out: PathBuf,
+    /// Respondents in all (33 458 gives the report's sector sizes exactly).
+    #[arg(long, default_value_t = 33_458)]
+    respondents: usize,
+    /// Seed: the same seed gives byte-identical files.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 #[derive(Args)]
@@ -128,6 +144,7 @@ pub fn run(command: SurveyCommand) -> Result<ExitCode> {
         SurveyCommand::Scale(args) => scale(args),
         SurveyCommand::Regress(args) => regress_command(args),
         SurveyCommand::Response(args) => response(args),
+        SurveyCommand::Synth(args) => synth(args),
     }
 }
 
@@ -414,5 +431,26 @@ fn response(args: ResponseArgs) -> Result<ExitCode> {
         "sector,total_population,recipient_population,error_population,respondents,rate_total,rate_recipients,share_total,share_recipients,share_respondents,share_error,error_rate",
         &rows,
     )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn synth(args: SynthArgs) -> Result<ExitCode> {
+    let survey = forlop_synth::generate_survey(&forlop_synth::SurveyConfig {
+        respondents: args.respondents,
+        seed: args.seed,
+    });
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    for file in [&survey.respondents, &survey.aggregates] {
+        let path = args.out.join(&file.name);
+        std::fs::write(&path, &file.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let [phv, tsb, avt] = survey.sector_sizes;
+    eprintln!(
+        "{}: {} respondents (PHV {phv}, TSB {tsb}, AVT {avt})",
+        args.out.display(),
+        args.respondents
+    );
     Ok(ExitCode::SUCCESS)
 }

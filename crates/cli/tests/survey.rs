@@ -327,3 +327,129 @@ fn response_reproduces_table_4_1_and_bad_rows_are_positioned() {
         "{stderr}"
     );
 }
+
+/// The synthetic survey reads back through the survey reader without a problem, has the
+/// report's sector proportions, and its regressions point the report's way (survey.md §4.5).
+#[test]
+fn synthetic_survey_reads_back_and_shows_the_reports_directions() {
+    use forlop_core::survey::derive::{add_derived, DeriveSettings};
+    use forlop_core::survey::regress::{parse_covariates, regress, Model, ModelSpec};
+    use forlop_core::survey::scale::{summarise, Scale, ScaleSettings};
+    use forlop_core::survey::table::read_respondents;
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("survey");
+    let (_, stderr) = ok(&[
+        "survey",
+        "synth",
+        "--out",
+        out.to_str().unwrap(),
+        "--respondents",
+        "10000",
+        "--seed",
+        "7",
+    ]);
+    // 10 000 × (21 346, 3 199, 8 913) / 33 458 = 6 379.9, 956.1, 2 663.9 → 6 379, 956, 2 663
+    // and the two left to the largest remainders, PHV (.9) and AVT (.9).
+    assert!(stderr.contains("PHV 6380, TSB 956, AVT 2664"), "{stderr}");
+    let bytes = std::fs::read(out.join("survey_respondents.csv")).unwrap();
+    let read = read_respondents("survey_respondents.csv", &bytes);
+    assert_eq!(read.rows_read, 10_000);
+    assert_eq!(read.rows_rejected, 0, "{:?}", read.issues.first());
+    assert!(read.issues.is_empty());
+    assert!(
+        read.unknown_columns.is_empty(),
+        "{:?}",
+        read.unknown_columns
+    );
+    let mut table = read.table;
+    let count = |sector: &str| {
+        (0..table.rows)
+            .filter(|&r| table.label("sektor", r).as_deref() == Some(sector))
+            .count()
+    };
+    assert_eq!(
+        (count("PHV"), count("TSB"), count("AVT")),
+        (6380, 956, 2664)
+    );
+
+    // The aggregates read as Table 4-1 input, utvalg = the sector sizes.
+    let (response, _) = ok(&[
+        "survey",
+        "response",
+        "--aggregates",
+        out.join("survey_aggregates.csv").to_str().unwrap(),
+    ]);
+    // PHV: 10 000 × 87 424 / 33 458 = 26 129.48 → 26 129; 82 050 → 24 523.28 → 24 523.
+    assert!(
+        response.contains("\nPHV,26129,24523,-1606,6380,"),
+        "{response}"
+    );
+
+    add_derived(&mut table, &DeriveSettings::default());
+    // STAR-P α near the report's 0.90-0.92 (a loose band: the data are random).
+    let star = summarise(&table, Scale::StarP, None, &ScaleSettings::default());
+    let alpha = star[0].alpha.alpha.unwrap();
+    assert!((0.85..0.97).contains(&alpha), "α = {alpha}");
+
+    let fit = |model: Model, outcome: &str, event: &[&str], covariates: &str| {
+        let spec = ModelSpec {
+            model,
+            outcome: outcome.into(),
+            event: event.iter().map(|e| e.to_string()).collect(),
+            covariates: parse_covariates(covariates).unwrap(),
+        };
+        regress(&table, &spec, Some("sektor")).unwrap()
+    };
+    let term = |fits: &[forlop_core::survey::regress::ModelFit], group: &str, name: &str| {
+        let f = fits.iter().find(|f| f.group == group).unwrap();
+        assert!(f.converged, "{group}: {:?}", f.problem);
+        let t = f.terms.iter().find(|t| t.term == name).unwrap();
+        (t.estimate.unwrap(), t.ci_low.unwrap(), t.ci_high.unwrap())
+    };
+    // Table 7-1: needing more follow-up goes down with a good relationship and with
+    // coordination, up with severe problems.
+    let needs = fit(
+        Model::Logistic,
+        "fornoyd_oppfolging",
+        &["2", "3"],
+        "kvinne,aldersgruppe_reg:ref=18-24,omfang_store,koordineringstiltak,behandlerrelasjon",
+    );
+    let (or, _, high) = term(&needs, "PHV", "behandlerrelasjon");
+    assert!(or < 0.6 && high < 1.0, "relationship OR {or}");
+    let (or, _, high) = term(&needs, "PHV", "koordineringstiltak");
+    assert!(high < 1.0, "coordination OR {or}");
+    let (or, low, _) = term(&needs, "PHV", "omfang_store");
+    assert!(low > 1.0, "severity OR {or}");
+    // Tables 12-3 and 9-1: satisfaction and needs-adapted treatment rise with the relationship.
+    let satisfied = fit(
+        Model::Linear,
+        "tilfreds",
+        &[],
+        "kvinne,omfang_store,behandlerrelasjon",
+    );
+    for sector in ["PHV", "TSB", "AVT"] {
+        let (b, low, _) = term(&satisfied, sector, "behandlerrelasjon");
+        assert!(b > 0.5 && low > 0.0, "{sector}: coefficient {b}");
+        let r2 = satisfied
+            .iter()
+            .find(|f| f.group == sector)
+            .unwrap()
+            .r2
+            .unwrap();
+        assert!(r2 > 0.25, "{sector}: R² {r2}");
+    }
+    let adapted = fit(Model::Logistic, "tilpasset", &["1"], "behandlerrelasjon");
+    assert!(term(&adapted, "AVT", "behandlerrelasjon").0 > 3.0);
+    // Table 8-1: video more likely in Helse Nord than in Helse Vest, less likely from 66.
+    let video = fit(
+        Model::Logistic,
+        "video",
+        &[],
+        "aldersgruppe_reg:ref=18-24,helseregion:ref=Helse Vest",
+    );
+    let (or, low, _) = term(&video, "PHV", "helseregion=Helse Nord");
+    assert!(low > 1.0, "Nord OR {or}");
+    let (or, _, high) = term(&video, "PHV", "aldersgruppe_reg=66-99");
+    assert!(high < 1.0, "66-99 OR {or}");
+}
