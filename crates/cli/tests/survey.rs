@@ -453,3 +453,132 @@ fn synthetic_survey_reads_back_and_shows_the_reports_directions() {
     let (or, _, high) = term(&video, "PHV", "aldersgruppe_reg=66-99");
     assert!(high < 1.0, "66-99 OR {or}");
 }
+
+#[test]
+fn ttest_anova_derive_flags_and_regression_suppression() {
+    let dir = tempfile::tempdir().unwrap();
+    // PHV: severe (alvorlig_langvarig 1) 1,1,1,0 and mild 1,0,0,0,0,0 on tj_nav (see
+    // survey::compare's test: t = 2.031334 on 8 df, p = 0.076698, scipy's ttest_ind).
+    // kjonn_npr (1 mann, 2 kvinne) and self-reported kjonn (1 kvinne, 2 mann, 3 annet)
+    // disagree on purpose.
+    let mut csv = String::from("sektor,tj_nav,alvorlig_langvarig,kjonn_npr,kjonn,hjelper\n");
+    let rows = [
+        (1, 1, 2, 1, 5),
+        (1, 1, 2, 1, 4),
+        (1, 1, 2, 2, 4),
+        (0, 1, 1, 3, 3),
+        (1, 0, 1, 2, 2),
+        (0, 0, 1, 2, 1),
+        (0, 0, 1, 2, 2),
+        (0, 0, 2, 1, 3),
+        (0, 0, 2, 1, 2),
+        (0, 0, 1, 2, 1),
+    ];
+    for (nav, sev, npr, own, h) in rows {
+        csv.push_str(&format!("PHV,{nav},{sev},{npr},{own},{h}\n"));
+    }
+    let data = write(dir.path(), "svar.csv", &csv);
+    let args = |extra: &[&str]| {
+        let mut a = vec!["survey"];
+        a.extend_from_slice(extra);
+        a.extend_from_slice(&["--data", &data]);
+        a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let run = |a: Vec<String>| ok(&a.iter().map(String::as_str).collect::<Vec<_>>()).0;
+    let t = run(args(&[
+        "ttest",
+        "--var",
+        "tj_nav",
+        "--between",
+        "alvorlig_langvarig",
+        "--min-cell",
+        "0",
+    ]));
+    let line = t.lines().nth(1).unwrap();
+    assert!(
+        line.starts_with(
+            "all,tj_nav,1,0,4,6,0.75,0.16666666666666666,0.5833333333333334,2.03133350030803"
+        ),
+        "{line}"
+    );
+    assert!(line.contains(",8,0.0766983956684"), "{line}");
+    // k = 5: the severe group has 4, the row is blank.
+    let t = run(args(&[
+        "ttest",
+        "--var",
+        "tj_nav",
+        "--between",
+        "alvorlig_langvarig",
+    ]));
+    assert_eq!(t.lines().nth(1).unwrap(), "all,tj_nav,1,0,,,,,,,,,true");
+
+    // kvinne from the register: 5 women (npr 2); from self-report: 4 (kjonn 1), the "annet"
+    // answer missing.
+    let d = run(args(&["describe", "--item", "kvinne", "--min-cell", "0"]));
+    assert!(d.contains("kvinne,all,1,5,50,false"), "{d}");
+    let d = run(args(&[
+        "describe",
+        "--item",
+        "kvinne",
+        "--min-cell",
+        "0",
+        "--sex",
+        "self-report",
+    ]));
+    assert!(d.contains("kvinne,all,1,4,44.4,false"), "{d}");
+    assert!(d.contains("kvinne,all,(missing),1,,false"), "{d}");
+
+    // hjelper on kvinne (register): women 5,4,4,3,2 → mean 3.6, men 3,2,1,2,1 → 1.8;
+    // OLS coefficient = 3.6 − 1.8 = 1.8. With k = 5 both groups have 5: shown. With k = 6,
+    // kvinne (5 at 1) is blanked, the intercept stays.
+    let r = run(args(&[
+        "regress",
+        "--outcome",
+        "hjelper",
+        "--model",
+        "linear",
+        "--covariates",
+        "kvinne",
+    ]));
+    assert!(r.contains("\nall,kvinne,1.8"), "{r}");
+    let r = run(args(&[
+        "regress",
+        "--outcome",
+        "hjelper",
+        "--model",
+        "linear",
+        "--covariates",
+        "kvinne",
+        "--min-cell",
+        "6",
+    ]));
+    assert!(r.contains("\nall,kvinne,,,,,10,"), "{r}");
+    assert!(r.contains("\nall,(intercept),1.8"), "{r}");
+    let r = run(args(&[
+        "regress",
+        "--outcome",
+        "hjelper",
+        "--model",
+        "linear",
+        "--covariates",
+        "kvinne",
+        "--min-cell",
+        "11",
+    ]));
+    assert!(r.contains("\nall,kvinne,,,,,,,true"), "{r}");
+
+    // ANOVA of hjelper across kvinne's two levels: F = t² of the pooled t test.
+    // Means 3.6 / 1.8; SSW = (1.6²+0.4²+0.4²+0.6²+1.6²) + (1.2²+0.2²+0.8²+0.2²+0.8²)
+    // = 5.2 + 2.8 = 8 on 8 df → 1; SSB = 5·0.9² + 5·0.9² = 8.1 on 1 df; F = 8.1.
+    let a = run(args(&[
+        "anova",
+        "--var",
+        "hjelper",
+        "--between",
+        "kvinne",
+        "--min-cell",
+        "0",
+    ]));
+    assert!(a.contains("all,hjelper,0,5,1.8,8.1"), "{a}");
+    assert!(a.contains("all,hjelper,1,5,3.6,8.1"), "{a}");
+}
