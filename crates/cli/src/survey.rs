@@ -7,7 +7,9 @@ use clap::{Args, Subcommand, ValueEnum};
 use forlop_core::survey::compare::{anova, t_test};
 use forlop_core::survey::derive::{add_derived, DeriveSettings, SexSource};
 use forlop_core::survey::describe::frequencies;
-use forlop_core::survey::regress::{parse_covariates, regress, suppress_small, Model, ModelSpec};
+use forlop_core::survey::regress::{
+    common_covariates, parse_covariates, regress, suppress_small, Model, ModelSpec,
+};
 use forlop_core::survey::response::{read_aggregates, response_table, round_half_up};
 use forlop_core::survey::scale::{summarise, Scale};
 use forlop_core::survey::table::{known_kind, read_respondents, RespondentTable, VarKind};
@@ -195,7 +197,8 @@ pub struct RegressArgs {
     #[arg(long, value_enum)]
     model: ModelArg,
     /// Covariates, comma-separated: a numeric one by name, a categorical one as
-    /// name:ref=LEVEL.
+    /// name:ref=LEVEL; `common` is the report's 27-term set (survey.md §2.1) without the
+    /// outcome's own construct.
     #[arg(long)]
     covariates: String,
     /// Blank a model on fewer than K respondents, and a 0/1 term (a dummy) with fewer than K
@@ -482,7 +485,11 @@ fn regress_command(args: RegressArgs) -> Result<ExitCode> {
             .as_deref()
             .map(|e| e.split(',').map(|s| s.trim().to_string()).collect())
             .unwrap_or_default(),
-        covariates: parse_covariates(&args.covariates).map_err(anyhow::Error::msg)?,
+        covariates: if args.covariates.trim() == "common" {
+            common_covariates(&args.outcome)
+        } else {
+            parse_covariates(&args.covariates).map_err(anyhow::Error::msg)?
+        },
     };
     let mut fits = regress(&table, &spec, args.data.by.as_deref()).map_err(anyhow::Error::msg)?;
     suppress_small(&mut fits, args.min_cell);

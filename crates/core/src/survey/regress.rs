@@ -32,7 +32,8 @@ pub enum Covariate {
     },
 }
 
-/// Parses `name,name:ref=LEVEL,…` (the CLI's `--covariates`).
+/// Parses `name,name:ref=LEVEL,…` (the CLI's `--covariates`); see [`COMMON_MODEL`] for the
+/// report's set.
 pub fn parse_covariates(list: &str) -> Result<Vec<Covariate>, String> {
     list.split(',')
         .map(str::trim)
@@ -48,6 +49,26 @@ pub fn parse_covariates(list: &str) -> Result<Vec<Covariate>, String> {
                     "«{item}»: expected name:ref=LEVEL for a categorical covariate"
                 )),
             },
+        })
+        .collect()
+}
+
+/// The report's common covariate set (survey.md §2.1, 27 terms) with its reference
+/// categories, in `--covariates` form. Helse regions other than the four (Andre, Ukjent) get
+/// dummies of their own.
+pub const COMMON_MODEL: &str = "kvinne,aldersgruppe_reg:ref=18-24,hoyere_utdanning,egen_inntekt,\
+bor_alene,over_fem_aar,omfang_store,diagnoser_gruppe:ref=1,kommunale_tj,tj_oppsokende_team,\
+tj_dagsenter,tj_arbeidstiltak,innleggelse,koordineringstiltak,nylig_avsluttet,\
+behandlingslengde:ref=>6 mnd,behandlerrelasjon,helseregion:ref=Helse Vest";
+
+/// The common covariates for a model of `outcome`, without the outcome's own construct (no
+/// Koordineringstiltak in Table 9-3, no Behandlerrelasjon in Table 10-1).
+pub fn common_covariates(outcome: &str) -> Vec<Covariate> {
+    parse_covariates(COMMON_MODEL)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| match c {
+            Covariate::Numeric(n) | Covariate::Categorical { name: n, .. } => n != outcome,
         })
         .collect()
 }

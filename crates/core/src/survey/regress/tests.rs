@@ -475,3 +475,28 @@ fn small_terms_and_small_fits_are_suppressed() {
     suppress_small(&mut fits, 0);
     assert!(fits[0].terms.iter().all(|t| t.estimate.is_some()));
 }
+
+#[test]
+fn the_common_model_has_the_reports_27_terms_and_drops_the_outcome() {
+    // 18 covariates; with the four regions as the only ones present they are Table 7-1's 27
+    // terms: 12 numeric + 5 age + 3 diagnosis-count + 2 treatment-length + 3 region dummies.
+    let all = common_covariates("tilfreds");
+    assert_eq!(all.len(), 18);
+    let dummies: usize = all
+        .iter()
+        .map(|c| match c {
+            Covariate::Numeric(_) => 1,
+            Covariate::Categorical { name, .. } => match name.as_str() {
+                "aldersgruppe_reg" => 5,  // 25-35 … 66-99 against 18-24
+                "diagnoser_gruppe" => 3,  // 2, 3, >3 against 1
+                "behandlingslengde" => 2, // <2, 3-6 against >6 mnd
+                "helseregion" => 3,       // Sør-Øst, Midt-Norge, Nord against Vest
+                _ => panic!("{name}"),
+            },
+        })
+        .sum();
+    assert_eq!(dummies, 27);
+    assert!(!common_covariates("koordineringstiltak")
+        .contains(&Covariate::Numeric("koordineringstiltak".into())));
+    assert_eq!(common_covariates("behandlerrelasjon").len(), 17);
+}
