@@ -55,6 +55,8 @@ pub enum ToWorker {
     },
     /// Write the long table of the last report as a file; the answer is [`FromWorker::File`].
     Export(ExportFormat),
+    /// A patient-survey job (its files, if any, attached); the answer is [`FromWorker::Survey`].
+    Survey(crate::survey::SurveyJob),
 }
 
 /// A file format of the long-table export.
@@ -104,6 +106,8 @@ pub enum FromWorker {
         /// Its MIME type.
         mime: String,
     },
+    /// A patient-survey answer.
+    Survey(Box<crate::survey::SurveyAnswer>),
     /// The job failed; the message is in both languages.
     Failed {
         /// Bokmål.
