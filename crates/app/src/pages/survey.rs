@@ -955,8 +955,8 @@ fn forest(f: &FitView, logistic: bool, lang: Lang) -> impl IntoView {
     const LABEL: f64 = 190.0;
     const PLOT: f64 = 260.0;
     const ROW: f64 = 20.0;
-    let x = move |v: f64| LABEL + 10.0 + (tx(v) - lo) / span * (PLOT - 20.0);
-    let x_null = LABEL + 10.0 + (null - lo) / span * (PLOT - 20.0);
+    let x = move |v: f64| LABEL + 10.0 + (tx(v) - lo) / span * (PLOT - 44.0);
+    let x_null = LABEL + 10.0 + (null - lo) / span * (PLOT - 44.0);
     let height = terms.len() as f64 * ROW + 30.0;
     let ticks: Vec<f64> = if logistic {
         [0.1f64, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0]
@@ -987,9 +987,9 @@ fn forest(f: &FitView, logistic: bool, lang: Lang) -> impl IntoView {
         .map(|v| {
             let label = crate::fmt::number(v, 2, lang);
             let px = if logistic {
-                LABEL + 10.0 + (v.log10() - lo) / span * (PLOT - 20.0)
+                LABEL + 10.0 + (v.log10() - lo) / span * (PLOT - 44.0)
             } else {
-                LABEL + 10.0 + (v - lo) / span * (PLOT - 20.0)
+                LABEL + 10.0 + (v - lo) / span * (PLOT - 44.0)
             };
             view! { <text x=px.to_string() y=(axis_y + 12.0).to_string() text-anchor="middle" class="forest-tick">{label}</text> }
         })
