@@ -107,8 +107,24 @@ test('survey page on the demo: frequencies and odds ratios equal the CLI, by key
     await page.locator('.survey-fit').first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(ARTIFACTS, '21-survey-forest.png'), fullPage: false });
 
-    // The response table from the demo's aggregates: Table 4-1's columns.
+    // The response table from the demo's aggregates: Table 4-1 with the sector shares; the
+    // response rates are the report's (the populations are scaled with the respondents):
+    // PHV 6 380 / 26 129 = 24.4 %, 6 380 / 24 523 = 26.0 %.
     assert.equal(await page.locator('#survey-response-table tbody tr').count(), 4);
+    const phv = await page.$$eval('#survey-response-table tbody tr:nth-child(1) td', (tds) => tds.map((t) => t.textContent));
+    assert.deepEqual(phv.slice(0, 6), ['26,129', '24,523', '−1,606', '6,380', '24.4%', '26.0%']);
+
+    // A file with bad rows: every row accounted for, the problems positioned, no crash.
+    const bad = path.join(dir, 'bad.csv');
+    fs.writeFileSync(bad, 'sektor,tilfreds\nPHV,5\nXYZ,3\nPHV,9\nAVT,4\n');
+    await page.setInputFiles('#survey-files', bad);
+    await page.waitForFunction(() => /bad\.csv/.test(document.querySelector('#survey-rows')?.textContent || ''));
+    assert.equal(await page.textContent('#survey-rows'), 'bad.csv: Rows read 4, used 2, rejected 2');
+    const issues = await page.$$eval('#survey-issues li', (lis) => lis.map((l) => l.textContent));
+    assert.equal(issues.length, 2);
+    assert.match(issues[0], /^bad\.csv:3:1 \(sektor\): found «XYZ», expected PHV, TSB or AVT/);
+    assert.match(issues[1], /^bad\.csv:4:2 \(tilfreds\): found «9», expected a code 1–5/);
+    assert.equal(await page.locator('#survey-response-table').count(), 0, 'no aggregates with this file');
     assert.deepEqual(log.errors, [], 'no page errors');
     assert.deepEqual(foreignRequests(log), [], 'nothing leaves the machine');
   } finally {

@@ -59,7 +59,10 @@ const CSV: Text = t("Last ned CSV", "Download CSV");
 const SCALES: Text = t("Skalaer", "Scales");
 const SCALE: Text = t("Skala", "Scale");
 const MEAN: Text = t("Gjennomsnitt", "Mean");
-const RESPONSE: Text = t("Svarprosent (tabell 4-1)", "Response (Table 4-1)");
+const RESPONSE: Text = t(
+    "Svarprosent og sektorandeler (tabell 4-1, figur 4-1)",
+    "Response and sector shares (Table 4-1, Fig 4-1)",
+);
 const MODEL: Text = t("Regresjon", "Regression");
 const MODEL_KIND: Text = t("Modell", "Model");
 const LOGISTIC: Text = t("Logistisk (oddsratio)", "Logistic (odds ratio)");
@@ -694,6 +697,8 @@ fn ResponseTable(page: Page) -> impl IntoView {
                             <th scope="col" class="num">{t("Utvalg", "Respondents").get(l)}</th>
                             <th scope="col" class="num">{t("Svar % total", "Response % total").get(l)}</th>
                             <th scope="col" class="num">{t("Svar % mottak", "Response % recipients").get(l)}</th>
+                            <th scope="col" class="num">{t("Andel av totalpop.", "Share of total pop.").get(l)}</th>
+                            <th scope="col" class="num">{t("Andel av utvalget", "Share of respondents").get(l)}</th>
                         </tr></thead>
                         <tbody>
                             {rows.into_iter().map(|r| view! {
@@ -705,6 +710,8 @@ fn ResponseTable(page: Page) -> impl IntoView {
                                     <td class="num">{crate::fmt::count(r.respondents, l)}</td>
                                     <td class="num">{crate::fmt::percent(r.rate_total, l)}</td>
                                     <td class="num">{crate::fmt::percent(r.rate_recipients, l)}</td>
+                                    <td class="num">{crate::fmt::percent(r.share_total, l)}</td>
+                                    <td class="num">{crate::fmt::percent(r.share_respondents, l)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
