@@ -44,6 +44,8 @@ strings! {
         "Pick several files at once (CSV or .xlsx): persons, episodes, municipal services, primary care, population, areas.";
     FilesButton => "Åpne filene dine", "Open your files";
     DropZone => "… eller slipp filene her", "… or drop the files here";
+    SurveyLink => "Pasientundersøkelsen (STAR-P, CONTINU-UM, regresjon) →",
+        "The patient survey (STAR-P, CONTINU-UM, regression) →";
     AnalysisYear => "Analyseår", "Analysis year";
     MinCell => "Prikking: minste tall (k)", "Suppression: smallest number (k)";
     MinCellOff => "k = 0 slår av prikking – bare for din egen skjerm. Alle eksporter merkes IKKE PRIKKET.",

@@ -25,6 +25,7 @@ pub mod pages;
 pub mod protocol;
 pub mod report;
 pub mod selection;
+pub mod survey;
 
 use forlop_core::ingest::ReadOptions;
 use forlop_core::settings::Settings;
@@ -72,6 +73,8 @@ pub struct AppState {
     pub read_options: RwSignal<ReadOptions>,
     /// The modules to compute (`?modules=smi,example`); `None` = every module not opt-in.
     pub modules: RwSignal<Option<Vec<String>>>,
+    /// The last patient-survey answer (the survey page keeps what it shows).
+    pub survey: RwSignal<Option<Arc<survey::SurveyAnswer>>>,
 }
 
 impl AppState {
@@ -88,6 +91,7 @@ impl AppState {
             min_cell: RwSignal::new(5),
             read_options: RwSignal::new(ReadOptions::default()),
             modules: RwSignal::new(None),
+            survey: RwSignal::new(None),
         }
     }
 
@@ -113,6 +117,8 @@ impl AppState {
             | ToWorker::Export(_)
             | ToWorker::ShowYear(_)
             | ToWorker::HtmlReport(_) => Phase::Computing,
+            ToWorker::Survey(survey::SurveyJob::Demo { .. }) => Phase::Generating,
+            ToWorker::Survey(_) => Phase::Computing,
         };
         self.busy.set(Some(Progress {
             phase,
@@ -145,6 +151,10 @@ impl AppState {
                 self.busy.set(None);
                 publish_for_tests(&report);
                 self.report.set(Some(Arc::new(*report)));
+            }
+            FromWorker::Survey(answer) => {
+                self.busy.set(None);
+                self.survey.set(Some(Arc::new(*answer)));
             }
             FromWorker::Failed { nb, en } => {
                 self.busy.set(None);
@@ -214,7 +224,9 @@ pub fn App() -> impl IntoView {
     if let Some(ids) = query_modules(&query) {
         state.modules.set(Some(ids));
     }
-    if query.contains("demo=1") {
+    // `?page=survey` is the patient-survey page instead of the indicators.
+    let survey_page = query.contains("page=survey");
+    if query.contains("demo=1") && !survey_page {
         state.run(
             ToWorker::Demo {
                 persons: pages::start::DEMO_DEFAULT,
@@ -256,15 +268,27 @@ pub fn App() -> impl IntoView {
                 </button>
             </div>
         </header>
-        <main>
-            <pages::start::StartPage />
-            <components::cost_calculator::CostCalculator />
-            <components::progress::ProgressBar />
-            <components::progress::ErrorBox />
-            <components::quality::QualityPanel />
-            <components::mapping::MappingPanel />
-            <pages::results::ResultsPage />
-        </main>
+        {if survey_page {
+            view! {
+                <main>
+                    <components::progress::ProgressBar />
+                    <components::progress::ErrorBox />
+                    <pages::survey::SurveyPage />
+                </main>
+            }.into_any()
+        } else {
+            view! {
+                <main>
+                    <pages::start::StartPage />
+                    <components::cost_calculator::CostCalculator />
+                    <components::progress::ProgressBar />
+                    <components::progress::ErrorBox />
+                    <components::quality::QualityPanel />
+                    <components::mapping::MappingPanel />
+                    <pages::results::ResultsPage />
+                </main>
+            }.into_any()
+        }}
     }
 }
 

@@ -71,6 +71,8 @@ pub enum ToWorker {
     /// Write the downloadable HTML report of the last analysis (always suppressed, k ≥ 5); the
     /// answer is [`FromWorker::File`].
     HtmlReport(Box<ReportRequest>),
+    /// A patient-survey job (its files, if any, attached); the answer is [`FromWorker::Survey`].
+    Survey(crate::survey::SurveyJob),
 }
 
 /// What the user chose for the downloadable report (`crate::html_report`).
@@ -135,6 +137,8 @@ pub enum FromWorker {
         /// Its MIME type.
         mime: String,
     },
+    /// A patient-survey answer.
+    Survey(Box<crate::survey::SurveyAnswer>),
     /// The job failed; the message is in both languages.
     Failed {
         /// Bokmål.

@@ -4,11 +4,14 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use forlop_core::survey::derive::{add_derived, DeriveSettings};
+use forlop_core::survey::compare::{anova, t_test};
+use forlop_core::survey::derive::{add_derived, DeriveSettings, SexSource};
 use forlop_core::survey::describe::frequencies;
-use forlop_core::survey::regress::{parse_covariates, regress, Model, ModelSpec};
+use forlop_core::survey::regress::{
+    common_covariates, parse_covariates, regress, suppress_small, Model, ModelSpec,
+};
 use forlop_core::survey::response::{read_aggregates, response_table, round_half_up};
-use forlop_core::survey::scale::{summarise, Scale, ScaleSettings};
+use forlop_core::survey::scale::{summarise, Scale};
 use forlop_core::survey::table::{known_kind, read_respondents, RespondentTable, VarKind};
 use forlop_core::text::Lang;
 use std::io::Write;
@@ -24,8 +27,28 @@ pub enum SurveyCommand {
     Scale(ScaleArgs),
     /// Logistic or linear regression, per group or pooled.
     Regress(RegressArgs),
+    /// Two-sample t test of a variable between two levels of another (survey.md §4.4).
+    Ttest(TTestArgs),
+    /// One-way ANOVA of a variable across the levels of another (survey.md §4.4).
+    Anova(AnovaArgs),
     /// Response rates and population shares from aggregate counts (Table 4-1).
     Response(ResponseArgs),
+    /// Write a seeded synthetic respondent file (the three sectors in the survey's proportions)
+    /// and its population aggregates.
+    Synth(SynthArgs),
+}
+
+#[derive(Args)]
+pub struct SynthArgs {
+    /// Output directory (created): survey_respondents.csv and survey_aggregates.csv.
+    #[arg(long)]
+    out: PathBuf,
+    /// Respondents in all (33 458 gives the report's sector sizes exactly).
+    #[arg(long, default_value_t = 33_458)]
+    respondents: usize,
+    /// Seed: the same seed gives byte-identical files.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 #[derive(Args)]
@@ -43,6 +66,74 @@ pub struct DataArgs {
     /// Language of the messages on standard error.
     #[arg(long, value_enum, default_value_t = MessageLang::Nb)]
     lang: MessageLang,
+    #[command(flatten)]
+    derive: DeriveArgs,
+}
+
+/// The choices survey.md leaves open for the derived variables (docs/choices.md, "Patient
+/// survey"); the defaults are the documented ones.
+#[derive(Args)]
+pub struct DeriveArgs {
+    /// Source of `kvinne`: the register's kjonn_npr, or the self-reported kjonn (annet / vet
+    /// ikke / ønsker ikke svare → missing).
+    #[arg(long, value_enum, default_value_t = SexArg::Register)]
+    sex: SexArg,
+    /// Survey year, for the age of respondents with a birth year but no register age.
+    #[arg(long, default_value_t = 2023)]
+    survey_year: i32,
+    /// Count "Skadelig bruk" and "Rusmiddelavhengighet" ticked together as two diagnoses.
+    #[arg(long)]
+    substance_two_diagnoses: bool,
+    /// Leave "Annen diagnose" out of the number of diagnoses.
+    #[arg(long)]
+    no_other_diagnosis: bool,
+    /// `kommunale_tj` as the number of municipal services ticked instead of any-of 0/1.
+    #[arg(long)]
+    municipal_count: bool,
+    /// Count "Psykolog i kommunen" among the municipal health services.
+    #[arg(long)]
+    municipal_psychologist: bool,
+    /// For TSB respondents, read `nylig_avsluttet` from the substance status item.
+    #[arg(long)]
+    tsb_substance_status: bool,
+    /// "Vet ikke" on IP / koordinator / ansvarsgruppe makes `koordineringstiltak` missing
+    /// unless another is Ja.
+    #[arg(long)]
+    coordination_dont_know_missing: bool,
+    /// Fewest answered STAR-P items for a score.
+    #[arg(long, default_value_t = 1)]
+    star_min_items: usize,
+    /// CONTINU-UM sum over the answered items of the nine (default: all nine required).
+    #[arg(long)]
+    continuum_partial: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SexArg {
+    Register,
+    SelfReport,
+}
+
+impl DeriveArgs {
+    fn settings(&self) -> DeriveSettings {
+        let mut s = DeriveSettings {
+            sex: match self.sex {
+                SexArg::Register => SexSource::Register,
+                SexArg::SelfReport => SexSource::SelfReport,
+            },
+            survey_year: self.survey_year,
+            substance_as_one_diagnosis: !self.substance_two_diagnoses,
+            count_other_diagnosis: !self.no_other_diagnosis,
+            municipal_services_as_count: self.municipal_count,
+            municipal_includes_psychologist: self.municipal_psychologist,
+            tsb_status_from_substance_item: self.tsb_substance_status,
+            coordination_dont_know_missing: self.coordination_dont_know_missing,
+            ..DeriveSettings::default()
+        };
+        s.scales.star_min_items = self.star_min_items;
+        s.scales.continuum_require_all = !self.continuum_partial;
+        s
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -106,9 +197,50 @@ pub struct RegressArgs {
     #[arg(long, value_enum)]
     model: ModelArg,
     /// Covariates, comma-separated: a numeric one by name, a categorical one as
-    /// name:ref=LEVEL.
+    /// name:ref=LEVEL; `common` is the report's 27-term set (survey.md §2.1) without the
+    /// outcome's own construct.
     #[arg(long)]
     covariates: String,
+    /// Blank a model on fewer than K respondents, and a 0/1 term (a dummy) with fewer than K
+    /// respondents at 1 or at 0 (0 = no suppression, for your own eyes only).
+    #[arg(long, default_value_t = 5)]
+    min_cell: u64,
+}
+
+#[derive(Args)]
+pub struct TTestArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// The variable(s) compared; repeatable (e.g. every tj_* service).
+    #[arg(long, required = true)]
+    var: Vec<String>,
+    /// The variable whose two levels are compared (e.g. alvorlig_langvarig).
+    #[arg(long)]
+    between: String,
+    /// The two levels, comma-separated: first minus second.
+    #[arg(long, default_value = "1,0")]
+    levels: String,
+    /// Welch's t test (unequal variances) instead of Student's pooled one.
+    #[arg(long)]
+    welch: bool,
+    /// Blank the test when a level has fewer than K values.
+    #[arg(long, default_value_t = 5)]
+    min_cell: u64,
+}
+
+#[derive(Args)]
+pub struct AnovaArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// The variable(s) compared; repeatable (e.g. each CONTINU-UM item, scored).
+    #[arg(long, required = true)]
+    var: Vec<String>,
+    /// The grouping whose levels are compared (e.g. sektor).
+    #[arg(long)]
+    between: String,
+    /// Blank the test when a level has fewer than K values.
+    #[arg(long, default_value_t = 5)]
+    min_cell: u64,
 }
 
 #[derive(Args)]
@@ -127,7 +259,10 @@ pub fn run(command: SurveyCommand) -> Result<ExitCode> {
         SurveyCommand::Describe(args) => describe(args),
         SurveyCommand::Scale(args) => scale(args),
         SurveyCommand::Regress(args) => regress_command(args),
+        SurveyCommand::Ttest(args) => ttest_command(args),
+        SurveyCommand::Anova(args) => anova_command(args),
         SurveyCommand::Response(args) => response(args),
+        SurveyCommand::Synth(args) => synth(args),
     }
 }
 
@@ -173,7 +308,7 @@ fn load(args: &DataArgs) -> Result<RespondentTable> {
         bail!("no usable respondents in {name}");
     }
     let mut table = read.table;
-    add_derived(&mut table, &DeriveSettings::default());
+    add_derived(&mut table, &args.derive.settings());
     if let Some(by) = &args.by {
         if !forlop_core::survey::scale::has_grouping(&table, by) {
             bail!("no variable «{by}» in the data / variabelen finnes ikke");
@@ -284,7 +419,7 @@ fn scale(args: ScaleArgs) -> Result<ExitCode> {
         &table,
         which,
         args.data.by.as_deref(),
-        &ScaleSettings::default(),
+        &args.data.derive.settings().scales,
     );
     if args.items {
         let names = match which {
@@ -350,13 +485,37 @@ fn regress_command(args: RegressArgs) -> Result<ExitCode> {
             .as_deref()
             .map(|e| e.split(',').map(|s| s.trim().to_string()).collect())
             .unwrap_or_default(),
-        covariates: parse_covariates(&args.covariates).map_err(anyhow::Error::msg)?,
+        covariates: if args.covariates.trim() == "common" {
+            common_covariates(&args.outcome)
+        } else {
+            parse_covariates(&args.covariates).map_err(anyhow::Error::msg)?
+        },
     };
-    let fits = regress(&table, &spec, args.data.by.as_deref()).map_err(anyhow::Error::msg)?;
+    let mut fits = regress(&table, &spec, args.data.by.as_deref()).map_err(anyhow::Error::msg)?;
+    suppress_small(&mut fits, args.min_cell);
     let mut rows = Vec::new();
     for fit in &fits {
-        if let Some(problem) = &fit.problem {
+        if fit.suppressed {
+            eprintln!(
+                "{}: fewer than {} respondents, not shown / færre enn {} respondenter, prikket",
+                fit.group, args.min_cell, args.min_cell
+            );
+        } else if let Some(problem) = &fit.problem {
             eprintln!("{} (n = {}): {}", fit.group, fit.n, problem.describe());
+        }
+        let hidden: Vec<&str> = fit
+            .terms
+            .iter()
+            .filter(|t| t.suppressed && !fit.suppressed)
+            .map(|t| t.term.as_str())
+            .collect();
+        if !hidden.is_empty() {
+            eprintln!(
+                "{}: fewer than {} respondents in {}, not shown / prikket",
+                fit.group,
+                args.min_cell,
+                hidden.join(", ")
+            );
         }
         for t in &fit.terms {
             rows.push(vec![
@@ -366,7 +525,11 @@ fn regress_command(args: RegressArgs) -> Result<ExitCode> {
                 number(t.ci_low),
                 number(t.ci_high),
                 number(t.p_value),
-                fit.n.to_string(),
+                if fit.suppressed {
+                    String::new()
+                } else {
+                    fit.n.to_string()
+                },
                 number(fit.r2),
                 fit.converged.to_string(),
             ]);
@@ -375,6 +538,110 @@ fn regress_command(args: RegressArgs) -> Result<ExitCode> {
     write_rows(
         args.data.out.as_deref(),
         "group,term,estimate,ci_low,ci_high,p_value,n,r2,converged",
+        &rows,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn not_suppressed_warning(min_cell: u64) {
+    if min_cell == 0 {
+        let mark = forlop_core::output::NOT_SUPPRESSED_MARK;
+        eprintln!(
+            "{} / {}: --min-cell 0 was given; do not publish this table.",
+            mark.nb, mark.en
+        );
+    }
+}
+
+fn ttest_command(args: TTestArgs) -> Result<ExitCode> {
+    let table = load(&args.data)?;
+    let Some((a, b)) = args.levels.split_once(',') else {
+        bail!("--levels: expected two levels A,B / forventet to nivåer A,B");
+    };
+    let (a, b) = (a.trim(), b.trim());
+    let mut rows = Vec::new();
+    for var in &args.var {
+        let tests = t_test(
+            &table,
+            var,
+            &args.between,
+            [a, b],
+            args.data.by.as_deref(),
+            args.welch,
+            args.min_cell,
+        )
+        .map_err(anyhow::Error::msg)?;
+        for t in tests {
+            let n = |k: usize| {
+                if t.suppressed {
+                    String::new()
+                } else {
+                    k.to_string()
+                }
+            };
+            rows.push(vec![
+                t.group,
+                var.clone(),
+                a.to_string(),
+                b.to_string(),
+                n(t.n[0]),
+                n(t.n[1]),
+                number(t.mean[0]),
+                number(t.mean[1]),
+                number(t.difference),
+                number(t.t),
+                number(t.df),
+                number(t.p_value),
+                t.suppressed.to_string(),
+            ]);
+        }
+    }
+    not_suppressed_warning(args.min_cell);
+    write_rows(
+        args.data.out.as_deref(),
+        "group,var,level_a,level_b,n_a,n_b,mean_a,mean_b,difference,t,df,p_value,suppressed",
+        &rows,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn anova_command(args: AnovaArgs) -> Result<ExitCode> {
+    let table = load(&args.data)?;
+    let mut rows = Vec::new();
+    for var in &args.var {
+        let tests = anova(
+            &table,
+            var,
+            &args.between,
+            args.data.by.as_deref(),
+            args.min_cell,
+        )
+        .map_err(anyhow::Error::msg)?;
+        for t in tests {
+            for (level, n, mean) in &t.levels {
+                rows.push(vec![
+                    t.group.clone(),
+                    var.clone(),
+                    level.clone(),
+                    if t.suppressed {
+                        String::new()
+                    } else {
+                        n.to_string()
+                    },
+                    number(*mean),
+                    number(t.f),
+                    t.df_between.to_string(),
+                    t.df_within.to_string(),
+                    number(t.p_value),
+                    t.suppressed.to_string(),
+                ]);
+            }
+        }
+    }
+    not_suppressed_warning(args.min_cell);
+    write_rows(
+        args.data.out.as_deref(),
+        "group,var,level,n,mean,f,df_between,df_within,p_value,suppressed",
         &rows,
     )?;
     Ok(ExitCode::SUCCESS)
@@ -414,5 +681,26 @@ fn response(args: ResponseArgs) -> Result<ExitCode> {
         "sector,total_population,recipient_population,error_population,respondents,rate_total,rate_recipients,share_total,share_recipients,share_respondents,share_error,error_rate",
         &rows,
     )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn synth(args: SynthArgs) -> Result<ExitCode> {
+    let survey = forlop_synth::generate_survey(&forlop_synth::SurveyConfig {
+        respondents: args.respondents,
+        seed: args.seed,
+    });
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    for file in [&survey.respondents, &survey.aggregates] {
+        let path = args.out.join(&file.name);
+        std::fs::write(&path, &file.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let [phv, tsb, avt] = survey.sector_sizes;
+    eprintln!(
+        "{}: {} respondents (PHV {phv}, TSB {tsb}, AVT {avt})",
+        args.out.display(),
+        args.respondents
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -327,3 +327,258 @@ fn response_reproduces_table_4_1_and_bad_rows_are_positioned() {
         "{stderr}"
     );
 }
+
+/// The synthetic survey reads back through the survey reader without a problem, has the
+/// report's sector proportions, and its regressions point the report's way (survey.md §4.5).
+#[test]
+fn synthetic_survey_reads_back_and_shows_the_reports_directions() {
+    use forlop_core::survey::derive::{add_derived, DeriveSettings};
+    use forlop_core::survey::regress::{parse_covariates, regress, Model, ModelSpec};
+    use forlop_core::survey::scale::{summarise, Scale, ScaleSettings};
+    use forlop_core::survey::table::read_respondents;
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("survey");
+    let (_, stderr) = ok(&[
+        "survey",
+        "synth",
+        "--out",
+        out.to_str().unwrap(),
+        "--respondents",
+        "10000",
+        "--seed",
+        "7",
+    ]);
+    // 10 000 × (21 346, 3 199, 8 913) / 33 458 = 6 379.9, 956.1, 2 663.9 → 6 379, 956, 2 663
+    // and the two left to the largest remainders, PHV (.9) and AVT (.9).
+    assert!(stderr.contains("PHV 6380, TSB 956, AVT 2664"), "{stderr}");
+    let bytes = std::fs::read(out.join("survey_respondents.csv")).unwrap();
+    let read = read_respondents("survey_respondents.csv", &bytes);
+    assert_eq!(read.rows_read, 10_000);
+    assert_eq!(read.rows_rejected, 0, "{:?}", read.issues.first());
+    assert!(read.issues.is_empty());
+    assert!(
+        read.unknown_columns.is_empty(),
+        "{:?}",
+        read.unknown_columns
+    );
+    let mut table = read.table;
+    let count = |sector: &str| {
+        (0..table.rows)
+            .filter(|&r| table.label("sektor", r).as_deref() == Some(sector))
+            .count()
+    };
+    assert_eq!(
+        (count("PHV"), count("TSB"), count("AVT")),
+        (6380, 956, 2664)
+    );
+
+    // The aggregates read as Table 4-1 input, utvalg = the sector sizes.
+    let (response, _) = ok(&[
+        "survey",
+        "response",
+        "--aggregates",
+        out.join("survey_aggregates.csv").to_str().unwrap(),
+    ]);
+    // PHV: 10 000 × 87 424 / 33 458 = 26 129.48 → 26 129; 82 050 → 24 523.28 → 24 523.
+    assert!(
+        response.contains("\nPHV,26129,24523,-1606,6380,"),
+        "{response}"
+    );
+
+    add_derived(&mut table, &DeriveSettings::default());
+    // STAR-P α near the report's 0.90-0.92 (a loose band: the data are random).
+    let star = summarise(&table, Scale::StarP, None, &ScaleSettings::default());
+    let alpha = star[0].alpha.alpha.unwrap();
+    assert!((0.85..0.97).contains(&alpha), "α = {alpha}");
+
+    let fit = |model: Model, outcome: &str, event: &[&str], covariates: &str| {
+        let spec = ModelSpec {
+            model,
+            outcome: outcome.into(),
+            event: event.iter().map(|e| e.to_string()).collect(),
+            covariates: parse_covariates(covariates).unwrap(),
+        };
+        regress(&table, &spec, Some("sektor")).unwrap()
+    };
+    let term = |fits: &[forlop_core::survey::regress::ModelFit], group: &str, name: &str| {
+        let f = fits.iter().find(|f| f.group == group).unwrap();
+        assert!(f.converged, "{group}: {:?}", f.problem);
+        let t = f.terms.iter().find(|t| t.term == name).unwrap();
+        (t.estimate.unwrap(), t.ci_low.unwrap(), t.ci_high.unwrap())
+    };
+    // Table 7-1: needing more follow-up goes down with a good relationship and with
+    // coordination, up with severe problems.
+    let needs = fit(
+        Model::Logistic,
+        "fornoyd_oppfolging",
+        &["2", "3"],
+        "kvinne,aldersgruppe_reg:ref=18-24,omfang_store,koordineringstiltak,behandlerrelasjon",
+    );
+    let (or, _, high) = term(&needs, "PHV", "behandlerrelasjon");
+    assert!(or < 0.6 && high < 1.0, "relationship OR {or}");
+    let (or, _, high) = term(&needs, "PHV", "koordineringstiltak");
+    assert!(high < 1.0, "coordination OR {or}");
+    let (or, low, _) = term(&needs, "PHV", "omfang_store");
+    assert!(low > 1.0, "severity OR {or}");
+    // Tables 12-3 and 9-1: satisfaction and needs-adapted treatment rise with the relationship.
+    let satisfied = fit(
+        Model::Linear,
+        "tilfreds",
+        &[],
+        "kvinne,omfang_store,behandlerrelasjon",
+    );
+    for sector in ["PHV", "TSB", "AVT"] {
+        let (b, low, _) = term(&satisfied, sector, "behandlerrelasjon");
+        assert!(b > 0.5 && low > 0.0, "{sector}: coefficient {b}");
+        let r2 = satisfied
+            .iter()
+            .find(|f| f.group == sector)
+            .unwrap()
+            .r2
+            .unwrap();
+        assert!(r2 > 0.25, "{sector}: R² {r2}");
+    }
+    let adapted = fit(Model::Logistic, "tilpasset", &["1"], "behandlerrelasjon");
+    assert!(term(&adapted, "AVT", "behandlerrelasjon").0 > 3.0);
+    // Table 8-1: video more likely in Helse Nord than in Helse Vest, less likely from 66.
+    let video = fit(
+        Model::Logistic,
+        "video",
+        &[],
+        "aldersgruppe_reg:ref=18-24,helseregion:ref=Helse Vest",
+    );
+    let (or, low, _) = term(&video, "PHV", "helseregion=Helse Nord");
+    assert!(low > 1.0, "Nord OR {or}");
+    let (or, _, high) = term(&video, "PHV", "aldersgruppe_reg=66-99");
+    assert!(high < 1.0, "66-99 OR {or}");
+}
+
+#[test]
+fn ttest_anova_derive_flags_and_regression_suppression() {
+    let dir = tempfile::tempdir().unwrap();
+    // PHV: severe (alvorlig_langvarig 1) 1,1,1,0 and mild 1,0,0,0,0,0 on tj_nav (see
+    // survey::compare's test: t = 2.031334 on 8 df, p = 0.076698, scipy's ttest_ind).
+    // kjonn_npr (1 mann, 2 kvinne) and self-reported kjonn (1 kvinne, 2 mann, 3 annet)
+    // disagree on purpose.
+    let mut csv = String::from("sektor,tj_nav,alvorlig_langvarig,kjonn_npr,kjonn,hjelper\n");
+    let rows = [
+        (1, 1, 2, 1, 5),
+        (1, 1, 2, 1, 4),
+        (1, 1, 2, 2, 4),
+        (0, 1, 1, 3, 3),
+        (1, 0, 1, 2, 2),
+        (0, 0, 1, 2, 1),
+        (0, 0, 1, 2, 2),
+        (0, 0, 2, 1, 3),
+        (0, 0, 2, 1, 2),
+        (0, 0, 1, 2, 1),
+    ];
+    for (nav, sev, npr, own, h) in rows {
+        csv.push_str(&format!("PHV,{nav},{sev},{npr},{own},{h}\n"));
+    }
+    let data = write(dir.path(), "svar.csv", &csv);
+    let args = |extra: &[&str]| {
+        let mut a = vec!["survey"];
+        a.extend_from_slice(extra);
+        a.extend_from_slice(&["--data", &data]);
+        a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let run = |a: Vec<String>| ok(&a.iter().map(String::as_str).collect::<Vec<_>>()).0;
+    let t = run(args(&[
+        "ttest",
+        "--var",
+        "tj_nav",
+        "--between",
+        "alvorlig_langvarig",
+        "--min-cell",
+        "0",
+    ]));
+    let line = t.lines().nth(1).unwrap();
+    assert!(
+        line.starts_with(
+            "all,tj_nav,1,0,4,6,0.75,0.16666666666666666,0.5833333333333334,2.03133350030803"
+        ),
+        "{line}"
+    );
+    assert!(line.contains(",8,0.0766983956684"), "{line}");
+    // k = 5: the severe group has 4, the row is blank.
+    let t = run(args(&[
+        "ttest",
+        "--var",
+        "tj_nav",
+        "--between",
+        "alvorlig_langvarig",
+    ]));
+    assert_eq!(t.lines().nth(1).unwrap(), "all,tj_nav,1,0,,,,,,,,,true");
+
+    // kvinne from the register: 5 women (npr 2); from self-report: 4 (kjonn 1), the "annet"
+    // answer missing.
+    let d = run(args(&["describe", "--item", "kvinne", "--min-cell", "0"]));
+    assert!(d.contains("kvinne,all,1,5,50,false"), "{d}");
+    let d = run(args(&[
+        "describe",
+        "--item",
+        "kvinne",
+        "--min-cell",
+        "0",
+        "--sex",
+        "self-report",
+    ]));
+    assert!(d.contains("kvinne,all,1,4,44.4,false"), "{d}");
+    assert!(d.contains("kvinne,all,(missing),1,,false"), "{d}");
+
+    // hjelper on kvinne (register): women 5,4,4,3,2 → mean 3.6, men 3,2,1,2,1 → 1.8;
+    // OLS coefficient = 3.6 − 1.8 = 1.8. With k = 5 both groups have 5: shown. With k = 6,
+    // kvinne (5 at 1) is blanked, the intercept stays.
+    let r = run(args(&[
+        "regress",
+        "--outcome",
+        "hjelper",
+        "--model",
+        "linear",
+        "--covariates",
+        "kvinne",
+    ]));
+    assert!(r.contains("\nall,kvinne,1.8"), "{r}");
+    let r = run(args(&[
+        "regress",
+        "--outcome",
+        "hjelper",
+        "--model",
+        "linear",
+        "--covariates",
+        "kvinne",
+        "--min-cell",
+        "6",
+    ]));
+    assert!(r.contains("\nall,kvinne,,,,,10,"), "{r}");
+    assert!(r.contains("\nall,(intercept),1.8"), "{r}");
+    let r = run(args(&[
+        "regress",
+        "--outcome",
+        "hjelper",
+        "--model",
+        "linear",
+        "--covariates",
+        "kvinne",
+        "--min-cell",
+        "11",
+    ]));
+    assert!(r.contains("\nall,kvinne,,,,,,,true"), "{r}");
+
+    // ANOVA of hjelper across kvinne's two levels: F = t² of the pooled t test.
+    // Means 3.6 / 1.8; SSW = (1.6²+0.4²+0.4²+0.6²+1.6²) + (1.2²+0.2²+0.8²+0.2²+0.8²)
+    // = 5.2 + 2.8 = 8 on 8 df → 1; SSB = 5·0.9² + 5·0.9² = 8.1 on 1 df; F = 8.1.
+    let a = run(args(&[
+        "anova",
+        "--var",
+        "hjelper",
+        "--between",
+        "kvinne",
+        "--min-cell",
+        "0",
+    ]));
+    assert!(a.contains("all,hjelper,0,5,1.8,8.1"), "{a}");
+    assert!(a.contains("all,hjelper,1,5,3.6,8.1"), "{a}");
+}

@@ -34,6 +34,7 @@ mod defects;
 mod geography;
 mod random;
 mod simulate;
+mod survey;
 mod write;
 
 use std::collections::BTreeMap;
@@ -42,6 +43,10 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 pub use defects::{defect_rates, DEFECT_CODES};
+pub use survey::{
+    generate_survey, survey_sector_sizes, Survey, SurveyConfig, SURVEY_COLUMNS, SURVEY_POPULATIONS,
+    SURVEY_RESPONDENTS, SURVEY_SECTORS,
+};
 
 /// What to generate.
 #[derive(Debug, Clone)]

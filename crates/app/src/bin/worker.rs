@@ -18,6 +18,8 @@ const SLICE: f64 = 16.0 * 1024.0 * 1024.0;
 
 thread_local! {
     static HELD: RefCell<Held> = RefCell::new(Held::default());
+    /// The patient survey read or made by the last survey job.
+    static SURVEY: RefCell<Option<forlop_app::survey::SurveyHeld>> = const { RefCell::new(None) };
     /// The last progress posted: phase, file, fraction.
     static LAST_PROGRESS: RefCell<Option<(Phase, String, f32)>> = const { RefCell::new(None) };
 }
@@ -255,6 +257,36 @@ async fn run(data: JsValue) {
             );
         }
         ToWorker::Export(format) => post_export(format),
+        ToWorker::Survey(job) => {
+            let mut files = Vec::new();
+            if job == forlop_app::survey::SurveyJob::Files {
+                let list: js_sys::Array = js_sys::Reflect::get(&data, &"files".into())
+                    .map(|f| f.unchecked_into())
+                    .unwrap_or_default();
+                for f in list.iter() {
+                    let Ok(file) = f.dyn_into::<File>() else {
+                        continue;
+                    };
+                    match read_file(&file).await {
+                        Ok(bytes) => files.push((file.name(), bytes)),
+                        Err(e) => {
+                            let why = e.as_string().unwrap_or_else(|| format!("{e:?}"));
+                            return failed(
+                                format!("Kunne ikke lese {}: {why}", file.name()),
+                                format!("Could not read {}: {why}", file.name()),
+                            );
+                        }
+                    }
+                }
+            }
+            progress(Phase::Computing, "", 0.5);
+            let answer =
+                SURVEY.with(|h| forlop_app::survey::handle(&mut h.borrow_mut(), job, files));
+            match answer {
+                Ok(answer) => post(&FromWorker::Survey(Box::new(answer))),
+                Err(Bilingual { nb, en }) => failed(nb, en),
+            }
+        }
         ToWorker::ShowYear(year) => {
             HELD.with(|h| h.borrow_mut().show_year(year));
         }

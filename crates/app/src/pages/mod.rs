@@ -1,3 +1,4 @@
 //! The app's screens.
 pub mod results;
 pub mod start;
+pub mod survey;

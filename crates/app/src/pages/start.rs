@@ -83,6 +83,7 @@ pub fn StartPage() -> impl IntoView {
         <section class="start" aria-labelledby="intro-heading">
             <h2 id="intro-heading" class="visually-hidden">{move || tr(Key::AppTitle, lang.get())}</h2>
             <p class="intro" id="intro">{move || tr(Key::Intro, lang.get())}</p>
+            <p><a id="survey-link" href=move || if lang.get() == forlop_core::text::Lang::En { "?page=survey&lang=en" } else { "?page=survey" }>{move || tr(Key::SurveyLink, lang.get())}</a></p>
             <div class="start-grid">
                 <form class="card" id="demo-form" on:submit=move |ev| { ev.prevent_default(); on_demo(()); }>
                     <h3>{move || tr(Key::DemoHeading, lang.get())}</h3>

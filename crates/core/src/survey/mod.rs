@@ -3,11 +3,12 @@
 //! data.
 //!
 //! It has its own table kind — respondents, one row each ([`table`]) — and its own results:
-//! frequency tables ([`describe`]), scale scores and α ([`scale`]), model fits ([`regress`]) and
+//! frequency tables ([`describe`]), scale scores and α ([`scale`]), model fits ([`regress`]), significance tests ([`compare`]) and
 //! response rates from published aggregates ([`response`]). They are not indicator cells in the
 //! long table, so the module does not use `AnalysisModule`. Like the rest of the core it is pure:
 //! bytes in, results out.
 
+pub mod compare;
 pub mod derive;
 pub mod describe;
 pub mod regress;

@@ -32,7 +32,8 @@ pub enum Covariate {
     },
 }
 
-/// Parses `name,name:ref=LEVEL,…` (the CLI's `--covariates`).
+/// Parses `name,name:ref=LEVEL,…` (the CLI's `--covariates`); see [`COMMON_MODEL`] for the
+/// report's set.
 pub fn parse_covariates(list: &str) -> Result<Vec<Covariate>, String> {
     list.split(',')
         .map(str::trim)
@@ -48,6 +49,26 @@ pub fn parse_covariates(list: &str) -> Result<Vec<Covariate>, String> {
                     "«{item}»: expected name:ref=LEVEL for a categorical covariate"
                 )),
             },
+        })
+        .collect()
+}
+
+/// The report's common covariate set (survey.md §2.1, 27 terms) with its reference
+/// categories, in `--covariates` form. Helse regions other than the four (Andre, Ukjent) get
+/// dummies of their own.
+pub const COMMON_MODEL: &str = "kvinne,aldersgruppe_reg:ref=18-24,hoyere_utdanning,egen_inntekt,\
+bor_alene,over_fem_aar,omfang_store,diagnoser_gruppe:ref=1,kommunale_tj,tj_oppsokende_team,\
+tj_dagsenter,tj_arbeidstiltak,innleggelse,koordineringstiltak,nylig_avsluttet,\
+behandlingslengde:ref=>6 mnd,behandlerrelasjon,helseregion:ref=Helse Vest";
+
+/// The common covariates for a model of `outcome`, without the outcome's own construct (no
+/// Koordineringstiltak in Table 9-3, no Behandlerrelasjon in Table 10-1).
+pub fn common_covariates(outcome: &str) -> Vec<Covariate> {
+    parse_covariates(COMMON_MODEL)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| match c {
+            Covariate::Numeric(n) | Covariate::Categorical { name: n, .. } => n != outcome,
         })
         .collect()
 }
@@ -150,6 +171,11 @@ pub struct TermEstimate {
     pub p_value: Option<f64>,
     /// Standard error on the linear-predictor scale (log odds for logistic).
     pub std_error: Option<f64>,
+    /// Respondents in the model with the term = 1, when the term is 0/1 (a dummy or a 0/1
+    /// covariate); `None` for other terms.
+    pub ones: Option<usize>,
+    /// Blanked by [`suppress_small`].
+    pub suppressed: bool,
 }
 
 /// A fitted model for one group.
@@ -167,6 +193,8 @@ pub struct ModelFit {
     pub problem: Option<FitProblem>,
     /// The terms, intercept first.
     pub terms: Vec<TermEstimate>,
+    /// The whole fit is blanked by [`suppress_small`] (fewer than k respondents).
+    pub suppressed: bool,
 }
 
 /// The design of one model: term names, X with an intercept column, y.
@@ -330,6 +358,8 @@ fn empty_terms(design: &Design) -> Vec<TermEstimate> {
             ci_high: None,
             p_value: None,
             std_error: None,
+            ones: None,
+            suppressed: false,
         })
         .collect()
 }
@@ -342,6 +372,7 @@ fn failed(group: &str, design: &Design, problem: FitProblem) -> ModelFit {
         converged: false,
         problem: Some(problem),
         terms: empty_terms(design),
+        suppressed: false,
     }
 }
 
@@ -400,6 +431,8 @@ pub fn fit_linear(group: &str, design: &Design) -> ModelFit {
                 ci_high: Some(b + t_crit * se),
                 p_value: Some(p_value),
                 std_error: Some(se),
+                ones: None,
+                suppressed: false,
             }
         })
         .collect();
@@ -410,6 +443,7 @@ pub fn fit_linear(group: &str, design: &Design) -> ModelFit {
         converged: true,
         problem: None,
         terms,
+        suppressed: false,
     }
 }
 
@@ -538,6 +572,8 @@ pub fn fit_logistic(group: &str, design: &Design) -> ModelFit {
                 ci_high: Some((b + z_crit * se).exp()),
                 p_value: Some(2.0 * normal.sf((b / se).abs())),
                 std_error: Some(se),
+                ones: None,
+                suppressed: false,
             }
         })
         .collect();
@@ -548,6 +584,7 @@ pub fn fit_logistic(group: &str, design: &Design) -> ModelFit {
         converged: true,
         problem: None,
         terms,
+        suppressed: false,
     }
 }
 
@@ -575,13 +612,55 @@ pub fn regress(
                 converged: false,
                 problem: Some(problem),
                 terms: Vec::new(),
+                suppressed: false,
             },
-            Ok(design) => match spec.model {
-                Model::Linear => fit_linear(&group, &design),
-                Model::Logistic => fit_logistic(&group, &design),
-            },
+            Ok(design) => {
+                let mut fit = match spec.model {
+                    Model::Linear => fit_linear(&group, &design),
+                    Model::Logistic => fit_logistic(&group, &design),
+                };
+                for (j, term) in fit.terms.iter_mut().enumerate() {
+                    term.ones = ones(&design, j);
+                }
+                fit
+            }
         })
         .collect())
+}
+
+/// Respondents with column `j` = 1 when the column is 0/1 (never the intercept).
+fn ones(design: &Design, j: usize) -> Option<usize> {
+    let col = design.x.column(j);
+    (j > 0 && col.iter().all(|&v| v == 0.0 || v == 1.0))
+        .then(|| col.iter().filter(|&&v| v == 1.0).count())
+}
+
+/// Small-number suppression of model output, as everywhere in Forløp (k = `min_cell`; 0 turns
+/// it off): a fit on fewer than k respondents is blanked whole (n too); within a fit, a 0/1
+/// term with fewer than k respondents at 1, or fewer than k at 0, has its numbers blanked — its
+/// estimate would describe those few respondents. The intercept and continuous terms stay.
+pub fn suppress_small(fits: &mut [ModelFit], min_cell: u64) {
+    use crate::suppress::below_k;
+    for fit in fits {
+        let whole = below_k(fit.n as u64, min_cell);
+        fit.suppressed = whole;
+        for t in &mut fit.terms {
+            let small = t.ones.is_some_and(|c| {
+                below_k(c as u64, min_cell) || below_k((fit.n - c.min(fit.n)) as u64, min_cell)
+            });
+            if whole || small {
+                t.estimate = None;
+                t.ci_low = None;
+                t.ci_high = None;
+                t.p_value = None;
+                t.std_error = None;
+                t.suppressed = true;
+            }
+        }
+        if whole {
+            fit.r2 = None;
+        }
+    }
 }
 
 #[cfg(test)]

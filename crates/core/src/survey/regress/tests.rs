@@ -440,3 +440,63 @@ fn multi_covariate_fits_match_statsmodels() {
     }
     close(ols.r2.unwrap(), SM_OLS_R2);
 }
+
+#[test]
+fn small_terms_and_small_fits_are_suppressed() {
+    // g=a has 2 respondents, g=c 2, the reference b 3 (n = 7): with k = 3 both dummies are
+    // below k at 1, so they are blanked; the intercept stays (6.0, the mean of b).
+    let t = table("g,y,s\na,1,X\na,3,X\nb,4,X\nb,6,X\nb,8,X\nc,10,X\nc,12,X\n");
+    let mut fits = regress(&t, &spec(Model::Linear, "y", "g:ref=b"), None).unwrap();
+    assert_eq!(
+        fits[0].terms.iter().map(|t| t.ones).collect::<Vec<_>>(),
+        [None, Some(2), Some(2)]
+    );
+    suppress_small(&mut fits, 3);
+    let f = &fits[0];
+    assert!(!f.suppressed && f.r2.is_some());
+    close(f.terms[0].estimate.unwrap(), 6.0);
+    assert!(!f.terms[0].suppressed);
+    for term in &f.terms[1..] {
+        assert!(term.suppressed && term.estimate.is_none() && term.p_value.is_none());
+    }
+    // k = 2: 2 at 1 and 5 at 0 for each dummy, nothing below k.
+    let mut fits = regress(&t, &spec(Model::Linear, "y", "g:ref=b"), None).unwrap();
+    suppress_small(&mut fits, 2);
+    assert!(fits[0]
+        .terms
+        .iter()
+        .all(|t| !t.suppressed && t.estimate.is_some()));
+    // k = 8 > n = 7: the whole fit goes, R² too.
+    suppress_small(&mut fits, 8);
+    assert!(fits[0].suppressed && fits[0].r2.is_none());
+    assert!(fits[0].terms.iter().all(|t| t.estimate.is_none()));
+    // k = 0 switches it off.
+    let mut fits = regress(&t, &spec(Model::Linear, "y", "g:ref=b"), None).unwrap();
+    suppress_small(&mut fits, 0);
+    assert!(fits[0].terms.iter().all(|t| t.estimate.is_some()));
+}
+
+#[test]
+fn the_common_model_has_the_reports_27_terms_and_drops_the_outcome() {
+    // 18 covariates; with the four regions as the only ones present they are Table 7-1's 27
+    // terms: 12 numeric + 5 age + 3 diagnosis-count + 2 treatment-length + 3 region dummies.
+    let all = common_covariates("tilfreds");
+    assert_eq!(all.len(), 18);
+    let dummies: usize = all
+        .iter()
+        .map(|c| match c {
+            Covariate::Numeric(_) => 1,
+            Covariate::Categorical { name, .. } => match name.as_str() {
+                "aldersgruppe_reg" => 5,  // 25-35 … 66-99 against 18-24
+                "diagnoser_gruppe" => 3,  // 2, 3, >3 against 1
+                "behandlingslengde" => 2, // <2, 3-6 against >6 mnd
+                "helseregion" => 3,       // Sør-Øst, Midt-Norge, Nord against Vest
+                _ => panic!("{name}"),
+            },
+        })
+        .sum();
+    assert_eq!(dummies, 27);
+    assert!(!common_covariates("koordineringstiltak")
+        .contains(&Covariate::Numeric("koordineringstiltak".into())));
+    assert_eq!(common_covariates("behandlerrelasjon").len(), 17);
+}
