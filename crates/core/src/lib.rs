@@ -24,6 +24,7 @@ pub mod notes;
 pub mod output;
 pub mod quality;
 pub mod settings;
+pub mod sql;
 pub(crate) mod stays;
 pub mod suppress;
 pub mod survey;
