@@ -4,4 +4,5 @@ mod formats;
 mod golden;
 mod malformed;
 mod properties;
+mod sql;
 mod util;

@@ -78,6 +78,15 @@ fn module_sql(id: &str) -> Option<ModuleSqlFn> {
     }
 }
 
+/// The ids of the modules that have SQL, in registration order.
+pub fn modules_in_sql() -> Vec<&'static str> {
+    crate::modules::all()
+        .iter()
+        .map(|m| m.decl().id)
+        .filter(|id| module_sql(id).is_some())
+        .collect()
+}
+
 /// What the script is asked for.
 #[derive(Debug, Clone)]
 pub struct SqlOptions {
