@@ -74,6 +74,7 @@ pub type ModuleSqlFn = fn(&Ctx<'_>) -> String;
 fn module_sql(id: &str) -> Option<ModuleSqlFn> {
     match id {
         "smi" => Some(crate::modules::smi::sql::units_and_facts),
+        "ready" => Some(crate::modules::ready::sql::units_and_facts),
         _ => None,
     }
 }
