@@ -70,6 +70,15 @@ impl Dialect {
         }
     }
 
+    /// Whether date `d` is a Saturday or Sunday.
+    pub fn is_weekend(self, d: &str) -> String {
+        match self {
+            // DuckDB: 0 = Sunday … 6 = Saturday; Spark: 1 = Sunday … 7 = Saturday.
+            Dialect::DuckDb => format!("(dayofweek({d}) IN (0, 6))"),
+            Dialect::Spark => format!("(dayofweek({d}) IN (1, 7))"),
+        }
+    }
+
     /// The median of `v` over a group: the middle value, or the mean of the two middle ones
     /// (the engine's `median`).
     pub fn median(self, v: &str) -> String {

@@ -75,6 +75,7 @@ fn module_sql(id: &str) -> Option<ModuleSqlFn> {
     match id {
         "smi" => Some(crate::modules::smi::sql::units_and_facts),
         "ready" => Some(crate::modules::ready::sql::units_and_facts),
+        "door" => Some(crate::modules::door::sql::units_and_facts),
         _ => None,
     }
 }
