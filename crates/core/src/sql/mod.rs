@@ -43,6 +43,8 @@ pub struct Ctx<'a> {
     pub settings: &'a Settings,
     /// The canonical tables the platform has (persons always).
     pub tables: &'a [TableKind],
+    /// Shared pieces already written (a cohort two modules read).
+    written: std::cell::RefCell<std::collections::BTreeSet<&'static str>>,
 }
 
 impl Ctx<'_> {
@@ -61,6 +63,16 @@ impl Ctx<'_> {
         t == TableKind::Persons || self.tables.contains(&t)
     }
 
+    /// `make()`'s statements the first time `name` is asked for, nothing after that: a piece
+    /// several modules read (the SMI cohort) is written once.
+    pub fn once(&self, name: &'static str, make: impl FnOnce() -> String) -> String {
+        if self.written.borrow_mut().insert(name) {
+            make()
+        } else {
+            String::new()
+        }
+    }
+
     fn has_areas(&self) -> bool {
         self.has(TableKind::Areas)
     }
@@ -76,6 +88,7 @@ fn module_sql(id: &str) -> Option<ModuleSqlFn> {
         "smi" => Some(crate::modules::smi::sql::units_and_facts),
         "ready" => Some(crate::modules::ready::sql::units_and_facts),
         "door" => Some(crate::modules::door::sql::units_and_facts),
+        "path" => Some(crate::modules::pathways::sql::units_and_facts),
         _ => None,
     }
 }
@@ -133,6 +146,7 @@ pub fn script(options: &SqlOptions) -> String {
         year: options.settings.year,
         settings: &options.settings,
         tables: &options.tables,
+        written: Default::default(),
     };
     let d = cx.dialect;
     let mut out = String::new();

@@ -7,6 +7,28 @@ use super::facts::{ReadyFact as F, ReadyQuantity as Q};
 use crate::model::{ServiceCode, TableKind};
 use crate::sql::Ctx;
 
+/// `ready_som`: the SOM stays of every person; `ready_cohort(pid)`: READY(Y), persons with a
+/// SOM stay with a ready date discharged in Y. Written once however many modules read it.
+pub(crate) fn cohort(cx: &Ctx<'_>) -> String {
+    cx.once("ready_cohort", || {
+        let d = cx.dialect;
+        let mut out = d.create(
+            "ready_som",
+            "SELECT * FROM forlop_stays WHERE sector = 'SOM'",
+        );
+        out += &d.create(
+            "ready_cohort",
+            &format!(
+                "SELECT DISTINCT pid FROM ready_som\n\
+                 WHERE ready_date IS NOT NULL AND discharge_date BETWEEN {} AND {}",
+                cx.first(),
+                cx.last()
+            ),
+        );
+        out
+    })
+}
+
 /// Statements creating `ready_units`, `ready_facts` and `ready_values`.
 pub(crate) fn units_and_facts(cx: &Ctx<'_>) -> String {
     let d = cx.dialect;
@@ -16,18 +38,10 @@ pub(crate) fn units_and_facts(cx: &Ctx<'_>) -> String {
     let mut out = String::new();
     let in_y = |c: &str| format!("{c} BETWEEN {first} AND {last}");
 
-    // SOM stays of every person; READY(Y): a stay with a ready date discharged in Y.
-    out += &d.create(
-        "ready_som",
-        "SELECT * FROM forlop_stays WHERE sector = 'SOM'",
-    );
+    out += &cohort(cx);
     out += &d.create(
         "ready_units",
-        &format!(
-            "SELECT DISTINCT pid AS unit_id, pid, CAST(1 AS BIGINT) AS groups FROM ready_som\n\
-             WHERE ready_date IS NOT NULL AND {}",
-            in_y("discharge_date")
-        ),
+        "SELECT pid AS unit_id, pid, CAST(1 AS BIGINT) AS groups FROM ready_cohort",
     );
     let rs = &cx.settings.ready.readmission;
     let window = i64::from(rs.window_days);

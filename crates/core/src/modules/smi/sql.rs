@@ -24,45 +24,65 @@ fn group_re(g: SmiGroup) -> &'static str {
     }
 }
 
-fn col(g: SmiGroup) -> &'static str {
-    g.id()
+/// The column of `smi_cohort` that says whether a person is in group `g` (0/1).
+pub(crate) fn col(g: SmiGroup) -> String {
+    format!("g_{}", g.id())
+}
+
+/// `smi_cohort(pid, all, schizophrenia, bipolar, depression, personality, substance)`: SMI(Y)
+/// with its groups as 0/1 (cohort.rs), written once however many modules read it.
+pub(crate) fn cohort(cx: &Ctx<'_>) -> String {
+    cx.once("smi_cohort", || {
+        let d = cx.dialect;
+        let (first, last, y) = (cx.first(), cx.last(), cx.year);
+        // Rows overlapping Y judged on their own dates (stays::row_overlaps), PHV and TSB only.
+        let mut flags =
+            vec!["max(CASE WHEN sector = 'PHV' THEN 1 ELSE 0 END) AS has_phv".to_string()];
+        for g in SmiGroup::ALL {
+            flags.push(format!(
+                "max(CASE WHEN sector = 'PHV' AND {} THEN 1 ELSE 0 END) AS {}",
+                d.matches(DX, group_re(g)),
+                col(g)
+            ));
+        }
+        flags.push(format!(
+            "max(CASE WHEN {} THEN 1 ELSE 0 END) AS substance",
+            d.matches(DX, " F1[0-9]")
+        ));
+        let mut out = d.create(
+            "smi_dx",
+            &format!(
+                "SELECT pid, {}\n\
+                 FROM episodes\n\
+                 WHERE sector IN ('PHV', 'TSB')\n\
+                   AND ((care_level = 'DOGN' AND admit_date <= {last}\n\
+                         AND (discharge_date IS NULL OR discharge_date >= {first}))\n\
+                     OR (care_level IN ('DAG', 'POL') AND admit_date <= {last}\n\
+                         AND coalesce(discharge_date, admit_date) >= {first}))\n\
+                 GROUP BY pid",
+                flags.join(",\n       ")
+            ),
+        );
+        // SMI(Y): a group code on a PHV row in Y, aged ≥ 18 in Y (birth year, else the age
+        // column).
+        out += &d.create(
+            "smi_cohort",
+            &format!(
+                "SELECT x.* FROM persons p JOIN smi_dx x ON x.pid = p.pid\n\
+                 WHERE x.has_phv = 1 AND x.{all} = 1\n\
+                   AND coalesce({y} - p.birth_year, p.age) >= 18",
+                all = col(SmiGroup::All)
+            ),
+        );
+        out
+    })
 }
 
 /// Statements creating `smi_units`, `smi_facts` and `smi_values`.
 pub(crate) fn units_and_facts(cx: &Ctx<'_>) -> String {
     let d = cx.dialect;
-    let (first, last, y) = (cx.first(), cx.last(), cx.year);
-    let mut out = String::new();
-
-    // Rows overlapping Y judged on their own dates (stays::row_overlaps), PHV and TSB only.
-    let mut flags = vec!["max(CASE WHEN sector = 'PHV' THEN 1 ELSE 0 END) AS has_phv".to_string()];
-    for g in SmiGroup::ALL {
-        flags.push(format!(
-            "max(CASE WHEN sector = 'PHV' AND {} THEN 1 ELSE 0 END) AS {}",
-            d.matches(DX, group_re(g)),
-            col(g)
-        ));
-    }
-    flags.push(format!(
-        "max(CASE WHEN {} THEN 1 ELSE 0 END) AS substance",
-        d.matches(DX, " F1[0-9]")
-    ));
-    out += &d.create(
-        "smi_dx",
-        &format!(
-            "SELECT pid, {}\n\
-             FROM episodes\n\
-             WHERE sector IN ('PHV', 'TSB')\n\
-               AND ((care_level = 'DOGN' AND admit_date <= {last}\n\
-                     AND (discharge_date IS NULL OR discharge_date >= {first}))\n\
-                 OR (care_level IN ('DAG', 'POL') AND admit_date <= {last}\n\
-                     AND coalesce(discharge_date, admit_date) >= {first}))\n\
-             GROUP BY pid",
-            flags.join(",\n       ")
-        ),
-    );
-
-    // SMI(Y): a group code on a PHV row in Y, aged ≥ 18 in Y (birth year, else the age column).
+    let (first, last) = (cx.first(), cx.last());
+    let mut out = cohort(cx);
     let mut bits = Vec::new();
     for (b, g) in SmiGroup::ALL.iter().enumerate() {
         for (s, split) in SPLITS.iter().enumerate() {
@@ -80,12 +100,8 @@ pub(crate) fn units_and_facts(cx: &Ctx<'_>) -> String {
     out += &d.create(
         "smi_units",
         &format!(
-            "SELECT p.pid AS unit_id, p.pid, CAST({} AS BIGINT) AS groups\n\
-             FROM persons p JOIN smi_dx x ON x.pid = p.pid\n\
-             WHERE x.has_phv = 1 AND x.{all} = 1\n\
-               AND coalesce({y} - p.birth_year, p.age) >= 18",
-            bits.join("\n       + "),
-            all = col(SmiGroup::All)
+            "SELECT x.pid AS unit_id, x.pid, CAST({} AS BIGINT) AS groups FROM smi_cohort x",
+            bits.join("\n       + ")
         ),
     );
 
