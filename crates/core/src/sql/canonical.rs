@@ -116,7 +116,7 @@ fn contact_mode(c: ContactMode) -> &'static str {
     }
 }
 
-fn referred_by(r: ReferredBy) -> &'static str {
+pub(crate) fn referred_by(r: ReferredBy) -> &'static str {
     match r {
         ReferredBy::Gp => "GP",
         ReferredBy::OutOfHours => "OUT_OF_HOURS",
@@ -125,7 +125,7 @@ fn referred_by(r: ReferredBy) -> &'static str {
     }
 }
 
-fn discharged_to(d: DischargedTo) -> &'static str {
+pub(crate) fn discharged_to(d: DischargedTo) -> &'static str {
     match d {
         DischargedTo::Home => "HOME",
         DischargedTo::HomeWithServices => "HOME_WITH_SERVICES",

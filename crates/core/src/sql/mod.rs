@@ -89,6 +89,8 @@ fn module_sql(id: &str) -> Option<ModuleSqlFn> {
         "ready" => Some(crate::modules::ready::sql::units_and_facts),
         "door" => Some(crate::modules::door::sql::units_and_facts),
         "path" => Some(crate::modules::pathways::sql::units_and_facts),
+        "flow" => Some(crate::modules::flow::sql::units_and_facts),
+        "ladder" => Some(crate::modules::ladder::sql::units_and_facts),
         _ => None,
     }
 }
