@@ -150,10 +150,28 @@ fn check(seed: u64, defects: bool, settings: Settings, dir: &Path) -> usize {
         engine.len(),
         bad[..bad.len().min(10)].join("\n")
     );
-    // Some cells must be non-trivial, or the comparison proves little.
-    assert!(engine
-        .iter()
-        .any(|(k, v)| k.0 == "smi.readmitted_30d" && k.2 == "country" && v[0] != "0"));
+    // Some cells of every module must be non-trivial, or the comparison proves little.
+    for id in [
+        "smi.readmitted_30d",
+        "smi.letter_days_median",
+        "ready.long_term_stay",
+        "door.outside_office_hours",
+        "path.gp_7",
+        "flow.gp_to_inpatient",
+        "ladder.home_to_home_services",
+    ] {
+        assert!(
+            engine.iter().any(|(k, v)| k.0 == id
+                && k.2 == "country"
+                && !v[2].is_empty()
+                && v[2] != "0"),
+            "seed {seed}: {id} is empty or 0 at country level"
+        );
+    }
+    assert!(
+        sql::not_in_sql(&settings).is_empty(),
+        "every module of the run is in SQL"
+    );
 
     // Suppressed with the engine's code at k = 5: the same table as the engine's at k = 5.
     let rows = sql::long::read_sql_result(&sql_bytes).unwrap();
@@ -219,6 +237,13 @@ fn generated_duckdb_sql_equals_the_engine_cell_for_cell() {
     skde.smi.readmission.window_days = 29;
     skde.smi.readmission.exclude_death_within_window = true;
     skde.smi.readmission.acute_only = false;
+    skde.ready.readmission = skde.smi.readmission.clone();
+    // The other settings the SQL reads: office hours with weekends, the real length of stay in
+    // the cost, another PAM unit name, a data end date that censors the long windows.
+    skde.door.office_hours.weekends_outside = true;
+    skde.door.cost.real_stay_length = true;
+    skde.door.pam_units = vec!["pam".into(), "Akutt".into()];
+    skde.pathways = serde_json::from_str(r#"{"data_end": "2024-10-31"}"#).unwrap();
     for (i, (seed, defects, settings)) in
         [(3, false, base.clone()), (11, true, base), (5, true, skde)]
             .into_iter()
