@@ -296,3 +296,118 @@ pub fn read_areas(bytes: &[u8]) -> Result<Vec<AreaRow>, String> {
     rows.sort_by_key(|r| r.0);
     Ok(rows.into_iter().map(|r| r.1).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::SuppressReason;
+
+    const HEADER: &str =
+        "indicator,group,level,area,year,numerator,denominator,value,suppressed,median_n\n";
+
+    fn cells<'a>(rows: &'a [LongRow<'a>], id: &str) -> Vec<(&'a str, Cell)> {
+        rows.iter()
+            .filter(|r| r.indicator == id)
+            .map(|r| (r.area, r.cell))
+            .collect()
+    }
+
+    #[test]
+    fn primary_and_secondary_suppression_as_the_engine() {
+        // ready.patients (one group) in NO = 0301 + 4601 without an areas table: 10 = 8 + 2.
+        // k = 5: 4601's 2 < 5 is primary; the total 10 is shown, so the family NO → {0301,
+        // 4601} has exactly one hidden part and the smallest other part, 0301, is hidden too.
+        // ready.stays_without_overdue 0 of 0 in 4601 (not estimable) is primary as well.
+        // ready.overdue_days_per_patient: 12 / 10 = 1.2 in NO, shown.
+        let csv = format!(
+            "{HEADER}\
+             ready.patients,ready,country,NO,2024,10,,10.0,false,\n\
+             ready.patients,ready,municipality,0301,2024,8,,8.0,false,\n\
+             ready.patients,ready,municipality,4601,2024,2,,2.0,false,\n\
+             ready.overdue_days_per_patient,ready,country,NO,2024,12,10,1.2,false,\n\
+             ready.overdue_days_per_patient,ready,municipality,0301,2024,12,8,1.5,false,\n\
+             ready.overdue_days_per_patient,ready,municipality,4601,2024,0,0,,false,\n"
+        );
+        let rows = read_sql_result(csv.as_bytes()).unwrap();
+        assert_eq!(rows[5].value, None);
+        let areas = areas_for(&rows, None);
+        let out = suppress_long_table(&rows, &areas, 5).unwrap();
+        assert_eq!(
+            cells(&out, "ready.patients"),
+            vec![
+                (
+                    "NO",
+                    Cell::Value {
+                        numerator: Some(10),
+                        denominator: None,
+                        value: 10.0
+                    }
+                ),
+                ("0301", Cell::Suppressed(SuppressReason::Secondary)),
+                ("4601", Cell::Suppressed(SuppressReason::Primary)),
+            ]
+        );
+        let per = cells(&out, "ready.overdue_days_per_patient");
+        assert_eq!(per[2].1, Cell::Suppressed(SuppressReason::Primary));
+        // k = 0: nothing hidden, the not-estimable cell keeps its numbers.
+        let open = suppress_long_table(&rows, &areas, 0).unwrap();
+        assert_eq!(
+            cells(&open, "ready.overdue_days_per_patient")[2].1,
+            Cell::NotEstimable {
+                numerator: Some(0),
+                denominator: Some(0)
+            }
+        );
+    }
+
+    #[test]
+    fn a_median_is_tested_by_the_values_behind_it() {
+        // smi.letter_days_median has no numerator; median_n 3 < 5 hides it, 7 does not.
+        let groups = crate::modules::find("smi").unwrap().groups.clone();
+        let mut csv = HEADER.to_string();
+        for g in &groups {
+            let n = if g.id == "all" { 3 } else { 7 };
+            csv += &format!(
+                "smi.letter_days_median,{},country,NO,2024,,,2.5,false,{n}\n",
+                g.id
+            );
+        }
+        let rows = read_sql_result(csv.as_bytes()).unwrap();
+        let areas = areas_for(&rows, None);
+        let out = suppress_long_table(&rows, &areas, 5).unwrap();
+        let all = out.iter().find(|r| r.group == "all").unwrap();
+        assert_eq!(all.cell, Cell::Suppressed(SuppressReason::Primary));
+        // all is the total of all+substance and all-substance: hidden total, parts stay.
+        let plus = out.iter().find(|r| r.group == "all+substance").unwrap();
+        assert_eq!(
+            plus.cell,
+            Cell::Value {
+                numerator: None,
+                denominator: None,
+                value: 2.5
+            }
+        );
+    }
+
+    #[test]
+    fn a_missing_cell_or_unknown_indicator_is_an_error_not_a_zero() {
+        let csv = format!(
+            "{HEADER}ready.patients,ready,country,NO,2024,10,,10.0,false,\n\
+             ready.patients,ready,municipality,0301,2024,8,,8.0,false,\n"
+        );
+        let rows = read_sql_result(csv.as_bytes()).unwrap();
+        // An areas table naming 4601 too: its cell has no row.
+        let areas_csv =
+            "municipality,health_community,region\n0301,Oslo,Sør-Øst\n4601,Bergen,Vest\n";
+        let areas = areas_for(&rows, Some(read_areas(areas_csv.as_bytes()).unwrap()));
+        let err = suppress_long_table(&rows, &areas, 5).unwrap_err();
+        assert!(err.contains("no row"), "{err}");
+        let bad = format!("{HEADER}nope.x,all,country,NO,2024,1,,1,false,\n");
+        let rows = read_sql_result(bad.as_bytes()).unwrap();
+        assert!(suppress_long_table(&rows, &areas_for(&rows, None), 5).is_err());
+        assert!(
+            read_sql_result(format!("{HEADER}a,b,planet,NO,2024,1,,1,false,\n").as_bytes())
+                .is_err()
+        );
+    }
+}

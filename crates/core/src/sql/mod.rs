@@ -517,3 +517,71 @@ fn indicator_select(cx: &Ctx<'_>, _decl: &ModuleDecl, def: &IndicatorDef) -> Str
         def.module
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(dialect: Dialect, tables: &[TableKind]) -> SqlOptions {
+        SqlOptions {
+            dialect,
+            settings: Settings {
+                year: 2024,
+                ..Settings::default()
+            },
+            tables: tables.to_vec(),
+        }
+    }
+
+    #[test]
+    fn every_published_module_has_sql() {
+        // The rule: the change that adds a module to the registry adds its SQL.
+        assert!(not_in_sql(&Settings::default()).is_empty());
+        let with_example = Settings {
+            modules: Some(vec!["smi".into(), "example".into()]),
+            ..Settings::default()
+        };
+        let missing: Vec<&str> = not_in_sql(&with_example).iter().map(|n| n.module).collect();
+        assert_eq!(missing, ["example"]);
+    }
+
+    #[test]
+    fn the_script_selects_every_available_indicator_once() {
+        let all = script(&options(Dialect::DuckDb, &TableKind::ALL));
+        for def in crate::indicator::registry() {
+            let opt_in = crate::indicator::module_of(def).is_some_and(|m| m.opt_in);
+            let n = all
+                .matches(&format!("SELECT '{}' AS indicator", def.id))
+                .count();
+            assert_eq!(n, usize::from(!opt_in), "{}", def.id);
+        }
+        // Without primary care and population: their indicators are left out, as the engine
+        // reports them unavailable; the rest stays.
+        let some = script(&options(
+            Dialect::DuckDb,
+            &[TableKind::Persons, TableKind::Episodes, TableKind::Areas],
+        ));
+        assert!(!some.contains("'smi.gp_contact'"));
+        assert!(!some.contains("'smi.patients_per_1000'"));
+        assert!(!some.contains("forlop_population"));
+        assert!(some.contains("'smi.admitted'"));
+        assert!(
+            !some.contains("'ladder.persons'"),
+            "ladder needs municipal services"
+        );
+    }
+
+    #[test]
+    fn dialects_differ_only_where_they_must() {
+        let duck = script(&options(Dialect::DuckDb, &TableKind::ALL));
+        let spark = script(&options(Dialect::Spark, &TableKind::ALL));
+        assert!(duck.contains("CREATE OR REPLACE TEMP TABLE smi_units AS"));
+        assert!(spark.contains("CACHE TABLE smi_units AS"));
+        assert!(!spark.contains("CREATE OR REPLACE TEMP TABLE"));
+        assert!(duck.contains("quantile_cont(") && spark.contains("percentile("));
+        assert!(duck.contains("date_diff('day'") && spark.contains("datediff("));
+        assert!(spark.contains("`group`") && duck.contains("\"group\""));
+        // The year is in the dates and the long table's year column.
+        assert!(duck.contains("DATE '2024-12-31'") && duck.contains("2024 AS \"year\""));
+    }
+}
