@@ -40,6 +40,11 @@ if [ -f package-lock.json ] && { [ ! -d node_modules ] || [ package-lock.json -n
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+if command -v python3 >/dev/null && ! python3 -c "import duckdb" 2>/dev/null; then
+  log "installing Python duckdb (the SQL equivalence test, tests/it/sql.rs)"
+  python3 -m pip install --quiet duckdb
+fi
+
 if [ -f Cargo.lock ]; then
   # Trunk runs cargo with --offline, so every crate must be in the local registry cache.
   cargo fetch -q

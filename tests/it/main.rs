@@ -5,4 +5,5 @@ mod golden;
 mod intervals;
 mod malformed;
 mod properties;
+mod sql;
 mod util;

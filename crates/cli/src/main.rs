@@ -5,6 +5,7 @@
 
 mod data_dir;
 mod peak_memory;
+mod sql;
 mod survey;
 
 use anyhow::{bail, Context, Result};
@@ -44,6 +45,12 @@ enum Command {
         #[command(subcommand)]
         command: survey::SurveyCommand,
     },
+    /// Print the indicators as one SQL script (DuckDB or Spark) over the canonical tables.
+    Sql(sql::SqlArgs),
+    /// Write an extract's validated tables as canonical CSV (the SQL's input).
+    Tables(sql::TablesArgs),
+    /// Suppress the SQL's result with the engine's own suppression.
+    Suppress(sql::SuppressArgs),
     /// Print generated documentation.
     Docs {
         #[command(subcommand)]
@@ -216,6 +223,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Synth(args) => synth(args),
         Command::Bench(args) => bench(args),
         Command::Survey { command } => survey::run(command),
+        Command::Sql(args) => sql::sql(args),
+        Command::Tables(args) => sql::tables(args),
+        Command::Suppress(args) => sql::suppress(args),
         Command::Docs {
             what: DocsWhat::Indicators { lang },
         } => {

@@ -588,7 +588,7 @@ fn not_estimable(cell: Cell) -> Cell {
 /// The families "a total and its parts" of a module's grid (`group * n_areas + area`): every
 /// parent area with its children, per group; and every group total with its split parts, per
 /// area. Parts are in text order.
-fn families(decl: &ModuleDecl, areas: &Areas) -> Vec<Family> {
+pub(crate) fn families(decl: &ModuleDecl, areas: &Areas) -> Vec<Family> {
     let n = areas.len();
     let mut out = Vec::new();
     for g in 0..decl.groups.len() {

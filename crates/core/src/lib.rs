@@ -25,6 +25,7 @@ pub mod notes;
 pub mod output;
 pub mod quality;
 pub mod settings;
+pub mod sql;
 pub(crate) mod standardise;
 pub(crate) mod stays;
 pub mod suppress;

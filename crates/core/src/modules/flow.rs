@@ -8,6 +8,9 @@
 //! admit_date in Y (care level 8 never), and a merged inpatient stay discharged in Y (its last
 //! row's destination). Counting per person keeps the fact table small (not one row per contact).
 
+#[path = "flow/sql.rs"]
+pub(crate) mod sql;
+
 use crate::indicator::{IndicatorDef, Measure, Scope, Unit};
 use crate::model::{CareLevel, DischargedTo, PersonIdx, ReferredBy, Sector, TableKind};
 use crate::module::{

@@ -6,6 +6,9 @@
 //! person is at the highest level of the periods covering that day (home without services when
 //! none does); every change from one day to the next is one transition.
 
+#[path = "ladder/sql.rs"]
+pub(crate) mod sql;
+
 use crate::indicator::{IndicatorDef, Measure, Scope, Unit};
 use crate::model::{PersonIdx, ServiceCode, TableKind};
 use crate::module::{

@@ -8,6 +8,7 @@
 //! is one of `settings.door.pam_units`, admitted in the year.
 
 pub mod cost;
+pub(crate) mod sql;
 
 use crate::indicator::{IndicatorDef, Measure, Scope, Unit};
 use crate::model::{Sector, TableKind, Urgency};

@@ -11,6 +11,7 @@
 
 pub(crate) mod cohorts;
 mod facts;
+pub(crate) mod sql;
 
 use crate::indicator::{IndicatorDef, Measure, Scope, Unit};
 use crate::model::TableKind;

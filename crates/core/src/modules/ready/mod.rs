@@ -7,6 +7,7 @@
 //! its overdue and treatment days are counted in full, not clipped to Y.
 
 mod facts;
+pub(crate) mod sql;
 
 use crate::indicator::{IndicatorDef, Measure, Scope, Unit};
 use crate::model::{ServiceCode, TableKind};

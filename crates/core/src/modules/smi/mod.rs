@@ -9,6 +9,7 @@ pub(crate) mod events;
 mod facts;
 pub(crate) mod groups;
 mod indicators;
+pub(crate) mod sql;
 
 use crate::module::{
     AnalysisModule, CountingUnit, GroupBase, Input, ModuleDecl, ModuleRun, Split, SplitPart,

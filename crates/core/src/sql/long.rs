@@ -1,0 +1,413 @@
+//! The SQL script's result (the long table at k = 0 plus `median_n`) read back and suppressed by
+//! the engine's own code: each indicator's cells become the same [`Candidate`]s
+//! `indicator::eval::evaluate` makes, and go through [`crate::suppress::suppress`] with the same
+//! families as in `analysis`. So the suppressed SQL result equals the engine's by construction.
+
+use crate::aggregate::Areas;
+use crate::indicator::{self, Measure};
+use crate::model::{AreaRow, Municipality, Person, Tables};
+use crate::output::{Cell, Level, LongRow};
+use crate::suppress::{suppress, Candidate};
+use std::collections::BTreeMap;
+
+/// One row of the script's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SqlRow {
+    /// Indicator id.
+    pub indicator: String,
+    /// Group id.
+    pub group: String,
+    /// Level.
+    pub level: Level,
+    /// Area text.
+    pub area: String,
+    /// Year.
+    pub year: i32,
+    /// Numerator.
+    pub numerator: Option<u64>,
+    /// Denominator.
+    pub denominator: Option<u64>,
+    /// Value (empty: not estimable).
+    pub value: Option<f64>,
+    /// For a median, the number of values behind it.
+    pub median_n: Option<u64>,
+}
+
+fn field<'r>(rec: &'r csv::StringRecord, header: &[String], name: &str) -> Result<&'r str, String> {
+    let i = header
+        .iter()
+        .position(|h| h == name)
+        .ok_or_else(|| format!("column {name} missing / kolonnen {name} mangler"))?;
+    Ok(rec.get(i).unwrap_or("").trim())
+}
+
+/// Reads the script's result as CSV (`,`, header with the §6 columns and `median_n`).
+///
+/// # Errors
+/// A message (English / Norwegian) naming the line and the column that cannot be read.
+pub fn read_sql_result(bytes: &[u8]) -> Result<Vec<SqlRow>, String> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    let header: Vec<String> = r
+        .headers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let mut out = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| format!("line {line}: {e}"))?;
+        let bad = |col: &str, v: &str| {
+            format!(
+                "line {line}, {col}: cannot read {v:?} / linje {line}, {col}: kan ikke lese {v:?}"
+            )
+        };
+        let int = |col: &str| -> Result<Option<u64>, String> {
+            let v = field(&rec, &header, col)?;
+            if v.is_empty() {
+                Ok(None)
+            } else {
+                v.parse::<u64>().map(Some).map_err(|_| bad(col, v))
+            }
+        };
+        let level = field(&rec, &header, "level")?;
+        let year = field(&rec, &header, "year")?;
+        let value = field(&rec, &header, "value")?;
+        out.push(SqlRow {
+            indicator: field(&rec, &header, "indicator")?.to_string(),
+            group: field(&rec, &header, "group")?.to_string(),
+            level: Level::parse(level).ok_or_else(|| bad("level", level))?,
+            area: field(&rec, &header, "area")?.to_string(),
+            year: year.parse().map_err(|_| bad("year", year))?,
+            numerator: int("numerator")?,
+            denominator: int("denominator")?,
+            value: if value.is_empty() {
+                None
+            } else {
+                Some(value.parse::<f64>().map_err(|_| bad("value", value))?)
+            },
+            median_n: if header.iter().any(|h| h == "median_n") {
+                int("median_n")?
+            } else {
+                None
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// The areas of a suppression: from an areas table (the first row of a municipality counts, as
+/// in the engine), or without one the country and every municipality of the rows.
+pub fn areas_for(rows: &[SqlRow], areas_table: Option<Vec<AreaRow>>) -> Areas {
+    let persons = if areas_table.is_some() {
+        Vec::new()
+    } else {
+        let munis: std::collections::BTreeSet<u16> = rows
+            .iter()
+            .filter(|r| r.level == Level::Municipality)
+            .filter_map(|r| r.area.parse::<u16>().ok())
+            .collect();
+        munis
+            .into_iter()
+            .map(|m| Person {
+                pid: m.to_string(),
+                birth_year: None,
+                age: None,
+                sex: None,
+                municipality: Some(Municipality(m)),
+                death_date: None,
+            })
+            .collect()
+    };
+    Areas::build(&Tables {
+        persons,
+        areas: areas_table,
+        ..Tables::default()
+    })
+}
+
+/// The candidate `evaluate` makes for a cell with these published numbers.
+fn candidate(r: &SqlRow, median: bool) -> Candidate {
+    if median {
+        let n = r.median_n.unwrap_or(0);
+        return match r.value {
+            Some(value) => Candidate {
+                cell: Cell::Value {
+                    numerator: None,
+                    denominator: None,
+                    value,
+                },
+                numbers: [Some(n), None],
+                rank: (n, 0),
+            },
+            None => Candidate {
+                cell: Cell::NotEstimable {
+                    numerator: None,
+                    denominator: None,
+                },
+                numbers: [Some(0), None],
+                rank: (0, 0),
+            },
+        };
+    }
+    match r.value {
+        Some(value) => Candidate {
+            cell: Cell::Value {
+                numerator: r.numerator,
+                denominator: r.denominator,
+                value,
+            },
+            numbers: [r.numerator, r.denominator],
+            rank: (r.numerator.unwrap_or(0), r.denominator.unwrap_or(0)),
+        },
+        None => Candidate {
+            cell: Cell::NotEstimable {
+                numerator: r.numerator,
+                denominator: r.denominator,
+            },
+            numbers: [r.numerator, r.denominator],
+            rank: (0, 0),
+        },
+    }
+}
+
+/// Suppresses the script's result with k: per indicator and year, its grid of every group ×
+/// area, primary and secondary suppression as the engine does. Rows come out sorted as the
+/// engine's long table.
+///
+/// # Errors
+/// An unknown indicator, group or area, or a cell of the grid without a row.
+pub fn suppress_long_table<'a>(
+    rows: &[SqlRow],
+    areas: &'a Areas,
+    k: u64,
+) -> Result<Vec<LongRow<'a>>, String> {
+    let n_areas = areas.len();
+    let area_index: BTreeMap<(Level, &str), usize> = areas
+        .areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| ((a.level, a.name.as_str()), i))
+        .collect();
+    let mut grids: BTreeMap<(&str, i32), Vec<Option<Candidate>>> = BTreeMap::new();
+    for r in rows {
+        let def = indicator::find(&r.indicator)
+            .ok_or_else(|| format!("unknown indicator {:?} / ukjent indikator", r.indicator))?;
+        let decl = indicator::module_of(def)
+            .ok_or_else(|| format!("unknown module of {:?}", r.indicator))?;
+        let g = decl
+            .group_index(&r.group)
+            .ok_or_else(|| format!("{}: unknown group {:?} / ukjent gruppe", def.id, r.group))?;
+        let a = *area_index.get(&(r.level, r.area.as_str())).ok_or_else(|| {
+            format!(
+                "{}: area {} {:?} is not in the areas / området finnes ikke",
+                def.id,
+                r.level.as_str(),
+                r.area
+            )
+        })?;
+        let grid = grids
+            .entry((def.id, r.year))
+            .or_insert_with(|| vec![None; decl.groups.len() * n_areas]);
+        grid[g * n_areas + a] = Some(candidate(r, matches!(def.numerator, Measure::Median(_))));
+    }
+    let mut out = Vec::new();
+    for ((id, year), grid) in grids {
+        let Some(def) = indicator::find(id) else {
+            continue;
+        };
+        let Some(decl) = indicator::module_of(def) else {
+            continue;
+        };
+        let mut cells = Vec::with_capacity(grid.len());
+        for (i, c) in grid.into_iter().enumerate() {
+            cells.push(c.ok_or_else(|| {
+                let a = &areas.areas[i % n_areas];
+                format!(
+                    "{id} {year}: no row for group {} at {} {} / mangler rad",
+                    decl.groups[i / n_areas].id,
+                    a.level.as_str(),
+                    a.name
+                )
+            })?);
+        }
+        suppress(&mut cells, &crate::analysis::families(decl, areas), k);
+        for (i, c) in cells.into_iter().enumerate() {
+            let a = &areas.areas[i % n_areas];
+            out.push(LongRow {
+                indicator: def.id,
+                group: decl.groups[i / n_areas].id,
+                level: a.level,
+                area: a.name.as_str(),
+                year,
+                cell: c.cell,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok(out)
+}
+
+/// Reads an areas table in canonical columns (`municipality`, `health_community`, `region`,
+/// optional `municipality_name` and `row_no`), rows in `row_no` order when present.
+///
+/// # Errors
+/// A message naming the line of a municipality that is not a 3- or 4-digit code, or a missing
+/// column.
+pub fn read_areas(bytes: &[u8]) -> Result<Vec<AreaRow>, String> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    let header: Vec<String> = r
+        .headers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let mut rows: Vec<(u64, AreaRow)> = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| format!("line {line}: {e}"))?;
+        let m = field(&rec, &header, "municipality")?;
+        let code = m
+            .parse::<u16>()
+            .ok()
+            .filter(|_| (3..=4).contains(&m.len()) && m.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or_else(|| {
+                format!("line {line}: municipality {m:?} is not a 4-digit code / er ikke et kommunenummer")
+            })?;
+        let name = field(&rec, &header, "municipality_name").unwrap_or("");
+        let order = match field(&rec, &header, "row_no") {
+            Ok(v) => v.parse::<u64>().unwrap_or(i as u64),
+            Err(_) => i as u64,
+        };
+        rows.push((
+            order,
+            AreaRow {
+                municipality: Municipality(code),
+                municipality_name: (!name.is_empty()).then(|| name.to_string()),
+                health_community: field(&rec, &header, "health_community")?.to_string(),
+                region: field(&rec, &header, "region")?.to_string(),
+            },
+        ));
+    }
+    rows.sort_by_key(|r| r.0);
+    Ok(rows.into_iter().map(|r| r.1).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::SuppressReason;
+
+    const HEADER: &str =
+        "indicator,group,level,area,year,numerator,denominator,value,suppressed,median_n\n";
+
+    fn cells<'a>(rows: &'a [LongRow<'a>], id: &str) -> Vec<(&'a str, Cell)> {
+        rows.iter()
+            .filter(|r| r.indicator == id)
+            .map(|r| (r.area, r.cell))
+            .collect()
+    }
+
+    #[test]
+    fn primary_and_secondary_suppression_as_the_engine() {
+        // ready.patients (one group) in NO = 0301 + 4601 without an areas table: 10 = 8 + 2.
+        // k = 5: 4601's 2 < 5 is primary; the total 10 is shown, so the family NO → {0301,
+        // 4601} has exactly one hidden part and the smallest other part, 0301, is hidden too.
+        // ready.stays_without_overdue 0 of 0 in 4601 (not estimable) is primary as well.
+        // ready.overdue_days_per_patient: 12 / 10 = 1.2 in NO, shown.
+        let csv = format!(
+            "{HEADER}\
+             ready.patients,ready,country,NO,2024,10,,10.0,false,\n\
+             ready.patients,ready,municipality,0301,2024,8,,8.0,false,\n\
+             ready.patients,ready,municipality,4601,2024,2,,2.0,false,\n\
+             ready.overdue_days_per_patient,ready,country,NO,2024,12,10,1.2,false,\n\
+             ready.overdue_days_per_patient,ready,municipality,0301,2024,12,8,1.5,false,\n\
+             ready.overdue_days_per_patient,ready,municipality,4601,2024,0,0,,false,\n"
+        );
+        let rows = read_sql_result(csv.as_bytes()).unwrap();
+        assert_eq!(rows[5].value, None);
+        let areas = areas_for(&rows, None);
+        let out = suppress_long_table(&rows, &areas, 5).unwrap();
+        assert_eq!(
+            cells(&out, "ready.patients"),
+            vec![
+                (
+                    "NO",
+                    Cell::Value {
+                        numerator: Some(10),
+                        denominator: None,
+                        value: 10.0
+                    }
+                ),
+                ("0301", Cell::Suppressed(SuppressReason::Secondary)),
+                ("4601", Cell::Suppressed(SuppressReason::Primary)),
+            ]
+        );
+        let per = cells(&out, "ready.overdue_days_per_patient");
+        assert_eq!(per[2].1, Cell::Suppressed(SuppressReason::Primary));
+        // k = 0: nothing hidden, the not-estimable cell keeps its numbers.
+        let open = suppress_long_table(&rows, &areas, 0).unwrap();
+        assert_eq!(
+            cells(&open, "ready.overdue_days_per_patient")[2].1,
+            Cell::NotEstimable {
+                numerator: Some(0),
+                denominator: Some(0)
+            }
+        );
+    }
+
+    #[test]
+    fn a_median_is_tested_by_the_values_behind_it() {
+        // smi.letter_days_median has no numerator; median_n 3 < 5 hides it, 7 does not.
+        let groups = crate::modules::find("smi").unwrap().groups.clone();
+        let mut csv = HEADER.to_string();
+        for g in &groups {
+            let n = if g.id == "all" { 3 } else { 7 };
+            csv += &format!(
+                "smi.letter_days_median,{},country,NO,2024,,,2.5,false,{n}\n",
+                g.id
+            );
+        }
+        let rows = read_sql_result(csv.as_bytes()).unwrap();
+        let areas = areas_for(&rows, None);
+        let out = suppress_long_table(&rows, &areas, 5).unwrap();
+        let all = out.iter().find(|r| r.group == "all").unwrap();
+        assert_eq!(all.cell, Cell::Suppressed(SuppressReason::Primary));
+        // all is the total of all+substance and all-substance: hidden total, parts stay.
+        let plus = out.iter().find(|r| r.group == "all+substance").unwrap();
+        assert_eq!(
+            plus.cell,
+            Cell::Value {
+                numerator: None,
+                denominator: None,
+                value: 2.5
+            }
+        );
+    }
+
+    #[test]
+    fn a_missing_cell_or_unknown_indicator_is_an_error_not_a_zero() {
+        let csv = format!(
+            "{HEADER}ready.patients,ready,country,NO,2024,10,,10.0,false,\n\
+             ready.patients,ready,municipality,0301,2024,8,,8.0,false,\n"
+        );
+        let rows = read_sql_result(csv.as_bytes()).unwrap();
+        // An areas table naming 4601 too: its cell has no row.
+        let areas_csv =
+            "municipality,health_community,region\n0301,Oslo,Sør-Øst\n4601,Bergen,Vest\n";
+        let areas = areas_for(&rows, Some(read_areas(areas_csv.as_bytes()).unwrap()));
+        let err = suppress_long_table(&rows, &areas, 5).unwrap_err();
+        assert!(err.contains("no row"), "{err}");
+        let bad = format!("{HEADER}nope.x,all,country,NO,2024,1,,1,false,\n");
+        let rows = read_sql_result(bad.as_bytes()).unwrap();
+        assert!(suppress_long_table(&rows, &areas_for(&rows, None), 5).is_err());
+        assert!(
+            read_sql_result(format!("{HEADER}a,b,planet,NO,2024,1,,1,false,\n").as_bytes())
+                .is_err()
+        );
+    }
+}
