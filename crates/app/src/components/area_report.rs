@@ -202,6 +202,8 @@ mod tests {
                 id: "smi.patients".into(),
                 module: 0,
                 cells: Grid::default(),
+                intervals: Default::default(),
+                variation: Vec::new(),
             }],
             ..ReportView::default()
         };

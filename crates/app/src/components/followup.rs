@@ -669,6 +669,7 @@ pub(crate) mod tests {
             name: name.into(),
             municipality_name: None,
             region: None,
+            health_community: None,
         };
         ReportView {
             areas: vec![
@@ -696,6 +697,8 @@ pub(crate) mod tests {
                         id: id.clone(),
                         module: 0,
                         cells: Grid::from_cells(&cells),
+                        intervals: Default::default(),
+                        variation: Vec::new(),
                     }
                 })
                 .collect(),

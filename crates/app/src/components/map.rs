@@ -736,6 +736,8 @@ mod tests {
                 id: "smi.admitted".into(),
                 module: 0,
                 cells: Grid::from_cells(&cells),
+                intervals: Default::default(),
+                variation: Vec::new(),
             }],
             ..ReportView::default()
         }

@@ -242,6 +242,9 @@ pub fn suppress_long_table<'a>(
                 level: a.level,
                 area: a.name.as_str(),
                 year,
+                // The same interval as the engine's long table (a standardised rate's needs
+                // its strata, which the SQL does not return: those rates are not in the SQL).
+                ci: crate::ci::interval(def.unit, &c.cell),
                 cell: c.cell,
             });
         }
