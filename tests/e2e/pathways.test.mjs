@@ -179,6 +179,7 @@ test('pathways, flows and the care ladder on the demo agree with the CLI', async
       return { shown, marked, positive };
     };
     const country = await checkMatrix('country', 'NO');
+    assert.match(await page.textContent('#ladder-hidden'), new RegExp(`^${country.marked} cells? (is|are) suppressed`));
     assert.ok(country.shown >= 5 && country.marked >= 1, `plausible ladder: ${JSON.stringify(country)}`);
     assert.match(await page.textContent('#ladder-matrix caption'), new RegExp(cli('ladder.persons').numerator.replace(/\B(?=(\d{3})+(?!\d))/g, ',')));
     const ladderChart = await chartOption(page, '#ladder-chart');

@@ -6,7 +6,7 @@
 //! the right (a Sankey cannot draw a cycle, and people move both up and down the ladder).
 
 use crate::components::flow_sankey::{
-    area_choice, draw, hidden_note, sankey, show_count, AreaSelect, Graph, Link, Node, SankeyLabels,
+    area_choice, draw, sankey, show_count, AreaSelect, Graph, Link, Node, SankeyLabels,
 };
 use crate::i18n::{tr, Key};
 use crate::protocol::ReportView;
@@ -84,6 +84,26 @@ pub fn ladder_graph(cells: &[Vec<Option<Cell>>], lang: Lang) -> Graph {
         }
     }
     g
+}
+
+/// "n moves are suppressed", for the note under the matrix.
+pub fn hidden_moves(hidden: usize, lang: Lang) -> String {
+    match (hidden, lang) {
+        (0, Lang::Nb) => "Ingen overganger er prikket.".into(),
+        (0, Lang::En) => "No move is suppressed.".into(),
+        (1, Lang::Nb) => {
+            "1 celle er prikket (under k eller avledbar): den står som – og er ikke tegnet.".into()
+        }
+        (1, Lang::En) => {
+            "1 cell is suppressed (below k or derivable): it shows – and is not drawn.".into()
+        }
+        (n, Lang::Nb) => format!(
+            "{n} celler er prikket (under k eller avledbare): de står som – og er ikke tegnet."
+        ),
+        (n, Lang::En) => format!(
+            "{n} cells are suppressed (below k or derivable): they show – and are not drawn."
+        ),
+    }
 }
 
 /// The matrix and its Sankey, only while the care-ladder module is shown.
@@ -186,7 +206,7 @@ pub fn CareLadder() -> impl IntoView {
             .flatten()
             .filter(|c| matches!(c, Some(Cell::Suppressed(_))))
             .count();
-        Some(hidden_note(n, lang.get()))
+        Some(hidden_moves(n, lang.get()))
     };
     view! {
         <Show when=move || shown.get()>
@@ -211,6 +231,12 @@ pub fn CareLadder() -> impl IntoView {
 mod tests {
     use super::*;
     use forlop_core::output::SuppressReason;
+
+    #[test]
+    fn the_note_counts_suppressed_cells_in_both_languages() {
+        assert!(hidden_moves(8, Lang::Nb).starts_with("8 celler er prikket"));
+        assert!(hidden_moves(1, Lang::En).starts_with("1 cell is suppressed"));
+    }
 
     #[test]
     fn the_matrix_puts_each_count_at_its_from_row_and_to_column() {
