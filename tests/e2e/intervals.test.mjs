@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, BASE, ARTIFACTS, forlop, waitForReport, tmpdir } from './lib.mjs';
+import { launch, BASE, ROOT, ARTIFACTS, forlop, waitForReport, tmpdir } from './lib.mjs';
 
 const PERSONS = 1000, SEED = 2024, YEAR = 2024; // the app's demo
 const ID = 'smi.patients_per_1000';
@@ -108,6 +108,26 @@ test('a rate per 1 000: whiskers, national band, above/below marks, CI column an
     }
     await page.waitForTimeout(300);
     await card.screenshot({ path: path.join(ARTIFACTS, 'ci-health-community-chart.png') });
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a population without sex: no standardised card, the note says why, the crude rate stands', async () => {
+  // Fixture 002's population has age bands but no sex column.
+  const dir = path.join(ROOT, 'tests/fixtures/002-population-rate/input');
+  const { browser, page } = await launch();
+  try {
+    await page.goto(BASE, { waitUntil: 'load' });
+    await page.waitForSelector('#file-input:not([disabled])', { state: 'attached', timeout: 30000 });
+    await page.selectOption('#demo-year', '2021');
+    await page.setInputFiles('#file-input', fs.readdirSync(dir).sort().map((f) => path.join(dir, f)));
+    await waitForReport(page);
+    await page.waitForFunction(() => { const c = document.querySelector('#cards'); return c && c.dataset.total !== '0' && c.dataset.shown === c.dataset.total; });
+    const cards = await page.$$eval('article.indicator', (as) => as.map((a) => a.dataset.indicator));
+    assert.ok(cards.includes(ID), 'the crude rate has its card');
+    assert.ok(!cards.includes(`${ID}_std`), 'no card for the standardised rate');
+    assert.match(await page.locator('#summary').textContent(), /Befolkningstabellen mangler alder eller kjønn/);
   } finally {
     await browser.close();
   }

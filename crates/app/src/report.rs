@@ -52,10 +52,12 @@ impl ReportView {
         }
     }
 
-    /// The computed indicators of module `module`, with their index in `results`.
+    /// The computed indicators of module `module`, with their index in `results`: every one,
+    /// except a standardised rate with no value anywhere (the population lacks age or sex, or the
+    /// standard year; the report's note says so and the crude rate stands alone).
     pub fn results_of(&self, module: usize) -> Vec<usize> {
         (0..self.results.len())
-            .filter(|&i| self.results[i].module == module)
+            .filter(|&i| self.results[i].module == module && shown(&self.results[i]))
             .collect()
     }
 }
@@ -147,6 +149,14 @@ impl ReportView {
     }
 }
 
+/// Whether a result gets a card (see [`ReportView::results_of`]).
+fn shown(r: &ResultView) -> bool {
+    let standardised = forlop_core::indicator::find(&r.id)
+        .and_then(forlop_core::indicator::standardised_base)
+        .is_some();
+    !standardised || (0..r.cells.len()).any(|i| matches!(r.cells.cell(i), Some(Cell::Value { .. })))
+}
+
 impl ModuleView {
     /// The module's declaration, from this build's registry (the worker's is the same).
     pub fn decl(&self) -> Option<&'static ModuleDecl> {
@@ -162,6 +172,36 @@ impl ModuleView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_standardised_rate_without_any_value_gets_no_card() {
+        let result = |id: &str, cells: &[Cell]| ResultView {
+            id: id.into(),
+            module: 0,
+            cells: Grid::from_cells(cells),
+            intervals: Default::default(),
+            variation: Vec::new(),
+        };
+        let none = [Cell::NotEstimable {
+            numerator: Some(7),
+            denominator: Some(4500),
+        }];
+        let one = [Cell::Value {
+            numerator: Some(7),
+            denominator: Some(4500),
+            value: 1.5,
+        }];
+        let report = ReportView {
+            results: vec![
+                result("smi.patients_per_1000", &none),
+                result("smi.patients_per_1000_std", &none),
+                result("ready.patients_per_1000_std", &one),
+            ],
+            ..ReportView::default()
+        };
+        // The crude rate always; a standardised one only with a value somewhere.
+        assert_eq!(report.results_of(0), vec![0, 2]);
+    }
     use crate::protocol::{AreaView, Grid};
     use forlop_core::output::SuppressReason;
 

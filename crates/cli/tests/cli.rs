@@ -89,7 +89,9 @@ fn indicators_output_is_the_sorted_long_table_and_deterministic() {
     let mut lines = first.lines();
     assert_eq!(
         lines.next(),
-        Some("indicator,group,level,area,year,numerator,denominator,value,suppressed")
+        Some(
+            "indicator,group,level,area,year,numerator,denominator,value,suppressed,ci_low,ci_high"
+        )
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert!(rows.len() > 1000, "only {} cells", rows.len());
@@ -103,8 +105,8 @@ fn indicators_output_is_the_sorted_long_table_and_deterministic() {
     for r in &rows {
         if r[8] == "true" {
             assert_eq!(
-                (r[5], r[6], r[7]),
-                ("", "", ""),
+                (r[5], r[6], r[7], r[9], r[10]),
+                ("", "", "", "", ""),
                 "suppressed row with numbers: {r:?}"
             );
         } else {
@@ -142,7 +144,7 @@ fn min_cell_zero_suppresses_nothing_and_says_so() {
     assert!(out.status.success());
     let csv = String::from_utf8(out.stdout).unwrap();
     assert!(
-        !csv.contains(",true\n"),
+        !csv.contains(",true,,\n"),
         "a cell is suppressed with --min-cell 0"
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("NOT SUPPRESSED"));
@@ -314,7 +316,17 @@ fn an_opt_in_module_named_on_the_command_line_joins_the_long_table() {
         "example.home_visit,gp_patients,municipality,0301,2021,1,1,100,false",
         "example.home_visit,gp_patients,municipality,3201,2021,0,0,,false",
     ] {
-        assert!(with.lines().any(|l| l == line), "missing {line}");
+        // §6's nine columns; the interval follows them (none for a count, Wilson for a share).
+        let row = with
+            .lines()
+            .find(|l| l.split(',').take(9).collect::<Vec<_>>().join(",") == line);
+        let row = row.unwrap_or_else(|| panic!("missing {line}"));
+        let ci = &row[line.len()..];
+        if line.starts_with("example.gp_patients") || line.ends_with(",,false") {
+            assert_eq!(ci, ",,", "{row}");
+        } else {
+            assert!(ci.len() > 2, "{row}");
+        }
     }
     // Only the example module: no SMI row; an unknown module is refused by name.
     let only = args(&["--module", "example"]);
@@ -458,4 +470,60 @@ fn module_settings_come_from_a_settings_file_and_readmission_options_reach_secti
     ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("treshold"));
+}
+
+#[test]
+fn variation_file_and_standard_year() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("d");
+    synth(&data, "1500", "3", &[]);
+    let var = tmp.path().join("variation.csv");
+    let csv = indicators(
+        &data,
+        &[
+            "--variation",
+            var.to_str().unwrap(),
+            "--variation-min-cases",
+            "5",
+        ],
+    );
+    let text = std::fs::read_to_string(&var).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("indicator,group,level,year,areas,min,max,extremal_quotient,cv,scv")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let std = rows
+        .iter()
+        .find(|r| r[0] == "smi.patients_per_1000_std" && r[1] == "all" && r[2] == "region")
+        .expect("variation of the standardised rate by region");
+    assert!(std[4].parse::<u32>().unwrap() >= 2, "{std:?}");
+    // EQ = max / min of the row itself.
+    let f = |i: usize| std[i].parse::<f64>().unwrap();
+    assert!((f(7) - f(6) / f(5)).abs() < 1e-12 * f(7), "{std:?}");
+    // The standardised rate is in the long table with a value.
+    assert!(csv.lines().any(
+        |l| l.starts_with("smi.patients_per_1000_std,all,country,NO,2024,") && !l.contains(",,")
+    ));
+
+    // A standard year the population table lacks: not estimable, and stderr says why.
+    let out = forlop(&[
+        "indicators",
+        "--data",
+        data.to_str().unwrap(),
+        "--year",
+        "2024",
+        "--standard-year",
+        "1990",
+    ]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("standard year 1990"));
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("smi.patients_per_1000_std,all,country,NO,2024,"))
+        .unwrap();
+    let f: Vec<&str> = row.split(',').collect();
+    assert_eq!((f[7], f[8], f[9], f[10]), ("", "false", "", ""), "{row}");
 }

@@ -249,11 +249,11 @@ pub fn standardised(base: &IndicatorDef) -> IndicatorDef {
     use crate::text::leak;
     let pop_nb = match base.denominator {
         Some(Measure::Population18Plus) => "befolkningen 18 år og eldre",
-        _ => "hele befolkningen",
+        _ => "befolkningen i alle aldre",
     };
     let pop_en = match base.denominator {
-        Some(Measure::Population18Plus) => "the population aged 18+",
-        _ => "the whole population",
+        Some(Measure::Population18Plus) => "population aged 18+",
+        _ => "population of every age",
     };
     IndicatorDef {
         id: leak(format!("{}{STANDARDISED_SUFFIX}", base.id)),
@@ -264,11 +264,11 @@ pub fn standardised(base: &IndicatorDef) -> IndicatorDef {
         },
         definition: Text {
             nb: leak(format!(
-                "Som {}, direkte standardisert for alder og kjønn: summen over strataene (aldersgruppene i befolkningstabellen × kjønn) av standardbefolkningens andel i stratumet × personer / {pop_nb} i stratumet × 1 000. Standardbefolkningen er hele landets {pop_nb} i analyseåret.",
+                "Som {}, direkte standardisert for alder og kjønn: summen over strataene (aldersgruppene i befolkningstabellen × kjønn) av standardbefolkningens andel i stratumet × personer / {pop_nb} i stratumet × 1 000. Standardbefolkningen er {pop_nb} i hele landet i analyseåret (et annet år kan velges).",
                 base.id
             )),
             en: leak(format!(
-                "As {}, directly standardised for age and sex: the sum over the strata (the population table's age bands × sex) of the standard population's share in the stratum × persons / {pop_en} in the stratum × 1 000. The standard population is the whole country's {pop_en} in the analysis year.",
+                "As {}, directly standardised for age and sex: the sum over the strata (the population table's age bands × sex) of the standard population's share in the stratum × persons / the {pop_en} in the stratum × 1 000. The standard population is the {pop_en} of the whole country in the analysis year (another year can be chosen).",
                 base.id
             )),
         },
