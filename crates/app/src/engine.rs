@@ -457,7 +457,8 @@ pub const MAX_YEARS: i32 = 10;
 ///
 /// The years of the data are its years of activity (`forlop_core::years::activity_years`).
 /// Without the user's year: the latest complete year (`forlop_core::years`), stepped back to
-/// the latest year the population table has rows for when it has none for that one; then every
+/// the latest year with activity and (when there is a population table) population rows; when
+/// no complete year has any activity (an extract of part of one year), the latest year that has; then every
 /// year of the data up to it (at most [`MAX_YEARS`]), only years with population when there is
 /// a population table. With the user's year: that year is shown and computed beside them.
 /// Without dated rows: `fallback` (the start form's year).
@@ -468,19 +469,37 @@ pub fn plan_years(tables: &Tables, year_override: Option<i32>, fallback: i32) ->
     let with_population = |y: i32| population.is_empty() || population.contains(&y);
     let (latest, reason) = match forlop_core::years::latest_complete_year(tables) {
         Some(d) => {
-            let year = (present.iter().copied().filter(|&y| y <= d.year))
-                .chain(std::iter::once(d.year))
-                .filter(|&y| with_population(y))
-                .max()
-                .unwrap_or(d.year);
-            (
-                year,
-                YearReason::LatestComplete {
-                    latest_date: d.latest_date.to_string(),
-                    passed_over_partial_year: d.passed_over_partial_year,
-                    passed_over_without_population: year != d.year,
-                },
-            )
+            let complete = present
+                .iter()
+                .copied()
+                .filter(|&y| y <= d.year && with_population(y))
+                .max();
+            match complete {
+                Some(year) => (
+                    year,
+                    YearReason::LatestComplete {
+                        latest_date: d.latest_date.to_string(),
+                        passed_over_partial_year: d.passed_over_partial_year,
+                        passed_over_without_population: year != d.year,
+                    },
+                ),
+                // No complete year has any activity (an extract of part of one year): that
+                // year, rather than an empty one.
+                None => {
+                    let year = present
+                        .iter()
+                        .copied()
+                        .filter(|&y| with_population(y))
+                        .max()
+                        .unwrap_or(d.year);
+                    (
+                        year,
+                        YearReason::PartialYear {
+                            latest_date: d.latest_date.to_string(),
+                        },
+                    )
+                }
+            }
         }
         None => (fallback, YearReason::NoDates),
     };
@@ -724,6 +743,24 @@ mod tests {
             (none.computed, shown, none.reason),
             (vec![2024], 2024, YearReason::NoDates)
         );
+    }
+
+    #[test]
+    fn an_extract_of_part_of_one_year_shows_that_year_not_an_empty_one() {
+        let mut tables = synth_tables(2021);
+        // Keep only stays admitted and discharged January–May 2021.
+        fn in_spring(d: impl ToString) -> bool {
+            let d = d.to_string();
+            ("2021-01-01".."2021-06-01").contains(&d.as_str())
+        }
+        if let Some(e) = tables.episodes.as_mut() {
+            e.retain(|e| in_spring(e.admit_date) && e.discharge_date.is_some_and(in_spring));
+        }
+        tables.primary_care = None;
+        tables.municipal_services = None;
+        let (years, shown) = plan_years(&tables, None, 2024);
+        assert_eq!((shown, years.computed.clone()), (2021, vec![2021]));
+        assert!(matches!(years.reason, YearReason::PartialYear { .. }));
     }
 
     #[test]

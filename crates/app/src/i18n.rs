@@ -168,6 +168,7 @@ strings! {
     YearPartial => "året etter har ikke data fra desember og er ikke fullt", "the year after has no data from December and is not complete";
     YearNoPopulation => "senere år mangler befolkningstall", "later years have no population rows";
     YearOverride => "valgt av deg", "chosen by you";
+    YearPartialOnly => "det siste året med data; det er ikke helt (ingen år i dataene har data for hele året)", "the latest year with data; it is not complete (no year of the data has a full year of data)";
     YearNoDates => "dataene har ingen datoer, så året fra startskjemaet brukes", "the data has no dates, so the start form's year is used";
     YearsInData => "År i dataene", "Years in the data";
     YearsComputed => "Beregnet for", "Computed for";

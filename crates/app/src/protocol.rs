@@ -291,6 +291,12 @@ pub enum YearReason {
         /// A later complete year was passed over: the population table has no rows for it.
         passed_over_without_population: bool,
     },
+    /// No complete year has any activity (an extract of part of one year): the latest year
+    /// with activity, which does not reach December.
+    PartialYear {
+        /// The latest date in the data, `YYYY-MM-DD`.
+        latest_date: String,
+    },
     /// The data has no dated rows: the start form's year.
     #[default]
     NoDates,

@@ -59,7 +59,7 @@ pub fn trend_option(
                 LineRole::Other => {
                     other_i += 1;
                     // Few areas: each its own colour (the first is the country's); many: grey.
-                    let c = if others <= PALETTE.len() - 1 {
+                    let c = if others < PALETTE.len() {
                         PALETTE[other_i % PALETTE.len()].to_string()
                     } else {
                         "#9aa5b1".to_string()

@@ -579,6 +579,12 @@ pub fn year_reason_text(report: &ReportView, lang: Lang) -> String {
         _ if chosen => tr(Key::YearOverride, lang).to_string(),
         YearReason::Override => tr(Key::YearOverride, lang).to_string(),
         YearReason::NoDates => tr(Key::YearNoDates, lang).to_string(),
+        YearReason::PartialYear { latest_date } => format!(
+            "{} ({}: {})",
+            tr(Key::YearPartialOnly, lang),
+            tr(Key::YearLatestDate, lang),
+            date_text(latest_date, lang)
+        ),
         YearReason::LatestComplete {
             latest_date,
             passed_over_partial_year,
