@@ -430,55 +430,9 @@ fn swatch(fill: &str) -> String {
     )
 }
 
-/// `?area=<level>:<area>` of a query string (URL-decoded); `None` without it or when the level
-/// is not one of the long table's.
-pub fn query_area(query: &str) -> Option<(Level, String)> {
-    let value = query
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("area="))?;
-    let value = percent_decode(value);
-    let (level, area) = value.split_once(':')?;
-    let level = Level::parse(level.trim())?;
-    let area = area.trim();
-    (!area.is_empty()).then(|| (level, area.to_string()))
-}
-
-/// Decodes `%XX` escapes (UTF-8) and `+` as a space; a broken escape is kept as written.
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-                {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// The user's area from the page's URL, as an index into the report's areas.
-pub fn my_area(report: &ReportView) -> Option<usize> {
-    let query = web_sys::window()?.location().search().ok()?;
-    let (level, name) = query_area(&query)?;
-    report
-        .areas
-        .iter()
-        .position(|a| a.level == level && a.name == name)
+/// "My area" (the page's `?area=`, [`AppState::my_area`]) as an index into the report's areas.
+fn my_area(report: &ReportView, mine: &Option<(Level, String)>) -> Option<usize> {
+    crate::components::area_report::my_area_index(report, mine)
 }
 
 thread_local! {
@@ -585,7 +539,7 @@ pub fn MapPanel() -> impl IntoView {
             .unwrap_or(0);
         let codes: std::collections::HashSet<&str> =
             g.municipalities.iter().map(|m| m.code.as_str()).collect();
-        let mine = my_area(&r);
+        let mine = my_area(&r, &state.my_area.get());
         let m = model(&r, result, group, lv, mine, &|c| codes.contains(c), l);
         let unit = meta::unit_kind(&r.results[result].id);
         let markup = svg(&g, &m, "map-caption", l);
@@ -862,21 +816,5 @@ mod tests {
         assert!(z.contains("<pattern id=\"hz\""));
         let none = model(&r, 0, 0, Level::Municipality, None, &|_| true, Lang::En);
         assert_eq!(zoom_view(&geometry, &none), None);
-    }
-
-    #[test]
-    fn my_area_comes_from_the_query_string() {
-        assert_eq!(
-            query_area("?demo=1&area=municipality:0301"),
-            Some((Level::Municipality, "0301".into()))
-        );
-        assert_eq!(
-            query_area("?area=health_community%3ABj%C3%B8rgvin+og+%C3%98yane&lang=en"),
-            Some((Level::HealthCommunity, "Bjørgvin og Øyane".into()))
-        );
-        assert_eq!(query_area("?area=county:3"), None);
-        assert_eq!(query_area("?area=region:"), None);
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%zz"), "%zz");
     }
 }

@@ -1,7 +1,6 @@
 //! "Download report": a small panel to choose the modules and the area of the HTML report
 //! (`crate::html_report`, made in the worker). The area starts at `?area=<level>:<area>`.
 
-use crate::components::map::query_area;
 use crate::i18n::{tr, Key};
 use crate::protocol::{ReportRequest, ToWorker};
 use crate::selection::level_label;
@@ -35,9 +34,9 @@ pub fn ReportDialog() -> impl IntoView {
     let busy = move || state.busy.get().is_some();
     // Modules the user switched off (so a new report keeps every other module on).
     let off = RwSignal::new(Vec::<String>::new());
-    let from_url = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|q| query_area(&q))
+    let from_url = state
+        .my_area
+        .get_untracked()
         .map(|(l, a)| option_value(l, &a));
     let area = RwSignal::new(from_url.unwrap_or_default());
     let modules = Memo::new(move |_| {
