@@ -46,9 +46,11 @@ test('survey page on the demo: frequencies and odds ratios equal the CLI, by key
     await page.waitForSelector('#survey-demo:not([disabled])', { timeout: 30000 });
     assert.equal(await page.textContent('#survey-heading'), 'The patient survey');
     await tabTo(page, '#survey-demo');
+    let t0 = Date.now();
     await page.keyboard.press('Enter');
     await page.waitForSelector('#survey-freq-table tbody tr', { timeout: 60000 });
     await page.waitForSelector('#survey-scale-table tbody tr');
+    console.log(`demo survey (${RESPONDENTS}) generated, read and first tables shown: ${Date.now() - t0} ms`);
 
     // Sector sizes: 10 000 × (21 346, 3 199, 8 913) / 33 458 → 6 380 / 956 / 2 664.
     const sectors = await page.$$eval('#survey-sectors tbody tr', (trs) => trs.map((t) => t.textContent.replace(/[^A-Z0-9]/g, '')));
@@ -85,8 +87,10 @@ test('survey page on the demo: frequencies and odds ratios equal the CLI, by key
     // The regression builder starts on Table 7-1 (needing more follow-up, the common model, one
     // model per sector): run it from the keyboard.
     await tabTo(page, '#survey-run', 600); // past every covariate checkbox
+    t0 = Date.now();
     await page.keyboard.press('Enter');
     await page.waitForSelector('.survey-model-table tbody tr', { timeout: 60000 });
+    console.log(`three logistic fits of the common model shown: ${Date.now() - t0} ms`);
     const cliFit = rows(regress);
     for (const group of ['AVT', 'PHV', 'TSB']) {
       const want = cliFit.find((r) => r[0] === group && r[1] === 'behandlerrelasjon');
@@ -125,6 +129,23 @@ test('survey page on the demo: frequencies and odds ratios equal the CLI, by key
     assert.match(issues[0], /^bad\.csv:3:1 \(sektor\): found «XYZ», expected PHV, TSB or AVT/);
     assert.match(issues[1], /^bad\.csv:4:2 \(tilfreds\): found «9», expected a code 1–5/);
     assert.equal(await page.locator('#survey-response-table').count(), 0, 'no aggregates with this file');
+
+    // A file without sektor and without tilfreds: the tables fall back to all respondents and
+    // the file's first item. 6 × 4 and 5 × 2: 6/11 = 54.5 %, 5/11 = 45.45 → 45.5 % (half up).
+    const plain = path.join(dir, 'plain.csv');
+    fs.writeFileSync(plain, 'hjelper\n' + '4\n'.repeat(6) + '2\n'.repeat(5));
+    await page.setInputFiles('#survey-files', plain);
+    await page.waitForSelector('#survey-freq-table tr[data-group="all"][data-value="4"]');
+    const pct = (v) => page.textContent(`#survey-freq-table tr[data-group="all"][data-value="${v}"] .pct`);
+    assert.equal(await pct('4'), '54.5%');
+    assert.equal(await pct('2'), '45.5%');
+    assert.equal(await page.inputValue('#survey-item'), 'hjelper');
+
+    // Bilingual: the same page in Norwegian.
+    await page.click('#lang-switch');
+    assert.equal(await page.textContent('#survey-heading'), 'Pasientundersøkelsen');
+    assert.equal(await page.textContent('#survey-freq-table thead th'), 'Gruppe');
+    assert.equal(await pct('4'), '54,5\u00a0%');
     assert.deepEqual(log.errors, [], 'no page errors');
     assert.deepEqual(foreignRequests(log), [], 'nothing leaves the machine');
   } finally {

@@ -268,27 +268,24 @@ pub fn App() -> impl IntoView {
                 </button>
             </div>
         </header>
-        {if survey_page {
-            view! {
-                <main>
-                    <components::progress::ProgressBar />
-                    <components::progress::ErrorBox />
-                    <pages::survey::SurveyPage />
-                </main>
-            }.into_any()
-        } else {
-            view! {
-                <main>
-                    <pages::start::StartPage />
-                    <components::cost_calculator::CostCalculator />
-                    <components::progress::ProgressBar />
-                    <components::progress::ErrorBox />
-                    <components::quality::QualityPanel />
-                    <components::mapping::MappingPanel />
-                    <pages::results::ResultsPage />
-                </main>
-            }.into_any()
-        }}
+        {survey_page.then(|| view! {
+        <main>
+            <components::progress::ProgressBar />
+            <components::progress::ErrorBox />
+            <pages::survey::SurveyPage />
+        </main>
+        })}
+        {(!survey_page).then(|| view! {
+        <main>
+            <pages::start::StartPage />
+            <components::cost_calculator::CostCalculator />
+            <components::progress::ProgressBar />
+            <components::progress::ErrorBox />
+            <components::quality::QualityPanel />
+            <components::mapping::MappingPanel />
+            <pages::results::ResultsPage />
+        </main>
+        })}
     }
 }
 

@@ -15,6 +15,9 @@
 //! patients with ready-for-discharge stays and persons seen only by GPs, so that the cohort
 //! filter matters.
 //!
+//! [`generate_survey`] writes a patient-survey respondent file and its population aggregates
+//! (`spec/survey.md`; `forlop survey synth`, the app's demo survey).
+//!
 //! ```
 //! use forlop_synth::{generate, FileFormat, SynthConfig};
 //!

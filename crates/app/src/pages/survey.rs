@@ -259,6 +259,20 @@ impl Page {
     fn receive(&self, state: AppState, answer: &SurveyAnswer) {
         match answer {
             SurveyAnswer::Loaded(o) => {
+                // Choices the new file cannot honour fall back: no sektor → all together, an
+                // item it lacks → its first item.
+                let has = |name: &str| o.variables.iter().any(|v| v.name == name);
+                for by in [self.by, self.scale_by, self.model_by] {
+                    let b = by.get_untracked();
+                    if !b.is_empty() && b != "diagnosegruppe" && !has(&b) {
+                        by.set(String::new());
+                    }
+                }
+                if !has(&self.item.get_untracked()) {
+                    if let Some(first) = tabulable(o).into_iter().next() {
+                        self.item.set(first);
+                    }
+                }
                 self.overview.set(Some(o.clone()));
                 self.freq.set(None);
                 self.scale.set(None);
