@@ -54,7 +54,7 @@ test('a rate per 1 000: whiskers, national band, above/below marks, CI column an
     await page.selectOption('#level', LEVEL);
     const card = page.locator(`article[data-indicator="${ID}"]`);
     await card.scrollIntoViewIfNeeded();
-    const chartId = await card.locator('div.chart').getAttribute('id');
+    const chartId = await card.locator('div.chart:not(.trend-chart)').getAttribute('id');
     // Wait for the region chart's option (drawn one chart per browser task).
     const opt = await page.waitForFunction((id) => {
       const o = echarts.getInstanceByDom(document.getElementById(id))?.getOption();
