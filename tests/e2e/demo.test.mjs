@@ -42,6 +42,16 @@ test('demo data: chart, table, national number and CSV agree with the CLI', asyn
     assert.equal(name, `forlop_long_table_${YEAR}.csv`);
     assertSameTable(text, cliCsv, 'the exported long table vs `forlop indicators`');
 
+    // The variation between areas (issue 13): byte for byte `forlop indicators --variation`.
+    const varFile = path.join(tmpdir('forlop-variation-'), 'variation.csv');
+    forlop(['indicators', '--data', dir, '--year', `${YEAR - 1}-${YEAR}`, '--min-cell', '5',
+      '--out', path.join(path.dirname(varFile), 'long.csv'), '--variation', varFile]);
+    const [vd] = await Promise.all([page.waitForEvent('download'), page.click('#export-variation')]);
+    assert.equal(vd.suggestedFilename(), `forlop_variation_${YEAR}.csv`);
+    const appVariation = fs.readFileSync(await vd.path(), 'utf8');
+    assert.ok(appVariation.split('\n').length > 100, 'variation rows for every indicator, group and level');
+    assertSameTable(appVariation, fs.readFileSync(varFile, 'utf8'), 'the variation export vs `forlop indicators --variation`');
+
     // XLSX: built in the worker, downloaded as a zip container with the same name pattern.
     const [xl] = await Promise.all([page.waitForEvent('download'), page.click('#export-xlsx')]);
     assert.equal(xl.suggestedFilename(), `forlop_long_table_${YEAR}.xlsx`);

@@ -118,6 +118,7 @@ strings! {
     Notes => "Merknader", "Notes";
     Export => "Eksport", "Export";
     ExportCsv => "Lang tabell (CSV)", "Long table (CSV)";
+    ExportVariation => "Variasjon mellom områder (CSV)", "Variation between areas (CSV)";
     ExportXlsx => "Lang tabell (XLSX)", "Long table (XLSX)";
     ExportPng => "PNG", "PNG";
     ExportSvg => "SVG", "SVG";

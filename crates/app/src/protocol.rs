@@ -97,6 +97,9 @@ pub enum ExportFormat {
     Csv,
     /// An Excel workbook, numbers as numbers.
     Xlsx,
+    /// The variation between areas per indicator, group, level and year (CSV, byte for byte
+    /// `forlop indicators --variation`).
+    Variation,
 }
 
 /// What a job is doing, for the progress bar.

@@ -141,7 +141,10 @@ pub const VARIATION_COLUMNS: [&str; 10] = [
 /// Writes the variation statistics of one or more analyses as CSV (`VARIATION_COLUMNS`; `.`
 /// decimal point, full precision, empty where a statistic does not exist), sorted bytewise by
 /// indicator, group, level and year like the long table.
-pub fn write_variation_csv(reports: &[crate::Report], out: &mut Vec<u8>) {
+pub fn write_variation_csv<'r>(
+    reports: impl IntoIterator<Item = &'r crate::Report>,
+    out: &mut Vec<u8>,
+) {
     use crate::output::format_number;
     let mut rows: Vec<(&str, &str, &str, i32, &Variation)> = Vec::new();
     for r in reports {

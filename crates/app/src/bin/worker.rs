@@ -315,18 +315,26 @@ fn post_export(format: ExportFormat) {
         let reports = h.reports();
         h.last.as_ref().map(|r| {
             let (ext, mime) = match format {
-                ExportFormat::Csv => ("csv", "text/csv;charset=utf-8"),
+                ExportFormat::Csv | ExportFormat::Variation => ("csv", "text/csv;charset=utf-8"),
                 ExportFormat::Xlsx => (
                     "xlsx",
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 ),
             };
+            let stem = match format {
+                ExportFormat::Variation => "variation",
+                ExportFormat::Csv | ExportFormat::Xlsx => "long_table",
+            };
             // Named by the year shown; the file holds every year computed (one row per year).
-            let name =
-                forlop_app::export::file_name("long_table", r.settings.year, ext, r.unsuppressed);
+            let name = forlop_app::export::file_name(stem, r.settings.year, ext, r.unsuppressed);
             let bytes = match format {
                 ExportFormat::Csv => Ok(forlop_app::export::long_table_csv_of(&reports)),
                 ExportFormat::Xlsx => forlop_app::export::long_table_xlsx_of(&reports),
+                ExportFormat::Variation => {
+                    let mut out = Vec::new();
+                    forlop_core::variation::write_variation_csv(reports.iter().copied(), &mut out);
+                    Ok(out)
+                }
             };
             bytes.map(|b| (b, name, mime))
         })

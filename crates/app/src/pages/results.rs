@@ -137,6 +137,7 @@ fn Results() -> impl IntoView {
         let detail = match format {
             ExportFormat::Csv => "CSV",
             ExportFormat::Xlsx => "XLSX",
+            ExportFormat::Variation => "CSV",
         };
         state.busy.set(Some(crate::Progress {
             phase: crate::protocol::Phase::Computing,
@@ -264,6 +265,7 @@ fn Results() -> impl IntoView {
                     <span class="label">{move || tr(Key::Export, lang.get())}</span>
                     <button id="export-csv" type="button" disabled=busy on:click=move |_| export(ExportFormat::Csv)>{move || tr(Key::ExportCsv, lang.get())}</button>
                     <button id="export-xlsx" type="button" disabled=busy on:click=move |_| export(ExportFormat::Xlsx)>{move || tr(Key::ExportXlsx, lang.get())}</button>
+                    <button id="export-variation" type="button" disabled=busy on:click=move |_| export(ExportFormat::Variation)>{move || tr(Key::ExportVariation, lang.get())}</button>
                     <button id="print" type="button" on:click=print>{move || tr(Key::Print, lang.get())}</button>
                 </div>
             </div>
