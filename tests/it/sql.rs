@@ -32,16 +32,32 @@ fn table_of(csv_bytes: &[u8]) -> BTreeMap<Key, [String; 4]> {
     out
 }
 
-fn python_has_duckdb() -> Option<bool> {
+/// Whether python3 can import `module`; `None` when there is no python3.
+fn python_has(module: &str) -> Option<bool> {
     let out = Command::new("python3")
-        .args(["-c", "import duckdb"])
+        .args(["-c", &format!("import {module}")])
         .output()
         .ok()?;
     Some(out.status.success())
 }
 
+/// The Python runner of a dialect, in tests/sql.
+fn runner(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::DuckDb => "sql/run_duckdb.py",
+        Dialect::Spark => "sql/run_spark.py",
+    }
+}
+
 /// Runs one extract through both and compares. Returns the number of cells compared.
-fn check(seed: u64, defects: bool, drop_areas: bool, settings: Settings, dir: &Path) -> usize {
+fn check(
+    dialect: Dialect,
+    seed: u64,
+    defects: bool,
+    drop_areas: bool,
+    settings: Settings,
+    dir: &Path,
+) -> usize {
     let year = settings.year;
     let extract = forlop_synth::generate(&forlop_synth::SynthConfig {
         persons: 2000,
@@ -80,7 +96,7 @@ fn check(seed: u64, defects: bool, drop_areas: bool, settings: Settings, dir: &P
     )
     .unwrap();
     let script = sql::script(&SqlOptions {
-        dialect: Dialect::DuckDb,
+        dialect,
         settings: settings.clone(),
         tables: sql::canonical::present(tables),
     });
@@ -88,7 +104,7 @@ fn check(seed: u64, defects: bool, drop_areas: bool, settings: Settings, dir: &P
     std::fs::write(&script_path, &script).unwrap();
     let out_path = dir.join("sql.csv");
     let run = Command::new("python3")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sql/run_duckdb.py"))
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(runner(dialect)))
         .arg(&tables_dir)
         .arg(&script_path)
         .arg(&out_path)
@@ -96,7 +112,7 @@ fn check(seed: u64, defects: bool, drop_areas: bool, settings: Settings, dir: &P
         .expect("python3 runs");
     assert!(
         run.status.success(),
-        "DuckDB failed on seed {seed}: {}",
+        "{dialect:?} failed on seed {seed}: {}",
         String::from_utf8_lossy(&run.stderr)
     );
     let sql_bytes = std::fs::read(&out_path).unwrap();
@@ -217,18 +233,18 @@ fn check(seed: u64, defects: bool, drop_areas: bool, settings: Settings, dir: &P
     engine.len()
 }
 
-#[test]
-fn generated_duckdb_sql_equals_the_engine_cell_for_cell() {
-    match python_has_duckdb() {
+/// The three extracts of the test, in `dialect`.
+fn check_all(dialect: Dialect, module: &str) {
+    match python_has(module) {
         None => {
             eprintln!(
-                "SKIPPED: python3 is not installed, so the DuckDB equivalence is not checked"
+                "SKIPPED: python3 is not installed, so the {dialect:?} equivalence is not checked"
             );
             return;
         }
-        Some(false) => {
-            panic!("Python's duckdb package is missing: run scripts/setup.sh (pip install duckdb)")
-        }
+        Some(false) => panic!(
+            "Python's {module} package is missing: run scripts/setup.sh (pip install {module})"
+        ),
         Some(true) => {}
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -255,7 +271,21 @@ fn generated_duckdb_sql_equals_the_engine_cell_for_cell() {
     for (i, (seed, defects, drop_areas, settings)) in runs.into_iter().enumerate() {
         let dir = tmp.path().join(i.to_string());
         std::fs::create_dir_all(&dir).unwrap();
-        let cells = check(seed, defects, drop_areas, settings, &dir);
+        let cells = check(dialect, seed, defects, drop_areas, settings, &dir);
         assert!(cells > 1000);
     }
+}
+
+#[test]
+fn generated_duckdb_sql_equals_the_engine_cell_for_cell() {
+    check_all(Dialect::DuckDb, "duckdb");
+}
+
+/// Slow (a JVM and Spark in local mode: minutes): run with
+/// `cargo test -p forlop-tests --test it sql:: -- --ignored` after `FORLOP_SPARK=1 bash
+/// scripts/setup.sh` (installs PySpark; Java 17 must be on the machine).
+#[test]
+#[ignore = "slow: Spark in local mode takes minutes; run with --ignored"]
+fn generated_spark_sql_equals_the_engine_cell_for_cell() {
+    check_all(Dialect::Spark, "pyspark");
 }
