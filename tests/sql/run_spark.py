@@ -12,7 +12,9 @@ OUT.csv.
 import csv
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,7 +33,9 @@ def main() -> int:
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.warehouse.dir", str(Path(out_path).resolve().parent / "spark-warehouse"))
+        # A fresh warehouse per run: the in-memory catalog forgets the script's tables when the
+        # process ends, their files would stay.
+        .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="forlop-spark-"))
         .config("spark.driver.memory", "2g")
         # Small tables, wide CASE expressions: generated code costs more than it saves.
         .config("spark.sql.codegen.wholeStage", "false")
@@ -75,7 +79,9 @@ def main() -> int:
                     "sql_s": round(done - loaded, 3)}),
         file=sys.stderr,
     )
+    warehouse = spark.conf.get("spark.sql.warehouse.dir")
     spark.stop()
+    shutil.rmtree(warehouse.removeprefix("file:"), ignore_errors=True)
     return 0
 
 
