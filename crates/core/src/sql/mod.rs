@@ -200,7 +200,7 @@ pub fn script(options: &SqlOptions) -> String {
             decl.id
         );
         out += &cells(&cx, decl, &defs);
-        selects.extend(defs.iter().map(|def| indicator_select(&cx, decl, def)));
+        selects.extend(defs.iter().map(|def| indicator_select(&cx, def)));
     }
     let g = d.ident("group");
     let year = d.ident("year");
@@ -473,7 +473,7 @@ fn measure_col(m: Measure, p: &str) -> String {
 /// One indicator's rows (indicator::eval::evaluate at k = 0): a count or sum has the number as
 /// numerator and value; a ratio factor × numerator / denominator, no value over a denominator
 /// of 0; a median neither numerator nor denominator, no value over no values.
-fn indicator_select(cx: &Ctx<'_>, _decl: &ModuleDecl, def: &IndicatorDef) -> String {
+fn indicator_select(cx: &Ctx<'_>, def: &IndicatorDef) -> String {
     let d = cx.dialect;
     let g = d.ident("group");
     let p = match def.scope {
