@@ -45,6 +45,12 @@ if command -v python3 >/dev/null && ! python3 -c "import duckdb" 2>/dev/null; th
   python3 -m pip install --quiet duckdb
 fi
 
+# PySpark is large: only on request, for the slow Spark equivalence test (--ignored).
+if [ "${FORLOP_SPARK:-0}" = 1 ] && command -v python3 >/dev/null && ! python3 -c "import pyspark" 2>/dev/null; then
+  log "installing Python pyspark (the Spark equivalence test, run with --ignored)"
+  python3 -m pip install --quiet pyspark
+fi
+
 if [ -f Cargo.lock ]; then
   # Trunk runs cargo with --offline, so every crate must be in the local registry cache.
   cargo fetch -q

@@ -1,7 +1,7 @@
 //! The generated SQL (`forlop sql`) against the engine, cell for cell, in DuckDB (issue 10).
 //!
 //! For each `forlop synth` extract (2 000 persons; with and without defects; one with SKDE's
-//! readmission rule): the engine's validated tables are written as canonical CSV
+//! readmission rule and the other settings the SQL reads, and without an areas table): the engine's validated tables are written as canonical CSV
 //! (`sql::canonical`), the DuckDB script is run on them by `tests/sql/run_duckdb.py` (Python
 //! `duckdb`, installed by scripts/setup.sh), and every cell of the result must equal the engine's
 //! long table at k = 0: the same rows, identical numerators and denominators, values equal to
@@ -32,16 +32,32 @@ fn table_of(csv_bytes: &[u8]) -> BTreeMap<Key, [String; 4]> {
     out
 }
 
-fn python_has_duckdb() -> Option<bool> {
+/// Whether python3 can import `module`; `None` when there is no python3.
+fn python_has(module: &str) -> Option<bool> {
     let out = Command::new("python3")
-        .args(["-c", "import duckdb"])
+        .args(["-c", &format!("import {module}")])
         .output()
         .ok()?;
     Some(out.status.success())
 }
 
+/// The Python runner of a dialect, in tests/sql.
+fn runner(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::DuckDb => "sql/run_duckdb.py",
+        Dialect::Spark => "sql/run_spark.py",
+    }
+}
+
 /// Runs one extract through both and compares. Returns the number of cells compared.
-fn check(seed: u64, defects: bool, settings: Settings, dir: &Path) -> usize {
+fn check(
+    dialect: Dialect,
+    seed: u64,
+    defects: bool,
+    drop_areas: bool,
+    settings: Settings,
+    dir: &Path,
+) -> usize {
     let year = settings.year;
     let extract = forlop_synth::generate(&forlop_synth::SynthConfig {
         persons: 2000,
@@ -61,7 +77,11 @@ fn check(seed: u64, defects: bool, settings: Settings, dir: &Path) -> usize {
                 .find(|k| f.name == format!("{}.csv", k.canonical_name())),
         })
         .collect();
-    let loaded = load(&sources, &ReadOptions::default());
+    let mut loaded = load(&sources, &ReadOptions::default());
+    if drop_areas {
+        // Without an areas table: the country and the persons' municipalities.
+        loaded.tables.areas = None;
+    }
     let tables = &loaded.tables;
 
     // The tables as the SQL engine sees them, and the script.
@@ -76,7 +96,7 @@ fn check(seed: u64, defects: bool, settings: Settings, dir: &Path) -> usize {
     )
     .unwrap();
     let script = sql::script(&SqlOptions {
-        dialect: Dialect::DuckDb,
+        dialect,
         settings: settings.clone(),
         tables: sql::canonical::present(tables),
     });
@@ -84,7 +104,7 @@ fn check(seed: u64, defects: bool, settings: Settings, dir: &Path) -> usize {
     std::fs::write(&script_path, &script).unwrap();
     let out_path = dir.join("sql.csv");
     let run = Command::new("python3")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sql/run_duckdb.py"))
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(runner(dialect)))
         .arg(&tables_dir)
         .arg(&script_path)
         .arg(&out_path)
@@ -92,7 +112,7 @@ fn check(seed: u64, defects: bool, settings: Settings, dir: &Path) -> usize {
         .expect("python3 runs");
     assert!(
         run.status.success(),
-        "DuckDB failed on seed {seed}: {}",
+        "{dialect:?} failed on seed {seed}: {}",
         String::from_utf8_lossy(&run.stderr)
     );
     let sql_bytes = std::fs::read(&out_path).unwrap();
@@ -161,10 +181,9 @@ fn check(seed: u64, defects: bool, settings: Settings, dir: &Path) -> usize {
         "ladder.home_to_home_services",
     ] {
         assert!(
-            engine.iter().any(|(k, v)| k.0 == id
-                && k.2 == "country"
-                && !v[2].is_empty()
-                && v[2] != "0"),
+            engine
+                .iter()
+                .any(|(k, v)| k.0 == id && k.2 == "country" && !v[2].is_empty() && v[2] != "0"),
             "seed {seed}: {id} is empty or 0 at country level"
         );
     }
@@ -214,18 +233,18 @@ fn check(seed: u64, defects: bool, settings: Settings, dir: &Path) -> usize {
     engine.len()
 }
 
-#[test]
-fn generated_duckdb_sql_equals_the_engine_cell_for_cell() {
-    match python_has_duckdb() {
+/// The three extracts of the test, in `dialect`.
+fn check_all(dialect: Dialect, module: &str) {
+    match python_has(module) {
         None => {
             eprintln!(
-                "SKIPPED: python3 is not installed, so the DuckDB equivalence is not checked"
+                "SKIPPED: python3 is not installed, so the {dialect:?} equivalence is not checked"
             );
             return;
         }
-        Some(false) => {
-            panic!("Python's duckdb package is missing: run scripts/setup.sh (pip install duckdb)")
-        }
+        Some(false) => panic!(
+            "Python's {module} package is missing: run scripts/setup.sh (pip install {module})"
+        ),
         Some(true) => {}
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -244,14 +263,29 @@ fn generated_duckdb_sql_equals_the_engine_cell_for_cell() {
     skde.door.cost.real_stay_length = true;
     skde.door.pam_units = vec!["pam".into(), "Akutt".into()];
     skde.pathways = serde_json::from_str(r#"{"data_end": "2024-10-31"}"#).unwrap();
-    for (i, (seed, defects, settings)) in
-        [(3, false, base.clone()), (11, true, base), (5, true, skde)]
-            .into_iter()
-            .enumerate()
-    {
+    let runs = [
+        (3, false, false, base.clone()),
+        (11, true, false, base),
+        (5, true, true, skde),
+    ];
+    for (i, (seed, defects, drop_areas, settings)) in runs.into_iter().enumerate() {
         let dir = tmp.path().join(i.to_string());
         std::fs::create_dir_all(&dir).unwrap();
-        let cells = check(seed, defects, settings, &dir);
+        let cells = check(dialect, seed, defects, drop_areas, settings, &dir);
         assert!(cells > 1000);
     }
+}
+
+#[test]
+fn generated_duckdb_sql_equals_the_engine_cell_for_cell() {
+    check_all(Dialect::DuckDb, "duckdb");
+}
+
+/// Slow (a JVM and Spark in local mode: minutes): run with
+/// `cargo test -p forlop-tests --test it sql:: -- --ignored` after `FORLOP_SPARK=1 bash
+/// scripts/setup.sh` (installs PySpark; Java 17 must be on the machine).
+#[test]
+#[ignore = "slow: Spark in local mode takes minutes; run with --ignored"]
+fn generated_spark_sql_equals_the_engine_cell_for_cell() {
+    check_all(Dialect::Spark, "pyspark");
 }

@@ -171,9 +171,18 @@ pub fn suppress(args: SuppressArgs) -> Result<ExitCode> {
         }
         None => None,
     };
+    let without_areas = areas_table.is_none();
     let areas = sql::long::areas_for(&rows, areas_table);
-    let long =
-        sql::long::suppress_long_table(&rows, &areas, args.min_cell).map_err(anyhow::Error::msg)?;
+    let long = sql::long::suppress_long_table(&rows, &areas, args.min_cell).map_err(|e| {
+        if without_areas {
+            anyhow::Error::msg(format!(
+                "{e} (give the areas table the SQL ran with: --areas areas.csv / \
+                 oppgi områdetabellen med --areas)"
+            ))
+        } else {
+            anyhow::Error::msg(e)
+        }
+    })?;
     let mut csv = Vec::new();
     forlop_core::output::write_long_table_csv(long, &mut csv);
     match &args.out {

@@ -33,8 +33,11 @@ impl Dialect {
     pub fn create(self, name: &str, select: &str) -> String {
         match self {
             Dialect::DuckDb => format!("CREATE OR REPLACE TEMP TABLE {name} AS\n{select};\n"),
-            // A cached view: computed once, kept for the session like a temp table.
-            Dialect::Spark => format!("CACHE TABLE {name} AS\n{select};\n"),
+            // A table in the current database (use a scratch one), written once: a cached view
+            // would keep every earlier step in its plan, and planning grows with the depth.
+            Dialect::Spark => format!(
+                "DROP TABLE IF EXISTS {name};\nCREATE TABLE {name} USING parquet AS\n{select};\n"
+            ),
         }
     }
 
