@@ -131,7 +131,9 @@ fn check(
     write_long_table_csv(
         long_rows_of(std::slice::from_ref(&engine_k0))
             .into_iter()
-            .filter(|r| in_sql.contains(&r.indicator.split('.').next().unwrap_or(""))),
+            .filter(|r| {
+                forlop_core::indicator::find(r.indicator).is_some_and(sql::indicator_in_sql)
+            }),
         &mut csv0,
     );
     let engine = table_of(&csv0);
@@ -209,7 +211,9 @@ fn check(
     write_long_table_csv(
         long_rows_of(std::slice::from_ref(&engine_k5))
             .into_iter()
-            .filter(|r| in_sql.contains(&r.indicator.split('.').next().unwrap_or(""))),
+            .filter(|r| {
+                forlop_core::indicator::find(r.indicator).is_some_and(sql::indicator_in_sql)
+            }),
         &mut csv5,
     );
     let (e5, s5) = (table_of(&csv5), table_of(&csv_sql5));

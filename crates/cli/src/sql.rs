@@ -114,6 +114,9 @@ pub fn sql(args: SqlArgs) -> Result<ExitCode> {
     for n in sql::not_in_sql(&settings) {
         eprintln!("not in SQL yet: module {} ({})", n.module, n.reason);
     }
+    for (id, reason) in sql::indicators_not_in_sql() {
+        eprintln!("not in SQL yet: indicator {id} ({reason})");
+    }
     let script = sql::script(&SqlOptions {
         dialect: match args.dialect {
             DialectArg::Duckdb => Dialect::DuckDb,
