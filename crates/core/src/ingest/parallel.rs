@@ -63,7 +63,8 @@ pub(crate) fn read_in_pieces<T: Send>(
                         report: FileReport::default(),
                         hashes: RowHashes::default(),
                         out: PieceRows {
-                            rows: Vec::new(),
+                            // At most one row per line: no reallocation while reading.
+                            rows: Vec::with_capacity(usize::try_from(newlines).unwrap_or(0)),
                             lines: Vec::new(),
                         },
                         newlines,
@@ -142,8 +143,9 @@ pub(crate) fn read_in_pieces<T: Send>(
     if done.iter().take(pieces_before_last).flatten().any(suspect) {
         return Ok(None);
     }
+    let kept: usize = done.iter().flatten().map(|p| p.out.rows.len()).sum();
     let mut all = PieceRows {
-        rows: Vec::new(),
+        rows: Vec::with_capacity(kept),
         lines: Vec::new(),
     };
     let mut hashes = RowHashes::default();
