@@ -190,6 +190,23 @@ pub fn sort_rows(rows: &mut [TableRow], key: SortKey, descending: bool) {
     });
 }
 
+/// `f` on the report with what the page shows of result `result`: the groups of its module
+/// the user ticked, the level and the language (reactive in each); `None` before a report.
+fn on_selection<T>(
+    state: AppState,
+    sel: Selection,
+    result: usize,
+    f: impl Fn(&ReportView, &[usize], Level, Lang) -> Option<T>,
+) -> Option<T> {
+    let l = state.lang.get();
+    let (bases, split, level) = (sel.bases.get(), sel.split.get(), sel.level.get());
+    state.report.with(|r| {
+        let r = r.as_ref()?;
+        let decl = r.modules.get(r.results.get(result)?.module)?.decl()?;
+        f(r, &series_for(decl, &bases, split), level, l)
+    })
+}
+
 /// One indicator card.
 #[component]
 pub fn IndicatorCard(
@@ -207,47 +224,21 @@ pub fn IndicatorCard(
     let chart_ref = NodeRef::<leptos::html::Div>::new();
     let sort = RwSignal::new((SortKey::Value, true));
     let data = Memo::new(move |_| {
-        let l = lang.get();
-        let bases = sel.bases.get();
-        let split = sel.split.get();
-        let level = sel.level.get();
-        state.report.with(|r| {
-            r.as_ref()
-                .and_then(|r| {
-                    let decl = r.modules.get(r.results.get(result)?.module)?.decl()?;
-                    let groups = series_for(decl, &bases, split);
-                    Some(select(r, result, &groups, level, l))
-                })
-                .unwrap_or_default()
+        on_selection(state, sel, result, |r, groups, level, l| {
+            Some(select(r, result, groups, level, l))
         })
+        .unwrap_or_default()
     });
     // The intervals and the variation line of the same selection (issue 13).
     let ci_data = Memo::new(move |_| {
-        let l = lang.get();
-        let bases = sel.bases.get();
-        let split = sel.split.get();
-        let level = sel.level.get();
-        state.report.with(|r| {
-            r.as_ref()
-                .and_then(|r| {
-                    let decl = r.modules.get(r.results.get(result)?.module)?.decl()?;
-                    let groups = series_for(decl, &bases, split);
-                    Some(intervals_of(r, result, &groups, level, l))
-                })
-                .unwrap_or_default()
+        on_selection(state, sel, result, |r, groups, level, l| {
+            Some(intervals_of(r, result, groups, level, l))
         })
+        .unwrap_or_default()
     });
     let variation = move || {
-        let l = lang.get();
-        let bases = sel.bases.get();
-        let split = sel.split.get();
-        let level = sel.level.get();
-        state.report.with(|r| {
-            r.as_ref().and_then(|r| {
-                let decl = r.modules.get(r.results.get(result)?.module)?.decl()?;
-                let groups = series_for(decl, &bases, split);
-                variation_text(r, result, &groups, level, l)
-            })
+        on_selection(state, sel, result, |r, groups, level, l| {
+            variation_text(r, result, groups, level, l)
         })
     };
 
