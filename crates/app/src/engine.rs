@@ -617,6 +617,34 @@ pub fn analyse(tables: &Tables, settings: &Settings, progress: OnProgress<'_>) -
     }
 }
 
+/// The tables of a small `forlop synth` extract (canonical files, no defects), read as the app
+/// reads them: test data for the engine's and the report's tests.
+#[cfg(test)]
+pub(crate) fn synth_tables(persons: usize, year: i32) -> Tables {
+    let files: Vec<HeldFile> = forlop_synth::generate(&forlop_synth::SynthConfig {
+        persons,
+        seed: 7,
+        year,
+        defects: false,
+        format: forlop_synth::FileFormat::Canonical,
+    })
+    .files
+    .into_iter()
+    .map(|f| HeldFile {
+        name: f.name,
+        bytes: f.bytes,
+    })
+    .collect();
+    load(
+        &files,
+        &vec![None; files.len()],
+        &ReadOptions::default(),
+        Source::Demo,
+        &mut |_, _, _| {},
+    )
+    .0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -647,29 +675,7 @@ mod tests {
 
     #[test]
     fn the_view_holds_every_cell_of_the_report_and_the_opt_in_module_when_asked() {
-        let dir = forlop_synth::generate(&forlop_synth::SynthConfig {
-            persons: 300,
-            seed: 7,
-            year: 2024,
-            defects: false,
-            format: forlop_synth::FileFormat::Canonical,
-        });
-        let files: Vec<HeldFile> = dir
-            .files
-            .into_iter()
-            .map(|f| HeldFile {
-                name: f.name,
-                bytes: f.bytes,
-            })
-            .collect();
-        let (tables, _, usable) = load(
-            &files,
-            &vec![None; files.len()],
-            &ReadOptions::default(),
-            Source::Demo,
-            &mut |_, _, _| {},
-        );
-        assert!(usable);
+        let tables = synth_tables(300, 2024);
         let settings = Settings {
             modules: Some(vec!["smi".into(), "example".into()]),
             ..Settings::for_year(2024)
@@ -692,36 +698,10 @@ mod tests {
         assert!(!smi.summary.is_empty());
     }
 
-    fn synth_tables(year: i32) -> Tables {
-        let dir = forlop_synth::generate(&forlop_synth::SynthConfig {
-            persons: 300,
-            seed: 7,
-            year,
-            defects: false,
-            format: forlop_synth::FileFormat::Canonical,
-        });
-        let files: Vec<HeldFile> = dir
-            .files
-            .into_iter()
-            .map(|f| HeldFile {
-                name: f.name,
-                bytes: f.bytes,
-            })
-            .collect();
-        load(
-            &files,
-            &vec![None; files.len()],
-            &ReadOptions::default(),
-            Source::Demo,
-            &mut |_, _, _| {},
-        )
-        .0
-    }
-
     #[test]
     fn a_two_year_extract_shows_its_latest_year_and_computes_both() {
         // forlop synth --year 2021 writes 2020 and 2021 (population for both).
-        let tables = synth_tables(2021);
+        let tables = synth_tables(300, 2021);
         let (years, shown) = plan_years(&tables, None, 2024);
         assert_eq!(shown, 2021);
         assert_eq!(years.computed, vec![2020, 2021]);
@@ -747,7 +727,7 @@ mod tests {
 
     #[test]
     fn an_extract_of_part_of_one_year_shows_that_year_not_an_empty_one() {
-        let mut tables = synth_tables(2021);
+        let mut tables = synth_tables(300, 2021);
         // Keep only stays admitted and discharged January–May 2021.
         fn in_spring(d: impl ToString) -> bool {
             let d = d.to_string();
@@ -765,7 +745,7 @@ mod tests {
 
     #[test]
     fn without_population_for_the_latest_year_the_year_before_is_shown() {
-        let mut tables = synth_tables(2021);
+        let mut tables = synth_tables(300, 2021);
         if let Some(p) = tables.population.as_mut() {
             p.retain(|r| r.year == 2020);
         }
@@ -782,7 +762,7 @@ mod tests {
 
     #[test]
     fn every_year_of_the_view_and_its_trend_equal_the_engines_reports() {
-        let tables = synth_tables(2021);
+        let tables = synth_tables(300, 2021);
         let settings = Settings::for_year(2024);
         let (years, shown) = plan_years(&tables, None, 2024);
         let reports = analyse_years(&tables, &settings, &years.computed, &mut |_, _, _| {});

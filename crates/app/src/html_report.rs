@@ -569,33 +569,7 @@ fn quality_section(quality: Option<&LoadView>, l: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{load, HeldFile, Source};
     use forlop_core::Settings;
-
-    fn demo() -> Tables {
-        let files: Vec<HeldFile> = forlop_synth::generate(&forlop_synth::SynthConfig {
-            persons: 400,
-            seed: 7,
-            year: 2024,
-            defects: false,
-            format: forlop_synth::FileFormat::Canonical,
-        })
-        .files
-        .into_iter()
-        .map(|f| HeldFile {
-            name: f.name,
-            bytes: f.bytes,
-        })
-        .collect();
-        load(
-            &files,
-            &vec![None; files.len()],
-            &Default::default(),
-            Source::Demo,
-            &mut |_, _, _| {},
-        )
-        .0
-    }
 
     #[test]
     fn k_is_never_below_five() {
@@ -647,7 +621,7 @@ mod tests {
 
     #[test]
     fn the_report_holds_the_long_tables_rows_of_the_chosen_area_and_no_script() {
-        let tables = demo();
+        let tables = crate::engine::synth_tables(400, 2024);
         let settings = Settings {
             min_cell: report_min_cell(0),
             ..Settings::for_year(2024)
