@@ -13,6 +13,7 @@ use forlop_core::output::{Cell, Level};
 use forlop_core::quality::{Issue, QualityReport, Severity};
 use forlop_core::settings::Settings;
 use forlop_core::text::Lang;
+use forlop_core::years::YearChoice;
 use forlop_core::Report;
 
 /// At most this many examples reach the page.
@@ -456,51 +457,37 @@ pub const MAX_YEARS: i32 = 10;
 /// Which years to compute and which to show: [`YearsView::computed`] and `shown`.
 ///
 /// The years of the data are its years of activity (`forlop_core::years::activity_years`).
-/// Without the user's year: the latest complete year (`forlop_core::years`), stepped back to
-/// the latest year with activity and (when there is a population table) population rows; when
-/// no complete year has any activity (an extract of part of one year), the latest year that has; then every
-/// year of the data up to it (at most [`MAX_YEARS`]), only years with population when there is
-/// a population table. With the user's year: that year is shown and computed beside them.
+/// Without the user's year: the engine's rule, the same as the CLI's
+/// (`forlop_core::years::analysis_year`); then every year of the data up to it (at most
+/// [`MAX_YEARS`]), only years with population when there is a population table. With the user's year: that year is shown and computed beside them.
 /// Without dated rows: `fallback` (the start form's year).
 pub fn plan_years(tables: &Tables, year_override: Option<i32>, fallback: i32) -> (YearsView, i32) {
     // Years of activity (stays, contacts): a service start years back is not a year of the data.
     let present = forlop_core::years::activity_years(tables);
     let population = forlop_core::years::population_years(tables);
     let with_population = |y: i32| population.is_empty() || population.contains(&y);
-    let (latest, reason) = match forlop_core::years::latest_complete_year(tables) {
-        Some(d) => {
-            let complete = present
-                .iter()
-                .copied()
-                .filter(|&y| y <= d.year && with_population(y))
-                .max();
-            match complete {
-                Some(year) => (
-                    year,
-                    YearReason::LatestComplete {
-                        latest_date: d.latest_date.to_string(),
-                        passed_over_partial_year: d.passed_over_partial_year,
-                        passed_over_without_population: year != d.year,
-                    },
-                ),
-                // No complete year has any activity (an extract of part of one year): that
-                // year, rather than an empty one.
-                None => {
-                    let year = present
-                        .iter()
-                        .copied()
-                        .filter(|&y| with_population(y))
-                        .max()
-                        .unwrap_or(d.year);
-                    (
-                        year,
-                        YearReason::PartialYear {
-                            latest_date: d.latest_date.to_string(),
-                        },
-                    )
-                }
-            }
-        }
+    let (latest, reason) = match forlop_core::years::analysis_year(tables) {
+        Some((
+            year,
+            YearChoice::LatestComplete {
+                latest_date,
+                passed_over_partial_year,
+                passed_over_without_population,
+            },
+        )) => (
+            year,
+            YearReason::LatestComplete {
+                latest_date: latest_date.to_string(),
+                passed_over_partial_year,
+                passed_over_without_population,
+            },
+        ),
+        Some((year, YearChoice::PartialYear { latest_date })) => (
+            year,
+            YearReason::PartialYear {
+                latest_date: latest_date.to_string(),
+            },
+        ),
         None => (fallback, YearReason::NoDates),
     };
     let (shown, reason) = match year_override {

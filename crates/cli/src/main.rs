@@ -274,20 +274,35 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
     let years = match given_years {
         Some(years) => years,
         None => {
-            let Some(default) = forlop_core::years::latest_complete_year(&loaded.tables) else {
+            use forlop_core::years::YearChoice;
+            let Some((year, why)) = forlop_core::years::analysis_year(&loaded.tables) else {
                 bail!("the data has no dated rows; give the analysis year with --year");
             };
-            eprintln!(
-                "year: {} — the latest complete year in the data (its latest date is {}{})",
-                default.year,
-                default.latest_date,
-                if default.passed_over_partial_year {
-                    ", in a year that has not reached December"
-                } else {
-                    ""
-                }
-            );
-            vec![default.year]
+            match why {
+                YearChoice::LatestComplete {
+                    latest_date,
+                    passed_over_partial_year,
+                    passed_over_without_population,
+                } => eprintln!(
+                    "year: {year} — the latest complete year in the data (its latest date is \
+                     {latest_date}{}{})",
+                    if passed_over_partial_year {
+                        ", in a year that has not reached December"
+                    } else {
+                        ""
+                    },
+                    if passed_over_without_population {
+                        "; later years lack activity or population rows"
+                    } else {
+                        ""
+                    }
+                ),
+                YearChoice::PartialYear { latest_date } => eprintln!(
+                    "year: {year} — no year of the data is complete (its latest date is \
+                     {latest_date}); the latest year with activity, which has not reached December"
+                ),
+            }
+            vec![year]
         }
     };
     let mut settings = match &args.settings {

@@ -86,11 +86,113 @@ pub fn latest_complete_year(tables: &Tables) -> Option<DefaultYear> {
     })
 }
 
+/// Why [`analysis_year`] chose its year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum YearChoice {
+    /// The latest complete year ([`latest_complete_year`]), stepped back to the latest year with
+    /// activity and, when there is a population table, population rows.
+    LatestComplete {
+        /// The latest date in the data.
+        latest_date: NaiveDate,
+        /// The latest date's year was passed over: it does not reach December.
+        passed_over_partial_year: bool,
+        /// A later complete year was passed over: no activity or no population rows for it.
+        passed_over_without_population: bool,
+    },
+    /// No complete year has any activity (an extract of part of one year): the latest year with
+    /// activity (and population), which does not reach December.
+    PartialYear {
+        /// The latest date in the data.
+        latest_date: NaiveDate,
+    },
+}
+
+/// The year to analyse when the user names none — one rule for the CLI and the app: the latest
+/// complete year with activity (stays, contacts) and, when there is a population table,
+/// population rows; when no complete year has any activity, the latest year that has. `None`
+/// without dated rows.
+pub fn analysis_year(tables: &Tables) -> Option<(i32, YearChoice)> {
+    let d = latest_complete_year(tables)?;
+    let present = activity_years(tables);
+    let population = population_years(tables);
+    let with_population = |y: i32| population.is_empty() || population.contains(&y);
+    let complete = present
+        .iter()
+        .copied()
+        .filter(|&y| y <= d.year && with_population(y))
+        .max();
+    Some(match complete {
+        Some(year) => (
+            year,
+            YearChoice::LatestComplete {
+                latest_date: d.latest_date,
+                passed_over_partial_year: d.passed_over_partial_year,
+                passed_over_without_population: year != d.year,
+            },
+        ),
+        None => (
+            present
+                .iter()
+                .copied()
+                .filter(|&y| with_population(y))
+                .max()
+                .unwrap_or(d.year),
+            YearChoice::PartialYear {
+                latest_date: d.latest_date,
+            },
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{ContactType, PersonIdx, PrimaryCareContact, Provider};
     use crate::stays::tests::{d, dogn};
+
+    #[test]
+    fn the_analysis_year_steps_back_to_population_and_takes_a_part_year_alone() {
+        let pop = |year| crate::model::PopulationRow {
+            municipality: crate::model::Municipality(301),
+            year,
+            sex: None,
+            age: None,
+            count: 1000,
+        };
+        // Stays reach December 2023, but the population table stops at 2022: 2022, said so.
+        let mut t = Tables {
+            episodes: Some(vec![
+                dogn(0, "2022-03-01", Some("2022-03-05")),
+                dogn(0, "2023-11-20", Some("2023-12-02")),
+            ]),
+            population: Some(vec![pop(2022)]),
+            ..Tables::default()
+        };
+        let (year, why) = analysis_year(&t).unwrap();
+        assert_eq!(year, 2022);
+        assert!(matches!(
+            why,
+            YearChoice::LatestComplete {
+                passed_over_without_population: true,
+                passed_over_partial_year: false,
+                ..
+            }
+        ));
+        // Only January to May 2021, with its population: 2021 itself (2020 would be empty).
+        t.episodes = Some(vec![dogn(0, "2021-01-10", Some("2021-05-02"))]);
+        t.population = Some(vec![pop(2021)]);
+        assert_eq!(
+            analysis_year(&t),
+            Some((
+                2021,
+                YearChoice::PartialYear {
+                    latest_date: d("2021-05-02")
+                }
+            ))
+        );
+        // No dated rows: no year.
+        assert_eq!(analysis_year(&Tables::default()), None);
+    }
 
     #[test]
     fn the_latest_year_counts_when_the_data_reaches_its_december() {
