@@ -673,4 +673,41 @@ mod tests {
         let def = forlop_core::indicator::find("smi.admitted").unwrap();
         assert!(html.contains(&esc(def.definition.get(Lang::En))));
     }
+
+    #[test]
+    fn names_from_the_users_files_cannot_put_markup_in_the_report() {
+        // Area names and file names come from the user's files and are written into the HTML:
+        // a name that is markup must arrive as text.
+        const EVIL: &str = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+        let mut tables = crate::engine::synth_tables(400, 2024);
+        for a in tables.areas.iter_mut().flatten() {
+            if a.health_community == "Bjørgvin og Øyane" {
+                a.health_community = EVIL.into();
+            }
+            a.municipality_name = Some(EVIL.into());
+        }
+        let report = forlop_core::analyse(&tables, &Settings::for_year(2024));
+        let request = ReportRequest {
+            modules: vec!["smi".into(), "door".into()],
+            area: Some((Level::Municipality, "4601".into())),
+            lang: Lang::Nb,
+            made: EVIL.into(),
+            quality: Some(LoadView {
+                files: vec![crate::protocol::FileView {
+                    name: EVIL.into(),
+                    kind: None,
+                    rows_read: 1,
+                    rows_used: 0,
+                    rows_rejected: 1,
+                }],
+                ..LoadView::default()
+            }),
+        };
+        let html = render(&report, &tables, &request);
+        let lower = html.to_lowercase();
+        assert!(!lower.contains("<script"), "a script tag got through");
+        assert!(!lower.contains("<img"), "an img tag got through");
+        // The name is there, as text.
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    }
 }
