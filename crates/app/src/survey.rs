@@ -5,6 +5,7 @@
 //! `forlop survey …` computes them, with the same default derive settings.
 
 use crate::protocol::Bilingual;
+use forlop_core::survey::csv::{number as csv_number, text as csv};
 use forlop_core::survey::derive::{add_derived, DeriveSettings, DERIVED};
 use forlop_core::survey::describe::frequencies;
 use forlop_core::survey::regress::{
@@ -560,39 +561,6 @@ pub fn common_model(outcome: &str) -> Vec<(String, Option<String>)> {
             Covariate::Categorical { name, reference } => (name, Some(reference)),
         })
         .collect()
-}
-
-/// A number for a CSV export, as the CLI writes it (full precision, below 1e-4 in scientific
-/// notation).
-pub fn csv_number(x: Option<f64>) -> String {
-    x.filter(|v| v.is_finite())
-        .map(|v| {
-            if v != 0.0 && v.abs() < 1e-4 {
-                format!("{v:e}")
-            } else {
-                format!("{v}")
-            }
-        })
-        .unwrap_or_default()
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn csv(header: &str, rows: impl Iterator<Item = Vec<String>>) -> String {
-    let mut out = String::from(header);
-    out.push('\n');
-    for row in rows {
-        let fields: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&fields.join(","));
-        out.push('\n');
-    }
-    out
 }
 
 /// The frequency table as `forlop survey describe` writes it.

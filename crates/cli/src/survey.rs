@@ -5,6 +5,7 @@
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use forlop_core::survey::compare::{anova, t_test};
+use forlop_core::survey::csv::number;
 use forlop_core::survey::derive::{add_derived, DeriveSettings, SexSource};
 use forlop_core::survey::describe::frequencies;
 use forlop_core::survey::regress::{
@@ -318,36 +319,8 @@ fn load(args: &DataArgs) -> Result<RespondentTable> {
 }
 
 /// A CSV field: quoted when it holds a delimiter, a quote or a line break.
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// A number at full precision; below 1e-4 in scientific notation, so a p-value of 1e-100 is
-/// not a hundred zeros (every CSV reader parses `1.3e-100`).
-fn number(x: Option<f64>) -> String {
-    x.filter(|v| v.is_finite())
-        .map(|v| {
-            if v != 0.0 && v.abs() < 1e-4 {
-                format!("{v:e}")
-            } else {
-                format!("{v}")
-            }
-        })
-        .unwrap_or_default()
-}
-
 fn write_rows(out: Option<&Path>, header: &str, rows: &[Vec<String>]) -> Result<()> {
-    let mut text = String::from(header);
-    text.push('\n');
-    for row in rows {
-        let fields: Vec<String> = row.iter().map(|f| field(f)).collect();
-        text.push_str(&fields.join(","));
-        text.push('\n');
-    }
+    let text = forlop_core::survey::csv::text(header, rows.iter().cloned());
     match out {
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("cannot write {}", path.display()))?,

@@ -9,6 +9,7 @@
 //! bytes in, results out.
 
 pub mod compare;
+pub mod csv;
 pub mod derive;
 pub mod describe;
 pub mod regress;
