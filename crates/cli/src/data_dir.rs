@@ -1,10 +1,10 @@
 //! Finding an extract's tables in a directory.
 
 use anyhow::{bail, Context, Result};
-use forlop_core::ingest::SourceFile;
+use forlop_core::ingest::{self, MappingProfile, RowPass, SourceFile};
 use forlop_core::model::TableKind;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The table files of one directory, read into memory.
 pub struct DataFiles {
@@ -38,6 +38,65 @@ impl DataFiles {
 /// socket: never opened, so a FIFO cannot block and /dev/zero cannot fill memory), a table
 /// file is larger than `max_file_bytes`, or there is no persons table.
 pub fn read(dir: &Path, max_file_bytes: u64) -> Result<DataFiles> {
+    let listed = list(dir, max_file_bytes)?;
+    let mut files = Vec::new();
+    for f in listed.files {
+        let bytes = read_regular(&f.path, max_file_bytes)?;
+        files.push((f.name, bytes, f.kind));
+    }
+    Ok(DataFiles { files })
+}
+
+/// One table file found in a directory, not read yet.
+pub struct Listed {
+    path: PathBuf,
+    name: String,
+    kind: TableKind,
+}
+
+/// The table files of a directory, not read yet ([`list`]).
+pub struct Listing {
+    files: Vec<Listed>,
+    max_file_bytes: u64,
+}
+
+impl Listing {
+    /// Bytes of the files whose rows are split between passes (episodes, services, primary
+    /// care).
+    pub fn split_bytes(&self) -> u64 {
+        self.files
+            .iter()
+            .filter(|f| ingest::split_by_person(f.kind))
+            .filter_map(|f| std::fs::metadata(&f.path).ok())
+            .map(|m| m.len())
+            .sum()
+    }
+
+    /// The files as one pass reads them: the persons, population and areas files whole; the
+    /// others with the lines of other passes' persons left out as they are read (each replaced
+    /// by its line end, so lines keep their numbers), when the file is plain UTF-8 CSV without
+    /// quote characters; otherwise whole (the reader then leaves those rows out itself).
+    pub fn read_pass(&self, pass: RowPass, mapping: &MappingProfile) -> Result<DataFiles> {
+        let mut files = Vec::new();
+        for f in &self.files {
+            let view = if ingest::split_by_person(f.kind) && pass.passes > 1 {
+                pass_view(&f.path, f.kind, mapping, pass)
+                    .with_context(|| format!("cannot read {}", f.path.display()))?
+            } else {
+                None
+            };
+            let bytes = match view {
+                Some(v) => v,
+                None => read_regular(&f.path, self.max_file_bytes)?,
+            };
+            files.push((f.name.clone(), bytes, f.kind));
+        }
+        Ok(DataFiles { files })
+    }
+}
+
+/// The table files of `dir` as [`read`] finds and checks them, without reading them.
+pub fn list(dir: &Path, max_file_bytes: u64) -> Result<Listing> {
     let entries = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read directory {}", dir.display()))?;
     let mut files = Vec::new();
@@ -46,27 +105,83 @@ pub fn read(dir: &Path, max_file_bytes: u64) -> Result<DataFiles> {
         let Some(kind) = table_kind_of(&path) else {
             continue;
         };
-        let bytes = read_regular(&path, max_file_bytes)?;
+        check_regular(&path, max_file_bytes)?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        files.push((name, bytes, kind));
+        files.push(Listed { path, name, kind });
     }
     // Directory order is not portable; the engine's messages and order must be.
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    if !files.iter().any(|(_, _, k)| *k == TableKind::Persons) {
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    if !files.iter().any(|f| f.kind == TableKind::Persons) {
         bail!(
             "no persons table (persons.csv, persons.xlsx or personer.csv) in {}",
             dir.display()
         );
     }
-    Ok(DataFiles { files })
+    Ok(Listing {
+        files,
+        max_file_bytes,
+    })
 }
 
-/// The bytes of a regular file (links followed) of at most `max` bytes; anything else is
-/// refused by name before it is opened.
-fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>> {
+/// One pass's lines of a plain CSV file, streamed: the header, the lines of this pass's
+/// persons (and those the router cannot place), a bare line end for every other line. `None`
+/// when the file is not plain (not UTF-8, a workbook, a quote character, a NUL or a lone CR
+/// anywhere): then it is read whole.
+fn pass_view(
+    path: &Path,
+    kind: TableKind,
+    mapping: &MappingProfile,
+    pass: RowPass,
+) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::with_capacity(1 << 22, std::fs::File::open(path)?);
+    let mut line = Vec::new();
+    reader.read_until(b'\n', &mut line)?;
+    let plain = |l: &[u8]| {
+        let body = l.strip_suffix(b"\n").unwrap_or(l);
+        let body = body.strip_suffix(b"\r").unwrap_or(body);
+        !body.contains(&b'"')
+            && !body.contains(&b'\r')
+            && !body.contains(&0)
+            && std::str::from_utf8(body).is_ok()
+    };
+    if !plain(&line) {
+        return Ok(None);
+    }
+    let header = String::from_utf8_lossy(&line);
+    let header = header.trim_end_matches(['\n', '\r']);
+    let Some(router) = ingest::LineRouter::new(header, kind, mapping, pass.passes) else {
+        return Ok(None);
+    };
+    let mut out = std::mem::take(&mut line);
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        if !plain(&line) {
+            return Ok(None);
+        }
+        let body = line.strip_suffix(b"\n").unwrap_or(&line);
+        match router.pass_of(body) {
+            Some(p) if p != pass.pass => {
+                if line.ends_with(b"\n") {
+                    out.push(b'\n');
+                }
+            }
+            _ => out.extend_from_slice(&line),
+        }
+    }
+    out.shrink_to_fit();
+    Ok(Some(out))
+}
+
+/// Refuses what is not a regular file (links followed) of at most `max` bytes, by name,
+/// without opening it.
+fn check_regular(path: &Path, max: u64) -> Result<()> {
     let meta =
         std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if !meta.is_file() {
@@ -75,24 +190,32 @@ fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>> {
             path.display()
         );
     }
-    let too_large = |bytes: u64| {
-        anyhow::anyhow!(
-            "{} is {} MB, above the limit of {} MB (raise it with --max-file-mb)",
-            path.display(),
-            bytes.div_ceil(1 << 20),
-            max.div_ceil(1 << 20)
-        )
-    };
     if meta.len() > max {
-        return Err(too_large(meta.len()));
+        return Err(too_large(path, meta.len(), max));
     }
+    Ok(())
+}
+
+fn too_large(path: &Path, bytes: u64, max: u64) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{} is {} MB, above the limit of {} MB (raise it with --max-file-mb)",
+        path.display(),
+        bytes.div_ceil(1 << 20),
+        max.div_ceil(1 << 20)
+    )
+}
+
+/// The bytes of a regular file (links followed) of at most `max` bytes; anything else is
+/// refused by name before it is opened.
+fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>> {
+    check_regular(path, max)?;
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes))
         .with_context(|| format!("cannot read {}", path.display()))?;
     // It grew while being read.
     if bytes.len() as u64 > max {
-        return Err(too_large(bytes.len() as u64));
+        return Err(too_large(path, bytes.len() as u64, max));
     }
     Ok(bytes)
 }

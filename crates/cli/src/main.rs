@@ -152,6 +152,15 @@ struct IndicatorsArgs {
     /// The variation statistics use areas with at least this many cases (default 10).
     #[arg(long, value_name = "N")]
     variation_min_cases: Option<u64>,
+    /// Read and compute in N passes over the persons, each holding only its persons' rows of
+    /// episodes, municipal services and primary care (bounded memory for extracts larger than
+    /// memory comfortably allows; the output is the same). Needs --year. Default 1.
+    #[arg(long, value_name = "N", conflicts_with = "memory_mb")]
+    passes: Option<u32>,
+    /// Choose the number of passes so that one pass's rows fit in about this many MB (from the
+    /// sizes of the episodes, services and primary-care files). Needs --year.
+    #[arg(long, value_name = "MB")]
+    memory_mb: Option<u64>,
 }
 
 #[derive(Args)]
@@ -255,6 +264,9 @@ fn read_options(args: &ReadArgs) -> Result<ReadOptions> {
 }
 
 fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
+    if let Some(passes) = passes_of(&args)? {
+        return indicators_in_passes(&args, passes);
+    }
     let files = data_dir::read(
         &args.read.data,
         args.read.max_file_mb.saturating_mul(1 << 20),
@@ -305,6 +317,114 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
             vec![year]
         }
     };
+    let settings = indicator_settings(&args, years[0])?;
+    let reports: Vec<forlop_core::Report> = years
+        .iter()
+        .map(|&year| {
+            let settings = Settings {
+                year,
+                ..settings.clone()
+            };
+            forlop_core::analyse(&loaded.tables, &settings)
+        })
+        .collect();
+    write_indicators(&args, &reports, &loaded.quality)
+}
+
+/// The number of passes asked for: `--passes`, or from `--memory-mb` and the split files'
+/// sizes; `None` = one pass (everything read at once).
+fn passes_of(args: &IndicatorsArgs) -> Result<Option<u32>> {
+    let passes = match (args.passes, args.memory_mb) {
+        (Some(0), _) => bail!("--passes must be at least 1"),
+        (Some(n), _) => n,
+        (None, Some(0)) => bail!("--memory-mb must be at least 1"),
+        (None, Some(mb)) => {
+            let listing = data_dir::list(
+                &args.read.data,
+                args.read.max_file_mb.saturating_mul(1 << 20),
+            )?;
+            // A pass holds about 3 × its share of the split files' bytes (the view, the rows,
+            // the stays and the units: BENCHMARKS.md, "Streaming passes").
+            let need = listing.split_bytes().saturating_mul(3);
+            let n = need.div_ceil(mb.saturating_mul(1 << 20)).clamp(1, 256) as u32;
+            eprintln!("passes: {n} (the split files need about {} MB)", need >> 20);
+            n
+        }
+        (None, None) => 1,
+    };
+    Ok((passes > 1).then_some(passes))
+}
+
+/// `forlop indicators` in passes over the persons (`forlop_core::passes`).
+fn indicators_in_passes(args: &IndicatorsArgs, passes: u32) -> Result<ExitCode> {
+    let Some(years) = parse_years(&args.year)? else {
+        bail!("--passes and --memory-mb need the analysis year (--year): the year the data gives is found from all of its rows");
+    };
+    let listing = data_dir::list(
+        &args.read.data,
+        args.read.max_file_mb.saturating_mul(1 << 20),
+    )?;
+    let options = ReadOptions {
+        analysis_year: years.last().copied(),
+        ..read_options(&args.read)?
+    };
+    let base = indicator_settings(args, years[0])?;
+    let settings: Vec<Settings> = years
+        .iter()
+        .map(|&year| Settings {
+            year,
+            ..base.clone()
+        })
+        .collect();
+    let started = Instant::now();
+    let mut failed: Option<anyhow::Error> = None;
+    let mut load = |pass: ingest::RowPass| {
+        eprintln!(
+            "pass {}/{}: reading ({:.1} s)",
+            pass.pass + 1,
+            pass.passes,
+            started.elapsed().as_secs_f64()
+        );
+        let files = match listing.read_pass(pass, &options.mapping) {
+            Ok(f) => f,
+            Err(e) => {
+                failed = Some(e);
+                return Err(ingest::Cancelled);
+            }
+        };
+        let options = ReadOptions {
+            pass: Some(pass),
+            ..options.clone()
+        };
+        Ok(ingest::load(&files.sources(), &options))
+    };
+    let mut last = (u32::MAX, None);
+    let mut progress = |pass: u32, phase: forlop_core::Phase, _: f32| {
+        if last != (pass, Some(phase)) {
+            last = (pass, Some(phase));
+            eprintln!(
+                "pass {}/{passes}: {phase:?} ({:.1} s)",
+                pass + 1,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        true
+    };
+    let run = forlop_core::passes::analyse_in_passes(passes, &settings, &mut load, &mut progress);
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let Ok((reports, quality)) = run else {
+        bail!("the analysis in passes was cancelled");
+    };
+    if !quality.has_usable_data() {
+        eprint!("{}", quality.render_text(Lang::En));
+        bail!("no usable persons table in {}", args.read.data.display());
+    }
+    write_indicators(args, &reports, &quality)
+}
+
+fn indicator_settings(args: &IndicatorsArgs, year: i32) -> Result<Settings> {
     let mut settings = match &args.settings {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -314,7 +434,7 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
         }
         None => Settings::default(),
     };
-    settings.year = years[0];
+    settings.year = year;
     if let Some(k) = args.min_cell {
         settings.min_cell = k;
     }
@@ -354,18 +474,17 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
         }
         settings.modules = Some(args.modules.clone());
     }
-    let reports: Vec<forlop_core::Report> = years
-        .iter()
-        .map(|&year| {
-            let settings = Settings {
-                year,
-                ..settings.clone()
-            };
-            forlop_core::analyse(&loaded.tables, &settings)
-        })
-        .collect();
+    Ok(settings)
+}
+
+/// Writes the long table (and the variation) and the account on standard error.
+fn write_indicators(
+    args: &IndicatorsArgs,
+    reports: &[forlop_core::Report],
+    quality: &forlop_core::quality::QualityReport,
+) -> Result<ExitCode> {
     let mut csv = Vec::new();
-    write_long_table_csv(forlop_core::long_rows_of(&reports), &mut csv);
+    write_long_table_csv(forlop_core::long_rows_of(reports), &mut csv);
     match &args.out {
         Some(path) => {
             std::fs::write(path, csv).with_context(|| format!("cannot write {}", path.display()))?
@@ -374,10 +493,10 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
     }
     if let Some(path) = &args.variation {
         let mut v = Vec::new();
-        forlop_core::variation::write_variation_csv(&reports, &mut v);
+        forlop_core::variation::write_variation_csv(reports, &mut v);
         std::fs::write(path, v).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    summarise(&loaded.quality, &reports);
+    summarise(quality, reports);
     Ok(ExitCode::SUCCESS)
 }
 

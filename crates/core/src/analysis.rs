@@ -230,244 +230,539 @@ pub fn analyse_with_progress(
     settings: &Settings,
     progress: &mut dyn FnMut(Phase, f32) -> bool,
 ) -> Result<Report, Cancelled> {
-    let mut step = |phase: Phase, f: f32| {
-        if progress(phase, f) {
-            Ok(())
-        } else {
-            Err(Cancelled)
-        }
-    };
-    step(Phase::Stays, 0.0)?;
-    let k = settings.min_cell;
-    let areas = Areas::build(tables);
-    let (adults, population_basis) = population_by_area(tables, &areas, settings.year);
-    let everyone = whole_population_by_area(tables, &areas, settings.year);
-    let population: Vec<AreaPopulation> = adults
-        .iter()
-        .zip(&everyone)
-        .map(|(&adults, &all)| AreaPopulation { adults, all })
-        .collect();
-    let mut report = empty_report(settings, population_basis, areas.areas.clone());
-    report.unusable_tables = tables.unusable.clone();
-    if report.unsuppressed {
-        report.notes.push(Note::Unsuppressed);
-    }
-    let Some(y) = Year::new(settings.year) else {
-        report.notes.push(Note::YearUnusable {
-            year: settings.year,
-        });
-        return Ok(report);
-    };
-    if population_basis == PopulationBasis::WholePopulation {
-        report.notes.push(Note::PopulationWithoutAge);
-    }
-    if tables
-        .population
-        .as_ref()
-        .is_some_and(|rows| !rows.iter().any(|r| r.year == settings.year))
-    {
-        report.notes.push(Note::PopulationWithoutYear {
-            year: settings.year,
-        });
-    }
+    let mut analysis = Analysis::new(tables, settings);
+    analysis.add(tables, progress)?;
+    analysis.finish(progress)
+}
 
-    let stays = match &tables.episodes {
-        Some(eps) => merge_stays(eps, tables.persons.len()),
-        None => Default::default(),
-    };
-    step(Phase::Stays, 1.0)?;
+/// One module's sums over the passes added so far.
+struct ModuleState {
+    module: &'static dyn AnalysisModule,
+    section: ModuleSection,
+    available: Vec<&'static IndicatorDef>,
+    /// Quantities whose values are kept (for medians).
+    keep_values: Vec<bool>,
+    /// Whether the grid has the extra row of every unit.
+    all_units: bool,
+    /// The grid, once a pass has been added.
+    grid: Option<crate::indicator::eval::Grid>,
+    /// Units in at least one group.
+    units: u64,
+    /// Notes with their counts unsuppressed, in the order found.
+    notes: Vec<Note>,
+    /// The summary with its counts unsuppressed (as from the first pass's shape).
+    summary: Vec<(crate::module::SummaryKind, u64)>,
+    /// Per available indicator: its strata when it is a standardised rate, and the persons
+    /// counted per cell and stratum, with those not placed.
+    strata: Vec<Option<StrataState>>,
+}
 
-    let input = Input {
-        tables,
-        settings,
-        year: &y,
-        stays: &stays,
-        areas: &areas,
-    };
-    let modules: Vec<&dyn AnalysisModule> = crate::modules::all()
-        .iter()
-        .copied()
-        .filter(|m| settings.runs(m.decl()))
-        .collect();
-    let n_indicators: usize = modules
-        .iter()
-        .map(|m| crate::indicator::of_module(m.decl().id).count())
-        .sum();
-    let standard_year = settings.comparison.standard_year.unwrap_or(settings.year);
-    let mut standard_note = None;
-    let mut done = 0usize;
-    for (mi, module) in modules.iter().enumerate() {
-        let decl = module.decl();
-        let missing = tables.missing(decl.tables);
-        let mut section = ModuleSection {
-            decl,
-            missing,
-            units: None,
-            notes: Vec::new(),
-            summary: Vec::new(),
-        };
-        let available: Vec<&'static IndicatorDef> = crate::indicator::of_module(decl.id)
-            .filter(|def| {
-                let missing = tables.missing(def.tables);
-                let ok = missing.is_empty();
-                if !ok {
-                    report.unavailable.push(Unavailable {
-                        indicator: def.id,
-                        missing,
-                    });
-                }
-                ok
-            })
+struct StrataState {
+    strata: Result<crate::standardise::Strata, crate::standardise::Unavailable>,
+    counts: Vec<Vec<u64>>,
+    unassigned: u64,
+}
+
+/// An analysis built from passes over disjoint sets of persons ([`crate::ingest::RowPass`]):
+/// every unit of every module is one person's, so the sums per cell of the passes add up to
+/// those of one pass over everyone, and so do the module's notes and summary counts (computed
+/// with k = 0 in each pass, suppressed at the end). [`analyse_with_progress`] is one pass of it.
+pub struct Analysis {
+    settings: Settings,
+    areas: Areas,
+    population: Vec<AreaPopulation>,
+    report: Report,
+    year: Option<Year>,
+    modules: Vec<ModuleState>,
+    passes: u32,
+}
+
+impl Analysis {
+    /// Starts an analysis; `tables` gives what every pass shares (persons, population, areas,
+    /// which tables are missing or unusable).
+    pub fn new(tables: &Tables, settings: &Settings) -> Analysis {
+        let areas = Areas::build(tables);
+        let (adults, population_basis) = population_by_area(tables, &areas, settings.year);
+        let everyone = whole_population_by_area(tables, &areas, settings.year);
+        let population: Vec<AreaPopulation> = adults
+            .iter()
+            .zip(&everyone)
+            .map(|(&adults, &all)| AreaPopulation { adults, all })
             .collect();
-        if !section.missing.is_empty() {
-            report.modules.push(section);
-            done += crate::indicator::of_module(decl.id).count();
-            continue;
+        let mut report = empty_report(settings, population_basis, areas.areas.clone());
+        report.unusable_tables = tables.unusable.clone();
+        if report.unsuppressed {
+            report.notes.push(Note::Unsuppressed);
         }
-        step(Phase::Cohort, mi as f32 / modules.len() as f32)?;
-        let run = module.run(&input);
-        section.units = Some(run.units.iter().filter(|u| u.groups != 0).count() as u64);
-        section.notes = run.notes;
-        section.summary = run.summary;
-
-        step(Phase::Aggregate, mi as f32 / modules.len() as f32)?;
-        let mut keep_values = vec![false; decl.quantities.len()];
-        for def in &available {
-            if let Measure::Median(q) = def.numerator {
-                keep_values[q.0 as usize] = true;
-            }
+        let year = Year::new(settings.year);
+        let mut analysis = Analysis {
+            settings: settings.clone(),
+            areas,
+            population,
+            report,
+            year,
+            modules: Vec::new(),
+            passes: 0,
+        };
+        if year.is_none() {
+            analysis.report.notes.push(Note::YearUnusable {
+                year: settings.year,
+            });
+            return analysis;
         }
-        // Indicators over every unit read an extra grid row in which every unit counts.
-        let n_groups = decl.groups.len();
-        let all_units = available.iter().any(|d| d.scope == Scope::AllUnits);
-        let mut units = run.units;
-        if all_units {
-            for u in &mut units {
-                u.groups |= 1 << n_groups;
-            }
+        let report = &mut analysis.report;
+        if population_basis == PopulationBasis::WholePopulation {
+            report.notes.push(Note::PopulationWithoutAge);
         }
-        let grid = accumulate(
-            &units,
-            &run.facts,
-            &areas,
-            n_groups + usize::from(all_units),
-            &keep_values,
-        );
-        let families = families(decl, &areas);
-        let n_areas = areas.len();
-        for def in available {
-            step(Phase::Indicators, done as f32 / n_indicators.max(1) as f32)?;
-            let base = crate::indicator::standardised_base(def);
-            let evaluated = base.unwrap_or(def);
-            let mut cells: Vec<Candidate> = (0..n_groups * n_areas)
-                .map(|c| {
-                    let acc = match def.scope {
-                        Scope::GroupMembers => &grid.cells[c],
-                        Scope::AllUnits => &grid.cells[n_groups * n_areas + c % n_areas],
-                    };
-                    evaluate(evaluated, acc, population[c % n_areas])
+        if tables
+            .population
+            .as_ref()
+            .is_some_and(|rows| !rows.iter().any(|r| r.year == settings.year))
+        {
+            report.notes.push(Note::PopulationWithoutYear {
+                year: settings.year,
+            });
+        }
+        let standard_year = settings.comparison.standard_year.unwrap_or(settings.year);
+        for module in crate::modules::all()
+            .iter()
+            .copied()
+            .filter(|m| settings.runs(m.decl()))
+        {
+            let decl = module.decl();
+            let missing = tables.missing(decl.tables);
+            let available: Vec<&'static IndicatorDef> = crate::indicator::of_module(decl.id)
+                .filter(|def| {
+                    let missing = tables.missing(def.tables);
+                    let ok = missing.is_empty();
+                    if !ok {
+                        report.unavailable.push(Unavailable {
+                            indicator: def.id,
+                            missing,
+                        });
+                    }
+                    ok
                 })
                 .collect();
-            // A standardised rate: the crude cell's numbers (so suppression decides exactly as
-            // for the crude rate), its own value and interval.
-            let mut std_intervals: Option<Vec<Option<crate::ci::Interval>>> = None;
-            let mut std_data = None;
-            if base.is_some() {
-                let adults = def.denominator == Some(Measure::Population18Plus)
-                    && population_basis == PopulationBasis::Adults18Plus;
-                let strata = crate::standardise::Strata::build(
+            let mut keep_values = vec![false; decl.quantities.len()];
+            for def in &available {
+                if let Measure::Median(q) = def.numerator {
+                    keep_values[q.0 as usize] = true;
+                }
+            }
+            let strata = available
+                .iter()
+                .map(|def| {
+                    crate::indicator::standardised_base(def)?;
+                    let adults = def.denominator == Some(Measure::Population18Plus)
+                        && population_basis == PopulationBasis::Adults18Plus;
+                    let strata = crate::standardise::Strata::build(
+                        tables,
+                        &analysis.areas,
+                        settings.year,
+                        standard_year,
+                        adults,
+                    );
+                    Some(StrataState {
+                        strata,
+                        counts: Vec::new(),
+                        unassigned: 0,
+                    })
+                })
+                .collect();
+            analysis.modules.push(ModuleState {
+                module,
+                section: ModuleSection {
+                    decl,
+                    missing,
+                    units: None,
+                    notes: Vec::new(),
+                    summary: Vec::new(),
+                },
+                all_units: available.iter().any(|d| d.scope == Scope::AllUnits),
+                available,
+                keep_values,
+                grid: None,
+                units: 0,
+                notes: Vec::new(),
+                summary: Vec::new(),
+                strata,
+            });
+        }
+        analysis
+    }
+
+    /// Adds one pass: `tables` holds the persons, population and areas of [`Analysis::new`]
+    /// and the rows of this pass's persons of the other tables.
+    ///
+    /// # Errors
+    /// [`Cancelled`] when `progress` returned false.
+    pub fn add(
+        &mut self,
+        tables: &Tables,
+        progress: &mut dyn FnMut(Phase, f32) -> bool,
+    ) -> Result<(), Cancelled> {
+        let mut step = |phase: Phase, f: f32| {
+            if progress(phase, f) {
+                Ok(())
+            } else {
+                Err(Cancelled)
+            }
+        };
+        step(Phase::Stays, 0.0)?;
+        self.passes += 1;
+        let Some(y) = self.year.as_ref() else {
+            return Ok(());
+        };
+        let stays = match &tables.episodes {
+            Some(eps) => merge_stays(eps, tables.persons.len()),
+            None => Default::default(),
+        };
+        step(Phase::Stays, 1.0)?;
+        // Notes and summaries are counted unsuppressed in each pass and suppressed at the end.
+        let unsuppressed = Settings {
+            min_cell: 0,
+            ..self.settings.clone()
+        };
+        let input = Input {
+            tables,
+            settings: &unsuppressed,
+            year: y,
+            stays: &stays,
+            areas: &self.areas,
+        };
+        let n_modules = self.modules.len();
+        for (mi, state) in self.modules.iter_mut().enumerate() {
+            if !state.section.missing.is_empty() {
+                continue;
+            }
+            step(Phase::Cohort, mi as f32 / n_modules as f32)?;
+            let decl = state.section.decl;
+            let run = state.module.run(&input);
+            state.units += run.units.iter().filter(|u| u.groups != 0).count() as u64;
+            for note in run.notes {
+                merge_note(&mut state.notes, note);
+            }
+            merge_summary(&mut state.summary, run.summary);
+
+            step(Phase::Aggregate, mi as f32 / n_modules as f32)?;
+            // Indicators over every unit read an extra grid row in which every unit counts.
+            let n_groups = decl.groups.len();
+            let mut units = run.units;
+            if state.all_units {
+                for u in &mut units {
+                    u.groups |= 1 << n_groups;
+                }
+            }
+            let grid = accumulate(
+                &units,
+                &run.facts,
+                &self.areas,
+                n_groups + usize::from(state.all_units),
+                &state.keep_values,
+            );
+            match &mut state.grid {
+                None => state.grid = Some(grid),
+                Some(sum) => sum.add_grid(&grid),
+            }
+            for (def, st) in state.available.iter().zip(&mut state.strata) {
+                let Some(st) = st else { continue };
+                let Ok(strata) = &st.strata else { continue };
+                let (counts, unassigned) = strata.counts(
                     tables,
-                    &areas,
-                    settings.year,
-                    standard_year,
-                    adults,
+                    &units,
+                    &run.facts,
+                    def.numerator,
+                    &self.areas,
+                    n_groups,
                 );
-                let mut ivs = vec![None; cells.len()];
-                match strata {
-                    Err(why) => {
-                        standard_note.get_or_insert(match why {
-                            crate::standardise::Unavailable::NoAgeOrSex => {
-                                Note::StandardWithoutAgeOrSex
-                            }
-                            crate::standardise::Unavailable::NoStandardYear(year) => {
-                                Note::StandardWithoutYear { year }
-                            }
-                        });
-                        for c in &mut cells {
-                            c.cell = not_estimable(c.cell);
+                if st.counts.is_empty() {
+                    st.counts = counts;
+                } else {
+                    for (a, b) in st.counts.iter_mut().zip(&counts) {
+                        for (x, y) in a.iter_mut().zip(b) {
+                            *x += y;
                         }
-                    }
-                    Ok(strata) => {
-                        let (counts, unassigned) = strata.counts(
-                            tables,
-                            &units,
-                            &run.facts,
-                            def.numerator,
-                            &areas,
-                            n_groups,
-                        );
-                        let note = Note::StandardUnassigned {
-                            count: crate::notes::NoteCount::new(unassigned, k),
-                        };
-                        if unassigned > 0 && !section.notes.contains(&note) {
-                            section.notes.push(note);
-                        }
-                        for (i, c) in cells.iter_mut().enumerate() {
-                            let pop = &strata.population[i % n_areas];
-                            match crate::standardise::rate(&counts[i], pop, &strata.standard) {
-                                Some((value, iv)) => {
-                                    if let Cell::Value { value: v, .. } = &mut c.cell {
-                                        *v = value;
-                                        ivs[i] = Some(iv);
-                                    }
-                                }
-                                None => c.cell = not_estimable(c.cell),
-                            }
-                        }
-                        std_data = Some((strata, counts));
                     }
                 }
-                std_intervals = Some(ivs);
+                st.unassigned += unassigned;
             }
-            suppress(&mut cells, &families, k);
-            let cases: Vec<u64> = cells.iter().map(|c| cases_of(def, c)).collect();
-            let cells: Vec<Cell> = cells.into_iter().map(|c| c.cell).collect();
-            let variation = variation_of(
-                def,
-                &report.areas,
-                &cells,
-                &cases,
-                n_groups,
-                settings.comparison.variation_min_cases,
-                std_data.as_ref(),
-            );
-            // After suppression, so a hidden cell has no interval.
-            let intervals = match std_intervals {
-                Some(ivs) => cells
-                    .iter()
-                    .zip(ivs)
-                    .map(|(c, iv)| iv.filter(|_| matches!(c, Cell::Value { .. })))
-                    .collect(),
-                None => cells
-                    .iter()
-                    .map(|c| crate::ci::interval(def.unit, c))
-                    .collect(),
-            };
-            report.results.push(IndicatorResult {
-                def,
-                module: report.modules.len(),
-                cells,
-                intervals,
-                variation,
-            });
-            done += 1;
         }
-        report.modules.push(section);
+        Ok(())
     }
-    report.notes.extend(standard_note);
-    step(Phase::Indicators, 1.0)?;
-    step(Phase::Output, 1.0)?;
-    Ok(report)
+
+    /// Evaluates, suppresses and compares every indicator over the passes added.
+    ///
+    /// # Errors
+    /// [`Cancelled`] when `progress` returned false.
+    pub fn finish(self, progress: &mut dyn FnMut(Phase, f32) -> bool) -> Result<Report, Cancelled> {
+        let mut step = |phase: Phase, f: f32| {
+            if progress(phase, f) {
+                Ok(())
+            } else {
+                Err(Cancelled)
+            }
+        };
+        let Analysis {
+            settings,
+            areas,
+            population,
+            mut report,
+            year,
+            modules,
+            passes: _,
+        } = self;
+        if year.is_none() {
+            return Ok(report);
+        }
+        let k = settings.min_cell;
+        let n_indicators: usize = modules
+            .iter()
+            .map(|m| crate::indicator::of_module(m.section.decl.id).count())
+            .sum();
+        let mut standard_note = None;
+        let mut done = 0usize;
+        for state in modules {
+            let ModuleState {
+                mut section,
+                available,
+                grid,
+                units,
+                notes,
+                summary,
+                strata,
+                ..
+            } = state;
+            let decl = section.decl;
+            if !section.missing.is_empty() {
+                report.modules.push(section);
+                done += crate::indicator::of_module(decl.id).count();
+                continue;
+            }
+            section.units = Some(units);
+            section.notes = notes.into_iter().map(|n| suppress_note(n, k)).collect();
+            section.summary = summary
+                .into_iter()
+                .map(|(what, n)| crate::module::SummaryItem {
+                    what,
+                    cell: crate::suppress::count_cell(n, k),
+                })
+                .collect();
+            let n_groups = decl.groups.len();
+            let n_areas = areas.len();
+            let empty = crate::indicator::eval::Grid { cells: Vec::new() };
+            let grid = grid.unwrap_or(empty);
+            let families = families(decl, &areas);
+            for (def, st) in available.into_iter().zip(strata) {
+                step(Phase::Indicators, done as f32 / n_indicators.max(1) as f32)?;
+                let base = crate::indicator::standardised_base(def);
+                let evaluated = base.unwrap_or(def);
+                let mut cells: Vec<Candidate> = (0..n_groups * n_areas)
+                    .map(|c| {
+                        let i = match def.scope {
+                            Scope::GroupMembers => c,
+                            Scope::AllUnits => n_groups * n_areas + c % n_areas,
+                        };
+                        let acc = grid.cells.get(i).cloned().unwrap_or_default();
+                        evaluate(evaluated, &acc, population[c % n_areas])
+                    })
+                    .collect();
+                // A standardised rate: the crude cell's numbers (so suppression decides exactly
+                // as for the crude rate), its own value and interval.
+                let mut std_intervals: Option<Vec<Option<crate::ci::Interval>>> = None;
+                let mut std_data = None;
+                if let Some(st) = st {
+                    let mut ivs = vec![None; cells.len()];
+                    match st.strata {
+                        Err(why) => {
+                            standard_note.get_or_insert(match why {
+                                crate::standardise::Unavailable::NoAgeOrSex => {
+                                    Note::StandardWithoutAgeOrSex
+                                }
+                                crate::standardise::Unavailable::NoStandardYear(year) => {
+                                    Note::StandardWithoutYear { year }
+                                }
+                            });
+                            for c in &mut cells {
+                                c.cell = not_estimable(c.cell);
+                            }
+                        }
+                        Ok(strata) => {
+                            let (counts, unassigned) = (st.counts, st.unassigned);
+                            let note = Note::StandardUnassigned {
+                                count: crate::notes::NoteCount::new(unassigned, k),
+                            };
+                            if unassigned > 0 && !section.notes.contains(&note) {
+                                section.notes.push(note);
+                            }
+                            let n_s = strata.keys.len();
+                            for (i, c) in cells.iter_mut().enumerate() {
+                                let pop = &strata.population[i % n_areas];
+                                let zero = vec![0u64; n_s];
+                                let x = counts.get(i).unwrap_or(&zero);
+                                match crate::standardise::rate(x, pop, &strata.standard) {
+                                    Some((value, iv)) => {
+                                        if let Cell::Value { value: v, .. } = &mut c.cell {
+                                            *v = value;
+                                            ivs[i] = Some(iv);
+                                        }
+                                    }
+                                    None => c.cell = not_estimable(c.cell),
+                                }
+                            }
+                            let counts = if counts.is_empty() {
+                                vec![vec![0u64; n_s]; n_groups * n_areas]
+                            } else {
+                                counts
+                            };
+                            std_data = Some((strata, counts));
+                        }
+                    }
+                    std_intervals = Some(ivs);
+                }
+                suppress(&mut cells, &families, k);
+                let cases: Vec<u64> = cells.iter().map(|c| cases_of(def, c)).collect();
+                let cells: Vec<Cell> = cells.into_iter().map(|c| c.cell).collect();
+                let variation = variation_of(
+                    def,
+                    &report.areas,
+                    &cells,
+                    &cases,
+                    n_groups,
+                    settings.comparison.variation_min_cases,
+                    std_data.as_ref(),
+                );
+                // After suppression, so a hidden cell has no interval.
+                let intervals = match std_intervals {
+                    Some(ivs) => cells
+                        .iter()
+                        .zip(ivs)
+                        .map(|(c, iv)| iv.filter(|_| matches!(c, Cell::Value { .. })))
+                        .collect(),
+                    None => cells
+                        .iter()
+                        .map(|c| crate::ci::interval(def.unit, c))
+                        .collect(),
+                };
+                report.results.push(IndicatorResult {
+                    def,
+                    module: report.modules.len(),
+                    cells,
+                    intervals,
+                    variation,
+                });
+                done += 1;
+            }
+            report.modules.push(section);
+        }
+        report.notes.extend(standard_note);
+        step(Phase::Indicators, 1.0)?;
+        step(Phase::Output, 1.0)?;
+        Ok(report)
+    }
+}
+
+/// Adds a module note of one pass to those of the passes before: a note with a count adds its
+/// count to the same note's; the others are kept once. Notes are kept in the order of
+/// [`Note`]'s variants, the order in which the modules give them.
+fn merge_note(notes: &mut Vec<Note>, note: Note) {
+    use crate::notes::NoteCount;
+    let count_of = |n: &Note| match n {
+        Note::SmiUnknownAge { count }
+        | Note::CountryOnly { count }
+        | Note::StandardUnassigned { count } => match count {
+            NoteCount::Exact(n) => Some(*n),
+            NoteCount::UnderK(_) => None,
+        },
+        _ => None,
+    };
+    let same = |a: &Note, b: &Note| std::mem::discriminant(a) == std::mem::discriminant(b);
+    if let Some(old) = notes.iter_mut().find(|n| same(n, &note)) {
+        if let (Some(a), Some(b)) = (count_of(old), count_of(&note)) {
+            let total = NoteCount::Exact(a + b);
+            match old {
+                Note::SmiUnknownAge { count }
+                | Note::CountryOnly { count }
+                | Note::StandardUnassigned { count } => *count = total,
+                _ => {}
+            }
+        }
+        return;
+    }
+    notes.push(note);
+    notes.sort_by_key(note_rank);
+}
+
+/// The place of a note among a module's notes (the order in which [`crate::modules`] give them).
+fn note_rank(note: &Note) -> u8 {
+    match note {
+        Note::Unsuppressed => 0,
+        Note::YearUnusable { .. } => 1,
+        Note::PopulationWithoutAge => 2,
+        Note::PopulationWithoutYear { .. } => 3,
+        Note::SmiUnknownAge { .. } => 4,
+        Note::CountryOnly { .. } => 5,
+        Note::StandardWithoutAgeOrSex => 6,
+        Note::StandardWithoutYear { .. } => 7,
+        Note::StandardUnassigned { .. } => 8,
+    }
+}
+
+/// A note counted with k = 0, its count suppressed with `k`.
+fn suppress_note(note: Note, k: u64) -> Note {
+    use crate::notes::NoteCount;
+    let again = |c: NoteCount| match c {
+        NoteCount::Exact(n) => NoteCount::new(n, k),
+        other => other,
+    };
+    match note {
+        Note::SmiUnknownAge { count } => Note::SmiUnknownAge {
+            count: again(count),
+        },
+        Note::CountryOnly { count } => Note::CountryOnly {
+            count: again(count),
+        },
+        Note::StandardUnassigned { count } => Note::StandardUnassigned {
+            count: again(count),
+        },
+        other => other,
+    }
+}
+
+/// Adds a module summary of one pass (counted with k = 0) to the sums of the passes before.
+/// Items add up by what they count; the largest pair of groups is chosen again from the summed
+/// pairs (the first in order on a tie; none when no pair has a unit), and stays last.
+fn merge_summary(
+    sums: &mut Vec<(crate::module::SummaryKind, u64)>,
+    items: Vec<crate::module::SummaryItem>,
+) {
+    use crate::module::SummaryKind;
+    let n_of = |c: &Cell| match c {
+        Cell::Value { numerator, .. } => numerator.unwrap_or(0),
+        _ => 0,
+    };
+    sums.retain(|(w, _)| !matches!(w, SummaryKind::LargestPair(..)));
+    for item in items {
+        if matches!(item.what, SummaryKind::LargestPair(..)) {
+            continue;
+        }
+        let n = n_of(&item.cell);
+        match sums.iter_mut().find(|(w, _)| *w == item.what) {
+            Some((_, total)) => *total += n,
+            None => sums.push((item.what, n)),
+        }
+    }
+    let mut best: Option<(usize, usize, u64)> = None;
+    for (w, n) in sums.iter() {
+        if let SummaryKind::GroupPair(i, j) = *w {
+            if *n > 0 && best.is_none_or(|(_, _, b)| *n > b) {
+                best = Some((i, j, *n));
+            }
+        }
+    }
+    if let Some((i, j, n)) = best {
+        sums.push((SummaryKind::LargestPair(i, j), n));
+    }
 }
 
 /// The cases behind a cell, which the variation statistics' threshold tests: the numerator of a

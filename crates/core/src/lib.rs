@@ -23,6 +23,7 @@ pub mod module;
 pub mod modules;
 pub mod notes;
 pub mod output;
+pub mod passes;
 pub mod quality;
 pub mod settings;
 pub mod sql;
@@ -38,7 +39,7 @@ mod analysis;
 
 pub use aggregate::{Area, PopulationBasis};
 pub use analysis::{
-    analyse, analyse_with_progress, long_rows_of, AreaId, Cancelled, IndicatorResult,
+    analyse, analyse_with_progress, long_rows_of, Analysis, AreaId, Cancelled, IndicatorResult,
     ModuleSection, Phase, Report, Unavailable,
 };
 pub use notes::Note;

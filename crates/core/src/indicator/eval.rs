@@ -139,6 +139,19 @@ pub struct Grid {
     pub cells: Vec<Acc>,
 }
 
+impl Grid {
+    /// Adds the cells of a grid of the same shape built from other units (another pass over
+    /// other persons): counts and sums add, values join (sorted again).
+    pub fn add_grid(&mut self, other: &Grid) {
+        for (a, b) in self.cells.iter_mut().zip(&other.cells) {
+            a.add(b);
+            for v in &mut a.values {
+                v.sort_unstable();
+            }
+        }
+    }
+}
+
 /// Sums the facts of every unit into the cells of its groups at its leaf area, then rolls every
 /// municipality up to its ancestors. `keep_values[q]` says whether quantity q's values are
 /// needed (for a median).

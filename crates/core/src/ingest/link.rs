@@ -35,6 +35,9 @@ pub(crate) fn warn_overlapping_services(
         )
     });
     // (person, service) of the group, the latest end so far (None inside = ongoing), its line.
+    // Recorded in file and line order, like every other issue (so a reading in passes over
+    // the persons finds the same first examples).
+    let mut found: Vec<(usize, u64, Issue)> = Vec::new();
     let mut group = None;
     let mut reach: Option<(Option<chrono::NaiveDate>, u64)> = None;
     for i in order {
@@ -47,19 +50,23 @@ pub(crate) fn warn_overlapping_services(
         if let Some((end, earlier_line)) = reach {
             if end.is_none_or(|e| r.start_date <= e) {
                 let o = origins[i];
-                if let (Some(rep), Some(file)) = (reports.get_mut(o.report), files.get(o.report)) {
-                    rep.record(Issue {
-                        location: Location {
-                            file: file.clone(),
-                            line: o.line,
-                            column: None,
+                if let Some(file) = files.get(o.report) {
+                    found.push((
+                        o.report,
+                        o.line,
+                        Issue {
+                            location: Location {
+                                file: file.clone(),
+                                line: o.line,
+                                column: None,
+                            },
+                            kind: IssueKind::OverlappingService {
+                                service: r.service,
+                                earlier_line,
+                            },
+                            severity: Severity::Warning,
                         },
-                        kind: IssueKind::OverlappingService {
-                            service: r.service,
-                            earlier_line,
-                        },
-                        severity: Severity::Warning,
-                    });
+                    ));
                 }
             }
         }
@@ -72,5 +79,11 @@ pub(crate) fn warn_overlapping_services(
                 Some(_) => Some((Some(e), l)),
             },
         };
+    }
+    found.sort_by_key(|(report, line, _)| (*report, *line));
+    for (report, _, issue) in found {
+        if let Some(rep) = reports.get_mut(report) {
+            rep.record(issue);
+        }
     }
 }

@@ -22,6 +22,7 @@ mod delimiter;
 mod episodes;
 mod link;
 mod parallel;
+mod passes;
 mod persons;
 mod population;
 mod preview;
@@ -36,6 +37,7 @@ mod xlsx;
 mod tests;
 
 pub use aliases::{columns, ColumnSpec};
+pub use passes::{pass_of_pid, split_by_person, LineRouter, RowPass};
 pub use preview::{inspect, FilePreview, UnrecognisedValues};
 
 use crate::model::{
@@ -84,6 +86,9 @@ pub struct ReadOptions {
     /// Threads that may read one large file at once (natively; the browser always reads on
     /// one). The tables and the report are the same for any number.
     pub threads: usize,
+    /// Read only the rows of one pass over the persons ([`RowPass`]); `None` = every row.
+    #[serde(skip)]
+    pub pass: Option<RowPass>,
 }
 
 /// Default [`ReadOptions::max_file_bytes`]: 2 GiB.
@@ -102,6 +107,7 @@ impl Default for ReadOptions {
             max_inflated_bytes: DEFAULT_MAX_INFLATED_BYTES,
             analysis_year: None,
             threads: 1,
+            pass: None,
         }
     }
 }
@@ -399,7 +405,7 @@ pub fn load_with_progress(
         for p in pending.iter().filter(|p| p.kind == kind) {
             let refs: Vec<&str> = p.headers.iter().map(String::as_str).collect();
             let matched = aliases::match_headers(kind, &refs, &options.mapping);
-            let ctx = FileCtx::new(
+            let mut ctx = FileCtx::new(
                 names[p.report].clone(),
                 kind,
                 p.headers.clone(),
@@ -408,13 +414,16 @@ pub fn load_with_progress(
                 options.century_pivot,
                 options.analysis_year,
             );
+            ctx.pass = passes::PassFilter::of(&ctx, options.pass);
             let mut rows = p.prepared.rows();
             let mut skip = csv::StringRecord::new();
             let _header = rows.next_record(&mut skip);
             rows.set_expected(p.headers.len());
             let (report, file_bytes) = (&mut reports[p.report], p.bytes);
             // The big tables, read in pieces on several threads when the file allows it.
-            let threads = if cfg!(target_arch = "wasm32") {
+            // In passes, one thread: a wrong cut is found by the broken records it makes, and
+            // a pass other than 0 does not see those.
+            let threads = if cfg!(target_arch = "wasm32") || options.pass.is_some() {
                 1
             } else {
                 options.threads

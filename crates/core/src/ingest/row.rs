@@ -62,6 +62,8 @@ pub(crate) struct FileCtx {
     pub pivot: Option<u8>,
     /// The analysis year, for `date_far_in_future` and `born_after_year`.
     pub year: Option<i32>,
+    /// Only this pass's rows are read ([`super::passes`]).
+    pub pass: Option<super::passes::PassFilter>,
 }
 
 impl FileCtx {
@@ -103,6 +105,7 @@ impl FileCtx {
             values,
             pivot,
             year,
+            pass: None,
         }
     }
 }
@@ -160,6 +163,12 @@ pub(crate) fn read_records(
     loop {
         let pos = match rows.next_record(&mut rec) {
             Next::End => break,
+            // Records without a readable person id belong to pass 0.
+            Next::Malformed(_) | Next::Unclosed(..)
+                if ctx.pass.is_some_and(|f| f.pass.pass != 0) =>
+            {
+                continue
+            }
             Next::Malformed(pos) => {
                 report.rows_read += 1;
                 report.rows_rejected += 1;
@@ -177,6 +186,9 @@ pub(crate) fn read_records(
             }
             Next::Record(pos) => pos,
         };
+        if ctx.pass.is_some_and(|f| f.skips(&rec)) {
+            continue;
+        }
         report.rows_read += 1;
         rows_done += 1;
         warnings.clear();
@@ -797,6 +809,7 @@ mod tests {
             names: vec!["a".into(), "b".into()],
             cols: Vec::new(),
             values: Vec::new(),
+            pass: None,
             pivot: None,
             year: None,
         };

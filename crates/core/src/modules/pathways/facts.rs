@@ -163,9 +163,8 @@ struct Discharge {
 }
 
 /// The default data end: 31 December of the latest year in which any episode has its admit_date.
-fn default_data_end(input: &Input<'_>) -> Option<NaiveDate> {
-    let year = input
-        .tables
+pub(crate) fn default_data_end(tables: &crate::model::Tables) -> Option<NaiveDate> {
+    let year = tables
         .episodes
         .iter()
         .flatten()
@@ -184,7 +183,7 @@ pub(super) fn run(input: &Input<'_>) -> ModuleRun {
         .settings
         .pathways
         .data_end
-        .or_else(|| default_data_end(input));
+        .or_else(|| default_data_end(input.tables));
 
     let mut discharges = Vec::new();
     for p in 0..n {

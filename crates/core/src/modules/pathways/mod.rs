@@ -11,6 +11,7 @@
 
 pub(crate) mod cohorts;
 mod facts;
+pub(crate) use facts::default_data_end;
 pub(crate) mod sql;
 
 use crate::indicator::{IndicatorDef, Measure, Scope, Unit};
