@@ -4,6 +4,7 @@ mod formats;
 mod golden;
 mod intervals;
 mod malformed;
+mod passes;
 mod properties;
 mod sql;
 mod util;

@@ -292,4 +292,85 @@ mod tests {
         let err = read(dir.path(), 1 << 20).err().unwrap().to_string();
         assert!(err.contains("areas.csv is not a regular file"), "{err}");
     }
+
+    /// The lines of one pass, streamed from plain files, give what reading the whole files
+    /// gives: the long table and the quality report of one pass over everything; the views
+    /// hold fewer bytes but as many lines.
+    #[test]
+    fn streamed_passes_read_like_whole_files() {
+        use forlop_core::passes::analyse_in_passes;
+        use forlop_synth::{generate, FileFormat, SynthConfig};
+        for (seed, defects, format) in [
+            (3, false, FileFormat::Canonical),
+            (4, true, FileFormat::Canonical),
+            (5, false, FileFormat::Norwegian),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let config = SynthConfig {
+                persons: 300,
+                seed,
+                year: 2024,
+                defects,
+                format,
+            };
+            for f in generate(&config).files {
+                std::fs::write(dir.path().join(&f.name), &f.bytes).unwrap();
+            }
+            let options = forlop_core::ingest::ReadOptions {
+                analysis_year: Some(2024),
+                ..Default::default()
+            };
+            let settings = [forlop_core::Settings {
+                year: 2024,
+                min_cell: 0,
+                ..Default::default()
+            }];
+            let whole = read(dir.path(), 1 << 30).unwrap();
+            let loaded = forlop_core::ingest::load(&whole.sources(), &options);
+            let want_report = forlop_core::analyse(&loaded.tables, &settings[0]);
+            let csv = |reports: &[forlop_core::Report]| {
+                let mut out = Vec::new();
+                forlop_core::output::write_long_table_csv(
+                    forlop_core::long_rows_of(reports),
+                    &mut out,
+                );
+                out
+            };
+            let want_csv = csv(std::slice::from_ref(&want_report));
+            let want_quality = serde_json::to_string(&loaded.quality).unwrap();
+            let listing = list(dir.path(), 1 << 30).unwrap();
+            for n in [2, 3, 7] {
+                let mut viewed = false;
+                let mut load = |pass: RowPass| {
+                    let files = listing.read_pass(pass, &options.mapping).unwrap();
+                    for ((name, view, kind), (_, full, _)) in files.files.iter().zip(&whole.files) {
+                        let lines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count();
+                        assert_eq!(lines(view), lines(full), "{name}");
+                        if ingest::split_by_person(*kind) && view.len() < full.len() {
+                            viewed = true;
+                        }
+                    }
+                    let options = forlop_core::ingest::ReadOptions {
+                        pass: Some(pass),
+                        ..options.clone()
+                    };
+                    Ok(forlop_core::ingest::load(&files.sources(), &options))
+                };
+                let (reports, quality) =
+                    analyse_in_passes(n, &settings, &mut load, &mut |_, _, _| true).unwrap();
+                // Plain files are streamed (the Norwegian ones too when their split files hold
+                // only ASCII), so the views are not the files.
+                assert!(viewed, "seed {seed}: nothing streamed");
+                assert!(
+                    csv(&reports) == want_csv,
+                    "seed {seed}, {n} passes: long table"
+                );
+                let got_quality = serde_json::to_string(&quality).unwrap();
+                assert!(
+                    got_quality == want_quality,
+                    "seed {seed}, {n} passes: quality"
+                );
+            }
+        }
+    }
 }
