@@ -398,16 +398,20 @@ fn indicators_in_passes(args: &IndicatorsArgs, passes: u32) -> Result<ExitCode> 
         };
         Ok(ingest::load(&files.sources(), &options))
     };
-    let mut last = (u32::MAX, None);
+    // One line when a pass starts computing and one when the indicators are evaluated.
+    let mut said = (u32::MAX, false);
     let mut progress = |pass: u32, phase: forlop_core::Phase, _: f32| {
-        if last != (pass, Some(phase)) {
-            last = (pass, Some(phase));
-            eprintln!(
-                "pass {}/{passes}: {phase:?} ({:.1} s)",
-                pass + 1,
-                started.elapsed().as_secs_f64()
-            );
-        }
+        let what = match phase {
+            forlop_core::Phase::Stays if said.0 != pass => "computing",
+            forlop_core::Phase::Indicators if !said.1 => "evaluating the indicators",
+            _ => return true,
+        };
+        said = (pass, said.1 || phase == forlop_core::Phase::Indicators);
+        eprintln!(
+            "pass {}/{passes}: {what} ({:.1} s)",
+            pass + 1,
+            started.elapsed().as_secs_f64()
+        );
         true
     };
     let run = forlop_core::passes::analyse_in_passes(passes, &settings, &mut load, &mut progress);
