@@ -136,43 +136,69 @@ fn pass_view(
     mapping: &MappingProfile,
     pass: RowPass,
 ) -> std::io::Result<Option<Vec<u8>>> {
-    use std::io::BufRead;
-    let mut reader = std::io::BufReader::with_capacity(1 << 22, std::fs::File::open(path)?);
-    let mut line = Vec::new();
-    reader.read_until(b'\n', &mut line)?;
-    let plain = |l: &[u8]| {
-        let body = l.strip_suffix(b"\n").unwrap_or(l);
-        let body = body.strip_suffix(b"\r").unwrap_or(body);
-        !body.contains(&b'"')
-            && !body.contains(&b'\r')
-            && !body.contains(&0)
-            && std::str::from_utf8(body).is_ok()
-    };
-    if !plain(&line) {
-        return Ok(None);
-    }
-    let header = String::from_utf8_lossy(&line);
-    let header = header.trim_end_matches(['\n', '\r']);
-    let Some(router) = ingest::LineRouter::new(header, kind, mapping, pass.passes) else {
-        return Ok(None);
-    };
-    let mut out = std::mem::take(&mut line);
+    // Small in tests, so that lines run over blocks.
+    const BLOCK: usize = if cfg!(test) { 64 } else { 1 << 22 };
+    let mut file = std::fs::File::open(path)?;
+    let mut out = Vec::new();
+    // Bytes read but not yet routed: whole lines are routed block by block, the rest waits.
+    let mut pending: Vec<u8> = Vec::with_capacity(2 * BLOCK);
+    let mut router: Option<ingest::LineRouter> = None;
     loop {
-        line.clear();
-        if reader.read_until(b'\n', &mut line)? == 0 {
-            break;
-        }
-        if !plain(&line) {
+        let len = pending.len();
+        pending.resize(len + BLOCK, 0);
+        let n = file.read(&mut pending[len..])?;
+        pending.truncate(len + n);
+        let end = if n == 0 {
+            pending.len()
+        } else {
+            match memchr::memrchr(b'\n', &pending) {
+                Some(i) => i + 1,
+                None => continue,
+            }
+        };
+        let block = &pending[..end];
+        // Plain: no quote, no NUL, every CR ends a line, UTF-8 (a block ends at a line end).
+        let lone_cr = memchr::memchr_iter(b'\r', block).any(|i| block.get(i + 1) != Some(&b'\n'));
+        if memchr::memchr2(b'"', 0, block).is_some()
+            || lone_cr
+            || std::str::from_utf8(block).is_err()
+        {
             return Ok(None);
         }
-        let body = line.strip_suffix(b"\n").unwrap_or(&line);
-        match router.pass_of(body) {
-            Some(p) if p != pass.pass => {
-                if line.ends_with(b"\n") {
-                    out.push(b'\n');
+        let mut start = 0;
+        while start < block.len() {
+            let stop = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+            let (line, with_end) = (
+                &block[start..stop],
+                &block[start..(stop + 1).min(block.len())],
+            );
+            start = stop + 1;
+            let Some(r) = &router else {
+                let header = std::str::from_utf8(line).unwrap_or_default();
+                match ingest::LineRouter::new(
+                    header.trim_end_matches('\r'),
+                    kind,
+                    mapping,
+                    pass.passes,
+                ) {
+                    Some(r) => router = Some(r),
+                    None => return Ok(None),
                 }
+                out.extend_from_slice(with_end);
+                continue;
+            };
+            match r.pass_of(line) {
+                Some(p) if p != pass.pass => {
+                    if with_end.len() > line.len() {
+                        out.push(b'\n');
+                    }
+                }
+                _ => out.extend_from_slice(with_end),
             }
-            _ => out.extend_from_slice(&line),
+        }
+        pending.drain(..end);
+        if n == 0 {
+            break;
         }
     }
     out.shrink_to_fit();
@@ -372,5 +398,38 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn only_plain_files_are_streamed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("episodes.csv");
+        let m = MappingProfile::default();
+        let pass = |pass| RowPass { pass, passes: 2 };
+        let view = |text: &str, p| {
+            std::fs::write(&path, text).unwrap();
+            pass_view(&path, TableKind::Episodes, &m, pass(p)).unwrap()
+        };
+        // CRLF lines: each line in exactly one of the two views, the others bare line ends.
+        let mut text = String::from("pid,sector,care_level,admit_date\r\n");
+        for i in 0..30 {
+            text += &format!("person{i},PHV,DOGN,2024-01-01\r\n");
+        }
+        let (a, b) = (view(&text, 0).unwrap(), view(&text, 1).unwrap());
+        let rows = |v: &[u8]| String::from_utf8_lossy(v).matches("person").count();
+        assert_eq!(rows(&a) + rows(&b), 30);
+        assert!(rows(&a) > 0 && rows(&b) > 0);
+        for v in [&a, &b] {
+            assert_eq!(v.iter().filter(|&&c| c == b'\n').count(), 31);
+        }
+        // A quote, a lone CR, bytes that are not UTF-8: read whole.
+        assert!(view(&text.replace("person7,", "\"person7\","), 0).is_none());
+        assert!(view(&text.replace("person7,PHV", "person7\rPHV"), 0).is_none());
+        let mut latin1 = text.clone().into_bytes();
+        latin1.extend_from_slice(b"p\xf8,PHV,DOGN,2024-01-01\n");
+        std::fs::write(&path, &latin1).unwrap();
+        assert!(pass_view(&path, TableKind::Episodes, &m, pass(0))
+            .unwrap()
+            .is_none());
     }
 }
