@@ -526,6 +526,8 @@ impl Analysis {
             let ModuleState {
                 mut section,
                 available,
+                keep_values,
+                all_units,
                 grid,
                 units,
                 notes,
@@ -550,8 +552,17 @@ impl Analysis {
                 .collect();
             let n_groups = decl.groups.len();
             let n_areas = areas.len();
-            let empty = crate::indicator::eval::Grid { cells: Vec::new() };
-            let grid = grid.unwrap_or(empty);
+            // No pass added: the cells of no units.
+            let grid = grid.unwrap_or_else(|| {
+                let none = crate::indicator::eval::FactTable::new(
+                    0,
+                    decl.facts.len(),
+                    decl.quantities.len(),
+                );
+                let rows = n_groups + usize::from(all_units);
+                accumulate(&[], &none, &areas, rows, &keep_values)
+            });
+            let no_units = crate::indicator::eval::Acc::default();
             let families = families(decl, &areas);
             for (def, st) in available.into_iter().zip(strata) {
                 step(Phase::Indicators, done as f32 / n_indicators.max(1) as f32)?;
@@ -563,8 +574,8 @@ impl Analysis {
                             Scope::GroupMembers => c,
                             Scope::AllUnits => n_groups * n_areas + c % n_areas,
                         };
-                        let acc = grid.cells.get(i).cloned().unwrap_or_default();
-                        evaluate(evaluated, &acc, population[c % n_areas])
+                        let acc = grid.cells.get(i).unwrap_or(&no_units);
+                        evaluate(evaluated, acc, population[c % n_areas])
                     })
                     .collect();
                 // A standardised rate: the crude cell's numbers (so suppression decides exactly
