@@ -176,6 +176,10 @@ struct CheckArgs {
     /// Analysis year Y, for plausibility warnings (birth years after Y, dates after Y + 1).
     #[arg(long)]
     year: Option<i32>,
+    /// Read in N passes over the persons (bounded memory; the same report), as `indicators
+    /// --passes`.
+    #[arg(long, value_name = "N")]
+    passes: Option<u32>,
 }
 
 #[derive(Args)]
@@ -585,24 +589,41 @@ fn summarise(quality: &forlop_core::quality::QualityReport, reports: &[forlop_co
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode> {
-    let files = data_dir::read(
-        &args.read.data,
-        args.read.max_file_mb.saturating_mul(1 << 20),
-    )?;
+    let max_bytes = args.read.max_file_mb.saturating_mul(1 << 20);
     let options = ReadOptions {
         analysis_year: args.year,
         ..read_options(&args.read)?
     };
-    let loaded = ingest::load(&files.sources(), &options);
+    let quality = match args.passes {
+        Some(0) => bail!("--passes must be at least 1"),
+        Some(passes) if passes > 1 => {
+            let listing = data_dir::list(&args.read.data, max_bytes)?;
+            let mut reports = Vec::new();
+            for pass in 0..passes {
+                let pass = ingest::RowPass { pass, passes };
+                let files = listing.read_pass(pass, &options.mapping)?;
+                let options = ReadOptions {
+                    pass: Some(pass),
+                    ..options.clone()
+                };
+                reports.push(ingest::load(&files.sources(), &options).quality);
+            }
+            forlop_core::passes::merge_quality(reports)
+        }
+        _ => {
+            let files = data_dir::read(&args.read.data, max_bytes)?;
+            ingest::load(&files.sources(), &options).quality
+        }
+    };
     if args.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&loaded.quality.counts_by_code())?
+            serde_json::to_string_pretty(&quality.counts_by_code())?
         );
     } else {
-        print!("{}", loaded.quality.render_text(args.lang.into()));
+        print!("{}", quality.render_text(args.lang.into()));
     }
-    Ok(if loaded.quality.has_usable_data() {
+    Ok(if quality.has_usable_data() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -527,3 +527,44 @@ fn variation_file_and_standard_year() {
     let f: Vec<&str> = row.split(',').collect();
     assert_eq!((f[7], f[8], f[9], f[10]), ("", "false", "", ""), "{row}");
 }
+
+#[test]
+fn passes_give_the_same_long_table_and_data_quality_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("bad");
+    synth(&data, "400", "21", &["--defects"]);
+    let d = data.to_str().unwrap();
+    let one = ok(&["indicators", "--data", d, "--year", "2023-2024"]);
+    let report = ok(&["check", "--data", d, "--lang", "en", "--year", "2024"]);
+    for n in ["2", "5"] {
+        let many = ok(&[
+            "indicators",
+            "--data",
+            d,
+            "--year",
+            "2023-2024",
+            "--passes",
+            n,
+        ]);
+        assert!(
+            one.stdout == many.stdout,
+            "{n} passes: the long table differs"
+        );
+        assert!(String::from_utf8_lossy(&many.stderr).contains(&format!("pass {n}/{n}: computing")));
+        let r = ok(&[
+            "check", "--data", d, "--lang", "en", "--year", "2024", "--passes", n,
+        ]);
+        assert_eq!(
+            String::from_utf8_lossy(&r.stdout),
+            String::from_utf8_lossy(&report.stdout),
+            "{n} passes"
+        );
+    }
+    // The long table is not empty, and the report has findings to compare.
+    assert!(one.stdout.len() > 10_000);
+    assert!(String::from_utf8_lossy(&report.stdout).contains("duplicate"));
+    // Passes need the year: the latest complete year is found from all rows.
+    let out = forlop(&["indicators", "--data", d, "--passes", "2"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("need the analysis year (--year)"));
+}
