@@ -17,6 +17,9 @@ use crate::AppState;
 use forlop_core::text::{Lang, Text};
 use leptos::prelude::*;
 
+#[path = "survey_compare.rs"]
+mod compare;
+
 const fn t(nb: &'static str, en: &'static str) -> Text {
     Text { nb, en }
 }
@@ -212,6 +215,8 @@ struct Page {
     event: RwSignal<Vec<String>>,
     covariates: RwSignal<Vec<(String, Option<String>)>>,
     model_by: RwSignal<String>,
+    /// t test, ANOVA and derive settings ([`compare`]).
+    extra: compare::Extra,
 }
 
 fn opt(s: String) -> Option<String> {
@@ -280,6 +285,19 @@ impl Page {
                 // The first views at once: the item's distribution and STAR-P by sector.
                 self.describe(state);
                 self.scale_job(state);
+                self.extra.on_loaded(state, o);
+            }
+            SurveyAnswer::TTest(v) => self.extra.set_ttest(v),
+            SurveyAnswer::Anova(v) => self.extra.set_anova(v),
+            SurveyAnswer::Derived(o) => {
+                // Same file, variables derived again: recompute what is shown.
+                self.overview.set(Some(o.clone()));
+                self.describe(state);
+                self.scale_job(state);
+                if self.models.with_untracked(Option::is_some) {
+                    self.regress(state);
+                }
+                self.extra.rerun(state);
             }
             SurveyAnswer::Frequencies(f) => self.freq.set(Some(f.clone())),
             SurveyAnswer::Scale(s) => self.scale.set(Some(s.clone())),
@@ -307,12 +325,14 @@ pub fn SurveyPage() -> impl IntoView {
         event: RwSignal::new(vec!["2".to_string(), "3".to_string()]),
         covariates: RwSignal::new(common_model("fornoyd_oppfolging")),
         model_by: RwSignal::new("sektor".to_string()),
+        extra: compare::Extra::new(),
     };
     Effect::new(move |_| {
         if let Some(answer) = state.survey.get() {
             page.receive(state, &answer);
         }
     });
+    let loaded = Memo::new(move |_| page.overview.with(Option::is_some));
     let size = RwSignal::new(survey::DEMO_RESPONDENTS);
     let busy = move || state.busy.get().is_some();
     let on_demo = move |_| {
@@ -385,14 +405,17 @@ pub fn SurveyPage() -> impl IntoView {
                             if page.overview.with_untracked(Option::is_some) {
                                 page.describe(state);
                                 page.scale_job(state);
+                                page.extra.rerun(state);
                             }
                         }
                     } />
             </div>
         </section>
+        {move || loaded.get().then(|| view! { <compare::Settings page=page /> })}
         {move || page.overview.get().map(|o| view! {
             <Overview o=o />
             <Frequencies page=page />
+            <compare::Compare page=page />
             <Scales page=page />
             <ResponseTable page=page />
             <ModelBuilder page=page />
@@ -666,7 +689,7 @@ fn Scales(page: Page) -> impl IntoView {
                             <th scope="col" class="num">"n (α)"</th>
                         </tr></thead>
                         <tbody>
-                            {s.rows.into_iter().map(|r| view! {
+                            {s.rows.clone().into_iter().map(|r| view! {
                                 <tr>
                                     <th scope="row">{r.group}</th>
                                     <td class="num">{r.n.map_or("–".into(), |n| crate::fmt::count(n, l))}</td>
@@ -678,6 +701,7 @@ fn Scales(page: Page) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                    {compare::item_means(&s, l)}
                 }
             })}
         </section>
