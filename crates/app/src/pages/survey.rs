@@ -1,7 +1,8 @@
 //! The patient-survey page (`?page=survey`, issue 9): load a respondent file (and population
 //! aggregates) or the demo survey, then frequency tables as 100 % stacked columns per group like
 //! the report's figures, scale scores with Cronbach's α, the response table, and a regression
-//! builder with a forest plot beside its table. Every number comes from the worker
+//! builder with a forest plot beside its table; t tests, ANOVA, item means and the derive
+//! settings are in `survey_compare.rs`. Every number comes from the worker
 //! ([`crate::survey::handle`]), computed as `forlop survey …` computes it; every table can be
 //! downloaded as the CLI's CSV. Suppression uses the app's k.
 //!

@@ -205,7 +205,8 @@ impl Extra {
         self.anova.set(None);
         let has = |name: &str| o.variables.iter().any(|v| v.name == name);
         for by in [self.t_by, self.a_by] {
-            if !has(&by.get_untracked()) {
+            let b = by.get_untracked();
+            if !b.is_empty() && b != "diagnosegruppe" && !has(&b) {
                 by.set(String::new());
             }
         }
