@@ -5,14 +5,16 @@
 //! `forlop survey …` computes them, with the same default derive settings.
 
 use crate::protocol::Bilingual;
+use forlop_core::survey::compare::{anova, t_test};
 use forlop_core::survey::csv::{number as csv_number, text as csv};
-use forlop_core::survey::derive::{add_derived, DeriveSettings, DERIVED};
+use forlop_core::survey::derive::{add_derived, DeriveSettings, SexSource, DERIVED};
 use forlop_core::survey::describe::frequencies;
 use forlop_core::survey::regress::{
     common_covariates, regress, suppress_small, Covariate, Model, ModelSpec,
 };
 use forlop_core::survey::response::{read_aggregates, response_table, round_half_up};
-use forlop_core::survey::scale::{summarise, Scale, ScaleSettings};
+use forlop_core::survey::rows;
+use forlop_core::survey::scale::{summarise, Scale, CONTINUUM_ITEMS, STAR_ITEMS};
 use forlop_core::survey::table::{read_respondents, Column, RespondentTable};
 use forlop_core::text::Lang;
 use serde::{Deserialize, Serialize};
@@ -54,6 +56,34 @@ pub enum SurveyJob {
         /// k.
         min_cell: u64,
     },
+    /// A t test of `var` between two levels of `between` (`forlop survey ttest`).
+    TTest {
+        /// The variable compared (a scale item is scored).
+        var: String,
+        /// The variable whose two levels are compared.
+        between: String,
+        /// The two levels: first minus second.
+        levels: [String; 2],
+        /// Per group of this (`None`: all).
+        by: Option<String>,
+        /// Welch's test instead of Student's.
+        welch: bool,
+        /// k.
+        min_cell: u64,
+    },
+    /// A one-way ANOVA of `var` across the levels of `between` (`forlop survey anova`).
+    Anova {
+        /// The variable compared.
+        var: String,
+        /// The grouping whose levels are compared.
+        between: String,
+        /// Per group of this (`None`: all).
+        by: Option<String>,
+        /// k.
+        min_cell: u64,
+    },
+    /// Derive the variables again with other settings (the CLI's derive flags).
+    Settings(SettingsView),
     /// A regression, per group or pooled.
     Regress {
         /// Logistic (`true`) or linear.
@@ -80,6 +110,12 @@ pub enum SurveyAnswer {
     Frequencies(FrequencyView),
     /// Scale scores.
     Scale(ScaleView),
+    /// t tests.
+    TTest(TTestView),
+    /// ANOVAs.
+    Anova(AnovaView),
+    /// The variables were derived again ([`SurveyJob::Settings`]): the same file, new columns.
+    Derived(SurveyOverview),
     /// Model fits.
     Models(ModelsView),
 }
@@ -157,6 +193,8 @@ pub struct FrequencyView {
     pub min_cell: u64,
     /// Rows as `forlop survey describe` writes them.
     pub rows: Vec<FrequencyRowView>,
+    /// The table as `forlop survey describe` writes it.
+    pub csv: String,
 }
 
 /// One row of a frequency table.
@@ -185,6 +223,200 @@ pub struct ScaleView {
     pub min_cell: u64,
     /// One row per group; numbers `None` when the group has fewer than k scores.
     pub rows: Vec<ScaleRowView>,
+    /// n, mean and sd of each scored item per group (`None` below k answers).
+    pub items: Vec<ItemMeanView>,
+    /// The table as `forlop survey scale` writes it.
+    pub csv: String,
+    /// The item means as `forlop survey scale --items` writes them.
+    pub items_csv: String,
+}
+
+/// One item's mean in one group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemMeanView {
+    /// Group.
+    pub group: String,
+    /// The item's variable name.
+    pub item: String,
+    /// Respondents who answered.
+    pub n: Option<u64>,
+    /// Mean of the scored answers.
+    pub mean: Option<f64>,
+    /// SD.
+    pub sd: Option<f64>,
+}
+
+/// t tests, one per group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TTestView {
+    /// The variable compared.
+    pub var: String,
+    /// The variable whose levels are compared.
+    pub between: String,
+    /// The two levels.
+    pub levels: [String; 2],
+    /// k used.
+    pub min_cell: u64,
+    /// One row per group.
+    pub rows: Vec<TTestRowView>,
+    /// The table as `forlop survey ttest` writes it.
+    pub csv: String,
+}
+
+/// One group's t test.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TTestRowView {
+    /// Group (`all`).
+    pub group: String,
+    /// n of the two levels (`None` when suppressed).
+    pub n: [Option<u64>; 2],
+    /// Means of the two levels.
+    pub mean: [Option<f64>; 2],
+    /// First mean minus second.
+    pub difference: Option<f64>,
+    /// t.
+    pub t: Option<f64>,
+    /// Degrees of freedom.
+    pub df: Option<f64>,
+    /// Two-sided p.
+    pub p_value: Option<f64>,
+    /// Hidden below k.
+    pub suppressed: bool,
+}
+
+/// ANOVAs, one per group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnovaView {
+    /// The variable compared.
+    pub var: String,
+    /// The grouping whose levels are compared.
+    pub between: String,
+    /// k used.
+    pub min_cell: u64,
+    /// One per group.
+    pub tests: Vec<AnovaTestView>,
+    /// The table as `forlop survey anova` writes it.
+    pub csv: String,
+}
+
+/// One group's ANOVA.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnovaTestView {
+    /// Group (`all`).
+    pub group: String,
+    /// Per level: label, n (`None` when suppressed), mean.
+    pub levels: Vec<(String, Option<u64>, Option<f64>)>,
+    /// F.
+    pub f: Option<f64>,
+    /// Between-groups df.
+    pub df_between: u64,
+    /// Within-groups df.
+    pub df_within: u64,
+    /// p.
+    pub p_value: Option<f64>,
+    /// Hidden below k.
+    pub suppressed: bool,
+}
+
+/// The derive settings survey.md leaves open, as the CLI's flags set them (defaults = the
+/// CLI's defaults, `docs/choices.md` "Patient survey").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsView {
+    /// `--sex self-report`.
+    pub sex_self_report: bool,
+    /// `--age-source self-report`.
+    pub age_from_birth_year: bool,
+    /// `--survey-year`.
+    pub survey_year: i32,
+    /// `--substance-two-diagnoses`.
+    pub substance_two_diagnoses: bool,
+    /// `--no-other-diagnosis`.
+    pub no_other_diagnosis: bool,
+    /// `--municipal-count`.
+    pub municipal_count: bool,
+    /// `--municipal-psychologist`.
+    pub municipal_psychologist: bool,
+    /// `--tsb-substance-status`.
+    pub tsb_substance_status: bool,
+    /// `--coordination-dont-know-missing`.
+    pub coordination_dont_know_missing: bool,
+    /// `--star-min-items`.
+    pub star_min_items: u32,
+    /// `--continuum-partial`.
+    pub continuum_partial: bool,
+}
+
+impl Default for SettingsView {
+    fn default() -> Self {
+        SettingsView {
+            sex_self_report: false,
+            age_from_birth_year: false,
+            survey_year: 2023,
+            substance_two_diagnoses: false,
+            no_other_diagnosis: false,
+            municipal_count: false,
+            municipal_psychologist: false,
+            tsb_substance_status: false,
+            coordination_dont_know_missing: false,
+            star_min_items: 1,
+            continuum_partial: false,
+        }
+    }
+}
+
+impl SettingsView {
+    /// The engine's settings, as `forlop survey …` builds them from the same flags.
+    pub fn settings(&self) -> DeriveSettings {
+        let mut s = DeriveSettings {
+            sex: if self.sex_self_report {
+                SexSource::SelfReport
+            } else {
+                SexSource::Register
+            },
+            survey_year: self.survey_year,
+            age_from_birth_year: self.age_from_birth_year,
+            substance_as_one_diagnosis: !self.substance_two_diagnoses,
+            count_other_diagnosis: !self.no_other_diagnosis,
+            municipal_services_as_count: self.municipal_count,
+            municipal_includes_psychologist: self.municipal_psychologist,
+            tsb_status_from_substance_item: self.tsb_substance_status,
+            coordination_dont_know_missing: self.coordination_dont_know_missing,
+            ..DeriveSettings::default()
+        };
+        s.scales.star_min_items = self.star_min_items as usize;
+        s.scales.continuum_require_all = !self.continuum_partial;
+        s
+    }
+
+    /// The CLI flags that give these settings (none for the defaults), shown on the page.
+    pub fn flags(&self) -> Vec<String> {
+        let d = SettingsView::default();
+        let mut out = Vec::new();
+        let mut flag = |on: bool, f: &str| {
+            if on {
+                out.push(f.to_string());
+            }
+        };
+        flag(self.sex_self_report, "--sex self-report");
+        flag(self.age_from_birth_year, "--age-source self-report");
+        flag(self.substance_two_diagnoses, "--substance-two-diagnoses");
+        flag(self.no_other_diagnosis, "--no-other-diagnosis");
+        flag(self.municipal_count, "--municipal-count");
+        flag(self.municipal_psychologist, "--municipal-psychologist");
+        flag(self.tsb_substance_status, "--tsb-substance-status");
+        flag(
+            self.coordination_dont_know_missing,
+            "--coordination-dont-know-missing",
+        );
+        flag(self.continuum_partial, "--continuum-partial");
+        if self.survey_year != d.survey_year {
+            out.push(format!("--survey-year {}", self.survey_year));
+        }
+        if self.star_min_items != d.star_min_items {
+            out.push(format!("--star-min-items {}", self.star_min_items));
+        }
+        out
+    }
 }
 
 /// One group's scale summary.
@@ -215,6 +447,8 @@ pub struct ModelsView {
     pub min_cell: u64,
     /// One fit per group.
     pub fits: Vec<FitView>,
+    /// The fits as `forlop survey regress` writes them.
+    pub csv: String,
 }
 
 /// One fit.
@@ -258,6 +492,12 @@ pub struct TermView {
 pub struct SurveyHeld {
     /// The respondents with the derived variables.
     pub table: RespondentTable,
+    /// The respondents as read, to derive again with other settings.
+    pub raw: RespondentTable,
+    /// The settings `table` was derived with.
+    pub settings: DeriveSettings,
+    /// What was read (for [`SurveyAnswer::Derived`]).
+    pub overview: SurveyOverview,
 }
 
 /// Groupings offered for tables and models, when the data has them.
@@ -378,8 +618,10 @@ pub fn handle(
         SurveyJob::Files => load(held, files),
         SurveyJob::Describe { item, by, min_cell } => {
             let table = &held_table(held)?.table;
-            let rows = frequencies(table, &item, by.as_deref(), min_cell)
-                .map_err(|e| msg(e.clone(), e))?
+            let found = frequencies(table, &item, by.as_deref(), min_cell)
+                .map_err(|e| msg(e.clone(), e))?;
+            let csv = csv(rows::DESCRIBE_HEADER, rows::describe(&item, &found));
+            let rows = found
                 .into_iter()
                 .map(|r| FrequencyRowView {
                     group: r.group,
@@ -394,17 +636,43 @@ pub fn handle(
                 by,
                 min_cell,
                 rows,
+                csv,
             }))
         }
         SurveyJob::Scale { star, by, min_cell } => {
-            let table = &held_table(held)?.table;
             if let Some(b) = &by {
-                if !forlop_core::survey::scale::has_grouping(table, b) {
+                if !forlop_core::survey::scale::has_grouping(&held_table(held)?.table, b) {
                     return Err(unknown(b));
                 }
             }
             let scale = if star { Scale::StarP } else { Scale::ContinuUm };
-            let rows = summarise(table, scale, by.as_deref(), &ScaleSettings::default())
+            let held = held_table(held)?;
+            let summaries = summarise(&held.table, scale, by.as_deref(), &held.settings.scales);
+            let names = if star { &STAR_ITEMS } else { &CONTINUUM_ITEMS };
+            let items = summaries
+                .iter()
+                .flat_map(|s| {
+                    s.item_means.iter().map(move |m| {
+                        let small = forlop_core::suppress::below_k(m.n as u64, min_cell);
+                        let shown = |x: Option<f64>| if small { None } else { x };
+                        ItemMeanView {
+                            group: s.group.clone(),
+                            item: names
+                                .get(m.item.wrapping_sub(1))
+                                .map_or_else(|| m.item.to_string(), |n| n.to_string()),
+                            n: (!small).then_some(m.n as u64),
+                            mean: shown(m.mean),
+                            sd: shown(m.sd),
+                        }
+                    })
+                })
+                .collect();
+            let csv_text = csv(rows::SCALE_HEADER, rows::scale(&summaries, min_cell));
+            let items_csv = csv(
+                rows::ITEM_MEANS_HEADER,
+                rows::item_means(&summaries, scale, min_cell),
+            );
+            let rows = summaries
                 .into_iter()
                 .map(|s| {
                     let small = forlop_core::suppress::below_k(s.n as u64, min_cell);
@@ -424,7 +692,99 @@ pub fn handle(
                 by,
                 min_cell,
                 rows,
+                items,
+                csv: csv_text,
+                items_csv,
             }))
+        }
+        SurveyJob::TTest {
+            var,
+            between,
+            levels,
+            by,
+            welch,
+            min_cell,
+        } => {
+            let table = &held_table(held)?.table;
+            let [a, b] = [levels[0].as_str(), levels[1].as_str()];
+            let tests = t_test(
+                table,
+                &var,
+                &between,
+                [a, b],
+                by.as_deref(),
+                welch,
+                min_cell,
+            )
+            .map_err(|e| msg(e.clone(), e))?;
+            let csv = csv(rows::TTEST_HEADER, rows::ttest(&var, [a, b], &tests));
+            let rows = tests
+                .into_iter()
+                .map(|t| TTestRowView {
+                    n: t.n.map(|k| (!t.suppressed).then_some(k as u64)),
+                    mean: t.mean,
+                    difference: t.difference,
+                    t: t.t,
+                    df: t.df,
+                    p_value: t.p_value,
+                    suppressed: t.suppressed,
+                    group: t.group,
+                })
+                .collect();
+            Ok(SurveyAnswer::TTest(TTestView {
+                var,
+                between,
+                levels,
+                min_cell,
+                rows,
+                csv,
+            }))
+        }
+        SurveyJob::Anova {
+            var,
+            between,
+            by,
+            min_cell,
+        } => {
+            let table = &held_table(held)?.table;
+            let tests = anova(table, &var, &between, by.as_deref(), min_cell)
+                .map_err(|e| msg(e.clone(), e))?;
+            let csv = csv(rows::ANOVA_HEADER, rows::anova(&var, &tests));
+            let tests = tests
+                .into_iter()
+                .map(|t| AnovaTestView {
+                    levels: t
+                        .levels
+                        .into_iter()
+                        .map(|(l, n, m)| (l, (!t.suppressed).then_some(n as u64), m))
+                        .collect(),
+                    f: t.f,
+                    df_between: t.df_between as u64,
+                    df_within: t.df_within as u64,
+                    p_value: t.p_value,
+                    suppressed: t.suppressed,
+                    group: t.group,
+                })
+                .collect();
+            Ok(SurveyAnswer::Anova(AnovaView {
+                var,
+                between,
+                min_cell,
+                tests,
+                csv,
+            }))
+        }
+        SurveyJob::Settings(view) => {
+            let Some(h) = held.as_mut() else {
+                return Err(held_table(&None).err().unwrap_or_default());
+            };
+            let settings = view.settings();
+            let mut table = h.raw.clone();
+            add_derived(&mut table, &settings);
+            describe_table(&table, &mut h.overview);
+            h.table = table;
+            h.settings = settings;
+            Ok(SurveyAnswer::Derived(h.overview.clone()))
         }
         SurveyJob::Regress {
             logistic,
@@ -453,6 +813,7 @@ pub fn handle(
             };
             let mut fits = regress(table, &spec, by.as_deref()).map_err(|e| msg(e.clone(), e))?;
             suppress_small(&mut fits, min_cell);
+            let csv = csv(rows::REGRESS_HEADER, rows::regress(&fits));
             let fits = fits
                 .into_iter()
                 .map(|f| FitView {
@@ -481,6 +842,7 @@ pub fn handle(
                 outcome,
                 min_cell,
                 fits,
+                csv,
             }))
         }
     }
@@ -524,8 +886,10 @@ fn load(
             format!("No usable respondents in {name}. {}", first.en),
         ));
     }
-    let mut table = read.table;
-    add_derived(&mut table, &DeriveSettings::default());
+    let raw = read.table;
+    let settings = DeriveSettings::default();
+    let mut table = raw.clone();
+    add_derived(&mut table, &settings);
     describe_table(&table, &mut view);
     if let Some((agg_name, agg_bytes)) = aggregates.into_iter().next() {
         match read_aggregates(&agg_name, &agg_bytes) {
@@ -548,7 +912,12 @@ fn load(
             Err(e) => view.aggregates_error = Some(e),
         }
     }
-    *held = Some(SurveyHeld { table });
+    *held = Some(SurveyHeld {
+        table,
+        raw,
+        settings,
+        overview: view.clone(),
+    });
     Ok(SurveyAnswer::Loaded(view))
 }
 
@@ -565,58 +934,17 @@ pub fn common_model(outcome: &str) -> Vec<(String, Option<String>)> {
 
 /// The frequency table as `forlop survey describe` writes it.
 pub fn frequencies_csv(v: &FrequencyView) -> String {
-    csv(
-        "item,group,value,n,percent,suppressed",
-        v.rows.iter().map(|r| {
-            vec![
-                v.item.clone(),
-                r.group.clone(),
-                r.value.clone(),
-                r.n.map(|n| n.to_string()).unwrap_or_default(),
-                csv_number(r.percent),
-                r.suppressed.to_string(),
-            ]
-        }),
-    )
+    v.csv.clone()
 }
 
 /// The scale table as `forlop survey scale` writes it.
 pub fn scale_csv(v: &ScaleView) -> String {
-    csv(
-        "group,n,mean,sd,alpha,alpha_n",
-        v.rows.iter().map(|r| {
-            vec![
-                r.group.clone(),
-                r.n.map(|n| n.to_string()).unwrap_or_default(),
-                csv_number(r.mean),
-                csv_number(r.sd),
-                csv_number(r.alpha),
-                r.alpha_n.map(|n| n.to_string()).unwrap_or_default(),
-            ]
-        }),
-    )
+    v.csv.clone()
 }
 
 /// The fits as `forlop survey regress` writes them.
 pub fn models_csv(v: &ModelsView) -> String {
-    csv(
-        "group,term,estimate,ci_low,ci_high,p_value,n,r2,converged",
-        v.fits.iter().flat_map(|f| {
-            f.terms.iter().map(move |t| {
-                vec![
-                    f.group.clone(),
-                    t.term.clone(),
-                    csv_number(t.estimate),
-                    csv_number(t.ci_low),
-                    csv_number(t.ci_high),
-                    csv_number(t.p_value),
-                    f.n.map(|n| n.to_string()).unwrap_or_default(),
-                    csv_number(f.r2),
-                    f.converged.to_string(),
-                ]
-            })
-        }),
-    )
+    v.csv.clone()
 }
 
 /// Table 4-1 as `forlop survey response` writes its first columns.
@@ -767,5 +1095,113 @@ mod tests {
             err.en
         );
         assert!(held.is_none());
+    }
+
+    #[test]
+    fn ttest_anova_item_means_and_settings_answer_with_the_clis_csv() {
+        let mut held = None;
+        loaded(&mut held, 1500);
+        let Ok(SurveyAnswer::TTest(t)) = handle(
+            &mut held,
+            SurveyJob::TTest {
+                var: "tilfreds".into(),
+                between: "kvinne".into(),
+                levels: ["1".into(), "0".into()],
+                by: Some("sektor".into()),
+                welch: false,
+                min_cell: 5,
+            },
+            Vec::new(),
+        ) else {
+            panic!()
+        };
+        assert_eq!(t.rows.len(), 3);
+        assert!(t
+            .csv
+            .starts_with(&format!("{}\nAVT,tilfreds,1,0,", rows::TTEST_HEADER)));
+        // Each CSV line carries the view's numbers: difference = mean A − mean B, Student's
+        // df = n_A + n_B − 2.
+        for (line, r) in t.csv.lines().skip(1).zip(&t.rows) {
+            let f: Vec<&str> = line.split(',').collect();
+            assert_eq!(f[0], r.group);
+            let (na, nb) = (r.n[0].unwrap(), r.n[1].unwrap());
+            assert_eq!(
+                (f[4], f[5]),
+                (na.to_string().as_str(), nb.to_string().as_str())
+            );
+            assert_eq!(r.df, Some((na + nb - 2) as f64));
+            let d = r.mean[0].unwrap() - r.mean[1].unwrap();
+            assert!((r.difference.unwrap() - d).abs() < 1e-12);
+            assert_eq!(f[11], csv_number(r.p_value));
+        }
+        let Ok(SurveyAnswer::Anova(a)) = handle(
+            &mut held,
+            SurveyJob::Anova {
+                var: "coc01_tilgang".into(),
+                between: "sektor".into(),
+                by: None,
+                min_cell: 5,
+            },
+            Vec::new(),
+        ) else {
+            panic!()
+        };
+        // One test over three sectors: df between = 3 − 1 = 2, one CSV line per sector.
+        assert_eq!(a.tests.len(), 1);
+        assert_eq!(a.tests[0].df_between, 2);
+        assert_eq!(a.csv.lines().count(), 1 + 3);
+        let Ok(SurveyAnswer::Scale(s)) = handle(
+            &mut held,
+            SurveyJob::Scale {
+                star: true,
+                by: Some("sektor".into()),
+                min_cell: 5,
+            },
+            Vec::new(),
+        ) else {
+            panic!()
+        };
+        // 12 items × 3 sectors, in the CSV and the view alike.
+        assert_eq!(s.items.len(), 36);
+        assert_eq!(s.items_csv.lines().count(), 1 + 36);
+        assert!(s.items_csv.starts_with("group,item,n,mean,sd\nAVT,star01,"));
+        assert!(s
+            .items
+            .iter()
+            .all(|i| i.mean.is_some_and(|m| (0.0..=4.0).contains(&m))));
+
+        // Settings: self-reported sex gives `kvinne` from `kjonn` (1 kvinne, 2 mann, else
+        // missing) instead of the register's `kjonn_npr` (2 kvinne).
+        let women = |held: &Option<SurveyHeld>, source: &str, code: f64| {
+            let t = &held.as_ref().unwrap().table;
+            let k = t.numeric("kvinne").unwrap();
+            let s = t.numeric(source).unwrap();
+            (0..t.rows).all(|r| (k[r] == Some(1.0)) == (s[r] == Some(code)))
+        };
+        assert!(women(&held, "kjonn_npr", 2.0));
+        let view = SettingsView {
+            sex_self_report: true,
+            ..SettingsView::default()
+        };
+        assert_eq!(view.flags(), ["--sex self-report"]);
+        let Ok(SurveyAnswer::Derived(o)) = handle(&mut held, SurveyJob::Settings(view), Vec::new())
+        else {
+            panic!()
+        };
+        assert_eq!(o.rows_used, 1500);
+        assert!(women(&held, "kjonn", 1.0));
+        assert!(!women(&held, "kjonn_npr", 2.0));
+        // And back: the raw file is kept, so the defaults give the first table again.
+        handle(
+            &mut held,
+            SurveyJob::Settings(SettingsView::default()),
+            Vec::new(),
+        )
+        .unwrap();
+        assert!(women(&held, "kjonn_npr", 2.0));
+        assert_eq!(
+            SettingsView::default().settings(),
+            DeriveSettings::default()
+        );
     }
 }

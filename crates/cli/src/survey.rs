@@ -12,6 +12,7 @@ use forlop_core::survey::regress::{
     common_covariates, parse_covariates, regress, suppress_small, Model, ModelSpec,
 };
 use forlop_core::survey::response::{read_aggregates, response_table, round_half_up};
+use forlop_core::survey::rows;
 use forlop_core::survey::scale::{summarise, Scale};
 use forlop_core::survey::table::{known_kind, read_respondents, RespondentTable, VarKind};
 use forlop_core::text::Lang;
@@ -82,6 +83,10 @@ pub struct DeriveArgs {
     /// Survey year, for the age of respondents with a birth year but no register age.
     #[arg(long, default_value_t = 2023)]
     survey_year: i32,
+    /// Source of age: the register's `alder` (the birth year only without it), or the
+    /// self-reported birth year `fodselsaar` (survey year − birth year; `alder` only without it).
+    #[arg(long, value_enum, default_value_t = SexArg::Register)]
+    age_source: SexArg,
     /// Count "Skadelig bruk" and "Rusmiddelavhengighet" ticked together as two diagnoses.
     #[arg(long)]
     substance_two_diagnoses: bool,
@@ -123,6 +128,7 @@ impl DeriveArgs {
                 SexArg::SelfReport => SexSource::SelfReport,
             },
             survey_year: self.survey_year,
+            age_from_birth_year: matches!(self.age_source, SexArg::SelfReport),
             substance_as_one_diagnosis: !self.substance_two_diagnoses,
             count_other_diagnosis: !self.no_other_diagnosis,
             municipal_services_as_count: self.municipal_count,
@@ -171,8 +177,9 @@ pub struct ScaleArgs {
     /// Blank the mean, sd and α of groups with fewer than K scores.
     #[arg(long, default_value_t = 5)]
     min_cell: u64,
-    /// Write the mean of each scored item per group instead (group,item,n,mean; higher is
-    /// better on every item, CONTINU-UM's "not relevant" left out), as Figs 10-1/11-1.
+    /// Write n, mean and sd of each scored item per group instead (group,item,n,mean,sd;
+    /// higher is better on every item, CONTINU-UM's "not relevant" left out), as Figs
+    /// 10-1/11-1; blank where fewer than k answered.
     #[arg(long)]
     items: bool,
 }
@@ -352,20 +359,11 @@ fn describe(args: DescribeArgs) -> Result<ExitCode> {
     } else {
         args.item.clone()
     };
-    let mut rows = Vec::new();
+    let mut out = Vec::new();
     for item in &items {
         let table_rows = frequencies(&table, item, args.data.by.as_deref(), args.min_cell)
             .map_err(anyhow::Error::msg)?;
-        for r in table_rows {
-            rows.push(vec![
-                item.clone(),
-                r.group,
-                r.value,
-                r.n.map(|n| n.to_string()).unwrap_or_default(),
-                number(r.percent.map(|p| round_half_up(p, 1))),
-                r.suppressed.to_string(),
-            ]);
-        }
+        out.extend(rows::describe(item, &table_rows));
     }
     if args.min_cell == 0 {
         let mark = forlop_core::output::NOT_SUPPRESSED_MARK;
@@ -374,11 +372,7 @@ fn describe(args: DescribeArgs) -> Result<ExitCode> {
             mark.nb, mark.en
         );
     }
-    write_rows(
-        args.data.out.as_deref(),
-        "item,group,value,n,percent,suppressed",
-        &rows,
-    )?;
+    write_rows(args.data.out.as_deref(), rows::DESCRIBE_HEADER, &out)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -395,53 +389,12 @@ fn scale(args: ScaleArgs) -> Result<ExitCode> {
         &args.data.derive.settings().scales,
     );
     if args.items {
-        let names = match which {
-            Scale::StarP => forlop_core::survey::scale::STAR_ITEMS,
-            Scale::ContinuUm => forlop_core::survey::scale::CONTINUUM_ITEMS,
-        };
-        let mut rows = Vec::new();
-        for s in &summaries {
-            for &(item, n, mean) in &s.item_means {
-                let small = forlop_core::suppress::below_k(n as u64, args.min_cell);
-                rows.push(vec![
-                    s.group.clone(),
-                    names[item - 1].to_string(),
-                    if small { String::new() } else { n.to_string() },
-                    if small { String::new() } else { number(mean) },
-                ]);
-            }
-        }
-        write_rows(args.data.out.as_deref(), "group,item,n,mean", &rows)?;
+        let out = rows::item_means(&summaries, which, args.min_cell);
+        write_rows(args.data.out.as_deref(), rows::ITEM_MEANS_HEADER, &out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let rows: Vec<Vec<String>> = summaries
-        .into_iter()
-        .map(|s| {
-            let small = forlop_core::suppress::below_k(s.n as u64, args.min_cell);
-            let shown = |x: Option<f64>| if small { String::new() } else { number(x) };
-            vec![
-                s.group,
-                if small {
-                    String::new()
-                } else {
-                    s.n.to_string()
-                },
-                shown(s.mean),
-                shown(s.sd),
-                shown(s.alpha.alpha),
-                if small {
-                    String::new()
-                } else {
-                    s.alpha.n.to_string()
-                },
-            ]
-        })
-        .collect();
-    write_rows(
-        args.data.out.as_deref(),
-        "group,n,mean,sd,alpha,alpha_n",
-        &rows,
-    )?;
+    let out = rows::scale(&summaries, args.min_cell);
+    write_rows(args.data.out.as_deref(), rows::SCALE_HEADER, &out)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -466,7 +419,6 @@ fn regress_command(args: RegressArgs) -> Result<ExitCode> {
     };
     let mut fits = regress(&table, &spec, args.data.by.as_deref()).map_err(anyhow::Error::msg)?;
     suppress_small(&mut fits, args.min_cell);
-    let mut rows = Vec::new();
     for fit in &fits {
         if fit.suppressed {
             eprintln!(
@@ -490,28 +442,11 @@ fn regress_command(args: RegressArgs) -> Result<ExitCode> {
                 hidden.join(", ")
             );
         }
-        for t in &fit.terms {
-            rows.push(vec![
-                fit.group.clone(),
-                t.term.clone(),
-                number(t.estimate),
-                number(t.ci_low),
-                number(t.ci_high),
-                number(t.p_value),
-                if fit.suppressed {
-                    String::new()
-                } else {
-                    fit.n.to_string()
-                },
-                number(fit.r2),
-                fit.converged.to_string(),
-            ]);
-        }
     }
     write_rows(
         args.data.out.as_deref(),
-        "group,term,estimate,ci_low,ci_high,p_value,n,r2,converged",
-        &rows,
+        rows::REGRESS_HEADER,
+        &rows::regress(&fits),
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -532,7 +467,7 @@ fn ttest_command(args: TTestArgs) -> Result<ExitCode> {
         bail!("--levels: expected two levels A,B / forventet to nivåer A,B");
     };
     let (a, b) = (a.trim(), b.trim());
-    let mut rows = Vec::new();
+    let mut out = Vec::new();
     for var in &args.var {
         let tests = t_test(
             &table,
@@ -544,43 +479,16 @@ fn ttest_command(args: TTestArgs) -> Result<ExitCode> {
             args.min_cell,
         )
         .map_err(anyhow::Error::msg)?;
-        for t in tests {
-            let n = |k: usize| {
-                if t.suppressed {
-                    String::new()
-                } else {
-                    k.to_string()
-                }
-            };
-            rows.push(vec![
-                t.group,
-                var.clone(),
-                a.to_string(),
-                b.to_string(),
-                n(t.n[0]),
-                n(t.n[1]),
-                number(t.mean[0]),
-                number(t.mean[1]),
-                number(t.difference),
-                number(t.t),
-                number(t.df),
-                number(t.p_value),
-                t.suppressed.to_string(),
-            ]);
-        }
+        out.extend(rows::ttest(var, [a, b], &tests));
     }
     not_suppressed_warning(args.min_cell);
-    write_rows(
-        args.data.out.as_deref(),
-        "group,var,level_a,level_b,n_a,n_b,mean_a,mean_b,difference,t,df,p_value,suppressed",
-        &rows,
-    )?;
+    write_rows(args.data.out.as_deref(), rows::TTEST_HEADER, &out)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn anova_command(args: AnovaArgs) -> Result<ExitCode> {
     let table = load(&args.data)?;
-    let mut rows = Vec::new();
+    let mut out = Vec::new();
     for var in &args.var {
         let tests = anova(
             &table,
@@ -590,33 +498,10 @@ fn anova_command(args: AnovaArgs) -> Result<ExitCode> {
             args.min_cell,
         )
         .map_err(anyhow::Error::msg)?;
-        for t in tests {
-            for (level, n, mean) in &t.levels {
-                rows.push(vec![
-                    t.group.clone(),
-                    var.clone(),
-                    level.clone(),
-                    if t.suppressed {
-                        String::new()
-                    } else {
-                        n.to_string()
-                    },
-                    number(*mean),
-                    number(t.f),
-                    t.df_between.to_string(),
-                    t.df_within.to_string(),
-                    number(t.p_value),
-                    t.suppressed.to_string(),
-                ]);
-            }
-        }
+        out.extend(rows::anova(var, &tests));
     }
     not_suppressed_warning(args.min_cell);
-    write_rows(
-        args.data.out.as_deref(),
-        "group,var,level,n,mean,f,df_between,df_within,p_value,suppressed",
-        &rows,
-    )?;
+    write_rows(args.data.out.as_deref(), rows::ANOVA_HEADER, &out)?;
     Ok(ExitCode::SUCCESS)
 }
 

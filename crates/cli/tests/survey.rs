@@ -286,10 +286,21 @@ fn describe_suppresses_small_cells_and_scale_gives_alpha() {
     let (csv, _) = ok(&[
         "survey", "scale", "--data", &scale, "--scale", "star-p", "--by", "sektor", "--items",
     ]);
-    // Item 4 reversed: answers 3,2,1,0,2 → 1,2,3,4,2, mean 2.4; item 1: mean 2.4.
-    assert!(csv.contains("AVT,star04,5,2.4\n"), "{csv}");
-    assert!(csv.contains("AVT,star01,5,2.4\n"), "{csv}");
-    assert!(csv.contains("PHV,star01,,\n"), "{csv}");
+    // Item 4 reversed: answers 3,2,1,0,2 → 1,2,3,4,2, mean 2.4; item 1: 1,2,3,4,2, mean 2.4.
+    // Both sd: squared deviations 1.96 + 0.16 + 0.36 + 2.56 + 0.16 = 5.2, √(5.2/4) = √1.3.
+    assert_eq!(csv.lines().next(), Some("group,item,n,mean,sd"));
+    for item in ["star04", "star01"] {
+        let line = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("AVT,{item},")))
+            .unwrap();
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(&f[..4], ["AVT", item, "5", "2.4"], "{csv}");
+        let sd: f64 = f[4].parse().unwrap();
+        assert!((sd - 1.3f64.sqrt()).abs() < 1e-12, "{line}");
+    }
+    // PHV's single respondent is below k: n, mean and sd blank.
+    assert!(csv.contains("PHV,star01,,,\n"), "{csv}");
 }
 
 #[test]
@@ -581,4 +592,40 @@ fn ttest_anova_derive_flags_and_regression_suppression() {
     ]));
     assert!(a.contains("all,hjelper,0,5,1.8,8.1"), "{a}");
     assert!(a.contains("all,hjelper,1,5,3.6,8.1"), "{a}");
+}
+
+#[test]
+fn age_source_flag_takes_the_birth_year_first() {
+    // Register ages 24 and 40 with birth years 1997 and 1999: by default the register's
+    // 18-24 and 36-45; from the birth year 2023 − 1997 = 26 (25-35) and 2023 − 1999 = 24
+    // (18-24). The third has only a birth year (2023 − 1950 = 73, 66-75) either way.
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(
+        dir.path(),
+        "alder.csv",
+        "alder,fodselsaar\n24,1997\n40,1999\n,1950\n",
+    );
+    let describe = |extra: &[&str]| {
+        let mut a = vec![
+            "survey",
+            "describe",
+            "--data",
+            &data,
+            "--item",
+            "aldersgruppe",
+            "--min-cell",
+            "0",
+        ];
+        a.extend_from_slice(extra);
+        ok(&a).0
+    };
+    let register = describe(&[]);
+    assert!(register.contains("aldersgruppe,all,18-24,1,"), "{register}");
+    assert!(register.contains("aldersgruppe,all,36-45,1,"), "{register}");
+    assert!(register.contains("aldersgruppe,all,66-75,1,"), "{register}");
+    let reported = describe(&["--age-source", "self-report"]);
+    assert!(reported.contains("aldersgruppe,all,25-35,1,"), "{reported}");
+    assert!(reported.contains("aldersgruppe,all,18-24,1,"), "{reported}");
+    assert!(reported.contains("aldersgruppe,all,66-75,1,"), "{reported}");
+    assert!(!reported.contains("36-45"), "{reported}");
 }

@@ -1,7 +1,8 @@
 //! The patient-survey page (`?page=survey`, issue 9): load a respondent file (and population
 //! aggregates) or the demo survey, then frequency tables as 100 % stacked columns per group like
 //! the report's figures, scale scores with Cronbach's α, the response table, and a regression
-//! builder with a forest plot beside its table. Every number comes from the worker
+//! builder with a forest plot beside its table; t tests, ANOVA, item means and the derive
+//! settings are in `survey_compare.rs`. Every number comes from the worker
 //! ([`crate::survey::handle`]), computed as `forlop survey …` computes it; every table can be
 //! downloaded as the CLI's CSV. Suppression uses the app's k.
 //!
@@ -16,6 +17,9 @@ use crate::survey::{
 use crate::AppState;
 use forlop_core::text::{Lang, Text};
 use leptos::prelude::*;
+
+#[path = "survey_compare.rs"]
+mod compare;
 
 const fn t(nb: &'static str, en: &'static str) -> Text {
     Text { nb, en }
@@ -212,6 +216,8 @@ struct Page {
     event: RwSignal<Vec<String>>,
     covariates: RwSignal<Vec<(String, Option<String>)>>,
     model_by: RwSignal<String>,
+    /// t test, ANOVA and derive settings ([`compare`]).
+    extra: compare::Extra,
 }
 
 fn opt(s: String) -> Option<String> {
@@ -280,6 +286,19 @@ impl Page {
                 // The first views at once: the item's distribution and STAR-P by sector.
                 self.describe(state);
                 self.scale_job(state);
+                self.extra.on_loaded(state, o);
+            }
+            SurveyAnswer::TTest(v) => self.extra.set_ttest(v),
+            SurveyAnswer::Anova(v) => self.extra.set_anova(v),
+            SurveyAnswer::Derived(o) => {
+                // Same file, variables derived again: recompute what is shown.
+                self.overview.set(Some(o.clone()));
+                self.describe(state);
+                self.scale_job(state);
+                if self.models.with_untracked(Option::is_some) {
+                    self.regress(state);
+                }
+                self.extra.rerun(state);
             }
             SurveyAnswer::Frequencies(f) => self.freq.set(Some(f.clone())),
             SurveyAnswer::Scale(s) => self.scale.set(Some(s.clone())),
@@ -307,12 +326,14 @@ pub fn SurveyPage() -> impl IntoView {
         event: RwSignal::new(vec!["2".to_string(), "3".to_string()]),
         covariates: RwSignal::new(common_model("fornoyd_oppfolging")),
         model_by: RwSignal::new("sektor".to_string()),
+        extra: compare::Extra::new(),
     };
     Effect::new(move |_| {
         if let Some(answer) = state.survey.get() {
             page.receive(state, &answer);
         }
     });
+    let loaded = Memo::new(move |_| page.overview.with(Option::is_some));
     let size = RwSignal::new(survey::DEMO_RESPONDENTS);
     let busy = move || state.busy.get().is_some();
     let on_demo = move |_| {
@@ -385,14 +406,17 @@ pub fn SurveyPage() -> impl IntoView {
                             if page.overview.with_untracked(Option::is_some) {
                                 page.describe(state);
                                 page.scale_job(state);
+                                page.extra.rerun(state);
                             }
                         }
                     } />
             </div>
         </section>
+        {move || loaded.get().then(|| view! { <compare::Settings page=page /> })}
         {move || page.overview.get().map(|o| view! {
             <Overview o=o />
             <Frequencies page=page />
+            <compare::Compare page=page />
             <Scales page=page />
             <ResponseTable page=page />
             <ModelBuilder page=page />
@@ -666,7 +690,7 @@ fn Scales(page: Page) -> impl IntoView {
                             <th scope="col" class="num">"n (α)"</th>
                         </tr></thead>
                         <tbody>
-                            {s.rows.into_iter().map(|r| view! {
+                            {s.rows.clone().into_iter().map(|r| view! {
                                 <tr>
                                     <th scope="row">{r.group}</th>
                                     <td class="num">{r.n.map_or("–".into(), |n| crate::fmt::count(n, l))}</td>
@@ -678,6 +702,7 @@ fn Scales(page: Page) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                    {compare::item_means(&s, l)}
                 }
             })}
         </section>

@@ -21,6 +21,9 @@ pub struct DeriveSettings {
     pub sex: SexSource,
     /// Survey year for age from birth year when `alder` is absent (2023).
     pub survey_year: i32,
+    /// Age from the self-reported birth year (survey year − `fodselsaar`) first, the register's
+    /// `alder` only without one (default false: the register's age first, as Table 5-1).
+    pub age_from_birth_year: bool,
     /// "Skadelig bruk" and "Rusmiddelavhengighet" count as one diagnosis (default true, as the
     /// report shows them as one group everywhere).
     pub substance_as_one_diagnosis: bool,
@@ -47,6 +50,7 @@ impl Default for DeriveSettings {
         DeriveSettings {
             sex: SexSource::Register,
             survey_year: 2023,
+            age_from_birth_year: false,
             substance_as_one_diagnosis: true,
             count_other_diagnosis: true,
             municipal_services_as_count: false,
@@ -139,8 +143,13 @@ pub fn add_derived(table: &mut RespondentTable, settings: &DeriveSettings) {
     };
     let age: Vec<Option<f64>> = (0..n)
         .map(|r| {
-            get(table, "alder", r)
-                .or_else(|| get(table, "fodselsaar", r).map(|y| settings.survey_year as f64 - y))
+            let register = get(table, "alder", r);
+            let reported = get(table, "fodselsaar", r).map(|y| settings.survey_year as f64 - y);
+            if settings.age_from_birth_year {
+                reported.or(register)
+            } else {
+                register.or(reported)
+            }
         })
         .collect();
     let group_of = |regression: bool| -> Vec<Option<String>> {
@@ -405,6 +414,25 @@ mod tests {
         );
         assert_eq!(t.numeric("koordineringstiltak").unwrap(), [None, None]);
         assert_eq!(t.numeric("kvinne").unwrap(), [Some(0.0), None]);
+
+        // Age source: register 40 with birth year 1999 → 40 by default, 2023 − 1999 = 24 from
+        // the birth year; without a birth year the register's 51 either way.
+        let csv = "alder,fodselsaar\n40,1999\n51,\n";
+        let t = derived(csv, &DeriveSettings::default());
+        assert_eq!(
+            t.numeric("alder_beregnet").unwrap(),
+            [Some(40.0), Some(51.0)]
+        );
+        let reported = DeriveSettings {
+            age_from_birth_year: true,
+            ..DeriveSettings::default()
+        };
+        let t = derived(csv, &reported);
+        assert_eq!(
+            t.numeric("alder_beregnet").unwrap(),
+            [Some(24.0), Some(51.0)]
+        );
+        assert_eq!(t.label("aldersgruppe", 0).as_deref(), Some("18-24"));
     }
 
     #[test]

@@ -14,5 +14,6 @@ pub mod derive;
 pub mod describe;
 pub mod regress;
 pub mod response;
+pub mod rows;
 pub mod scale;
 pub mod table;

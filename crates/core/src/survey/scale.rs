@@ -202,8 +202,22 @@ pub struct ScaleSummary {
     pub sd: Option<f64>,
     /// α on the score's items.
     pub alpha: Alpha,
-    /// Mean of each scored item (1-based item, n, mean), every item of the scale.
-    pub item_means: Vec<(usize, usize, Option<f64>)>,
+    /// n, mean and sd of each scored item, every item of the scale in order.
+    pub item_means: Vec<ItemMean>,
+}
+
+/// One scored item's summary in a group (higher is better; CONTINU-UM's "not relevant" left
+/// out), as Figs 10-1 and 11-1 show the item means.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemMean {
+    /// The item, 1-based.
+    pub item: usize,
+    /// Respondents who answered it.
+    pub n: usize,
+    /// Mean of the scored answers.
+    pub mean: Option<f64>,
+    /// Sample standard deviation (n − 1), from two answers.
+    pub sd: Option<f64>,
 }
 
 /// The multi-response grouping by self-reported diagnosis (survey.md §4.3 items 3–4): a
@@ -274,8 +288,12 @@ pub fn summarise(
                 .enumerate()
                 .map(|(i, v)| {
                     let a: Vec<f64> = rows.iter().filter_map(|&r| v[r]).collect();
-                    let m = (!a.is_empty()).then(|| a.iter().sum::<f64>() / a.len() as f64);
-                    (i + 1, a.len(), m)
+                    ItemMean {
+                        item: i + 1,
+                        n: a.len(),
+                        mean: (!a.is_empty()).then(|| a.iter().sum::<f64>() / a.len() as f64),
+                        sd: (a.len() > 1).then(|| variance(&a).sqrt()),
+                    }
                 })
                 .collect();
             ScaleSummary {
