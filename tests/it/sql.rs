@@ -13,7 +13,7 @@
 
 use forlop_core::ingest::{load, ReadOptions, SourceFile};
 use forlop_core::model::TableKind;
-use forlop_core::output::write_long_table_csv;
+use forlop_core::output::{write_long_table_csv, Cell};
 use forlop_core::sql::{self, Dialect, SqlOptions};
 use forlop_core::{analyse, long_rows_of, Settings};
 use std::collections::BTreeMap;
@@ -161,11 +161,13 @@ fn check(
     let script_path = dir.join("script.sql");
     std::fs::write(&script_path, &script).unwrap();
     let out_path = dir.join("sql.csv");
+    let summary_path = dir.join("summary.csv");
     let run = Command::new("python3")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(runner(dialect)))
         .arg(&tables_dir)
         .arg(&script_path)
         .arg(&out_path)
+        .arg(&summary_path)
         .output()
         .expect("python3 runs");
     assert!(
@@ -281,6 +283,37 @@ fn check(
         sql::not_in_sql(&settings).is_empty(),
         "every module of the run is in SQL"
     );
+
+    // The modules' summaries (forlop_summary) equal the engine's at k = 0, item for item.
+    let mut engine_summary = BTreeMap::new();
+    for m in &engine_k0.modules {
+        for item in &m.summary {
+            let Cell::Value {
+                numerator: Some(n), ..
+            } = item.cell
+            else {
+                panic!(
+                    "{}: summary item {:?} has no count at k = 0",
+                    m.decl.id, item.what
+                );
+            };
+            let key = (m.decl.id.to_string(), sql::summary_item(m.decl, item.what));
+            assert!(engine_summary.insert(key, n).is_none());
+        }
+    }
+    let mut sql_summary = BTreeMap::new();
+    let mut r = csv::Reader::from_path(&summary_path).expect("the summary CSV");
+    for rec in r.records() {
+        let rec = rec.expect("a record");
+        let n: u64 = rec[2].parse().expect("a count");
+        assert!(sql_summary
+            .insert((rec[0].to_string(), rec[1].to_string()), n)
+            .is_none());
+    }
+    assert_eq!(sql_summary, engine_summary, "seed {seed}: summaries differ");
+    // smi: 5 base groups, several, 6 pairs and the largest; door: 24 hours and 7 weekdays.
+    assert_eq!(engine_summary.len(), 5 + 1 + 6 + 1 + 24 + 7);
+    assert!(engine_summary[&("door".into(), "weekday:0".into())] > 0);
 
     // Suppressed with the engine's code at k = 5: the same table as the engine's at k = 5.
     let rows = sql::long::read_sql_result(&sql_bytes).unwrap();

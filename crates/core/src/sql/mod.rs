@@ -98,6 +98,40 @@ fn module_sql(id: &str) -> Option<ModuleSqlFn> {
     }
 }
 
+/// The modules whose run has a summary (`ModuleRun::summary`), by id: statements that create
+/// `<id>_summary(item, n)` after the module's units and facts.
+fn module_summary_sql(id: &str) -> Option<ModuleSqlFn> {
+    match id {
+        "smi" => Some(crate::modules::smi::sql::summary),
+        "door" => Some(crate::modules::door::sql::summary),
+        _ => None,
+    }
+}
+
+/// The text of a summary item in the script's `forlop_summary` table: `cohort_size`,
+/// `group_size:<base>`, `in_several_groups`, `group_pair:<base>:<base>`,
+/// `largest_pair:<base>:<base>`, `hour_of_day:<0–23>`, `weekday:<0 = Monday … 6>` (base ids as
+/// in the module's declaration).
+pub fn summary_item(decl: &ModuleDecl, kind: crate::module::SummaryKind) -> String {
+    use crate::module::{DistributionAxis, SummaryKind as K};
+    let base = |b: usize| decl.bases.get(b).map_or("?", |g| g.id);
+    match kind {
+        K::CohortSize => "cohort_size".into(),
+        K::GroupSize(b) => format!("group_size:{}", base(b)),
+        K::InSeveralGroups => "in_several_groups".into(),
+        K::GroupPair(a, b) => format!("group_pair:{}:{}", base(a), base(b)),
+        K::LargestPair(a, b) => format!("largest_pair:{}:{}", base(a), base(b)),
+        K::Distribution {
+            axis: DistributionAxis::HourOfDay,
+            bin,
+        } => format!("hour_of_day:{bin}"),
+        K::Distribution {
+            axis: DistributionAxis::Weekday,
+            bin,
+        } => format!("weekday:{bin}"),
+    }
+}
+
 /// The ids of the modules that have SQL, in registration order.
 pub fn modules_in_sql() -> Vec<&'static str> {
     crate::modules::all()
@@ -197,6 +231,7 @@ pub fn script(options: &SqlOptions) -> String {
         out += &shared::stays(&cx);
     }
     let mut selects = Vec::new();
+    let mut summaries = Vec::new();
     for m in crate::modules::all() {
         let decl = m.decl();
         if !options.settings.runs(decl) {
@@ -222,6 +257,14 @@ pub fn script(options: &SqlOptions) -> String {
             decl.id
         );
         out += &cells(&cx, decl, &defs);
+        if let Some(summary) = module_summary_sql(decl.id) {
+            let _ = writeln!(out, "-- Module {}: summary\n", decl.id);
+            out += &summary(&cx);
+            summaries.push(format!(
+                "SELECT '{id}' AS module, item, CAST(n AS BIGINT) AS n FROM {id}_summary",
+                id = decl.id
+            ));
+        }
         for def in &defs {
             if crate::indicator::standardised_base(def).is_some() {
                 out += &standardise::rate(&cx, decl, def);
@@ -231,6 +274,20 @@ pub fn script(options: &SqlOptions) -> String {
             }
         }
     }
+    if summaries.is_empty() {
+        summaries.push(
+            "SELECT CAST(NULL AS STRING) AS module, CAST(NULL AS STRING) AS item, \
+             CAST(NULL AS BIGINT) AS n WHERE 1 = 0"
+                .into(),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "-- The modules' summaries (group sizes and overlaps, admissions by hour and weekday),\n\
+         -- country level, not suppressed: one row per item, as summary_item names it"
+    );
+    out += &d.create("forlop_summary", &summaries.join("\nUNION ALL\n"));
+    out += "\n";
     let g = d.ident("group");
     let year = d.ident("year");
     if selects.is_empty() {
@@ -578,6 +635,33 @@ mod tests {
         assert_eq!(missing, ["example"]);
         // The standardised twins are generated too: no indicator of a module in SQL is left out.
         assert_eq!(indicators_not_in_sql(), Vec::new());
+    }
+
+    #[test]
+    fn summaries_are_one_table_with_the_items_named_by_base_id() {
+        use crate::module::{DistributionAxis, SummaryKind as K};
+        let smi = crate::modules::find("smi").unwrap();
+        // SMI's bases: all, schizophrenia, bipolar, depression, personality.
+        assert_eq!(summary_item(smi, K::GroupSize(0)), "group_size:all");
+        assert_eq!(
+            summary_item(smi, K::LargestPair(1, 3)),
+            "largest_pair:schizophrenia:depression"
+        );
+        let door = crate::modules::find("door").unwrap();
+        let monday = K::Distribution {
+            axis: DistributionAxis::Weekday,
+            bin: 0,
+        };
+        assert_eq!(summary_item(door, monday), "weekday:0");
+        let s = script(&options(Dialect::DuckDb, &TableKind::ALL));
+        assert!(s.contains("CREATE OR REPLACE TEMP TABLE forlop_summary AS"));
+        assert!(s.contains("'smi' AS module") && s.contains("'door' AS module"));
+        assert!(
+            s.contains("'hour_of_day:23'") && s.contains("'group_pair:depression:personality'")
+        );
+        // Without episodes neither module runs: the table is there, empty.
+        let none = script(&options(Dialect::DuckDb, &[TableKind::Persons]));
+        assert!(none.contains("forlop_summary AS") && none.contains("WHERE 1 = 0"));
     }
 
     #[test]
