@@ -2,13 +2,21 @@
 """Forløp benchmark: the engine (`forlop`) against DuckDB on the same `forlop synth` extracts.
 
 For each size: generate the extract, time `forlop bench` (per-phase JSON), time
-`forlop indicators --min-cell 0` end to end (wall clock and peak RSS from /usr/bin/time -v), time
-DuckDB running bench/smi.sql end to end (read CSV + compute + write CSV, in a child process so its
-peak RSS is measured the same way), and compare the two long tables cell by cell.
+`forlop indicators --min-cell 0` end to end (wall clock and peak RSS from /usr/bin/time -v), and
+time DuckDB end to end (read CSV + compute + write CSV, in a child process so its peak RSS is
+measured the same way) in two ways, each compared with the engine's long table cell by cell:
+
+- text: bench/smi.sql, the SMI module written by hand from the spec, every file read as text
+  and typed in SQL; against `forlop indicators --module smi`;
+- typed: the files read by `read_csv` with typed columns (bench/typed.sql) feeding the script
+  `forlop sql --dialect duckdb` generates from the registry, every module; against
+  `forlop indicators` (every module).
 
     python3 bench/run.py                       # 10k, 100k, national
     python3 bench/run.py --sizes 10000         # one size
     python3 bench/run.py --build               # cargo build --release -p forlop-cli first
+    python3 bench/run.py --sizes 900000 --seed 3 --duckdb-threads 2 --repeat 1 --no-bench \
+        --delete-extract                       # 10x national, then delete the 2 GB extract
 
 Results go to WORKDIR/results.json and a Markdown summary to standard output.
 """
@@ -26,6 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL = ROOT / "bench" / "smi.sql"
+TYPED = ROOT / "bench" / "typed.sql"
 TABLES = ["persons", "episodes", "municipal_services", "primary_care", "population", "areas"]
 KEY = ("indicator", "group", "level", "area", "year")
 
@@ -84,6 +93,44 @@ def run_duckdb(data, year, out, workdir, threads, readmission=None):
     wall, rss, stdout = timed([sys.executable, "-c", DUCK_CHILD, str(f), str(threads)])
     return {"wall_s": wall, "sql_s": json.loads(stdout.strip().splitlines()[-1])["s"], "peak_rss_bytes": rss,
             "threads": threads or os.cpu_count()}
+
+
+TYPED_CHILD = r"""
+import csv, duckdb, sys, time, json
+prelude, script, out, threads = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+t = time.perf_counter()
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+if threads:
+    con.execute(f"SET threads = {threads}")
+con.execute(open(prelude).read())
+loaded = time.perf_counter()
+res = con.execute(open(script).read())
+names = [d[0] for d in res.description]
+rows = res.fetchall()
+done = time.perf_counter()
+with open(out, "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(names)
+    for r in rows:
+        w.writerow("" if v is None else ("true" if v is True else "false" if v is False
+                   else repr(v) if isinstance(v, float) else v) for v in r)
+print(json.dumps({"s": time.perf_counter() - t, "load_s": loaded - t, "sql_s": done - loaded}))
+"""
+
+
+def run_typed(forlop, data, year, out, workdir, threads):
+    """The typed DuckDB run: bench/typed.sql over DATA, then the generated script."""
+    prelude = Path(workdir) / "typed.run.sql"
+    prelude.write_text(TYPED.read_text().replace("@DATA@", str(data)))
+    script = Path(workdir) / f"forlop_{year}.sql"
+    with open(script, "w") as fh:
+        sh([forlop, "sql", "--dialect", "duckdb", "--year", str(year)], stdout=fh)
+    wall, rss, stdout = timed([sys.executable, "-c", TYPED_CHILD, str(prelude), str(script),
+                               str(out), str(threads)])
+    j = json.loads(stdout.strip().splitlines()[-1])
+    return {"wall_s": wall, "sql_s": j["sql_s"], "load_s": j["load_s"], "peak_rss_bytes": rss,
+            "threads": threads or os.cpu_count(), "loadavg": os.getloadavg()}
 
 
 def num(s):
@@ -222,6 +269,12 @@ def main():
                     help="DuckDB thread counts to time (0 = DuckDB's default, all cores)")
     ap.add_argument("--no-engine", action="store_true", help="only synth + DuckDB")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per tool; fastest kept")
+    ap.add_argument("--runs", default="text,typed",
+                    help="DuckDB runs: text (bench/smi.sql, SMI only), typed (read_csv typed + "
+                         "the generated SQL of every module)")
+    ap.add_argument("--no-bench", action="store_true", help="skip `forlop bench`")
+    ap.add_argument("--delete-extract", action="store_true",
+                    help="delete each extract after its size is measured (disk)")
     ap.add_argument("--fixtures", action="store_true",
                     help="only check smi.sql against the golden fixtures (tests/fixtures)")
     args = ap.parse_args()
@@ -253,11 +306,15 @@ def main():
         engine_csv = workdir / f"engine_{n}.csv"
         duck_csv = workdir / f"duckdb_{n}.csv"
         threads = [int(x) for x in args.duckdb_threads.split(",")]
-        runs = {"bench": [], "e2e": [], "duck": {th: [] for th in threads}}
+        kinds = args.runs.split(",")
+        engine_all_csv = workdir / f"engine_all_{n}.csv"
+        typed_csv = workdir / f"duckdb_typed_{n}.csv"
+        runs = {"bench": [], "e2e": [], "e2e_all": [], "duck": {th: [] for th in threads},
+                "typed": {th: [] for th in threads}}
         # Interleaved repeats, so that a burst of load on the shared machine hits both sides;
         # the fastest run of each is reported (the least disturbed one).
         for _ in range(args.repeat):
-            if not args.no_engine:
+            if not args.no_engine and not args.no_bench:
                 wall, rss, out = timed([args.forlop, "bench", "--data", str(data),
                                         "--year", str(args.year)])
                 try:
@@ -265,28 +322,57 @@ def main():
                 except json.JSONDecodeError:
                     eb = {"raw": out}
                 runs["bench"].append((eb.get("total_s", wall), eb, wall, rss))
+            if not args.no_engine and "text" in kinds:
+                load = os.getloadavg()
                 wall, rss, _ = timed([args.forlop, "indicators", "--data", str(data),
                                       "--year", str(args.year), "--min-cell", "0",
                                       "--module", "smi",  # what smi.sql computes
                                       "--out", str(engine_csv)])
-                runs["e2e"].append({"wall_s": wall, "peak_rss_bytes": rss})
+                runs["e2e"].append({"wall_s": wall, "peak_rss_bytes": rss, "loadavg": load})
+            if not args.no_engine and "typed" in kinds:
+                load = os.getloadavg()
+                wall, rss, _ = timed([args.forlop, "indicators", "--data", str(data),
+                                      "--year", str(args.year), "--min-cell", "0",
+                                      "--out", str(engine_all_csv)])
+                runs["e2e_all"].append({"wall_s": wall, "peak_rss_bytes": rss, "loadavg": load})
             for th in threads:
-                runs["duck"][th].append(run_duckdb(data, args.year, duck_csv, workdir, th))
-        if not args.no_engine:
+                if "text" in kinds:
+                    load = os.getloadavg()
+                    r = run_duckdb(data, args.year, duck_csv, workdir, th)
+                    r["loadavg"] = load
+                    runs["duck"][th].append(r)
+                if "typed" in kinds:
+                    runs["typed"][th].append(
+                        run_typed(args.forlop, data, args.year, typed_csv, workdir, th))
+        if runs["bench"]:
             best = min(runs["bench"], key=lambda r: r[0])
             res["engine_bench"] = best[1]
             res["engine_bench_wall_s"], res["engine_bench_peak_rss_bytes"] = best[2], best[3]
+        if runs["e2e"]:
             res["engine_e2e"] = min(runs["e2e"], key=lambda r: r["wall_s"])
             res["engine_e2e_all_s"] = [r["wall_s"] for r in runs["e2e"]]
-        res["duckdb"] = [min(v, key=lambda r: r["wall_s"]) for v in runs["duck"].values()]
+        if runs["e2e_all"]:
+            res["engine_all"] = min(runs["e2e_all"], key=lambda r: r["wall_s"])
+            res["engine_all_runs_s"] = [r["wall_s"] for r in runs["e2e_all"]]
+        res["duckdb"] = [min(v, key=lambda r: r["wall_s"]) for v in runs["duck"].values() if v]
         res["duckdb_all_s"] = {th: [r["wall_s"] for r in v] for th, v in runs["duck"].items()}
-        with open(duck_csv) as fh:
-            res["duckdb_cohort"] = next(
-                (int(r["numerator"]) for r in csv.DictReader(fh)
-                 if r["indicator"] == "smi.patients" and r["group"] == "all"
-                 and r["level"] == "country"), None)
-        if not args.no_engine:
+        res["duckdb_typed"] = [min(v, key=lambda r: r["wall_s"])
+                               for v in runs["typed"].values() if v]
+        res["duckdb_typed_all_s"] = {th: [r["wall_s"] for r in v]
+                                     for th, v in runs["typed"].items()}
+        if "text" in kinds:
+            with open(duck_csv) as fh:
+                res["duckdb_cohort"] = next(
+                    (int(r["numerator"]) for r in csv.DictReader(fh)
+                     if r["indicator"] == "smi.patients" and r["group"] == "all"
+                     and r["level"] == "country"), None)
+        if not args.no_engine and "text" in kinds:
             res["comparison"] = compare(engine_csv, duck_csv)
+        if not args.no_engine and "typed" in kinds:
+            res["comparison_typed"] = compare(engine_all_csv, typed_csv)
+        res["loadavg_after"] = os.getloadavg()
+        if args.delete_extract:
+            sh(["rm", "-rf", str(data)])
         results.append(res)
         (workdir / "results.json").write_text(json.dumps(results, indent=1, default=str))
         print(json.dumps({k: v for k, v in res.items() if k != "files"}, indent=1, default=str),
@@ -332,10 +418,38 @@ def markdown(results):
                          f"{rows / e['wall_s']:,.0f} | {byts / 1e6 / e['wall_s']:.1f} | "
                          f"{mb(e['peak_rss_bytes'])} |")
         for d in r["duckdb"]:
-            lines.append(f"| **DuckDB smi.sql, {d['threads']} thread(s), end to end** | "
+            lines.append(f"| **DuckDB smi.sql (text), {d['threads']} thread(s), end to end** | "
                          f"**{d['wall_s']:.3f}** (SQL {d['sql_s']:.3f}) | "
                          f"{rows / d['wall_s']:,.0f} | {byts / 1e6 / d['wall_s']:.1f} | "
                          f"{mb(d['peak_rss_bytes'])} |")
+        if "engine_all" in r:
+            e = r["engine_all"]
+            lines.append(f"| **forlop indicators, every module, end to end** | "
+                         f"**{e['wall_s']:.3f}** | {rows / e['wall_s']:,.0f} | "
+                         f"{byts / 1e6 / e['wall_s']:.1f} | {mb(e['peak_rss_bytes'])} |")
+        for d in r.get("duckdb_typed", []):
+            lines.append(f"| **DuckDB typed + generated SQL, {d['threads']} thread(s), end to "
+                         f"end** | **{d['wall_s']:.3f}** (read {d['load_s']:.3f}, SQL "
+                         f"{d['sql_s']:.3f}) | {rows / d['wall_s']:,.0f} | "
+                         f"{byts / 1e6 / d['wall_s']:.1f} | {mb(d['peak_rss_bytes'])} |")
+        lines.append("")
+        for d in r["duckdb"]:
+            if "engine_e2e" in r:
+                lines.append(f"- text DuckDB ({d['threads']} threads) / engine (SMI): "
+                             f"{d['wall_s'] / r['engine_e2e']['wall_s']:.2f}")
+        for d in r.get("duckdb_typed", []):
+            if "engine_all" in r:
+                lines.append(f"- typed DuckDB ({d['threads']} threads) / engine (every "
+                             f"module): {d['wall_s'] / r['engine_all']['wall_s']:.2f}")
+        lines.append(f"- load average before / after: {r.get('loadavg_before')} / "
+                     f"{r.get('loadavg_after')}")
+        for name, key in (("text", "comparison"), ("typed", "comparison_typed")):
+            c = r.get(key)
+            if c:
+                lines.append(f"- {name}: engine {c['engine_cells']:,} cells, DuckDB "
+                             f"{c['duckdb_cells']:,}; matched {c['matched']:,}, mismatched "
+                             f"{c['mismatched']:,}, only in engine {c['only_engine']:,}, "
+                             f"only in DuckDB {c['only_duckdb']:,}")
         c = r.get("comparison")
         if c:
             lines.append("")

@@ -1,16 +1,19 @@
 //! The generated SQL (`forlop sql`) against the engine, cell for cell, in DuckDB (issue 10).
 //!
 //! For each `forlop synth` extract (2 000 persons; with and without defects; one with SKDE's
-//! readmission rule and the other settings the SQL reads, and without an areas table): the engine's validated tables are written as canonical CSV
+//! readmission rule, the other settings the SQL reads and another standard year, without an
+//! areas table; one where a municipality lacks a stratum of the population; one whose
+//! population has a row without sex): the engine's validated tables are written as canonical CSV
 //! (`sql::canonical`), the DuckDB script is run on them by `tests/sql/run_duckdb.py` (Python
 //! `duckdb`, installed by scripts/setup.sh), and every cell of the result must equal the engine's
 //! long table at k = 0: the same rows, identical numerators and denominators, values equal to
-//! 1e-9 relative. Then the SQL's result suppressed by `sql::long` at k = 5 must equal the
-//! engine's suppressed long table field for field.
+//! 1e-9 relative (the directly standardised twins included). Then the SQL's result suppressed by
+//! `sql::long` at k = 5 must equal the engine's suppressed long table field for field, the
+//! confidence intervals included (Fay–Feuer for the twins).
 
 use forlop_core::ingest::{load, ReadOptions, SourceFile};
 use forlop_core::model::TableKind;
-use forlop_core::output::write_long_table_csv;
+use forlop_core::output::{write_long_table_csv, Cell};
 use forlop_core::sql::{self, Dialect, SqlOptions};
 use forlop_core::{analyse, long_rows_of, Settings};
 use std::collections::BTreeMap;
@@ -19,17 +22,35 @@ use std::process::Command;
 
 type Key = (String, String, String, String, String);
 
-/// The long table as key → (numerator, denominator, value, suppressed).
-fn table_of(csv_bytes: &[u8]) -> BTreeMap<Key, [String; 4]> {
+/// The long table as key → (numerator, denominator, value, suppressed, ci_low, ci_high); the
+/// SQL's result has no interval columns (empty).
+fn table_of(csv_bytes: &[u8]) -> BTreeMap<Key, [String; 6]> {
     let mut r = csv::Reader::from_reader(csv_bytes);
+    let header = r.headers().expect("a header").clone();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (low, high) = (col("ci_low"), col("ci_high"));
     let mut out = BTreeMap::new();
     for rec in r.records() {
         let rec = rec.expect("a CSV record");
         let f = |i: usize| rec.get(i).unwrap_or("").to_string();
-        let dup = out.insert((f(0), f(1), f(2), f(3), f(4)), [f(5), f(6), f(7), f(8)]);
+        let g = |i: Option<usize>| i.map(f).unwrap_or_default();
+        let dup = out.insert(
+            (f(0), f(1), f(2), f(3), f(4)),
+            [f(5), f(6), f(7), f(8), g(low), g(high)],
+        );
         assert!(dup.is_none(), "duplicate row {:?}", rec);
     }
     out
+}
+
+/// Two numbers written by the long table (or empty) equal to 1e-9 relative; `rel` for the
+/// intervals, which the long table rounds to 8 significant digits.
+fn same(a: &str, b: &str, rel: f64) -> bool {
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        _ if a == b => true,
+        (Ok(a), Ok(b)) => (a - b).abs() <= rel * a.abs().max(b.abs()),
+        _ => false,
+    }
 }
 
 /// Whether python3 can import `module`; `None` when there is no python3.
@@ -49,12 +70,27 @@ fn runner(dialect: Dialect) -> &'static str {
     }
 }
 
+/// A change to the engine's tables before both run on them.
+#[derive(Clone, Copy, PartialEq)]
+enum Tweak {
+    None,
+    /// Without an areas table: the country and the persons' municipalities.
+    DropAreas,
+    /// Municipality 0312 (Storåsen by) loses its population of men 18–24 in Y: its persons in that
+    /// stratum make its standardised rates not estimable (they are in a stratum without
+    /// inhabitants), while the health community, region and country still have the stratum.
+    NoYoungMenIn0312,
+    /// One population row of Y loses its sex: no standardised rate can be computed anywhere
+    /// (the engine's "population without age or sex"), the crude rates are unchanged.
+    PopulationRowWithoutSex,
+}
+
 /// Runs one extract through both and compares. Returns the number of cells compared.
 fn check(
     dialect: Dialect,
     seed: u64,
     defects: bool,
-    drop_areas: bool,
+    tweak: Tweak,
     settings: Settings,
     dir: &Path,
 ) -> usize {
@@ -78,9 +114,31 @@ fn check(
         })
         .collect();
     let mut loaded = load(&sources, &ReadOptions::default());
-    if drop_areas {
-        // Without an areas table: the country and the persons' municipalities.
-        loaded.tables.areas = None;
+    let population = loaded
+        .tables
+        .population
+        .as_mut()
+        .expect("a population table");
+    match tweak {
+        Tweak::None => {}
+        Tweak::DropAreas => loaded.tables.areas = None,
+        Tweak::NoYoungMenIn0312 => {
+            let before = population.len();
+            population.retain(|r| {
+                !(r.year == year
+                    && r.municipality.0 == 312
+                    && r.sex == Some(forlop_core::model::Sex::Male)
+                    && r.age == Some(forlop_core::model::AgeSpec::Band(18, 24)))
+            });
+            assert_eq!(population.len(), before - 1, "one row removed");
+        }
+        Tweak::PopulationRowWithoutSex => {
+            let row = population
+                .iter_mut()
+                .find(|r| r.year == year)
+                .expect("a row of Y");
+            row.sex = None;
+        }
     }
     let tables = &loaded.tables;
 
@@ -103,11 +161,13 @@ fn check(
     let script_path = dir.join("script.sql");
     std::fs::write(&script_path, &script).unwrap();
     let out_path = dir.join("sql.csv");
+    let summary_path = dir.join("summary.csv");
     let run = Command::new("python3")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(runner(dialect)))
         .arg(&tables_dir)
         .arg(&script_path)
         .arg(&out_path)
+        .arg(&summary_path)
         .output()
         .expect("python3 runs");
     assert!(
@@ -153,15 +213,7 @@ fn check(
             ));
             continue;
         };
-        let value_ok = match (e[2].as_str(), s[2].as_str()) {
-            ("", "") => true,
-            (a, b) if !a.is_empty() && !b.is_empty() => {
-                let (a, b): (f64, f64) = (a.parse().unwrap(), b.parse().unwrap());
-                a == b || (a - b).abs() <= 1e-9 * a.abs().max(b.abs())
-            }
-            _ => false,
-        };
-        if e[0] != s[0] || e[1] != s[1] || !value_ok || e[3] != s[3] {
+        if e[0] != s[0] || e[1] != s[1] || !same(&e[2], &s[2], 1e-9) || e[3] != s[3] {
             bad.push(format!("{key:?}: engine {e:?}, sql {s:?}"));
         }
     }
@@ -173,6 +225,44 @@ fn check(
         bad[..bad.len().min(10)].join("\n")
     );
     // Some cells of every module must be non-trivial, or the comparison proves little.
+    let std_ids = ["smi.patients_per_1000_std", "ready.patients_per_1000_std"];
+    for id in std_ids {
+        let shown = |level: &str| {
+            engine
+                .iter()
+                .filter(|(k, v)| k.0 == id && k.2 == level && !v[2].is_empty())
+                .count()
+        };
+        match tweak {
+            // Not estimable anywhere, with the crude numbers kept.
+            Tweak::PopulationRowWithoutSex => assert!(
+                engine
+                    .iter()
+                    .filter(|(k, _)| k.0 == id)
+                    .all(|(_, v)| v[2].is_empty() && !v[1].is_empty()),
+                "{id}: every cell not estimable"
+            ),
+            _ => assert!(
+                shown("country") > 0 && shown("municipality") > 20,
+                "seed {seed}: {id} has too few values"
+            ),
+        }
+    }
+    if tweak == Tweak::NoYoungMenIn0312 {
+        // 0312's cells of the twin of the rate over adults are not estimable (the synthetic
+        // extract has cohort men of 18–24 there), its crude cells and its health community's
+        // twin are not.
+        let twin = |area: &str| {
+            engine
+                .iter()
+                .find(|(k, _)| k.0 == std_ids[0] && k.1 == "all" && k.3 == area)
+                .map(|(_, v)| v.clone())
+                .expect("a cell")
+        };
+        let cell = twin("0312");
+        assert!(cell[2].is_empty() && cell[1] != "0", "{cell:?}");
+        assert!(!twin("Storåsen")[2].is_empty());
+    }
     for id in [
         "smi.readmitted_30d",
         "smi.letter_days_median",
@@ -193,6 +283,37 @@ fn check(
         sql::not_in_sql(&settings).is_empty(),
         "every module of the run is in SQL"
     );
+
+    // The modules' summaries (forlop_summary) equal the engine's at k = 0, item for item.
+    let mut engine_summary = BTreeMap::new();
+    for m in &engine_k0.modules {
+        for item in &m.summary {
+            let Cell::Value {
+                numerator: Some(n), ..
+            } = item.cell
+            else {
+                panic!(
+                    "{}: summary item {:?} has no count at k = 0",
+                    m.decl.id, item.what
+                );
+            };
+            let key = (m.decl.id.to_string(), sql::summary_item(m.decl, item.what));
+            assert!(engine_summary.insert(key, n).is_none());
+        }
+    }
+    let mut sql_summary = BTreeMap::new();
+    let mut r = csv::Reader::from_path(&summary_path).expect("the summary CSV");
+    for rec in r.records() {
+        let rec = rec.expect("a record");
+        let n: u64 = rec[2].parse().expect("a count");
+        assert!(sql_summary
+            .insert((rec[0].to_string(), rec[1].to_string()), n)
+            .is_none());
+    }
+    assert_eq!(sql_summary, engine_summary, "seed {seed}: summaries differ");
+    // smi: 5 base groups, several, 6 pairs and the largest; door: 24 hours and 7 weekdays.
+    assert_eq!(engine_summary.len(), 5 + 1 + 6 + 1 + 24 + 7);
+    assert!(engine_summary[&("door".into(), "weekday:0".into())] > 0);
 
     // Suppressed with the engine's code at k = 5: the same table as the engine's at k = 5.
     let rows = sql::long::read_sql_result(&sql_bytes).unwrap();
@@ -218,18 +339,35 @@ fn check(
     );
     let (e5, s5) = (table_of(&csv5), table_of(&csv_sql5));
     assert_eq!(e5.keys().collect::<Vec<_>>(), s5.keys().collect::<Vec<_>>());
-    let mut differ = 0;
+    // Field for field, the intervals too (Fay–Feuer for the standardised rates, from the SQL's
+    // y, v and w_max); they are rounded to 8 significant digits, so 1e-7 relative.
+    let mut differ = Vec::new();
     for (k, e) in &e5 {
         let s = &s5[k];
-        let same_value = e[2] == s[2]
-            || (e[2].parse::<f64>().ok())
-                .zip(s[2].parse::<f64>().ok())
-                .is_some_and(|(a, b)| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()));
-        if e[0] != s[0] || e[1] != s[1] || e[3] != s[3] || !same_value {
-            differ += 1;
+        if e[0] != s[0]
+            || e[1] != s[1]
+            || e[3] != s[3]
+            || !same(&e[2], &s[2], 1e-9)
+            || !same(&e[4], &s[4], 1e-7)
+            || !same(&e[5], &s[5], 1e-7)
+        {
+            differ.push(format!("{k:?}: engine {e:?}, sql {s:?}"));
         }
     }
-    assert_eq!(differ, 0, "seed {seed}: suppressed cells differ");
+    assert!(
+        differ.is_empty(),
+        "seed {seed}: {} suppressed cells differ, e.g.\n{}",
+        differ.len(),
+        differ[..differ.len().min(10)].join("\n")
+    );
+    for id in std_ids {
+        if tweak != Tweak::PopulationRowWithoutSex {
+            assert!(
+                e5.iter().any(|(k, v)| k.0 == id && !v[4].is_empty()),
+                "{id}: some interval shown at k = 5"
+            );
+        }
+    }
     assert!(
         e5.values().any(|v| v[3] == "true"),
         "k = 5 suppresses something"
@@ -267,15 +405,18 @@ fn check_all(dialect: Dialect, module: &str) {
     skde.door.cost.real_stay_length = true;
     skde.door.pam_units = vec!["pam".into(), "Akutt".into()];
     skde.pathways = serde_json::from_str(r#"{"data_end": "2024-10-31"}"#).unwrap();
+    // The standardised rates against the population of Y − 1.
+    skde.comparison.standard_year = Some(2023);
     let runs = [
-        (3, false, false, base.clone()),
-        (11, true, false, base),
-        (5, true, true, skde),
+        (3, false, Tweak::None, base.clone()),
+        (11, true, Tweak::NoYoungMenIn0312, base.clone()),
+        (5, true, Tweak::DropAreas, skde),
+        (7, false, Tweak::PopulationRowWithoutSex, base),
     ];
-    for (i, (seed, defects, drop_areas, settings)) in runs.into_iter().enumerate() {
+    for (i, (seed, defects, tweak, settings)) in runs.into_iter().enumerate() {
         let dir = tmp.path().join(i.to_string());
         std::fs::create_dir_all(&dir).unwrap();
-        let cells = check(dialect, seed, defects, drop_areas, settings, &dir);
+        let cells = check(dialect, seed, defects, tweak, settings, &dir);
         assert!(cells > 1000);
     }
 }

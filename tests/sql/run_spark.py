@@ -2,12 +2,12 @@
 """Runs a `forlop sql --dialect spark` script in Spark SQL (PySpark, local mode) over canonical
 tables (docs/sql.md).
 
-usage: run_spark.py TABLES_DIR SCRIPT.sql OUT.csv
+usage: run_spark.py TABLES_DIR SCRIPT.sql OUT.csv [SUMMARY.csv]
 
 As run_duckdb.py: TABLES_DIR holds the CSV files of `forlop tables` and `tables.json`; every file
 is read as text and each column cast to its type, an empty cell being NULL. The script is run one
 statement at a time (statements end with `;` at the end of a line); the last SELECT is written to
-OUT.csv.
+OUT.csv, and the table `forlop_summary` to SUMMARY.csv when given.
 """
 import csv
 import json
@@ -26,6 +26,7 @@ SPARK_TYPES = {"VARCHAR": "STRING"}
 
 def main() -> int:
     tables_dir, script_path, out_path = map(Path, sys.argv[1:4])
+    summary_path = Path(sys.argv[4]) if len(sys.argv) > 4 else None
     schema = json.loads((tables_dir / "tables.json").read_text())
     spark = (
         SparkSession.builder.master("local[2]")
@@ -66,6 +67,12 @@ def main() -> int:
     rows = result.collect() if result is not None else []
     names = result.columns if result is not None else []
     done = time.time()
+    if summary_path:
+        summary = spark.sql("SELECT module, item, n FROM forlop_summary ORDER BY module, item")
+        with open(summary_path, "w", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["module", "item", "n"])
+            w.writerows(tuple(r) for r in summary.collect())
     with open(out_path, "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(names)

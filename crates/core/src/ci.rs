@@ -89,23 +89,36 @@ pub fn gamma_quantile(p: f64, shape: f64, scale: f64) -> Option<f64> {
         return None;
     }
     let g = Gamma::new(shape, 1.0).ok()?;
-    let mut x = g.inverse_cdf(p);
     // statrs stops after a few Newton steps; a few more on its CDF and density make the limit
     // exact to rounding.
-    for _ in 0..20 {
-        let d = g.pdf(x);
-        if !(d > 0.0 && d.is_finite()) {
-            break;
+    let polish = |mut x: f64| {
+        for _ in 0..20 {
+            let d = g.pdf(x);
+            if !(d > 0.0 && d.is_finite()) {
+                break;
+            }
+            let next = x - (g.cdf(x) - p) / d;
+            if !(next > 0.0 && next.is_finite()) {
+                break;
+            }
+            let done = (next - x).abs() <= 1e-15 * x.abs();
+            x = next;
+            if done {
+                break;
+            }
         }
-        let next = x - (g.cdf(x) - p) / d;
-        if !(next > 0.0 && next.is_finite()) {
-            break;
-        }
-        let done = (next - x).abs() <= 1e-15 * x.abs();
-        x = next;
-        if done {
-            break;
-        }
+        x
+    };
+    let root = |x: f64| x.is_finite() && x >= 0.0 && (g.cdf(x) - p).abs() <= 1e-9;
+    let mut x = polish(g.inverse_cdf(p));
+    if !root(x) {
+        // statrs' search fails for some large shapes (counts of a national register: 640 162
+        // persons gave NaN): start from the Wilson–Hilferty approximation
+        // shape · (1 − 1/(9 shape) + z √(1/(9 shape)))³ instead, within a fraction of a unit of
+        // the quantile there.
+        let zp = Normal::new(0.0, 1.0).ok()?.inverse_cdf(p);
+        let c = 1.0 / (9.0 * shape);
+        x = polish(shape * (1.0 - c + zp * c.sqrt()).powi(3));
     }
     (x.is_finite() && x >= 0.0).then_some(x * scale)
 }

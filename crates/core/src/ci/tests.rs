@@ -201,3 +201,26 @@ fn interval_of_a_cell_by_unit() {
         None
     );
 }
+
+#[test]
+fn garwood_for_counts_of_a_national_register() {
+    // Counts of a national register (the 10×-national benchmark's, e.g. 640 162 persons): the
+    // interval exists, its limits are roots of the gamma CDF, and they lie where the normal
+    // approximation puts them, x ± 1.96 √x (for x = 640 162: √x ≈ 800.1, so about
+    // 638 594 and 641 732, within 2 of it).
+    for x in [50_000u64, 160_837, 434_039, 640_162, 698_145, 5_000_000] {
+        let i = poisson_exact(x).unwrap_or_else(|| panic!("{x}: no interval"));
+        let xf = x as f64;
+        let (lo_g, hi_g) = (
+            Gamma::new(xf, 1.0).unwrap(),
+            Gamma::new(xf + 1.0, 1.0).unwrap(),
+        );
+        assert!((lo_g.cdf(i.low) - 0.025).abs() < 1e-9, "{x}: {i:?}");
+        assert!((hi_g.cdf(i.high) - 0.975).abs() < 1e-9, "{x}: {i:?}");
+        let half = 1.959_964 * xf.sqrt();
+        assert!(
+            (i.low - (xf - half)).abs() < 2.0 && (i.high - (xf + half)).abs() < 3.0,
+            "{x}: {i:?}"
+        );
+    }
+}

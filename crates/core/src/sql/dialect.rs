@@ -82,6 +82,15 @@ impl Dialect {
         }
     }
 
+    /// The weekday of date `d`, 0 = Monday … 6 = Sunday (chrono's `num_days_from_monday`).
+    pub fn weekday_from_monday(self, d: &str) -> String {
+        match self {
+            // DuckDB: 0 = Sunday … 6 = Saturday; Spark: 1 = Sunday … 7 = Saturday.
+            Dialect::DuckDb => format!("((dayofweek({d}) + 6) % 7)"),
+            Dialect::Spark => format!("((dayofweek({d}) + 5) % 7)"),
+        }
+    }
+
     /// The median of `v` over a group: the middle value, or the mean of the two middle ones
     /// (the engine's `median`).
     pub fn median(self, v: &str) -> String {

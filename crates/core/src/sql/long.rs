@@ -4,6 +4,7 @@
 //! families as in `analysis`. So the suppressed SQL result equals the engine's by construction.
 
 use crate::aggregate::Areas;
+use crate::ci::Interval;
 use crate::indicator::{self, Measure};
 use crate::model::{AreaRow, Municipality, Person, Tables};
 use crate::output::{Cell, Level, LongRow};
@@ -31,6 +32,20 @@ pub struct SqlRow {
     pub value: Option<f64>,
     /// For a median, the number of values behind it.
     pub median_n: Option<u64>,
+    /// For a directly standardised rate (`<id>_std`): y = Σ wₛ xₛ, v = Σ wₛ² xₛ and the largest
+    /// weight, from which the Fay–Feuer interval is computed (`ci::fay_feuer`).
+    pub std: Option<StdTerms>,
+}
+
+/// The sums behind a directly standardised rate (`crate::standardise::rate`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StdTerms {
+    /// y = Σ wₛ xₛ (the rate is 1 000 y).
+    pub y: f64,
+    /// v = Σ wₛ² xₛ.
+    pub v: f64,
+    /// The largest weight wₛ over the strata with inhabitants.
+    pub w_max: f64,
 }
 
 fn field<'r>(rec: &'r csv::StringRecord, header: &[String], name: &str) -> Result<&'r str, String> {
@@ -72,6 +87,21 @@ pub fn read_sql_result(bytes: &[u8]) -> Result<Vec<SqlRow>, String> {
                 v.parse::<u64>().map(Some).map_err(|_| bad(col, v))
             }
         };
+        let float = |col: &str| -> Result<Option<f64>, String> {
+            if !header.iter().any(|h| h == col) {
+                return Ok(None);
+            }
+            let v = field(&rec, &header, col)?;
+            if v.is_empty() {
+                Ok(None)
+            } else {
+                v.parse::<f64>().map(Some).map_err(|_| bad(col, v))
+            }
+        };
+        let std = match (float("std_y")?, float("std_v")?, float("std_w_max")?) {
+            (Some(y), Some(v), Some(w_max)) => Some(StdTerms { y, v, w_max }),
+            _ => None,
+        };
         let level = field(&rec, &header, "level")?;
         let year = field(&rec, &header, "year")?;
         let value = field(&rec, &header, "value")?;
@@ -93,6 +123,7 @@ pub fn read_sql_result(bytes: &[u8]) -> Result<Vec<SqlRow>, String> {
             } else {
                 None
             },
+            std,
         });
     }
     Ok(out)
@@ -128,11 +159,18 @@ pub fn areas_for(rows: &[SqlRow], areas_table: Option<Vec<AreaRow>>) -> Areas {
     })
 }
 
-/// The candidate `evaluate` makes for a cell with these published numbers.
-fn candidate(r: &SqlRow, median: bool) -> Candidate {
+/// The candidate `evaluate` makes for a cell with these published numbers (for a standardised
+/// rate, as `analyse` makes it: the crude cell's numbers and rank, the standardised value), and
+/// a standardised rate's interval. A standardised value whose Fay–Feuer interval cannot be
+/// computed is not estimable, as in the engine.
+fn candidate(
+    r: &SqlRow,
+    median: bool,
+    standardised: bool,
+) -> Result<(Candidate, Option<Interval>), String> {
     if median {
         let n = r.median_n.unwrap_or(0);
-        return match r.value {
+        let c = match r.value {
             Some(value) => Candidate {
                 cell: Cell::Value {
                     numerator: None,
@@ -151,26 +189,58 @@ fn candidate(r: &SqlRow, median: bool) -> Candidate {
                 rank: (0, 0),
             },
         };
+        return Ok((c, None));
     }
-    match r.value {
-        Some(value) => Candidate {
-            cell: Cell::Value {
-                numerator: r.numerator,
-                denominator: r.denominator,
-                value,
-            },
-            numbers: [r.numerator, r.denominator],
-            rank: (r.numerator.unwrap_or(0), r.denominator.unwrap_or(0)),
+    let numbers = [r.numerator, r.denominator];
+    let rank = (r.numerator.unwrap_or(0), r.denominator.unwrap_or(0));
+    let not_estimable = |rank| Candidate {
+        cell: Cell::NotEstimable {
+            numerator: r.numerator,
+            denominator: r.denominator,
         },
-        None => Candidate {
-            cell: Cell::NotEstimable {
-                numerator: r.numerator,
-                denominator: r.denominator,
-            },
-            numbers: [r.numerator, r.denominator],
-            rank: (0, 0),
+        numbers,
+        rank,
+    };
+    let value = |value| Candidate {
+        cell: Cell::Value {
+            numerator: r.numerator,
+            denominator: r.denominator,
+            value,
         },
+        numbers,
+        rank,
+    };
+    if !standardised {
+        // A crude ratio has no value only over a denominator of 0: evaluate's rank (0, 0).
+        return Ok((r.value.map_or_else(|| not_estimable((0, 0)), value), None));
     }
+    // A standardised rate keeps the crude cell's rank when the crude cell has a value (a
+    // denominator above 0) and only the standardised rate is not estimable.
+    let crude_rank = if r.denominator.unwrap_or(0) > 0 {
+        rank
+    } else {
+        (0, 0)
+    };
+    let Some(v) = r.value else {
+        return Ok((not_estimable(crude_rank), None));
+    };
+    let t = r.std.ok_or_else(|| {
+        format!(
+            "{}: a standardised rate without std_y, std_v, std_w_max / standardisert rate uten \
+             std_y, std_v, std_w_max",
+            r.indicator
+        )
+    })?;
+    Ok(match crate::ci::fay_feuer(t.y, t.v, t.w_max) {
+        Some(ci) => (
+            value(v),
+            Some(Interval {
+                low: 1000.0 * ci.low,
+                high: 1000.0 * ci.high,
+            }),
+        ),
+        None => (not_estimable(crude_rank), None),
+    })
 }
 
 /// Suppresses the script's result with k: per indicator and year, its grid of every group ×
@@ -191,7 +261,8 @@ pub fn suppress_long_table<'a>(
         .enumerate()
         .map(|(i, a)| ((a.level, a.name.as_str()), i))
         .collect();
-    let mut grids: BTreeMap<(&str, i32), Vec<Option<Candidate>>> = BTreeMap::new();
+    type Grid = Vec<Option<(Candidate, Option<Interval>)>>;
+    let mut grids: BTreeMap<(&str, i32), Grid> = BTreeMap::new();
     for r in rows {
         let def = indicator::find(&r.indicator)
             .ok_or_else(|| format!("unknown indicator {:?} / ukjent indikator", r.indicator))?;
@@ -211,7 +282,11 @@ pub fn suppress_long_table<'a>(
         let grid = grids
             .entry((def.id, r.year))
             .or_insert_with(|| vec![None; decl.groups.len() * n_areas]);
-        grid[g * n_areas + a] = Some(candidate(r, matches!(def.numerator, Measure::Median(_))));
+        grid[g * n_areas + a] = Some(candidate(
+            r,
+            matches!(def.numerator, Measure::Median(_)),
+            indicator::standardised_base(def).is_some(),
+        )?);
     }
     let mut out = Vec::new();
     for ((id, year), grid) in grids {
@@ -221,9 +296,11 @@ pub fn suppress_long_table<'a>(
         let Some(decl) = indicator::module_of(def) else {
             continue;
         };
+        let standardised = indicator::standardised_base(def).is_some();
         let mut cells = Vec::with_capacity(grid.len());
+        let mut std_intervals = Vec::with_capacity(grid.len());
         for (i, c) in grid.into_iter().enumerate() {
-            cells.push(c.ok_or_else(|| {
+            let (c, iv) = c.ok_or_else(|| {
                 let a = &areas.areas[i % n_areas];
                 format!(
                     "{id} {year}: no row for group {} at {} {} / mangler rad",
@@ -231,20 +308,27 @@ pub fn suppress_long_table<'a>(
                     a.level.as_str(),
                     a.name
                 )
-            })?);
+            })?;
+            cells.push(c);
+            std_intervals.push(iv);
         }
         suppress(&mut cells, &crate::analysis::families(decl, areas), k);
-        for (i, c) in cells.into_iter().enumerate() {
+        for (i, (c, std_iv)) in cells.into_iter().zip(std_intervals).enumerate() {
             let a = &areas.areas[i % n_areas];
+            // The same interval as the engine's long table: Fay–Feuer for a standardised rate,
+            // from the cell's numbers for the rest; none for a hidden cell.
+            let ci = if standardised {
+                std_iv.filter(|_| matches!(c.cell, Cell::Value { .. }))
+            } else {
+                crate::ci::interval(def.unit, &c.cell)
+            };
             out.push(LongRow {
                 indicator: def.id,
                 group: decl.groups[i / n_areas].id,
                 level: a.level,
                 area: a.name.as_str(),
                 year,
-                // The same interval as the engine's long table (a standardised rate's needs
-                // its strata, which the SQL does not return: those rates are not in the SQL).
-                ci: crate::ci::interval(def.unit, &c.cell),
+                ci,
                 cell: c.cell,
             });
         }
@@ -390,6 +474,67 @@ mod tests {
                 value: 2.5
             }
         );
+    }
+
+    #[test]
+    fn a_standardised_rate_keeps_the_crude_rank_and_gets_the_fay_feuer_interval() {
+        // ready.patients_per_1000_std (one group) in NO = 0301 + 4601 + 5001, no areas table.
+        // 0301: crude 8 of 600, but its standardised rate is not estimable (persons in a
+        // stratum without inhabitants): no value, the crude numbers and the crude rank (8, 600).
+        // 4601: 2 < 5 is primary at k = 5. The family NO → {0301, 4601, 5001} then has one
+        // hidden part, and the smallest other part by (numerator, denominator) is 5001 (6, 500)
+        // < 0301 (8, 600): 5001 is hidden, 0301 stays (with rank (0, 0) it would be hidden).
+        let std = "ready.patients_per_1000_std,ready";
+        let csv = format!(
+            "{}\
+             {std},country,NO,2024,16,1500,10.5,false,,0.0105,1.2e-05,0.004\n\
+             {std},municipality,0301,2024,8,600,,false,,,,\n\
+             {std},municipality,4601,2024,2,400,4.5,false,,0.0045,8e-06,0.003\n\
+             {std},municipality,5001,2024,6,500,12.5,false,,0.0125,2e-05,0.002\n",
+            HEADER.replace("median_n\n", "median_n,std_y,std_v,std_w_max\n")
+        );
+        let rows = read_sql_result(csv.as_bytes()).unwrap();
+        assert_eq!(
+            rows[0].std,
+            Some(StdTerms {
+                y: 0.0105,
+                v: 1.2e-05,
+                w_max: 0.004
+            })
+        );
+        let areas = areas_for(&rows, None);
+        let out = suppress_long_table(&rows, &areas, 5).unwrap();
+        let got: Vec<(&str, Cell)> = cells(&out, "ready.patients_per_1000_std");
+        assert_eq!(
+            got[1].1,
+            Cell::NotEstimable {
+                numerator: Some(8),
+                denominator: Some(600)
+            }
+        );
+        assert_eq!(got[2].1, Cell::Suppressed(SuppressReason::Primary));
+        assert_eq!(got[3].1, Cell::Suppressed(SuppressReason::Secondary));
+        // NO's interval is the engine's: Fay–Feuer from y, v and w_max, per 1 000.
+        let ff = crate::ci::fay_feuer(0.0105, 1.2e-05, 0.004).unwrap();
+        let no = out.iter().find(|r| r.area == "NO").unwrap();
+        assert_eq!(
+            no.ci,
+            Some(Interval {
+                low: 1000.0 * ff.low,
+                high: 1000.0 * ff.high
+            })
+        );
+        assert!(ff.low < 0.0105 && 0.0105 < ff.high);
+        assert!(out
+            .iter()
+            .filter(|r| r.area != "NO")
+            .all(|r| r.ci.is_none()));
+        // Without the columns the interval needs, a standardised value is an error, not a
+        // rate without an interval.
+        let bare = format!("{HEADER}{std},country,NO,2024,16,1500,10.5,false,\n");
+        let rows = read_sql_result(bare.as_bytes()).unwrap();
+        let err = suppress_long_table(&rows, &areas_for(&rows, None), 5).unwrap_err();
+        assert!(err.contains("std_y"), "{err}");
     }
 
     #[test]

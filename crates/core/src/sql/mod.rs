@@ -18,12 +18,15 @@
 //! Suppression is not in the SQL: `forlop suppress` applies the engine's own code
 //! ([`crate::suppress`]) to the SQL's result ([`long::suppress_long_table`]), so the suppressed
 //! output equals the engine's by construction. The script's result has one column more than §6,
-//! `median_n` (the number of values behind a median, which primary suppression tests).
+//! `median_n` (the number of values behind a median, which primary suppression tests), and three
+//! for the directly standardised twins (`sql/standardise.rs`): `std_y`, `std_v`, `std_w_max`, from
+//! which `forlop suppress` computes their Fay–Feuer interval.
 
 pub mod canonical;
 mod dialect;
 pub mod long;
 mod shared;
+mod standardise;
 
 pub use dialect::Dialect;
 
@@ -95,6 +98,40 @@ fn module_sql(id: &str) -> Option<ModuleSqlFn> {
     }
 }
 
+/// The modules whose run has a summary (`ModuleRun::summary`), by id: statements that create
+/// `<id>_summary(item, n)` after the module's units and facts.
+fn module_summary_sql(id: &str) -> Option<ModuleSqlFn> {
+    match id {
+        "smi" => Some(crate::modules::smi::sql::summary),
+        "door" => Some(crate::modules::door::sql::summary),
+        _ => None,
+    }
+}
+
+/// The text of a summary item in the script's `forlop_summary` table: `cohort_size`,
+/// `group_size:<base>`, `in_several_groups`, `group_pair:<base>:<base>`,
+/// `largest_pair:<base>:<base>`, `hour_of_day:<0–23>`, `weekday:<0 = Monday … 6>` (base ids as
+/// in the module's declaration).
+pub fn summary_item(decl: &ModuleDecl, kind: crate::module::SummaryKind) -> String {
+    use crate::module::{DistributionAxis, SummaryKind as K};
+    let base = |b: usize| decl.bases.get(b).map_or("?", |g| g.id);
+    match kind {
+        K::CohortSize => "cohort_size".into(),
+        K::GroupSize(b) => format!("group_size:{}", base(b)),
+        K::InSeveralGroups => "in_several_groups".into(),
+        K::GroupPair(a, b) => format!("group_pair:{}:{}", base(a), base(b)),
+        K::LargestPair(a, b) => format!("largest_pair:{}:{}", base(a), base(b)),
+        K::Distribution {
+            axis: DistributionAxis::HourOfDay,
+            bin,
+        } => format!("hour_of_day:{bin}"),
+        K::Distribution {
+            axis: DistributionAxis::Weekday,
+            bin,
+        } => format!("weekday:{bin}"),
+    }
+}
+
 /// The ids of the modules that have SQL, in registration order.
 pub fn modules_in_sql() -> Vec<&'static str> {
     crate::modules::all()
@@ -138,31 +175,28 @@ pub fn not_in_sql(settings: &Settings) -> Vec<NotInSql> {
         .collect()
 }
 
-/// Whether an indicator of the registry is in the generated SQL: its module has SQL, and it is
-/// not a directly standardised twin (`<id>_std`), whose strata (the units by age band and sex,
-/// the standard population) are not written in SQL yet.
+/// Whether an indicator of the registry is in the generated SQL: its module has SQL. The
+/// directly standardised twins (`<id>_std`) are generated from their base rate like every other
+/// indicator (`sql/standardise.rs`).
 pub fn indicator_in_sql(def: &crate::indicator::IndicatorDef) -> bool {
-    module_sql(def.module).is_some() && crate::indicator::standardised_base(def).is_none()
+    module_sql(def.module).is_some()
 }
 
-/// The indicators of modules in the SQL that the SQL leaves out, with the reason.
+/// The indicators of modules in the SQL that the SQL leaves out, with the reason (none now:
+/// kept so that a future indicator that cannot be written in SQL is named in the script's
+/// header and by `forlop sql`).
 pub fn indicators_not_in_sql() -> Vec<(&'static str, &'static str)> {
     crate::indicator::registry()
         .iter()
         .filter(|d| module_sql(d.module).is_some() && !indicator_in_sql(d))
-        .map(|d| {
-            (
-                d.id,
-                "a directly standardised rate: its strata are not written in SQL yet",
-            )
-        })
+        .map(|d| (d.id, "not written in SQL yet"))
         .collect()
 }
 
 /// The script: over the canonical tables (same names and columns as spec/data-format.md, plus
 /// `row_no` on episodes and areas), it ends with one `SELECT` whose rows are the long table of
-/// §6 at k = 0 for every module of the settings that has SQL, plus the column `median_n`,
-/// sorted as the engine sorts it.
+/// §6 at k = 0 for every module of the settings that has SQL, plus the columns `median_n`,
+/// `std_y`, `std_v` and `std_w_max`, sorted as the engine sorts it.
 pub fn script(options: &SqlOptions) -> String {
     let cx = Ctx {
         dialect: options.dialect,
@@ -197,6 +231,7 @@ pub fn script(options: &SqlOptions) -> String {
         out += &shared::stays(&cx);
     }
     let mut selects = Vec::new();
+    let mut summaries = Vec::new();
     for m in crate::modules::all() {
         let decl = m.decl();
         if !options.settings.runs(decl) {
@@ -208,9 +243,7 @@ pub fn script(options: &SqlOptions) -> String {
         if decl.tables.iter().any(|t| !cx.has(*t)) {
             continue;
         }
-        let defs: Vec<&IndicatorDef> = decl
-            .indicators
-            .iter()
+        let defs: Vec<&IndicatorDef> = crate::indicator::of_module(decl.id)
             .filter(|def| def.tables.iter().all(|t| cx.has(*t)))
             .collect();
         if defs.is_empty() {
@@ -224,8 +257,37 @@ pub fn script(options: &SqlOptions) -> String {
             decl.id
         );
         out += &cells(&cx, decl, &defs);
-        selects.extend(defs.iter().map(|def| indicator_select(&cx, def)));
+        if let Some(summary) = module_summary_sql(decl.id) {
+            let _ = writeln!(out, "-- Module {}: summary\n", decl.id);
+            out += &summary(&cx);
+            summaries.push(format!(
+                "SELECT '{id}' AS module, item, CAST(n AS BIGINT) AS n FROM {id}_summary",
+                id = decl.id
+            ));
+        }
+        for def in &defs {
+            if crate::indicator::standardised_base(def).is_some() {
+                out += &standardise::rate(&cx, decl, def);
+                selects.push(standardise::select(&cx, def));
+            } else {
+                selects.push(indicator_select(&cx, def));
+            }
+        }
     }
+    if summaries.is_empty() {
+        summaries.push(
+            "SELECT CAST(NULL AS STRING) AS module, CAST(NULL AS STRING) AS item, \
+             CAST(NULL AS BIGINT) AS n WHERE 1 = 0"
+                .into(),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "-- The modules' summaries (group sizes and overlaps, admissions by hour and weekday),\n\
+         -- country level, not suppressed: one row per item, as summary_item names it"
+    );
+    out += &d.create("forlop_summary", &summaries.join("\nUNION ALL\n"));
+    out += "\n";
     let g = d.ident("group");
     let year = d.ident("year");
     if selects.is_empty() {
@@ -233,14 +295,16 @@ pub fn script(options: &SqlOptions) -> String {
             "SELECT CAST(NULL AS STRING) AS indicator, CAST(NULL AS STRING) AS {g}, \
              CAST(NULL AS STRING) AS level, CAST(NULL AS STRING) AS area, \
              CAST(NULL AS BIGINT) AS numerator, CAST(NULL AS BIGINT) AS denominator, \
-             CAST(NULL AS DOUBLE) AS value, CAST(NULL AS BIGINT) AS median_n WHERE 1 = 0"
+             CAST(NULL AS DOUBLE) AS value, CAST(NULL AS BIGINT) AS median_n, \
+             CAST(NULL AS DOUBLE) AS std_y, CAST(NULL AS DOUBLE) AS std_v, \
+             CAST(NULL AS DOUBLE) AS std_w_max WHERE 1 = 0"
         ));
     }
     let _ = writeln!(
         out,
         "-- The long table\n\
          SELECT indicator, {g}, level, area, {y} AS {year}, numerator, denominator, value,\n\
-                false AS suppressed, median_n\n\
+                false AS suppressed, median_n, std_y, std_v, std_w_max\n\
          FROM (\n{}\n) t\n\
          ORDER BY indicator, {g}, level, area;",
         selects.join("\nUNION ALL\n"),
@@ -482,7 +546,7 @@ fn cells(cx: &Ctx<'_>, decl: &ModuleDecl, defs: &[&IndicatorDef]) -> String {
 }
 
 /// A measure as a column of the grid (`c_` the group's cell, `x_` the cell of every unit).
-fn measure_col(m: Measure, p: &str) -> String {
+pub(crate) fn measure_col(m: Measure, p: &str) -> String {
     match m {
         Measure::Units => format!("{p}_units"),
         Measure::UnitsWith(f) => format!("{p}_w{}", f.0),
@@ -537,7 +601,9 @@ fn indicator_select(cx: &Ctx<'_>, def: &IndicatorDef) -> String {
     };
     format!(
         "SELECT '{id}' AS indicator, gid AS {g}, level, area, {num} AS numerator, \
-         {den} AS denominator, {value} AS value, {median_n} AS median_n FROM {}_grid",
+         {den} AS denominator, {value} AS value, {median_n} AS median_n, \
+         CAST(NULL AS DOUBLE) AS std_y, CAST(NULL AS DOUBLE) AS std_v, \
+         CAST(NULL AS DOUBLE) AS std_w_max FROM {}_grid",
         def.module
     )
 }
@@ -567,6 +633,58 @@ mod tests {
         };
         let missing: Vec<&str> = not_in_sql(&with_example).iter().map(|n| n.module).collect();
         assert_eq!(missing, ["example"]);
+        // The standardised twins are generated too: no indicator of a module in SQL is left out.
+        assert_eq!(indicators_not_in_sql(), Vec::new());
+    }
+
+    #[test]
+    fn summaries_are_one_table_with_the_items_named_by_base_id() {
+        use crate::module::{DistributionAxis, SummaryKind as K};
+        let smi = crate::modules::find("smi").unwrap();
+        // SMI's bases: all, schizophrenia, bipolar, depression, personality.
+        assert_eq!(summary_item(smi, K::GroupSize(0)), "group_size:all");
+        assert_eq!(
+            summary_item(smi, K::LargestPair(1, 3)),
+            "largest_pair:schizophrenia:depression"
+        );
+        let door = crate::modules::find("door").unwrap();
+        let monday = K::Distribution {
+            axis: DistributionAxis::Weekday,
+            bin: 0,
+        };
+        assert_eq!(summary_item(door, monday), "weekday:0");
+        let s = script(&options(Dialect::DuckDb, &TableKind::ALL));
+        assert!(s.contains("CREATE OR REPLACE TEMP TABLE forlop_summary AS"));
+        assert!(s.contains("'smi' AS module") && s.contains("'door' AS module"));
+        assert!(
+            s.contains("'hour_of_day:23'") && s.contains("'group_pair:depression:personality'")
+        );
+        // Without episodes neither module runs: the table is there, empty.
+        let none = script(&options(Dialect::DuckDb, &[TableKind::Persons]));
+        assert!(none.contains("forlop_summary AS") && none.contains("WHERE 1 = 0"));
+    }
+
+    #[test]
+    fn the_standardised_twins_read_their_strata_from_the_standard_year() {
+        let mut o = options(Dialect::DuckDb, &TableKind::ALL);
+        let s = script(&o);
+        for id in ["smi.patients_per_1000_std", "ready.patients_per_1000_std"] {
+            assert_eq!(s.matches(&format!("SELECT '{id}' AS indicator")).count(), 1);
+        }
+        // smi's twin is over the adult bands, ready's over every band: one set of strata each.
+        assert!(
+            s.contains("forlop_std_adults_person AS") && s.contains("forlop_std_all_person AS")
+        );
+        assert!(s.contains("IN (2024, 2024)"));
+        o.settings.comparison.standard_year = Some(2023);
+        let s = script(&o);
+        assert!(s.contains("IN (2024, 2023)") && s.contains("WHERE yr = 2023"));
+        // Without a population table there are no twins and no strata.
+        let none = script(&options(
+            Dialect::DuckDb,
+            &[TableKind::Persons, TableKind::Episodes, TableKind::Areas],
+        ));
+        assert!(!none.contains("_std'") && !none.contains("forlop_std"));
     }
 
     #[test]

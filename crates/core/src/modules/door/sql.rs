@@ -110,3 +110,50 @@ pub(crate) fn units_and_facts(cx: &Ctx<'_>) -> String {
     );
     out
 }
+
+/// Statements creating `door_summary(item, n)`, the module's summary (`run`'s bins): every acute
+/// PAM admission of Y by the hour of its admission (those with a time) and by weekday, every
+/// bin, zeros included.
+pub(crate) fn summary(cx: &Ctx<'_>) -> String {
+    use crate::module::{DistributionAxis, SummaryKind};
+    let d = cx.dialect;
+    let decl = crate::modules::find("door");
+    let item = |axis, bin: u8| {
+        decl.map_or_else(String::new, |decl| {
+            crate::sql::summary_item(decl, SummaryKind::Distribution { axis, bin })
+        })
+    };
+    let bins = |axis, n: u8, of: String| {
+        let list: Vec<String> = (0..n)
+            .map(|b| format!("SELECT {b} AS bin, '{}' AS item", item(axis, b)))
+            .collect();
+        format!(
+            "SELECT b.item, coalesce(c.n, 0) AS n\n\
+             FROM ({}) b\n\
+             LEFT JOIN (SELECT {of} AS bin, count(*) AS n FROM door_pam\n\
+                        WHERE in_y = 1{} GROUP BY {of}) c ON c.bin = b.bin",
+            list.join(" UNION ALL "),
+            if matches!(axis, DistributionAxis::HourOfDay) {
+                " AND admit_time IS NOT NULL"
+            } else {
+                ""
+            }
+        )
+    };
+    d.create(
+        "door_summary",
+        &format!(
+        "{}\nUNION ALL\n{}",
+        bins(
+            DistributionAxis::HourOfDay,
+            24,
+            "CAST(substr(admit_time, 1, 2) AS INTEGER)".to_string()
+        ),
+        bins(
+            DistributionAxis::Weekday,
+            7,
+            d.weekday_from_monday("admit_date")
+        )
+    ),
+    )
+}

@@ -296,3 +296,58 @@ pub(crate) fn units_and_facts(cx: &Ctx<'_>) -> String {
     out += &d.create("smi_values", &values.join("\nUNION ALL\n"));
     out
 }
+
+/// Statements creating `smi_summary(item, n)`, the module's summary (`cohort::overlap_summary`):
+/// persons per base group,
+/// in two or more of the four diagnosis groups, in each pair of them, and the pair with the most
+/// (first in the spec's order on a tie; absent when no person is in two groups).
+pub(crate) fn summary(cx: &Ctx<'_>) -> String {
+    use super::cohort::DIAGNOSIS_GROUPS;
+    use crate::module::SummaryKind;
+    let d = cx.dialect;
+    let Some(decl) = crate::modules::find("smi") else {
+        return String::new();
+    };
+    let item = |k| crate::sql::summary_item(decl, k);
+    let mut rows: Vec<String> = SmiGroup::ALL
+        .iter()
+        .enumerate()
+        .map(|(b, g)| {
+            format!(
+                "SELECT '{}' AS item, coalesce(sum({}), 0) AS n FROM smi_cohort",
+                item(SummaryKind::GroupSize(b)),
+                col(*g)
+            )
+        })
+        .collect();
+    let four: Vec<String> = DIAGNOSIS_GROUPS.iter().map(|g| col(*g)).collect();
+    rows.push(format!(
+        "SELECT '{}', coalesce(sum(CASE WHEN {} >= 2 THEN 1 ELSE 0 END), 0) FROM smi_cohort",
+        item(SummaryKind::InSeveralGroups),
+        four.join(" + ")
+    ));
+    // Base index of DIAGNOSIS_GROUPS[i] is i + 1 (`all` is base 0).
+    let mut pairs = Vec::new();
+    for (i, a) in DIAGNOSIS_GROUPS.iter().enumerate() {
+        for (j, b) in DIAGNOSIS_GROUPS.iter().enumerate().skip(i + 1) {
+            pairs.push(format!(
+                "SELECT {} AS ord, '{}' AS item, '{}' AS largest,\n\
+                 coalesce(sum(CASE WHEN {} = 1 AND {} = 1 THEN 1 ELSE 0 END), 0) AS n FROM smi_cohort",
+                pairs.len(),
+                item(SummaryKind::GroupPair(i + 1, j + 1)),
+                item(SummaryKind::LargestPair(i + 1, j + 1)),
+                col(*a),
+                col(*b)
+            ));
+        }
+    }
+    let mut out = d.create("smi_summary_pairs", &pairs.join("\nUNION ALL "));
+    rows.push("SELECT item, n FROM smi_summary_pairs".into());
+    rows.push(
+        "SELECT largest, n FROM (SELECT largest, n, row_number() OVER (ORDER BY n DESC, ord) AS rk\n\
+         FROM smi_summary_pairs WHERE n > 0) x WHERE rk = 1"
+            .into(),
+    );
+    out += &d.create("smi_summary", &rows.join("\nUNION ALL "));
+    out
+}
