@@ -301,6 +301,7 @@ fn issue(location: Location, found: &str, nb: &str, en: &str) -> SurveyIssue {
 /// `(line, cells)` of a CSV text or the first sheet of a workbook, and the header.
 type Rows = (Vec<String>, Vec<(u64, Vec<String>)>);
 
+#[allow(clippy::result_large_err)] // once per file
 fn rows_of(file: &str, bytes: &[u8]) -> Result<Rows, SurveyIssue> {
     if crate::ingest::xlsx::is_workbook(bytes) {
         let sheet = crate::ingest::xlsx::read_sheet(bytes, None, Some(64 << 20)).map_err(|e| {
@@ -487,6 +488,7 @@ pub fn read_population_aggregates(file: &str, bytes: &[u8]) -> Aggregates {
                 en,
             )
         };
+        #[allow(clippy::result_large_err)] // a cold path, one issue per bad row
         let record = (|| {
             if cells.first().is_some_and(|c| c == "\u{0}unreadable") {
                 return Err(issue(
