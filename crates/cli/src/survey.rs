@@ -247,7 +247,7 @@ pub struct AnovaArgs {
 #[derive(Args)]
 pub struct ResponseArgs {
     /// The population aggregates: the long table (sektor, populasjon, inndeling, kategori,
-    /// kjonn, antall; docs/survey-aggregates.md) or the sector-only one (sektor, totalpop,
+    /// kjonn, antall; docs/survey.md) or the sector-only one (sektor, totalpop,
     /// mottakspop, utvalg); CSV or xlsx.
     #[arg(long)]
     aggregates: PathBuf,

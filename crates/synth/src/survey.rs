@@ -64,7 +64,7 @@ pub struct Survey {
     /// `survey_respondents.csv`: one row per respondent, survey.md's variable names, `,`, UTF-8.
     pub respondents: SynthFile,
     /// `survey_aggregates.csv`: the population aggregates in the long format
-    /// (`sektor,populasjon,inndeling,kategori,kjonn,antall`, docs/survey-aggregates.md): each
+    /// (`sektor,populasjon,inndeling,kategori,kjonn,antall`, docs/survey.md): each
     /// sector's total population and recipients (the report's, scaled by respondents / 33 458)
     /// and respondents; the total population by sex, age group, region, health trust and
     /// diagnosis (1st main condition) in the report's proportions, by sex and region also the

@@ -4,7 +4,7 @@
 //!
 //! The aggregates come as one long table, one row per sector × population × breakdown ×
 //! category (× sex), with a count; `*` is a suppressed count, never 0 ([`read_population_aggregates`];
-//! the format is in docs/survey-aggregates.md). The older sector-only file
+//! the format is in docs/survey.md). The older sector-only file
 //! (`sektor;totalpop;mottakspop;utvalg`) is read too and gives Table 4-1 unchanged.
 //!
 //! Shares are of the breakdown's own total row when the file gives one (the report's bases
