@@ -439,8 +439,9 @@ pub fn read_population_aggregates(file: &str, bytes: &[u8]) -> Aggregates {
                 continue;
             }
             for (pop, n) in parsed {
+                // The sector as written, as the sector-only reader always printed it.
                 out.records.push(AggregateRecord {
-                    sector: sector_name(cell(&cells, sector)),
+                    sector: cell(&cells, sector).to_string(),
                     population: pop,
                     breakdown: Breakdown::Total,
                     category: None,
