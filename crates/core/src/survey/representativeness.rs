@@ -1174,12 +1174,21 @@ pub fn diagnosis_rows(a: &Aggregates, sector: &str, population: Population) -> V
             } else {
                 (None, false)
             };
+            // The Sum row's sexes, when the file has none: the groups' sum (`*` if any is).
+            let by_sex = |sex| match (cat, g(Some(sex))) {
+                (None, Count::Absent) => cats
+                    .iter()
+                    .map(|c| a.count(sector, population, basis, Some(c), Some(sex)))
+                    .reduce(Count::add)
+                    .unwrap_or(Count::Absent),
+                (_, n) => n,
+            };
             DiagnosisRow {
                 sector: sector.to_string(),
                 basis,
                 diagnosis: label.to_string(),
-                men: g(Some(Sex::Men)),
-                women: g(Some(Sex::Women)),
+                men: by_sex(Sex::Men),
+                women: by_sex(Sex::Women),
                 total,
                 share: s,
                 respondents,
@@ -2062,6 +2071,21 @@ mod tests {
             find(&t, "PHV", "Sum")[3..7],
             ["37011", "60618", "97629", "100"]
         );
+        // Without the Sum row the sums of the groups: men 1 778 + 851 + … + 12 492 = 37 011;
+        // TSB's women include no `*`, its men do (Spiseforstyrrelse), so their sum is `*`.
+        let no_sum: String = REPORT
+            .lines()
+            .filter(|l| !l.contains(";diagnose_1;Sum;"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let b = read_population_aggregates("no_sum.csv", no_sum.as_bytes());
+        let tb = table(&b, "4-8");
+        assert_eq!(
+            find(&tb, "PHV", "Sum")[3..7],
+            ["37011", "60618", "97629", "100"]
+        );
+        assert_eq!(find(&tb, "TSB", "Sum")[3..6], ["*", "6745", "19360"]);
+        assert_eq!(find(&tb, "PHV", schizo)[6], "5.8");
         // No respondents' diagnoses in this file: those columns are empty.
         assert_eq!(find(&t, "PHV", "Depresjon")[7..11], ["", "", "", "false"]);
         // Table 4-9 (2022): schizophrenia 7 536 / 190 575 = 3.95 → 4.0; TSB substance use
