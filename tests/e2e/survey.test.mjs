@@ -113,10 +113,10 @@ test('survey page on the demo: frequencies and odds ratios equal the CLI, by key
 
     // The response table from the demo's aggregates: Table 4-1 with the sector shares; the
     // response rates are the report's (the populations are scaled with the respondents):
-    // PHV 6 380 / 26 129 = 24.4 %, 6 380 / 24 523 = 26.0 %.
-    assert.equal(await page.locator('#survey-response-table tbody tr').count(), 4);
-    const phv = await page.$$eval('#survey-response-table tbody tr:nth-child(1) td', (tds) => tds.map((t) => t.textContent));
-    assert.deepEqual(phv.slice(0, 6), ['26,129', '24,523', '−1,606', '6,380', '24.4%', '26.0%']);
+    // PHV 6 380 / 26 129 = 24.42 %, 6 380 / 24 523 = 26.02 % (survey_response.test.mjs has the rest).
+    assert.equal(await page.locator('#survey-rep-table-4-1 tbody tr').count(), 4);
+    const phv = await page.$$eval('#survey-rep-table-4-1 tbody tr:nth-child(1) td', (tds) => tds.map((t) => t.textContent));
+    assert.deepEqual(phv.slice(0, 6), ['26,129', '24,523', '−1,606', '6,380', '24.42', '26.02']);
 
     // A file with bad rows: every row accounted for, the problems positioned, no crash.
     const bad = path.join(dir, 'bad.csv');
@@ -128,7 +128,7 @@ test('survey page on the demo: frequencies and odds ratios equal the CLI, by key
     assert.equal(issues.length, 2);
     assert.match(issues[0], /^bad\.csv:3:1 \(sektor\): found «XYZ», expected PHV, TSB or AVT/);
     assert.match(issues[1], /^bad\.csv:4:2 \(tilfreds\): found «9», expected a code 1–5/);
-    assert.equal(await page.locator('#survey-response-table').count(), 0, 'no aggregates with this file');
+    assert.equal(await page.locator('#survey-representativeness').count(), 0, 'no aggregates with this file');
 
     // A file without sektor and without tilfreds: the tables fall back to all respondents and
     // the file's first item. 6 × 4 and 5 × 2: 6/11 = 54.5 %, 5/11 = 45.45 → 45.5 % (half up).

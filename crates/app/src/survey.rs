@@ -12,7 +12,10 @@ use forlop_core::survey::describe::frequencies;
 use forlop_core::survey::regress::{
     common_covariates, regress, suppress_small, Covariate, Model, ModelSpec,
 };
-use forlop_core::survey::response::{read_aggregates, response_table, round_half_up};
+use forlop_core::survey::representativeness::{
+    read_population_aggregates, render_all, sector_counts, RenderedTable,
+};
+use forlop_core::survey::response::{response_table, round_half_up};
 use forlop_core::survey::rows;
 use forlop_core::survey::scale::{summarise, Scale, CONTINUUM_ITEMS, STAR_ITEMS};
 use forlop_core::survey::table::{read_respondents, Column, RespondentTable};
@@ -118,6 +121,23 @@ pub enum SurveyAnswer {
     Derived(SurveyOverview),
     /// Model fits.
     Models(ModelsView),
+    /// Response and representativeness tables from an aggregates file given alone.
+    Response(ResponseTablesView),
+}
+
+/// Tables 4-1 … 4-9 from the population aggregates, as `forlop survey response` writes them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ResponseTablesView {
+    /// The aggregates file's name.
+    pub file: String,
+    /// Data rows read.
+    pub rows_read: u64,
+    /// Rows rejected (read = used + rejected).
+    pub rows_rejected: u64,
+    /// The first problems, positioned.
+    pub issues: Vec<Bilingual>,
+    /// Every table with rows, in the CLI's order.
+    pub tables: Vec<RenderedTable>,
 }
 
 /// What was read.
@@ -143,6 +163,8 @@ pub struct SurveyOverview {
     pub response: Vec<ResponseView>,
     /// Why the aggregates could not be read.
     pub aggregates_error: Option<String>,
+    /// Tables 4-1 … 4-9 from the aggregates.
+    pub representativeness: Option<ResponseTablesView>,
 }
 
 /// A variable of the respondent table.
@@ -524,6 +546,45 @@ fn is_aggregates(bytes: &[u8]) -> bool {
     ["totalpop", "total_population", "mottakspop"]
         .iter()
         .any(|h| header.contains(h))
+        || (["populasjon", "population"]
+            .iter()
+            .any(|h| header.contains(h))
+            && ["inndeling", "breakdown"]
+                .iter()
+                .any(|h| header.contains(h)))
+}
+
+/// Reads the aggregates into Tables 4-1 … 4-9, and Table 4-1's rows for the overview.
+fn response_tables(file: &str, bytes: &[u8]) -> (ResponseTablesView, Vec<ResponseView>) {
+    let read = read_population_aggregates(file, bytes);
+    let rows = response_table(&sector_counts(&read).0)
+        .into_iter()
+        .map(|r| ResponseView {
+            sector: r.sector,
+            total_population: r.total_population,
+            recipient_population: r.recipient_population,
+            error_population: r.error_population,
+            respondents: r.respondents,
+            rate_total: r.rate_total,
+            rate_recipients: r.rate_recipients,
+            share_total: r.share_total,
+            share_respondents: r.share_respondents,
+        })
+        .filter(|_| !read.records.is_empty())
+        .collect();
+    let view = ResponseTablesView {
+        file: file.to_string(),
+        rows_read: read.rows_read,
+        rows_rejected: read.rows_rejected,
+        issues: read
+            .issues
+            .iter()
+            .take(10)
+            .map(|i| msg(i.render(Lang::Nb), i.render(Lang::En)))
+            .collect(),
+        tables: render_all(&read),
+    };
+    (view, rows)
 }
 
 /// Sorts labels numerically when they are numbers, else bytewise (as the frequency tables).
@@ -871,6 +932,11 @@ fn load(
     let (aggregates, respondents): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|(_, b)| is_aggregates(b));
     let Some((name, bytes)) = respondents.into_iter().next() else {
+        if let Some((agg_name, agg_bytes)) = aggregates.into_iter().next() {
+            return Ok(SurveyAnswer::Response(
+                response_tables(&agg_name, &agg_bytes).0,
+            ));
+        }
         return Err(msg(
             "Velg respondentfilen (én rad per respondent).",
             "Pick the respondent file (one row per respondent).",
@@ -892,25 +958,13 @@ fn load(
     add_derived(&mut table, &settings);
     describe_table(&table, &mut view);
     if let Some((agg_name, agg_bytes)) = aggregates.into_iter().next() {
-        match read_aggregates(&agg_name, &agg_bytes) {
-            Ok(sectors) => {
-                view.response = response_table(&sectors)
-                    .into_iter()
-                    .map(|r| ResponseView {
-                        sector: r.sector,
-                        total_population: r.total_population,
-                        recipient_population: r.recipient_population,
-                        error_population: r.error_population,
-                        respondents: r.respondents,
-                        rate_total: r.rate_total,
-                        rate_recipients: r.rate_recipients,
-                        share_total: r.share_total,
-                        share_respondents: r.share_respondents,
-                    })
-                    .collect()
-            }
-            Err(e) => view.aggregates_error = Some(e),
+        let (tables, rows) = response_tables(&agg_name, &agg_bytes);
+        if tables.rows_read == tables.rows_rejected {
+            let first = tables.issues.first().cloned().unwrap_or_default();
+            view.aggregates_error = Some(format!("{} / {}", first.nb, first.en));
         }
+        view.response = rows;
+        view.representativeness = Some(tables);
     }
     *held = Some(SurveyHeld {
         table,
@@ -1071,17 +1125,42 @@ mod tests {
     }
 
     #[test]
+    fn the_demo_aggregates_give_the_clis_tables() {
+        let mut held = None;
+        let v = loaded(&mut held, 1000);
+        let rep = v.representativeness.unwrap();
+        assert_eq!((rep.rows_rejected, rep.issues.len()), (0, 0));
+        let ids: Vec<&str> = rep.tables.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["4-1", "4-2", "4-3", "4-4", "4-5", "4-6", "alder", "4-7", "4-8", "4-9"]
+        );
+        // The same text as the CLI writes: core's one renderer.
+        let survey = forlop_synth::generate_survey(&forlop_synth::SurveyConfig {
+            respondents: 1000,
+            seed: 3,
+        });
+        let read = read_population_aggregates("survey_aggregates.csv", &survey.aggregates.bytes);
+        assert_eq!(rep.tables, render_all(&read));
+    }
+
+    #[test]
     fn files_without_respondents_or_survey_are_messages() {
         let mut held = None;
-        let err = handle(
+        // An aggregates file alone gives the response tables (the old sector-only format too).
+        let Ok(SurveyAnswer::Response(r)) = handle(
             &mut held,
             SurveyJob::Files,
             vec![(
                 "a.csv".into(),
                 b"sektor,totalpop,mottakspop,utvalg\nPHV,10,9,5\n".to_vec(),
             )],
-        )
-        .unwrap_err();
+        ) else {
+            panic!()
+        };
+        // 5 / 10 = 50 %, 5 / 9 = 55.56 %.
+        assert_eq!(r.tables[0].rows[0][5..7], ["50", "55.56"]);
+        let err = handle(&mut held, SurveyJob::Files, Vec::new()).unwrap_err();
         assert!(err.en.contains("respondent file"));
         let err = handle(
             &mut held,

@@ -11,7 +11,7 @@ use forlop_core::survey::describe::frequencies;
 use forlop_core::survey::regress::{
     common_covariates, parse_covariates, regress, suppress_small, Model, ModelSpec,
 };
-use forlop_core::survey::response::{read_aggregates, response_table, round_half_up};
+use forlop_core::survey::response::round_half_up;
 use forlop_core::survey::rows;
 use forlop_core::survey::scale::{summarise, Scale};
 use forlop_core::survey::table::{known_kind, read_respondents, RespondentTable, VarKind};
@@ -33,7 +33,7 @@ pub enum SurveyCommand {
     Ttest(TTestArgs),
     /// One-way ANOVA of a variable across the levels of another (survey.md §4.4).
     Anova(AnovaArgs),
-    /// Response rates and population shares from aggregate counts (Table 4-1).
+    /// Response and representativeness from population aggregates (Tables 4-1 … 4-9).
     Response(ResponseArgs),
     /// Write a seeded synthetic respondent file (the three sectors in the survey's proportions)
     /// and its population aggregates.
@@ -253,12 +253,21 @@ pub struct AnovaArgs {
 
 #[derive(Args)]
 pub struct ResponseArgs {
-    /// CSV with sector, totalpop, mottakspop, utvalg (or the English names).
+    /// The population aggregates: the long table (sektor, populasjon, inndeling, kategori,
+    /// kjonn, antall; docs/survey.md) or the sector-only one (sektor, totalpop,
+    /// mottakspop, utvalg); CSV or xlsx.
     #[arg(long)]
     aggregates: PathBuf,
     /// Write the CSV here instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// The table: 4-1 … 4-9, `alder` (the age comparison of Figs 4-7–4-9), or `all` (every
+    /// table with rows in one long CSV, `table,sector,row,column,value`).
+    #[arg(long, default_value = "4-1")]
+    table: String,
+    /// Language of the messages on standard error.
+    #[arg(long, value_enum, default_value_t = MessageLang::Nb)]
+    lang: MessageLang,
 }
 
 /// Runs one survey command.
@@ -506,6 +515,9 @@ fn anova_command(args: AnovaArgs) -> Result<ExitCode> {
 }
 
 fn response(args: ResponseArgs) -> Result<ExitCode> {
+    use forlop_core::survey::representativeness::{
+        long_csv, read_population_aggregates, render, render_all, sector_counts, TABLE_IDS,
+    };
     let bytes = std::fs::read(&args.aggregates)
         .with_context(|| format!("cannot read {}", args.aggregates.display()))?;
     let name = args
@@ -513,32 +525,61 @@ fn response(args: ResponseArgs) -> Result<ExitCode> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let sectors = read_aggregates(&name, &bytes).map_err(anyhow::Error::msg)?;
-    let two = |x: f64| number(Some(round_half_up(x, 2)));
-    let rows: Vec<Vec<String>> = response_table(&sectors)
-        .into_iter()
-        .map(|r| {
-            vec![
-                r.sector,
-                r.total_population.to_string(),
-                r.recipient_population.to_string(),
-                r.error_population.to_string(),
-                r.respondents.to_string(),
-                two(r.rate_total),
-                two(r.rate_recipients),
-                two(r.share_total),
-                two(r.share_recipients),
-                two(r.share_respondents),
-                two(r.share_error),
-                two(r.error_rate),
-            ]
-        })
-        .collect();
-    write_rows(
-        args.out.as_deref(),
-        "sector,total_population,recipient_population,error_population,respondents,rate_total,rate_recipients,share_total,share_recipients,share_respondents,share_error,error_rate",
-        &rows,
-    )?;
+    let read = read_population_aggregates(&name, &bytes);
+    let l = lang(args.lang);
+    let used = read.records.len();
+    if read.rows_rejected > 0 || read.records.is_empty() {
+        eprintln!(
+            "{}",
+            match l {
+                Lang::Nb => format!(
+                    "{name}: {} rader lest, {} avvist",
+                    read.rows_read, read.rows_rejected
+                ),
+                Lang::En => format!(
+                    "{name}: {} rows read, {} rejected",
+                    read.rows_read, read.rows_rejected
+                ),
+            }
+        );
+        for issue in read.issues.iter().take(10) {
+            eprintln!("  {}", issue.render(l));
+        }
+    }
+    if used == 0 {
+        bail!("no usable counts in {name} / ingen brukbare tall i {name}");
+    }
+    let (_, left_out) = sector_counts(&read);
+    if !left_out.is_empty() && matches!(args.table.as_str(), "4-1" | "all") {
+        eprintln!(
+            "Table 4-1 leaves out {} (no total counts of totalpop, mottakere and utvalg) / tabell 4-1 utelater {}",
+            left_out.join(", "),
+            left_out.join(", ")
+        );
+    }
+    let text = if args.table == "all" {
+        long_csv(&render_all(&read))
+    } else {
+        let Some(table) = render(&read, &args.table) else {
+            bail!(
+                "--table {}: expected all or one of {} / forventet all eller en av disse",
+                args.table,
+                TABLE_IDS.join(", ")
+            );
+        };
+        if table.rows.is_empty() {
+            eprintln!(
+                "{name}: no counts for table {} / ingen tall til tabell {}",
+                args.table, args.table
+            );
+        }
+        table.csv()
+    };
+    match args.out.as_deref() {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
     Ok(ExitCode::SUCCESS)
 }
 

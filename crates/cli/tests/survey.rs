@@ -629,3 +629,61 @@ fn age_source_flag_takes_the_birth_year_first() {
     assert!(reported.contains("aldersgruppe,all,66-75,1,"), "{reported}");
     assert!(!reported.contains("36-45"), "{reported}");
 }
+
+/// `--table` writes one of Tables 4-1 … 4-9 from the long aggregates, `--table all` every table
+/// in one long CSV; a bad row is counted and positioned on standard error, `*` stays `*`.
+#[test]
+fn response_tables_from_the_long_aggregates() {
+    let dir = tempfile::tempdir().unwrap();
+    let agg = write(
+        dir.path(),
+        "pop.csv",
+        "sector,population,breakdown,category,count\n\
+         TSB,totalpop,total,,17257\nTSB,mottakere,total,,15667\nTSB,utvalg,total,,3199\n\
+         TSB,totalpop,unit,Helse Bergen HF,1953\nTSB,utvalg,unit,Helse Bergen HF,294\n\
+         TSB,totalpop,unit,Crux TSB Stavanger,23\nTSB,utvalg,unit,Crux TSB Stavanger,*\n\
+         TSB,totalpop,unit,Total,17257\nTSB,utvalg,unit,Total,3199\n\
+         TSB,utvalg,unit,A-senteret,many\n",
+    );
+    let (csv, stderr) = ok(&[
+        "survey",
+        "response",
+        "--aggregates",
+        &agg,
+        "--table",
+        "4-3",
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        stderr.contains("pop.csv: 10 rows read, 1 rejected"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("pop.csv:11:5 (count): found «many», expected a whole number"),
+        "{stderr}"
+    );
+    // Helse Bergen 1 953 / 17 257 = 11.32 %, 294 / 3 199 = 9.19 %: −2.1 points, flagged.
+    assert_eq!(
+        csv,
+        "sector,unit,totalpop_n,totalpop_pct,respondents_n,respondents_pct,diff_pp,flagged\n\
+         TSB,Helse Bergen HF,1953,11.3,294,9.2,-2.1,true\n\
+         TSB,Crux TSB Stavanger,23,0.1,*,,,false\n\
+         TSB,Total,17257,100,3199,100,,false\n"
+    );
+    // Table 4-1 (the default) from the same file: 3 199 / 17 257 = 18.54 %.
+    let (t41, _) = ok(&["survey", "response", "--aggregates", &agg]);
+    assert!(
+        t41.contains("\nTSB,17257,15667,-1590,3199,18.54,20.42,"),
+        "{t41}"
+    );
+    let (all, _) = ok(&["survey", "response", "--aggregates", &agg, "--table", "all"]);
+    assert!(all.starts_with("table,sector,row,column,value\n4-1,TSB,,total_population,17257\n"));
+    assert!(
+        all.contains("\n4-3,TSB,Crux TSB Stavanger,respondents_n,*\n"),
+        "{all}"
+    );
+    let bad = forlop(&["survey", "response", "--aggregates", &agg, "--table", "5-1"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("expected all or one of 4-1"));
+}

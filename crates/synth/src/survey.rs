@@ -63,8 +63,13 @@ impl Default for SurveyConfig {
 pub struct Survey {
     /// `survey_respondents.csv`: one row per respondent, survey.md's variable names, `,`, UTF-8.
     pub respondents: SynthFile,
-    /// `survey_aggregates.csv`: `sektor,totalpop,mottakspop,utvalg`, the report's populations
-    /// scaled by respondents / 33 458, `utvalg` the generated respondents of each sector.
+    /// `survey_aggregates.csv`: the population aggregates in the long format
+    /// (`sektor,populasjon,inndeling,kategori,kjonn,antall`, docs/survey.md): each
+    /// sector's total population and recipients (the report's, scaled by respondents / 33 458)
+    /// and respondents; the total population by sex, age group, region, health trust and
+    /// diagnosis (1st main condition) in the report's proportions, by sex and region also the
+    /// same period and the whole of the year before; the respondents of the generated file by
+    /// the same breakdowns (their own diagnoses).
     pub aggregates: SynthFile,
     /// Respondents per sector (PHV, TSB, AVT).
     pub sector_sizes: [usize; 3],
@@ -357,8 +362,10 @@ pub fn generate_survey(config: &SurveyConfig) -> Survey {
     let mut text = String::with_capacity(config.respondents * 300 + 2048);
     text.push_str(&SURVEY_COLUMNS.join(","));
     text.push('\n');
+    let mut tally = Tally::default();
     for (i, &s) in sectors.iter().enumerate() {
         let row = respondent(&mut rng, &mut cuts, s, i + 1);
+        tally.add(s, &row);
         for (j, name) in SURVEY_COLUMNS.iter().enumerate() {
             if j > 0 {
                 text.push(',');
@@ -369,18 +376,7 @@ pub fn generate_survey(config: &SurveyConfig) -> Survey {
         }
         text.push('\n');
     }
-    let mut agg = String::from("sektor,totalpop,mottakspop,utvalg\n");
-    let total: u64 = SURVEY_RESPONDENTS.iter().map(|&x| x as u64).sum();
-    for (s, name) in SURVEY_SECTORS.iter().enumerate() {
-        // Populations scaled like the respondents, never below them.
-        let scale = |x: u32| -> u64 {
-            ((x as u64 * config.respondents as u64 + total / 2) / total).max(sizes[s] as u64)
-        };
-        let (pop, rec) = SURVEY_POPULATIONS[s];
-        let rec = scale(rec);
-        let pop = scale(pop).max(rec);
-        agg.push_str(&format!("{name},{pop},{rec},{}\n", sizes[s]));
-    }
+    let agg = aggregates(config, &sizes, &tally);
     Survey {
         respondents: SynthFile {
             name: "survey_respondents.csv".into(),
@@ -948,6 +944,361 @@ fn yes_first(rng: &mut ChaCha8Rng, w: &[u32], signal: f64, load: f64) -> usize {
     }
 }
 
+/// Respondents of the generated file by sector and breakdown.
+#[derive(Default)]
+struct Tally {
+    women: [u64; 3],
+    men: [u64; 3],
+    age: [[u64; 7]; 3],
+    region: [[u64; 6]; 3],
+    /// (sector, trust) → respondents, in order of first appearance.
+    units: Vec<(usize, &'static str, u64)>,
+    diagnoses: [[u64; 14]; 3],
+}
+
+/// Table 4-8's diagnosis groups (their order and names) and the questionnaire options that
+/// report each.
+const DIAGNOSIS_GROUPS: [(&str, &[&str]); 14] = [
+    ("Angstlidelse", &["dg_angst"]),
+    ("Autisme", &["dg_autisme"]),
+    (
+        "Avhengighet (ikke rusrelatert)",
+        &["dg_avhengighet_ikke_rus"],
+    ),
+    ("Bipolar lidelse", &["dg_bipolar"]),
+    ("Depresjon", &["dg_depresjon"]),
+    ("Hyperkinetiske forstyrrelser (ADHD/ADD)", &["dg_adhd"]),
+    ("Personlighetsforstyrrelse", &["dg_personlighet"]),
+    ("Posttraumatisk stresslidelse (PTSD)", &["dg_ptsd"]),
+    ("Psykose", &["dg_psykose"]),
+    (
+        "Schizofreni/Schizotyp lidelse/Paranoide lidelser",
+        &["dg_schizofreni"],
+    ),
+    (
+        "Skadelig bruk av rusmidler og rusmiddelavhengighet",
+        &["dg_rus_skadelig", "dg_rus_avhengighet"],
+    ),
+    ("Spiseforstyrrelse", &["dg_spise"]),
+    ("Tvangslidelser/Fobier", &["dg_tvang_fobier"]),
+    ("Annet", &["dg_annen"]),
+];
+
+/// Table 4-8 (2023) and 4-9 (2022): men and women per diagnosis group and sector.
+const DIAGNOSIS_2023: [[(u32, u32); 3]; 14] = [
+    [(1778, 4055), (74, 107), (1012, 2753)],
+    [(851, 808), (34, 25), (96, 121)],
+    [(29, 76), (494, 84), (11, 0)],
+    [(1657, 2560), (78, 54), (330, 705)],
+    [(5430, 8377), (229, 195), (1786, 4043)],
+    [(3604, 5410), (336, 185), (1055, 1876)],
+    [(1515, 4251), (92, 146), (365, 792)],
+    [(2003, 6473), (151, 252), (437, 2009)],
+    [(1003, 1053), (17, 12), (15, 34)],
+    [(3705, 1998), (70, 31), (62, 50)],
+    [(1125, 480), (9144, 4277), (73, 58)],
+    [(93, 1814), (0, 16), (23, 321)],
+    [(1726, 2827), (57, 38), (434, 801)],
+    [(12492, 20436), (1839, 1323), (2070, 5537)],
+];
+const DIAGNOSIS_2022: [[(u32, u32); 3]; 14] = [
+    [(3708, 8443), (132, 175), (1631, 4328)],
+    [(1525, 1198), (38, 30), (141, 153)],
+    [(83, 144), (818, 148), (12, 8)],
+    [(2810, 4388), (115, 83), (462, 885)],
+    [(10804, 16577), (415, 325), (2743, 5937)],
+    [(6648, 8706), (525, 243), (1753, 2491)],
+    [(2632, 6564), (195, 194), (464, 955)],
+    [(3370, 10194), (248, 396), (592, 2420)],
+    [(1506, 1521), (23, 16), (16, 39)],
+    [(4810, 2726), (91, 51), (69, 59)],
+    [(2152, 840), (14675, 6511), (104, 63)],
+    [(173, 2962), (0, 17), (29, 406)],
+    [(3342, 5544), (109, 80), (637, 1173)],
+    [(30251, 46954), (3358, 2321), (3969, 9765)],
+];
+/// Table 4-5: (women, men) in 2023 Feb–Apr, 2022 Feb–Apr and 2022 per sector.
+const SEX_POPULATIONS: [[(u32, u32); 3]; 3] = [
+    [(53847, 33317), (54221, 33244), (89847, 58107)],
+    [(6129, 11310), (6077, 11002), (9085, 17637)],
+    [(18497, 7628), (19140, 7821), (27694, 12273)],
+];
+/// Table 4-6 in `REGIONS` order (Sør-Øst, Vest, Midt, Nord, Andre, Ukjent) for 2023 Feb–Apr,
+/// 2022 Feb–Apr and 2022; AVT's Ukjent from Table 4-4.
+const REGION_POPULATIONS: [[[u32; 6]; 3]; 3] = [
+    [
+        [47502, 16887, 12472, 7685, 2618, 0],
+        [46852, 16829, 13692, 7715, 2377, 0],
+        [80012, 28805, 22151, 12684, 4302, 0],
+    ],
+    [
+        [10812, 3752, 1812, 1063, 0, 0],
+        [10369, 3887, 1873, 947, 0, 0],
+        [16812, 5351, 2922, 1636, 0, 0],
+    ],
+    [
+        [16691, 5507, 2402, 1525, 0, 23],
+        [16663, 6510, 2244, 1524, 17, 0],
+        [24185, 9847, 3535, 2315, 85, 0],
+    ],
+];
+/// Table 4-4: (men, women) of the avtalespesialist population in `REGIONS` order.
+const REGION_SEX_AVT: [(u64, u64); 6] = [
+    (4978, 11748),
+    (1518, 4008),
+    (703, 1699),
+    (460, 1090),
+    (0, 0),
+    (4, 19),
+];
+/// The young answer less often (Fig 4-7's direction): the population's age weights are the
+/// respondents' times these tenths.
+const AGE_TILT: [u64; 7] = [16, 12, 10, 9, 8, 8, 12];
+
+impl Tally {
+    fn add(&mut self, s: usize, row: &Row) {
+        let get = |k: &str| row.0.get(k).map(String::as_str);
+        match get("kjonn_npr") {
+            Some("2") => self.women[s] += 1,
+            _ => self.men[s] += 1,
+        }
+        if let Some(age) = get("alder").and_then(|a| a.parse::<u32>().ok()) {
+            if let Some(g) = AGE_GROUPS
+                .iter()
+                .position(|&(lo, hi)| age >= lo && age <= hi)
+            {
+                self.age[s][g] += 1;
+            }
+        }
+        if let Some(r) = get("helseregion").and_then(|r| REGIONS.iter().position(|x| *x == r)) {
+            self.region[s][r] += 1;
+        }
+        if let Some(t) = get("helseforetak") {
+            match self.units.iter_mut().find(|(x, u, _)| *x == s && *u == t) {
+                Some(u) => u.2 += 1,
+                None => {
+                    if let Some(name) = TRUSTS.iter().flat_map(|t| t.iter()).find(|n| **n == t) {
+                        self.units.push((s, name, 1));
+                    }
+                }
+            }
+        }
+        for (g, (_, options)) in DIAGNOSIS_GROUPS.iter().enumerate() {
+            if options.iter().any(|o| get(o) == Some("1")) {
+                self.diagnoses[s][g] += 1;
+            }
+        }
+    }
+}
+
+/// `total` split in proportion to `weights`, largest remainder (ties to the first).
+fn split(total: u64, weights: &[u64]) -> Vec<u64> {
+    let sum: u64 = weights.iter().sum();
+    if sum == 0 {
+        return vec![0; weights.len()];
+    }
+    let mut out: Vec<u64> = weights.iter().map(|w| total * w / sum).collect();
+    let mut rest: Vec<(u64, usize)> = weights
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (total * w % sum, i))
+        .collect();
+    rest.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let left = total - out.iter().sum::<u64>();
+    for &(_, i) in rest.iter().take(left as usize) {
+        out[i] += 1;
+    }
+    out
+}
+
+/// The aggregates file (see [`Survey::aggregates`]).
+fn aggregates(config: &SurveyConfig, sizes: &[usize; 3], tally: &Tally) -> String {
+    let mut rng = ChaCha8Rng::seed_from_u64(config.seed ^ 0x00A6_62E6_A7E5_u64);
+    let report_total: u64 = SURVEY_RESPONDENTS.iter().map(|&x| x as u64).sum();
+    let n = config.respondents as u64;
+    // Report counts scaled like the respondents, half up.
+    let scale = |x: u64| (x * n + report_total / 2) / report_total;
+    let mut out = String::from("sektor,populasjon,inndeling,kategori,kjonn,antall\n");
+    let mut line = |sector: &str, pop: &str, by: &str, cat: &str, sex: &str, count: String| {
+        out.push_str(&format!("{sector},{pop},{by},{cat},{sex},{count}\n"));
+    };
+    let pops = ["totalpop", "forrige_periode", "forrige_aar"];
+    for (s, name) in SURVEY_SECTORS.iter().enumerate() {
+        let resp = sizes[s] as u64;
+        // Table 4-1, as before: never below the respondents.
+        let (pop, rec) = SURVEY_POPULATIONS[s];
+        let rec = scale(rec as u64).max(resp);
+        let pop = scale(pop as u64).max(rec);
+        line(name, "totalpop", "total", "", "", pop.to_string());
+        line(name, "mottakere", "total", "", "", rec.to_string());
+        line(name, "utvalg", "total", "", "", resp.to_string());
+        // Table 4-5: the three populations by sex, and the respondents.
+        for (p, &(w, m)) in pops.iter().zip(&SEX_POPULATIONS[s]) {
+            let total = scale((w + m) as u64);
+            let women = split(total, &[w as u64, m as u64])[0];
+            line(name, p, "kjonn", "Kvinne", "", women.to_string());
+            line(name, p, "kjonn", "Mann", "", (total - women).to_string());
+        }
+        line(
+            name,
+            "utvalg",
+            "kjonn",
+            "Kvinne",
+            "",
+            tally.women[s].to_string(),
+        );
+        line(
+            name,
+            "utvalg",
+            "kjonn",
+            "Mann",
+            "",
+            tally.men[s].to_string(),
+        );
+        // Table 4-6: regions (those with population or respondents).
+        let regional: Vec<Vec<u64>> = REGION_POPULATIONS[s]
+            .iter()
+            .map(|w| {
+                let w: Vec<u64> = w.iter().map(|&x| x as u64).collect();
+                split(scale(w.iter().sum()), &w)
+            })
+            .collect();
+        for (r, region) in REGIONS.iter().enumerate() {
+            if regional.iter().all(|c| c[r] == 0) && tally.region[s][r] == 0 {
+                continue;
+            }
+            for (p, counts) in pops.iter().zip(&regional) {
+                line(name, p, "helseregion", region, "", counts[r].to_string());
+            }
+            line(
+                name,
+                "utvalg",
+                "helseregion",
+                region,
+                "",
+                tally.region[s][r].to_string(),
+            );
+            // Table 4-4: the avtalespesialist population by region also by sex.
+            if s == 2 {
+                let (m, k) = REGION_SEX_AVT[r];
+                let women = split(regional[0][r], &[k, m])[0];
+                line(
+                    name,
+                    "totalpop",
+                    "helseregion",
+                    region,
+                    "Kvinne",
+                    women.to_string(),
+                );
+                let men = regional[0][r] - women;
+                line(
+                    name,
+                    "totalpop",
+                    "helseregion",
+                    region,
+                    "Mann",
+                    men.to_string(),
+                );
+            }
+        }
+        // Age groups: the respondents' distribution tilted towards the young.
+        let weights: Vec<u64> = AGE_WEIGHTS[s]
+            .iter()
+            .zip(AGE_TILT)
+            .map(|(&w, t)| w as u64 * t)
+            .collect();
+        for (g, count) in split(pop, &weights).into_iter().enumerate() {
+            let (lo, hi) = AGE_GROUPS[g];
+            let label = format!("{lo}-{hi}");
+            line(name, "totalpop", "alder", &label, "", count.to_string());
+            line(
+                name,
+                "utvalg",
+                "alder",
+                &label,
+                "",
+                tally.age[s][g].to_string(),
+            );
+        }
+        // Health trusts: the population in proportion to the respondents, each trust's
+        // response rate varied by up to ±25 % so some differ by more than a point.
+        let units: Vec<&(usize, &str, u64)> = tally.units.iter().filter(|u| u.0 == s).collect();
+        if !units.is_empty() {
+            let with_unit: u64 = units.iter().map(|u| u.2).sum();
+            let weights: Vec<u64> = units
+                .iter()
+                .map(|u| u.2 * rng.random_range(75..=125u64))
+                .collect();
+            for (u, count) in units
+                .iter()
+                .zip(split(pop * with_unit / resp.max(1), &weights))
+            {
+                line(name, "totalpop", "helseforetak", u.1, "", count.to_string());
+                line(name, "utvalg", "helseforetak", u.1, "", u.2.to_string());
+            }
+            line(
+                name,
+                "totalpop",
+                "helseforetak",
+                "Total",
+                "",
+                pop.to_string(),
+            );
+            line(
+                name,
+                "utvalg",
+                "helseforetak",
+                "Total",
+                "",
+                resp.to_string(),
+            );
+        }
+        // Tables 4-8/4-9: diagnoses by the 1st main condition (a patient in one group), men
+        // and women, counts below 5 suppressed as NPR does; the respondents' own answers.
+        for (p, table, persons) in [
+            ("totalpop", &DIAGNOSIS_2023, pop),
+            (
+                "forrige_aar",
+                &DIAGNOSIS_2022,
+                scale(SEX_POPULATIONS[s][2].0 as u64 + SEX_POPULATIONS[s][2].1 as u64),
+            ),
+        ] {
+            let weights: Vec<u64> = table
+                .iter()
+                .flat_map(|row| [row[s].0 as u64, row[s].1 as u64])
+                .collect();
+            // The report's Sum exceeds the patients by 12 % (PHV 97 629 / 87 164).
+            let cells = split(persons * 112 / 100, &weights);
+            let shown = |c: u64| {
+                if c < 5 {
+                    "*".to_string()
+                } else {
+                    c.to_string()
+                }
+            };
+            for (g, (label, _)) in DIAGNOSIS_GROUPS.iter().enumerate() {
+                let (m, k) = (cells[2 * g], cells[2 * g + 1]);
+                line(name, p, "diagnose_1", label, "Mann", shown(m));
+                line(name, p, "diagnose_1", label, "Kvinne", shown(k));
+                line(name, p, "diagnose_1", label, "", (m + k).to_string());
+            }
+        }
+        // No Total row: their shares are of all groups ticked, as the population's are of
+        // the Sum of its groups (docs/choices.md).
+        for (g, (label, _)) in DIAGNOSIS_GROUPS.iter().enumerate() {
+            line(
+                name,
+                "utvalg",
+                "diagnose_1",
+                label,
+                "",
+                tally.diagnoses[s][g].to_string(),
+            );
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -994,8 +1345,19 @@ mod tests {
         // 300 × 87 424 / 33 458 = 783.9 → 784; 300 × 82 050 / 33 458 = 735.7 → 736.
         let agg = String::from_utf8(a.aggregates.bytes).unwrap();
         assert!(
-            agg.starts_with("sektor,totalpop,mottakspop,utvalg\nPHV,784,736,191\n"),
+            agg.starts_with(
+                "sektor,populasjon,inndeling,kategori,kjonn,antall\n\
+                 PHV,totalpop,total,,,784\nPHV,mottakere,total,,,736\nPHV,utvalg,total,,,191\n"
+            ),
             "{agg}"
         );
+        // The respondents by sex are the generated file's: kjonn_npr 2 and 1 in PHV.
+        let phv_women = text.lines().filter(|l| l.contains(",PHV,2,")).count();
+        assert!(agg.contains(&format!("\nPHV,utvalg,kjonn,Kvinne,,{phv_women}\n")));
+        // Every count is a number or `*`, and every line has six fields.
+        assert!(agg.lines().skip(1).all(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            f.len() == 6 && (f[5] == "*" || f[5].parse::<u64>().is_ok())
+        }));
     }
 }

@@ -12,4 +12,5 @@ pub mod mapping;
 pub mod progress;
 pub mod quality;
 pub mod report_dialog;
+pub mod survey_response;
 pub mod trend;

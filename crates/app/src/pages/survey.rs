@@ -63,10 +63,6 @@ const CSV: Text = t("Last ned CSV", "Download CSV");
 const SCALES: Text = t("Skalaer", "Scales");
 const SCALE: Text = t("Skala", "Scale");
 const MEAN: Text = t("Gjennomsnitt", "Mean");
-const RESPONSE: Text = t(
-    "Svarprosent og sektorandeler (tabell 4-1, figur 4-1)",
-    "Response and sector shares (Table 4-1, Fig 4-1)",
-);
 const MODEL: Text = t("Regresjon", "Regression");
 const MODEL_KIND: Text = t("Modell", "Model");
 const LOGISTIC: Text = t("Logistisk (oddsratio)", "Logistic (odds ratio)");
@@ -303,6 +299,7 @@ impl Page {
             SurveyAnswer::Frequencies(f) => self.freq.set(Some(f.clone())),
             SurveyAnswer::Scale(s) => self.scale.set(Some(s.clone())),
             SurveyAnswer::Models(m) => self.models.set(Some(m.clone())),
+            SurveyAnswer::Response(_) => {} // components::survey_response shows it
         }
     }
 }
@@ -418,9 +415,9 @@ pub fn SurveyPage() -> impl IntoView {
             <Frequencies page=page />
             <compare::Compare page=page />
             <Scales page=page />
-            <ResponseTable page=page />
             <ModelBuilder page=page />
         })}
+        <crate::components::survey_response::SurveyResponse />
     }
 }
 
@@ -706,58 +703,6 @@ fn Scales(page: Page) -> impl IntoView {
                 }
             })}
         </section>
-    }
-}
-
-#[component]
-fn ResponseTable(page: Page) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let lang = state.lang;
-    move || {
-        let rows = page
-            .overview
-            .with(|o| o.as_ref().map(|o| o.response.clone()))
-            .unwrap_or_default();
-        (!rows.is_empty()).then(|| {
-            let l = lang.get();
-            let for_csv = rows.clone();
-            view! {
-                <section class="card" id="survey-response" aria-labelledby="survey-response-heading">
-                    <h3 id="survey-response-heading">{RESPONSE.get(l)}</h3>
-                    <button type="button" id="survey-response-csv" on:click=move |_| {
-                        download("survey_response", survey::response_csv(&for_csv), state.min_cell.get_untracked());
-                    }>{CSV.get(l)}</button>
-                    <table class="data" id="survey-response-table">
-                        <thead><tr>
-                            <th scope="col">{SECTOR.get(l)}</th>
-                            <th scope="col" class="num">{t("Totalpopulasjon", "Total population").get(l)}</th>
-                            <th scope="col" class="num">{t("Mottakspopulasjon", "Recipients").get(l)}</th>
-                            <th scope="col" class="num">{t("Feilmelding", "Error population").get(l)}</th>
-                            <th scope="col" class="num">{t("Utvalg", "Respondents").get(l)}</th>
-                            <th scope="col" class="num">{t("Svar % total", "Response % total").get(l)}</th>
-                            <th scope="col" class="num">{t("Svar % mottak", "Response % recipients").get(l)}</th>
-                            <th scope="col" class="num">{t("Andel av totalpop.", "Share of total pop.").get(l)}</th>
-                            <th scope="col" class="num">{t("Andel av utvalget", "Share of respondents").get(l)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|r| view! {
-                                <tr>
-                                    <th scope="row">{r.sector}</th>
-                                    <td class="num">{crate::fmt::count(r.total_population, l)}</td>
-                                    <td class="num">{crate::fmt::count(r.recipient_population, l)}</td>
-                                    <td class="num">{crate::fmt::number(r.error_population as f64, 0, l)}</td>
-                                    <td class="num">{crate::fmt::count(r.respondents, l)}</td>
-                                    <td class="num">{crate::fmt::percent(r.rate_total, l)}</td>
-                                    <td class="num">{crate::fmt::percent(r.rate_recipients, l)}</td>
-                                    <td class="num">{crate::fmt::percent(r.share_total, l)}</td>
-                                    <td class="num">{crate::fmt::percent(r.share_respondents, l)}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </section>
-            }
-        })
     }
 }
 

@@ -17,7 +17,7 @@
 mod aliases;
 mod areas;
 mod codes;
-mod decode;
+pub(crate) mod decode;
 mod delimiter;
 mod episodes;
 mod link;
@@ -31,7 +31,7 @@ mod row;
 mod services;
 mod source;
 mod values;
-mod xlsx;
+pub(crate) mod xlsx;
 
 #[cfg(test)]
 mod tests;

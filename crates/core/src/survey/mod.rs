@@ -4,7 +4,8 @@
 //!
 //! It has its own table kind — respondents, one row each ([`table`]) — and its own results:
 //! frequency tables ([`describe`]), scale scores and α ([`scale`]), model fits ([`regress`]), significance tests ([`compare`]) and
-//! response rates from published aggregates ([`response`]). They are not indicator cells in the
+//! response rates and representativeness from population aggregates ([`response`],
+//! [`representativeness`]). They are not indicator cells in the
 //! long table, so the module does not use `AnalysisModule`. Like the rest of the core it is pure:
 //! bytes in, results out.
 
@@ -13,6 +14,7 @@ pub mod csv;
 pub mod derive;
 pub mod describe;
 pub mod regress;
+pub mod representativeness;
 pub mod response;
 pub mod rows;
 pub mod scale;
