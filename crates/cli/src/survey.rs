@@ -5,13 +5,11 @@
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use forlop_core::survey::compare::{anova, t_test};
-use forlop_core::survey::csv::number;
 use forlop_core::survey::derive::{add_derived, DeriveSettings, SexSource};
 use forlop_core::survey::describe::frequencies;
 use forlop_core::survey::regress::{
     common_covariates, parse_covariates, regress, suppress_small, Model, ModelSpec,
 };
-use forlop_core::survey::response::round_half_up;
 use forlop_core::survey::rows;
 use forlop_core::survey::scale::{summarise, Scale};
 use forlop_core::survey::table::{known_kind, read_respondents, RespondentTable, VarKind};
