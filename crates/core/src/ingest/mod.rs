@@ -166,6 +166,15 @@ pub fn load(files: &[SourceFile<'_>], options: &ReadOptions) -> Loaded {
     load_with_progress(files, options, &mut |_| true).unwrap_or_default()
 }
 
+/// Puts the rows read in pieces into their table: as they are when the table is still empty
+/// (the usual case: one file per table), else after its rows.
+fn put<T>(table: &mut Option<Vec<T>>, rows: Vec<T>) {
+    match table {
+        Some(t) if !t.is_empty() => t.extend(rows),
+        _ => *table = Some(rows),
+    }
+}
+
 /// A file recognised in the first pass.
 struct Pending<'a> {
     /// Index into the reports (input order).
@@ -439,7 +448,7 @@ pub fn load_with_progress(
                             prepared, pieces, &ctx, report, prog, false, &parse,
                         )?;
                         if let Some(got) = got {
-                            episodes.get_or_insert_with(Vec::new).extend(got.rows);
+                            put(&mut episodes, got.rows);
                             read_in_pieces = true;
                         }
                     }
@@ -449,7 +458,7 @@ pub fn load_with_progress(
                             prepared, pieces, &ctx, report, prog, true, &parse,
                         )?;
                         if let Some(got) = got {
-                            services.get_or_insert_with(Vec::new).extend(got.rows);
+                            put(&mut services, got.rows);
                             let origin = |line| link::Origin {
                                 report: p.report,
                                 line,
@@ -464,13 +473,25 @@ pub fn load_with_progress(
                             prepared, pieces, &ctx, report, prog, false, &parse,
                         )?;
                         if let Some(got) = got {
-                            primary.get_or_insert_with(Vec::new).extend(got.rows);
+                            put(&mut primary, got.rows);
                             read_in_pieces = true;
                         }
                     }
                 }
             }
             if !read_in_pieces {
+                // At most one row per line: the table never grows by copying itself.
+                let lines = usize::try_from(rows.newlines_ahead()).unwrap_or(0);
+                match kind {
+                    TableKind::Persons => st.persons.reserve(lines),
+                    TableKind::Episodes => episodes.get_or_insert_with(Vec::new).reserve(lines),
+                    TableKind::MunicipalServices => {
+                        services.get_or_insert_with(Vec::new).reserve(lines);
+                        service_origins.reserve(lines);
+                    }
+                    TableKind::PrimaryCare => primary.get_or_insert_with(Vec::new).reserve(lines),
+                    TableKind::Areas | TableKind::Population => {}
+                }
                 let mut read = |parse: &mut dyn FnMut(&mut row::RowCx<'_>) -> bool| {
                     row::read_rows(&mut rows, &ctx, report, &mut prog, file_bytes, parse)
                 };

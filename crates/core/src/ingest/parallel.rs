@@ -144,13 +144,22 @@ pub(crate) fn read_in_pieces<T: Send>(
         return Ok(None);
     }
     let kept: usize = done.iter().flatten().map(|p| p.out.rows.len()).sum();
-    let mut all = PieceRows {
-        rows: Vec::with_capacity(kept),
-        lines: Vec::new(),
+    let mut done = done.into_iter().flatten();
+    let Some(first) = done.next() else {
+        return Ok(None);
     };
-    let mut hashes = RowHashes::default();
-    let mut shift = 0u64;
-    for mut piece in done.into_iter().flatten() {
+    // The first piece's rows grow to hold the others: a large block grows in place (the
+    // allocator remaps its pages), so the rows are copied once, not twice, and the table and
+    // a copy of it are never held together.
+    let mut all = PieceRows {
+        rows: first.out.rows,
+        lines: first.out.lines,
+    };
+    all.rows.reserve_exact(kept - all.rows.len());
+    let mut hashes = first.hashes;
+    report.absorb(first.report);
+    let mut shift = first.newlines;
+    for mut piece in done {
         for issues in piece.report.examples.values_mut() {
             for issue in issues {
                 issue.location.line += shift;

@@ -209,7 +209,7 @@ pub(crate) fn read_records(
         match (kept, rejected) {
             (true, _) => {
                 // Parsers keep a row only when nothing rejected it.
-                hashes.kept[row] = true;
+                hashes.keep(row);
                 report.rows_used += 1;
                 for w in warnings.drain(..) {
                     report.record(w);
@@ -234,39 +234,60 @@ pub(crate) fn read_records(
     Ok(())
 }
 
-/// Every record's hash and where it was, in reading order, for the exact-duplicate check.
+/// Every record's hash and where it was, in reading order, for the exact-duplicate check:
+/// 16 bytes a row (a file of millions of rows keeps this beside its table while it is read).
 #[derive(Default)]
 pub(crate) struct RowHashes {
-    /// (hash of the fields, row number in reading order).
-    by_hash: Vec<(u64, u32)>,
-    /// Per row: its key for [`Rows::fetch`](super::source::Rows) and its line.
-    positions: Vec<(u64, u64)>,
-    /// Per row: whether it was kept (a rejected row carries only its rejection).
-    kept: Vec<bool>,
+    /// Per row, `(32 bits of the hash of its fields) << 32 | row number in reading order`:
+    /// sorted as plain integers. Rows whose 32 bits agree are compared field by field, so a
+    /// shorter hash only costs a few more comparisons, never a wrong duplicate.
+    by_hash: Vec<u64>,
+    /// Per row: its key for [`Fetcher::fetch`] (byte offset, or sheet row), with [`KEPT`] set
+    /// when the row was kept (a rejected row carries only its rejection). Its line is worked
+    /// out from the key only for the few rows reported ([`Fetcher::lines_of`]).
+    keys: Vec<u64>,
+    /// Test builds: each row's line as the reader counted it, to check [`Fetcher::lines_of`].
+    #[cfg(test)]
+    lines: Vec<u64>,
 }
+
+/// The bit of [`RowHashes::keys`] that marks a kept row (keys are byte offsets or row
+/// indexes, far below 2^63).
+const KEPT: u64 = 1 << 63;
 
 impl RowHashes {
     /// Adds a row; returns its number.
     fn push(&mut self, hash: u64, pos: super::source::RecordPos) -> usize {
-        let row = self.positions.len();
-        self.by_hash.push((hash, row as u32));
-        self.positions.push((pos.key, pos.line));
-        self.kept.push(false);
+        let row = self.keys.len();
+        self.by_hash
+            .push((hash >> 32) << 32 | (row as u64 & 0xFFFF_FFFF));
+        self.keys.push(pos.key & !KEPT);
+        #[cfg(test)]
+        self.lines.push(pos.line);
         row
     }
 
+    /// Marks row `row` as kept.
+    fn keep(&mut self, row: usize) {
+        if let Some(k) = self.keys.get_mut(row) {
+            *k |= KEPT;
+        }
+    }
+
     /// Appends the rows of the next piece of the same file, whose lines were counted from
-    /// `line_shift` lines too early.
+    /// `line_shift` lines too early (keys are byte offsets in the whole text already).
     pub(crate) fn append(&mut self, next: RowHashes, line_shift: u64) {
-        let offset = self.positions.len() as u32;
-        self.by_hash
-            .extend(next.by_hash.into_iter().map(|(h, row)| (h, row + offset)));
-        self.positions.extend(
-            next.positions
-                .into_iter()
-                .map(|(key, line)| (key, line + line_shift)),
-        );
-        self.kept.extend(next.kept);
+        let offset = self.keys.len() as u64;
+        self.by_hash.extend(next.by_hash.into_iter().map(|h| {
+            let row = (h & 0xFFFF_FFFF) + offset;
+            (h & !0xFFFF_FFFF) | (row & 0xFFFF_FFFF)
+        }));
+        self.keys.extend(next.keys);
+        #[cfg(test)]
+        self.lines
+            .extend(next.lines.into_iter().map(|line| line + line_shift));
+        #[cfg(not(test))]
+        let _ = line_shift;
     }
 }
 
@@ -284,20 +305,22 @@ pub(crate) fn report_duplicates(
 ) {
     let RowHashes {
         mut by_hash,
-        positions,
-        kept,
+        keys,
+        #[cfg(test)]
+        lines,
     } = hashes;
     // By hash, then by row: within a run of equal hashes the first row comes first.
     by_hash.sort_unstable();
     let mut duplicates: Vec<u32> = Vec::new();
-    for run in by_hash.chunk_by(|a, b| a.0 == b.0) {
+    for run in by_hash.chunk_by(|a, b| a >> 32 == b >> 32) {
         if run.len() < 2 {
             continue;
         }
-        // One record per distinct content seen so far in this run (several only on a collision).
+        // One record per distinct content seen so far in this run (several on a collision).
         let mut firsts: Vec<StringRecord> = Vec::new();
-        for &(_, row) in run {
-            let Some(rec) = fetcher.fetch(positions[row as usize].0) else {
+        for &h in run {
+            let row = (h & 0xFFFF_FFFF) as u32;
+            let Some(rec) = fetcher.fetch(keys[row as usize] & !KEPT) else {
                 continue;
             };
             if firsts.iter().any(|f| same_fields(f, &rec)) {
@@ -307,16 +330,23 @@ pub(crate) fn report_duplicates(
             }
         }
     }
+    drop(by_hash);
     duplicates.sort_unstable();
-    for row in duplicates {
-        let row = row as usize;
-        if !kept[row] {
-            continue;
-        }
+    duplicates.retain(|&row| keys[row as usize] & KEPT != 0);
+    let at: Vec<u64> = duplicates
+        .iter()
+        .map(|&row| keys[row as usize] & !KEPT)
+        .collect();
+    let found = fetcher.lines_of(&at);
+    #[cfg(test)]
+    for (&row, line) in duplicates.iter().zip(&found) {
+        assert_eq!(lines[row as usize], *line, "line of row {row} from its key");
+    }
+    for line in found {
         report.record(Issue {
             location: Location {
                 file: ctx.file.clone(),
-                line: positions[row].1,
+                line,
                 column: None,
             },
             kind: IssueKind::DuplicateRow,
@@ -350,6 +380,9 @@ impl<'r> RowCx<'r> {
         // Unicode white space such as U+00A0) needs `trim`'s Unicode scan.
         let plain = |b: Option<&u8>| b.is_some_and(|&c| c.is_ascii() && !c.is_ascii_whitespace());
         let bytes = raw.as_bytes();
+        if bytes.is_empty() {
+            return None;
+        }
         let v = if plain(bytes.first()) && plain(bytes.last()) {
             raw
         } else {
@@ -805,14 +838,14 @@ mod tests {
         let mut hashes = RowHashes::default();
         for (line, key) in [(2, 4), (3, 8), (4, 12), (5, 16)] {
             let row = hashes.push(
-                7,
+                7 << 32,
                 super::super::source::RecordPos {
                     line,
                     key,
                     bytes: 0,
                 },
             );
-            hashes.kept[row] = true;
+            hashes.keep(row);
         }
         let mut report = FileReport::default();
         report_duplicates(fetcher, hashes, &ctx, &mut report);

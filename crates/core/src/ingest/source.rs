@@ -232,6 +232,13 @@ pub(crate) enum Next {
 }
 
 fn is_blank(rec: &StringRecord) -> bool {
+    // Nearly every record has a visible ASCII byte: the first byte that is not ASCII white
+    // space decides, unless it is non-ASCII (which may be Unicode white space such as U+00A0).
+    match rec.as_slice().bytes().find(|b| !b.is_ascii_whitespace()) {
+        None => return true,
+        Some(b) if b.is_ascii() => return false,
+        Some(_) => {}
+    }
     rec.iter().all(|f| f.trim().is_empty())
 }
 
@@ -454,6 +461,36 @@ pub(crate) enum Fetcher<'p> {
 }
 
 impl Fetcher<'_> {
+    /// The lines of the records at `keys` (in ascending order): for CSV one more than the line
+    /// ends before the record's first byte (the reader counts lines so, also after CRLF ends,
+    /// blank lines and quoted line breaks), for a worksheet the sheet row.
+    pub(crate) fn lines_of(&self, keys: &[u64]) -> Vec<u64> {
+        match self {
+            Fetcher::Csv(reader) => {
+                let bytes: &[u8] = reader.get_ref().get_ref();
+                let (mut at, mut line) = (0usize, 1u64);
+                keys.iter()
+                    .map(|&key| {
+                        let to = usize::try_from(key).unwrap_or(usize::MAX).min(bytes.len());
+                        let from = at.min(to);
+                        line += bytes[from..to].iter().filter(|&&b| b == b'\n').count() as u64;
+                        at = to;
+                        line
+                    })
+                    .collect()
+            }
+            Fetcher::Sheet(sheet) => keys
+                .iter()
+                .map(|&key| {
+                    usize::try_from(key)
+                        .ok()
+                        .and_then(|i| sheet.rows.get(i))
+                        .map_or(0, |(line, _)| *line)
+                })
+                .collect(),
+        }
+    }
+
     /// The record at `key` (a byte offset, or a sheet row index).
     pub(crate) fn fetch(&mut self, key: u64) -> Option<StringRecord> {
         match self {
