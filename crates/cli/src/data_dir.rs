@@ -1,32 +1,41 @@
 //! Finding an extract's tables in a directory.
 
 use anyhow::{bail, Context, Result};
-use forlop_core::ingest::SourceFile;
+use forlop_core::ingest::{self, LazyFile, Loaded, ReadOptions};
 use forlop_core::model::TableKind;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// The table files of one directory, read into memory.
+/// The table files of one directory: names, paths and sizes. The bytes are read when the
+/// engine gets to each file and dropped once its table is built, so that one file at a time
+/// is in memory beside the tables (a whole extract held in memory was most of the peak).
 pub struct DataFiles {
-    files: Vec<(String, Vec<u8>, TableKind)>,
+    files: Vec<(String, PathBuf, u64, TableKind)>,
+    max_file_bytes: u64,
 }
 
 impl DataFiles {
-    /// The files as the engine takes them; the kind comes from the file name.
-    pub fn sources(&self) -> Vec<SourceFile<'_>> {
-        self.files
+    /// Reads the files into tables; the kind comes from the file name. A file that cannot be
+    /// read now (it changed or went away since it was listed) is reported as unreadable.
+    pub fn load(&self, options: &ReadOptions) -> Loaded {
+        let max = self.max_file_bytes;
+        let files = self
+            .files
             .iter()
-            .map(|(name, bytes, kind)| SourceFile {
-                name,
-                bytes,
+            .map(|(name, path, len, kind)| LazyFile {
+                name: name.clone(),
                 kind: Some(*kind),
+                len: *len,
+                fetch: Box::new(move || read_regular(path, max).map_err(|e| format!("{e:#}"))),
             })
-            .collect()
+            .collect();
+        // The callback never cancels, so the default is never taken.
+        ingest::load_lazy(files, options, &mut |_| true).unwrap_or_default()
     }
 
     /// Bytes over all files.
     pub fn total_bytes(&self) -> usize {
-        self.files.iter().map(|(_, b, _)| b.len()).sum()
+        self.files.iter().map(|(_, _, len, _)| *len as usize).sum()
     }
 }
 
@@ -46,27 +55,30 @@ pub fn read(dir: &Path, max_file_bytes: u64) -> Result<DataFiles> {
         let Some(kind) = table_kind_of(&path) else {
             continue;
         };
-        let bytes = read_regular(&path, max_file_bytes)?;
+        let len = check_regular(&path, max_file_bytes)?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        files.push((name, bytes, kind));
+        files.push((name, path, len, kind));
     }
     // Directory order is not portable; the engine's messages and order must be.
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    if !files.iter().any(|(_, _, k)| *k == TableKind::Persons) {
+    if !files.iter().any(|(_, _, _, k)| *k == TableKind::Persons) {
         bail!(
             "no persons table (persons.csv, persons.xlsx or personer.csv) in {}",
             dir.display()
         );
     }
-    Ok(DataFiles { files })
+    Ok(DataFiles {
+        files,
+        max_file_bytes,
+    })
 }
 
-/// The bytes of a regular file (links followed) of at most `max` bytes; anything else is
-/// refused by name before it is opened.
-fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>> {
+/// The size of a regular file (links followed) of at most `max` bytes; anything else is
+/// refused by name, never opened.
+fn check_regular(path: &Path, max: u64) -> Result<u64> {
     let meta =
         std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if !meta.is_file() {
@@ -75,24 +87,32 @@ fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>> {
             path.display()
         );
     }
-    let too_large = |bytes: u64| {
-        anyhow::anyhow!(
-            "{} is {} MB, above the limit of {} MB (raise it with --max-file-mb)",
-            path.display(),
-            bytes.div_ceil(1 << 20),
-            max.div_ceil(1 << 20)
-        )
-    };
     if meta.len() > max {
-        return Err(too_large(meta.len()));
+        return Err(too_large(path, meta.len(), max));
     }
-    let mut bytes = Vec::new();
+    Ok(meta.len())
+}
+
+fn too_large(path: &Path, bytes: u64, max: u64) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{} is {} MB, above the limit of {} MB (raise it with --max-file-mb)",
+        path.display(),
+        bytes.div_ceil(1 << 20),
+        max.div_ceil(1 << 20)
+    )
+}
+
+/// The bytes of a regular file (links followed) of at most `max` bytes; anything else is
+/// refused by name before it is opened.
+fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>> {
+    let len = check_regular(path, max)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     std::fs::File::open(path)
         .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes))
         .with_context(|| format!("cannot read {}", path.display()))?;
     // It grew while being read.
     if bytes.len() as u64 > max {
-        return Err(too_large(bytes.len() as u64));
+        return Err(too_large(path, bytes.len() as u64, max));
     }
     Ok(bytes)
 }

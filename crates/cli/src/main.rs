@@ -266,7 +266,7 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
         analysis_year: given_years.as_ref().and_then(|y| y.last().copied()),
         ..read_options(&args.read)?
     };
-    let loaded = ingest::load(&files.sources(), &options);
+    let loaded = files.load(&options);
     if !loaded.quality.has_usable_data() {
         eprint!("{}", loaded.quality.render_text(Lang::En));
         bail!("no usable persons table in {}", args.read.data.display());
@@ -470,7 +470,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         analysis_year: args.year,
         ..read_options(&args.read)?
     };
-    let loaded = ingest::load(&files.sources(), &options);
+    let loaded = files.load(&options);
     if args.json {
         println!(
             "{}",
@@ -537,7 +537,7 @@ fn bench(args: BenchArgs) -> Result<ExitCode> {
     let bytes_in: usize = files.total_bytes();
 
     let t = Instant::now();
-    let loaded = ingest::load(&files.sources(), &read_options(&args.read)?);
+    let loaded = files.load(&read_options(&args.read)?);
     let read_s = t.elapsed().as_secs_f64();
     let rows_read: u64 = loaded.quality.files.iter().map(|f| f.rows_read).sum();
     let read_peak = peak_memory::bytes();

@@ -31,6 +31,28 @@ pub(crate) fn decode(bytes: &[u8]) -> Decoded<'_> {
     }
 }
 
+/// Like [`decode`], keeping `bytes` as the text when they are UTF-8 already (no copy).
+pub(crate) fn decode_owned(bytes: Vec<u8>) -> Decoded<'static> {
+    let d = decode(&bytes);
+    let (encoding, invalid) = (d.encoding, d.invalid);
+    // Borrowed text is the bytes after the BOM, unchanged.
+    let decoded = match d.text {
+        Cow::Borrowed(s) => Err(bytes.len() - s.len()),
+        Cow::Owned(s) => Ok(s),
+    };
+    let text = decoded.unwrap_or_else(|bom| {
+        let mut bytes = bytes;
+        bytes.drain(..bom);
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    });
+    Decoded {
+        text: Cow::Owned(text),
+        encoding,
+        invalid,
+    }
+}
+
 fn decode_raw(bytes: &[u8]) -> (Cow<'_, str>, TextEncoding, Vec<(u64, usize)>) {
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         let (t, _) = encoding_rs::UTF_16LE.decode_without_bom_handling(rest);

@@ -7,7 +7,9 @@
 //! exact-duplicate check runs once over the whole file. The tables and the report are the same
 //! as when the file is read in one go (`tests::pieces_read_like_one_go`).
 
-use super::row::{read_records, report_duplicates, FileCtx, Progress, RowCx, RowHashes};
+use super::row::{
+    read_records, report_duplicates, FileCtx, Interned, Progress, RowCx, RowHashes, Units,
+};
 use super::source::{Prepared, Rows};
 use super::{Cancelled, LoadProgress};
 use crate::quality::FileReport;
@@ -26,6 +28,8 @@ pub(crate) struct PieceRows<T> {
 struct Piece<T> {
     report: FileReport,
     hashes: RowHashes,
+    /// The unit names of the piece's rows, numbered within the piece.
+    units: Units,
     out: PieceRows<T>,
     /// `\n` bytes in the piece: how far the lines of the pieces after it are shifted.
     newlines: u64,
@@ -37,11 +41,12 @@ struct Piece<T> {
 /// stops every piece. `Ok(None)` when a cut turned out not to be a record boundary: nothing
 /// has been recorded, and the file must be read in one go.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn read_in_pieces<T: Send>(
+pub(crate) fn read_in_pieces<T: Send + Interned>(
     prepared: &Prepared<'_>,
     pieces: Vec<Rows<'_>>,
     ctx: &FileCtx,
     report: &mut FileReport,
+    units: &mut Units,
     progress: &mut Progress<'_>,
     keep_lines: bool,
     parse: &(dyn Fn(&mut RowCx<'_>) -> Option<T> + Sync),
@@ -62,6 +67,7 @@ pub(crate) fn read_in_pieces<T: Send>(
                     let mut piece = Piece {
                         report: FileReport::default(),
                         hashes: RowHashes::default(),
+                        units: Units::default(),
                         out: PieceRows {
                             // At most one row per line: no reallocation while reading.
                             rows: Vec::with_capacity(usize::try_from(newlines).unwrap_or(0)),
@@ -91,6 +97,7 @@ pub(crate) fn read_in_pieces<T: Send>(
                         ctx,
                         &mut piece.report,
                         &mut piece.hashes,
+                        &mut piece.units,
                         &mut tick,
                         &mut keep,
                     );
@@ -151,6 +158,16 @@ pub(crate) fn read_in_pieces<T: Send>(
     // The first piece's rows grow to hold the others: a large block grows in place (the
     // allocator remaps its pages), so the rows are copied once, not twice, and the table and
     // a copy of it are never held together.
+    // Each piece numbered its unit names from 0: renumbered into the load's names (no pass
+    // over the rows when the numbers stay as they were, as for the first piece of a file).
+    let mut renumber = |rows: &mut [T], piece_units: Units| {
+        let map: Vec<_> = piece_units.names.iter().map(|n| units.intern(n)).collect();
+        if map.iter().enumerate().any(|(i, id)| id.index() != i) {
+            rows.iter_mut().for_each(|r| r.remap_units(&map));
+        }
+    };
+    let mut first = first;
+    renumber(&mut first.out.rows, first.units);
     let mut all = PieceRows {
         rows: first.out.rows,
         lines: first.out.lines,
@@ -160,6 +177,7 @@ pub(crate) fn read_in_pieces<T: Send>(
     report.absorb(first.report);
     let mut shift = first.newlines;
     for mut piece in done {
+        renumber(&mut piece.out.rows, piece.units);
         for issues in piece.report.examples.values_mut() {
             for issue in issues {
                 issue.location.line += shift;

@@ -9,7 +9,7 @@
 use super::source::{Fetcher, Next, Rows};
 use super::values::{self, DateError, MunicipalityError};
 use super::{Cancelled, LoadProgress, MappingProfile};
-use crate::model::{Municipality, TableKind};
+use crate::model::{Municipality, TableKind, UnitId};
 use crate::quality::{clip, Column, FileReport, Issue, IssueKind, Location, Severity};
 use crate::text::Text;
 use chrono::{Datelike, NaiveDate, NaiveTime};
@@ -42,6 +42,47 @@ fn hash_record(rec: &StringRecord) -> u64 {
 fn same_fields(a: &StringRecord, b: &StringRecord) -> bool {
     a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x == y)
 }
+
+/// Unit names interned while reading: each distinct name stored once, rows refer to it by id.
+#[derive(Default)]
+pub(crate) struct Units {
+    /// The names, in order of first appearance.
+    pub names: Vec<String>,
+    index: HashMap<String, u32, rustc_hash::FxBuildHasher>,
+}
+
+impl Units {
+    /// The id of `name`, added when new.
+    pub(crate) fn intern(&mut self, name: &str) -> UnitId {
+        if let Some(&i) = self.index.get(name) {
+            return UnitId::new(i as usize);
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.index.insert(name.to_string(), i);
+        UnitId::new(i as usize)
+    }
+}
+
+/// Rows that refer to interned unit names (episodes), renumbered when pieces read on their
+/// own threads are joined.
+pub(crate) trait Interned {
+    /// Renumbers the unit: `map[old index]` is the new id.
+    fn remap_units(&mut self, _map: &[UnitId]) {}
+}
+
+impl Interned for crate::model::Episode {
+    fn remap_units(&mut self, map: &[UnitId]) {
+        if let Some(u) = &mut self.unit {
+            if let Some(&new) = map.get(u.index()) {
+                *u = new;
+            }
+        }
+    }
+}
+
+impl Interned for crate::model::MunicipalService {}
+impl Interned for crate::model::PrimaryCareContact {}
 
 /// Raw value → canonical code, keys in lower case (from [`MappingProfile::values`]).
 pub(crate) type ValueMap = HashMap<String, String>;
@@ -126,6 +167,7 @@ pub(crate) fn read_rows(
     report: &mut FileReport,
     progress: &mut Progress<'_>,
     file_bytes: u64,
+    units: &mut Units,
     mut parse: impl FnMut(&mut RowCx<'_>) -> bool,
 ) -> Result<(), Cancelled> {
     let mut hashes = RowHashes::default();
@@ -138,7 +180,7 @@ pub(crate) fn read_rows(
             bytes_total: progress.bytes_total,
         })
     };
-    read_records(rows, ctx, report, &mut hashes, &mut tick, &mut parse)?;
+    read_records(rows, ctx, report, &mut hashes, units, &mut tick, &mut parse)?;
     report_duplicates(rows.fetcher(), hashes, ctx, report);
     Ok(())
 }
@@ -151,6 +193,7 @@ pub(crate) fn read_records(
     ctx: &FileCtx,
     report: &mut FileReport,
     hashes: &mut RowHashes,
+    units: &mut Units,
     tick: &mut dyn FnMut(u64, u64) -> bool,
     parse: &mut dyn FnMut(&mut RowCx<'_>) -> bool,
 ) -> Result<(), Cancelled> {
@@ -203,6 +246,7 @@ pub(crate) fn read_records(
             ctx,
             reject: None,
             warnings: &mut warnings,
+            units: &mut *units,
         };
         let kept = parse(&mut cx);
         let rejected = cx.reject.take();
@@ -363,6 +407,7 @@ pub(crate) struct RowCx<'r> {
     ctx: &'r FileCtx,
     reject: Option<(usize, Issue)>,
     warnings: &'r mut Vec<Issue>,
+    units: &'r mut Units,
 }
 
 /// Order key of a column for the one-rejection rule: its file position; absent = last.
@@ -389,6 +434,12 @@ impl<'r> RowCx<'r> {
             raw.trim()
         };
         (!v.is_empty()).then_some(v)
+    }
+
+    /// The unit name in canonical column `c`, interned.
+    pub(crate) fn unit(&mut self, c: usize) -> Option<UnitId> {
+        let name = self.cell(c)?;
+        Some(self.units.intern(name))
     }
 
     /// Whether the file has canonical column `c`.

@@ -44,6 +44,26 @@ impl<'a> Prepared<'a> {
         })
     }
 
+    /// Like [`Prepared::new`] for bytes it may keep: UTF-8 text becomes the text without a
+    /// copy.
+    pub(crate) fn from_owned(
+        bytes: Vec<u8>,
+        sheet: Option<&str>,
+        max_inflated: Option<u64>,
+    ) -> Result<Prepared<'static>, IssueKind> {
+        if xlsx::is_workbook(&bytes) {
+            return xlsx::read_sheet(&bytes, sheet, max_inflated).map(Prepared::Sheet);
+        }
+        let d = super::decode::decode_owned(bytes);
+        let delimiter = detect_delimiter(&d.text);
+        Ok(Prepared::Text {
+            text: d.text,
+            encoding: d.encoding,
+            delimiter,
+            invalid: d.invalid,
+        })
+    }
+
     /// Lines with stray non-UTF-8 bytes: `(line, bytes replaced)`.
     pub(crate) fn invalid_lines(&self) -> &[(u64, usize)] {
         match self {
