@@ -33,6 +33,32 @@ pub(crate) fn decode(bytes: &[u8]) -> Decoded<'_> {
 
 /// Like [`decode`], keeping `bytes` as the text when they are UTF-8 already (no copy).
 pub(crate) fn decode_owned(bytes: Vec<u8>) -> Decoded<'static> {
+    // The usual case, UTF-8 (BOM or not) that is not UTF-16 in disguise: checked once.
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    let bytes = if utf16 || (!bom && sniff_utf16(&bytes).is_some()) {
+        bytes
+    } else {
+        match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if bom {
+                    text.drain(..3);
+                }
+                let encoding = if bom {
+                    TextEncoding::Utf8Bom
+                } else {
+                    TextEncoding::Utf8
+                };
+                let text = Cow::Owned(normalise_cr(Cow::Owned(text)).into_owned());
+                return Decoded {
+                    text,
+                    encoding,
+                    invalid: Vec::new(),
+                };
+            }
+            Err(e) => e.into_bytes(),
+        }
+    };
     let d = decode(&bytes);
     let (encoding, invalid) = (d.encoding, d.invalid);
     // Borrowed text is the bytes after the BOM, unchanged.
