@@ -186,7 +186,7 @@ fn utf8_lossy_by_line(body: &[u8]) -> (String, Vec<(u64, usize)>) {
 fn normalise_cr(text: Cow<'_, str>) -> Cow<'_, str> {
     let b = text.as_bytes();
     // memchr first: most files hold no CR at all, or CRLF only.
-    if !b.contains(&b'\r') {
+    if memchr::memchr(b'\r', b).is_none() {
         return text;
     }
     let lone = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');

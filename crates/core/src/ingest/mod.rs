@@ -355,7 +355,7 @@ fn load_inputs<'a>(
                 severity: Severity::Warning,
             });
         }
-        let mut rec = csv::StringRecord::new();
+        let mut rec = source::Record::new();
         let (header_line, headers) = match prepared.rows().next_record(&mut rec) {
             Next::Record(pos) => (
                 pos.line,
@@ -516,7 +516,7 @@ fn load_inputs<'a>(
                 options.analysis_year,
             );
             let mut rows = prepared.rows();
-            let mut skip = csv::StringRecord::new();
+            let mut skip = source::Record::new();
             let _header = rows.next_record(&mut skip);
             rows.set_expected(p.headers.len());
             let (report, file_bytes) = (&mut reports[p.report], p.bytes);

@@ -6,6 +6,7 @@
 //! column of the file (a column the file lacks counts as rightmost). Warnings of a rejected row
 //! are dropped with it: a rejected row carries exactly one issue.
 
+use super::source::Record as StringRecord;
 use super::source::{Fetcher, Next, Rows};
 use super::values::{self, DateError, MunicipalityError};
 use super::{Cancelled, LoadProgress, MappingProfile};
@@ -13,7 +14,6 @@ use crate::model::{Municipality, TableKind, UnitId};
 use crate::quality::{clip, Column, FileReport, Issue, IssueKind, Location, Severity};
 use crate::text::Text;
 use chrono::{Datelike, NaiveDate, NaiveTime};
-use csv::StringRecord;
 use rustc_hash::FxHasher;
 use std::collections::HashMap;
 use std::hash::Hasher;
@@ -32,8 +32,8 @@ pub(crate) fn hash_str(s: &str) -> u64 {
 
 fn hash_record(rec: &StringRecord) -> u64 {
     let mut h = FxHasher::default();
-    h.write(rec.as_slice().as_bytes());
     for f in rec.iter() {
+        h.write(f.as_bytes());
         h.write_u64(f.len() as u64);
     }
     h.finish()

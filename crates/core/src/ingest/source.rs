@@ -5,6 +5,82 @@ use super::delimiter::detect_delimiter;
 use super::xlsx::{self, Sheet};
 use crate::quality::{IssueKind, TextEncoding};
 use csv::StringRecord;
+
+/// One record's fields. A quote-free line is kept as it is, delimiters and all, with the
+/// bounds of its fields (one copy of the line, no work per field); a record read by the CSV
+/// parser gets its fields one after another.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Record {
+    buf: String,
+    bounds: Vec<(usize, usize)>,
+}
+
+impl Record {
+    /// An empty record.
+    pub(crate) fn new() -> Record {
+        Record::default()
+    }
+
+    /// Removes every field.
+    pub(crate) fn clear(&mut self) {
+        self.buf.clear();
+        self.bounds.clear();
+    }
+
+    /// Adds a field after the others.
+    pub(crate) fn push_field(&mut self, field: &str) {
+        let start = self.buf.len();
+        self.buf.push_str(field);
+        self.bounds.push((start, self.buf.len()));
+    }
+
+    /// The record is `line`, split at every `delimiter` (an ASCII byte).
+    fn set_line(&mut self, line: &str, delimiter: u8) {
+        self.clear();
+        self.buf.push_str(line);
+        let mut from = 0;
+        for (i, &b) in line.as_bytes().iter().enumerate() {
+            if b == delimiter {
+                self.bounds.push((from, i));
+                from = i + 1;
+            }
+        }
+        self.bounds.push((from, line.len()));
+    }
+
+    /// How many fields.
+    pub(crate) fn len(&self) -> usize {
+        self.bounds.len()
+    }
+
+    /// Field `i`.
+    pub(crate) fn get(&self, i: usize) -> Option<&str> {
+        let &(a, b) = self.bounds.get(i)?;
+        self.buf.get(a..b)
+    }
+
+    /// The fields in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        self.bounds
+            .iter()
+            .map(|&(a, b)| self.buf.get(a..b).unwrap_or(""))
+    }
+
+    /// Whether any field holds one of `bytes`.
+    fn contains_any(&self, bytes: &[u8]) -> bool {
+        self.iter().any(|f| f.bytes().any(|b| bytes.contains(&b)))
+    }
+}
+
+impl<'a> From<Vec<&'a str>> for Record {
+    fn from(fields: Vec<&'a str>) -> Record {
+        let mut r = Record::new();
+        for f in fields {
+            r.push_field(f);
+        }
+        r
+    }
+}
 use std::borrow::Cow;
 
 /// A file made ready to read: decoded text, or a worksheet's cells.
@@ -109,6 +185,7 @@ impl<'a> Prepared<'a> {
                 line: 1,
                 last_error_at: None,
                 expected: None,
+                scratch: StringRecord::new(),
                 #[cfg(test)]
                 csv_only: false,
             },
@@ -185,6 +262,7 @@ impl<'a> Prepared<'a> {
                     line: first_line,
                     last_error_at: None,
                     expected: None,
+                    scratch: StringRecord::new(),
                     #[cfg(test)]
                     csv_only: false,
                 })
@@ -244,6 +322,8 @@ pub(crate) enum Rows<'p> {
         last_error_at: Option<u64>,
         /// Fields of the header, once it has been read.
         expected: Option<usize>,
+        /// The CSV parser's record, before its fields are copied to the caller's.
+        scratch: StringRecord,
         /// Tests: every record through the CSV parser, to compare the fast path with it.
         #[cfg(test)]
         csv_only: bool,
@@ -270,15 +350,16 @@ pub(crate) enum Next {
     End,
 }
 
-fn is_blank(rec: &StringRecord) -> bool {
-    // Nearly every record has a visible ASCII byte: the first byte that is not ASCII white
-    // space decides, unless it is non-ASCII (which may be Unicode white space such as U+00A0).
-    match rec.as_slice().bytes().find(|b| !b.is_ascii_whitespace()) {
-        None => return true,
-        Some(b) if b.is_ascii() => return false,
-        Some(_) => {}
-    }
-    rec.iter().all(|f| f.trim().is_empty())
+fn is_blank(rec: &Record) -> bool {
+    // Nearly every record has a visible ASCII byte in its first field: the first byte of a
+    // field that is not ASCII white space decides, unless it is non-ASCII (which may be
+    // Unicode white space such as U+00A0).
+    rec.iter()
+        .all(|f| match f.bytes().find(|b| !b.is_ascii_whitespace()) {
+            None => true,
+            Some(b) if b.is_ascii() => false,
+            Some(_) => f.trim().is_empty(),
+        })
 }
 
 /// Whether a record that holds a line break inside a quoted field is really an unclosed quote:
@@ -289,11 +370,11 @@ fn unclosed(
     text: &str,
     start: usize,
     at_end: bool,
-    rec: &StringRecord,
+    rec: &Record,
     delimiter: u8,
     expected: Option<usize>,
 ) -> bool {
-    if !rec.as_slice().contains(['\n', '\r']) {
+    if !rec.contains_any(b"\n\r") {
         return false;
     }
     if expected.is_some_and(|n| n != rec.len()) {
@@ -367,7 +448,7 @@ impl<'p> Rows<'p> {
     }
 
     /// Reads the next record that is not entirely blank into `rec`.
-    pub(crate) fn next_record(&mut self, rec: &mut StringRecord) -> Next {
+    pub(crate) fn next_record(&mut self, rec: &mut Record) -> Next {
         loop {
             match self {
                 Rows::Csv {
@@ -378,6 +459,7 @@ impl<'p> Rows<'p> {
                     line,
                     last_error_at,
                     expected,
+                    scratch,
                     #[cfg(test)]
                     csv_only,
                 } => {
@@ -405,16 +487,10 @@ impl<'p> Rows<'p> {
                     // Decoded text has a `\r` only before a `\n`; any other one, like a quote,
                     // goes to the parser.
                     if fast && memchr::memchr2(b'"', b'\r', body).is_none() {
-                        rec.clear();
-                        // Fields are short: a plain scan beats a search call per field.
-                        let mut from = start;
-                        for (i, &b) in body.iter().enumerate() {
-                            if b == *delimiter {
-                                rec.push_field(text.get(from..start + i).unwrap_or(""));
-                                from = start + i + 1;
-                            }
-                        }
-                        rec.push_field(text.get(from..start + body.len()).unwrap_or(""));
+                        rec.set_line(
+                            text.get(start..start + body.len()).unwrap_or(""),
+                            *delimiter,
+                        );
                         let record_line = *line;
                         match newline {
                             Some(n) => (*at, *line) = ((start + n + 1) as u64, *line + 1),
@@ -438,7 +514,12 @@ impl<'p> Rows<'p> {
                         let to = usize::try_from(to).unwrap_or(usize::MAX).min(bytes.len());
                         count_byte(bytes.get(from..to).unwrap_or(&[]), b'\n') as u64
                     };
-                    match reader.read_record(rec) {
+                    let read = reader.read_record(scratch);
+                    rec.clear();
+                    for field in scratch.iter() {
+                        rec.push_field(field);
+                    }
+                    match read {
                         Ok(false) => return Next::End,
                         Ok(true) => {
                             let end = reader.position().byte();
@@ -568,7 +649,7 @@ impl Fetcher<'_> {
     }
 
     /// The record at `key` (a byte offset, or a sheet row index).
-    pub(crate) fn fetch(&mut self, key: u64) -> Option<StringRecord> {
+    pub(crate) fn fetch(&mut self, key: u64) -> Option<Record> {
         match self {
             Fetcher::Csv(reader) => {
                 let mut at = csv::Position::new();
@@ -576,13 +657,15 @@ impl Fetcher<'_> {
                 reader.seek(at).ok()?;
                 let mut rec = StringRecord::new();
                 match reader.read_record(&mut rec) {
-                    Ok(true) => Some(rec),
+                    Ok(true) => Some(Record::from(rec.iter().collect::<Vec<_>>())),
                     _ => None,
                 }
             }
             Fetcher::Sheet(sheet) => {
                 let (_, cells) = sheet.rows.get(usize::try_from(key).ok()?)?;
-                Some(StringRecord::from(cells.clone()))
+                Some(Record::from(
+                    cells.iter().map(String::as_str).collect::<Vec<_>>(),
+                ))
             }
         }
     }
@@ -601,14 +684,14 @@ mod fast_path {
         if let Rows::Csv { csv_only: c, .. } = &mut rows {
             *c = csv_only;
         }
-        let mut rec = StringRecord::new();
+        let mut rec = Record::new();
         let mut out = Vec::new();
         for i in 0.. {
             if i == 1 {
                 // As the reader does after the header.
                 rows.set_expected(rec.len());
             }
-            let fields = |rec: &StringRecord| rec.iter().map(str::to_string).collect::<Vec<_>>();
+            let fields = |rec: &Record| rec.iter().map(str::to_string).collect::<Vec<_>>();
             out.push(match rows.next_record(&mut rec) {
                 Next::End => break,
                 Next::Record(p) => (0, p.line, p.key, fields(&rec)),
