@@ -29,6 +29,14 @@ impl Record {
 
     /// Adds a field after the others.
     pub(crate) fn push_field(&mut self, field: &str) {
+        self.push_field_after(b',', field);
+    }
+
+    /// Adds a field after the others, and `delimiter` between them in [`Record::joined`].
+    pub(crate) fn push_field_after(&mut self, delimiter: u8, field: &str) {
+        if !self.bounds.is_empty() {
+            self.buf.push(char::from(delimiter));
+        }
         let start = self.buf.len();
         self.buf.push_str(field);
         self.bounds.push((start, self.buf.len()));
@@ -64,6 +72,13 @@ impl Record {
         self.bounds
             .iter()
             .map(|&(a, b)| self.buf.get(a..b).unwrap_or(""))
+    }
+
+    /// The fields joined by the delimiter: equal records join equally, so this is what the
+    /// duplicate check hashes (a field holding the delimiter may join like two fields: only a
+    /// collision, which the field-by-field comparison settles).
+    pub(crate) fn joined(&self) -> &[u8] {
+        self.buf.as_bytes()
     }
 
     /// Whether any field holds one of `bytes`.
@@ -517,7 +532,7 @@ impl<'p> Rows<'p> {
                     let read = reader.read_record(scratch);
                     rec.clear();
                     for field in scratch.iter() {
-                        rec.push_field(field);
+                        rec.push_field_after(*delimiter, field);
                     }
                     match read {
                         Ok(false) => return Next::End,
