@@ -1,32 +1,95 @@
 //! Finding an extract's tables in a directory.
 
 use anyhow::{bail, Context, Result};
-use forlop_core::ingest::{self, MappingProfile, RowPass, SourceFile};
+use forlop_core::ingest::{self, LazyFile, Loaded, MappingProfile, ReadOptions, RowPass};
 use forlop_core::model::TableKind;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// The table files of one directory, read into memory.
+/// The table files of one directory: names, paths and sizes. The bytes are read when the
+/// engine gets to each file and dropped once its table is built, so that one file at a time
+/// is in memory beside the tables (a whole extract held in memory was most of the peak).
 pub struct DataFiles {
-    files: Vec<(String, Vec<u8>, TableKind)>,
+    files: Vec<(String, PathBuf, u64, TableKind)>,
+    max_file_bytes: u64,
 }
 
 impl DataFiles {
-    /// The files as the engine takes them; the kind comes from the file name.
-    pub fn sources(&self) -> Vec<SourceFile<'_>> {
+    /// Reads the files into tables; the kind comes from the file name. A file that cannot be
+    /// read now (it changed or went away since it was listed) is reported as unreadable.
+    pub fn load(&self, options: &ReadOptions) -> Loaded {
+        let max = self.max_file_bytes;
+        let files = self
+            .files
+            .iter()
+            .map(|(name, path, len, kind)| LazyFile {
+                name: name.clone(),
+                kind: Some(*kind),
+                len: *len,
+                fetch: Box::new(move || read_regular(path, max).map_err(|e| format!("{e:#}"))),
+            })
+            .collect();
+        // The callback never cancels, so the default is never taken.
+        ingest::load_lazy(files, options, &mut |_| true).unwrap_or_default()
+    }
+
+    /// Bytes of the files whose rows are split between passes (episodes, services, primary
+    /// care).
+    pub fn split_bytes(&self) -> u64 {
         self.files
             .iter()
-            .map(|(name, bytes, kind)| SourceFile {
-                name,
-                bytes,
+            .filter(|(_, _, _, kind)| ingest::split_by_person(*kind))
+            .map(|(_, _, len, _)| *len)
+            .sum()
+    }
+
+    /// The bytes of file `index` as one pass reads it: the persons, population and areas
+    /// files whole; the others with the lines of other passes' persons left out as they are
+    /// read (each replaced by its line end, so lines keep their numbers), when the file is
+    /// plain UTF-8 CSV without quote characters; otherwise whole (the reader then leaves those
+    /// rows out itself).
+    fn fetch_pass(&self, index: usize, pass: RowPass, mapping: &MappingProfile) -> Result<Vec<u8>> {
+        let (_, path, _, kind) = &self.files[index];
+        let view = if ingest::split_by_person(*kind) && pass.passes > 1 {
+            pass_view(path, *kind, mapping, pass)
+                .with_context(|| format!("cannot read {}", path.display()))?
+        } else {
+            None
+        };
+        match view {
+            Some(v) => Ok(v),
+            None => read_regular(path, self.max_file_bytes),
+        }
+    }
+
+    /// Reads one pass's rows into tables ([`DataFiles::load`] for pass `pass`), one file at a
+    /// time as there.
+    pub fn load_pass(&self, pass: RowPass, options: &ReadOptions) -> Loaded {
+        let options = ReadOptions {
+            pass: Some(pass),
+            ..options.clone()
+        };
+        let mapping = &options.mapping;
+        let files = self
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _, len, kind))| LazyFile {
+                name: name.clone(),
                 kind: Some(*kind),
+                len: *len,
+                fetch: Box::new(move || {
+                    self.fetch_pass(i, pass, mapping)
+                        .map_err(|e| format!("{e:#}"))
+                }),
             })
-            .collect()
+            .collect();
+        ingest::load_lazy(files, &options, &mut |_| true).unwrap_or_default()
     }
 
     /// Bytes over all files.
     pub fn total_bytes(&self) -> usize {
-        self.files.iter().map(|(_, b, _)| b.len()).sum()
+        self.files.iter().map(|(_, _, len, _)| *len as usize).sum()
     }
 }
 
@@ -38,65 +101,6 @@ impl DataFiles {
 /// socket: never opened, so a FIFO cannot block and /dev/zero cannot fill memory), a table
 /// file is larger than `max_file_bytes`, or there is no persons table.
 pub fn read(dir: &Path, max_file_bytes: u64) -> Result<DataFiles> {
-    let listed = list(dir, max_file_bytes)?;
-    let mut files = Vec::new();
-    for f in listed.files {
-        let bytes = read_regular(&f.path, max_file_bytes)?;
-        files.push((f.name, bytes, f.kind));
-    }
-    Ok(DataFiles { files })
-}
-
-/// One table file found in a directory, not read yet.
-pub struct Listed {
-    path: PathBuf,
-    name: String,
-    kind: TableKind,
-}
-
-/// The table files of a directory, not read yet ([`list`]).
-pub struct Listing {
-    files: Vec<Listed>,
-    max_file_bytes: u64,
-}
-
-impl Listing {
-    /// Bytes of the files whose rows are split between passes (episodes, services, primary
-    /// care).
-    pub fn split_bytes(&self) -> u64 {
-        self.files
-            .iter()
-            .filter(|f| ingest::split_by_person(f.kind))
-            .filter_map(|f| std::fs::metadata(&f.path).ok())
-            .map(|m| m.len())
-            .sum()
-    }
-
-    /// The files as one pass reads them: the persons, population and areas files whole; the
-    /// others with the lines of other passes' persons left out as they are read (each replaced
-    /// by its line end, so lines keep their numbers), when the file is plain UTF-8 CSV without
-    /// quote characters; otherwise whole (the reader then leaves those rows out itself).
-    pub fn read_pass(&self, pass: RowPass, mapping: &MappingProfile) -> Result<DataFiles> {
-        let mut files = Vec::new();
-        for f in &self.files {
-            let view = if ingest::split_by_person(f.kind) && pass.passes > 1 {
-                pass_view(&f.path, f.kind, mapping, pass)
-                    .with_context(|| format!("cannot read {}", f.path.display()))?
-            } else {
-                None
-            };
-            let bytes = match view {
-                Some(v) => v,
-                None => read_regular(&f.path, self.max_file_bytes)?,
-            };
-            files.push((f.name.clone(), bytes, f.kind));
-        }
-        Ok(DataFiles { files })
-    }
-}
-
-/// The table files of `dir` as [`read`] finds and checks them, without reading them.
-pub fn list(dir: &Path, max_file_bytes: u64) -> Result<Listing> {
     let entries = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read directory {}", dir.display()))?;
     let mut files = Vec::new();
@@ -105,22 +109,22 @@ pub fn list(dir: &Path, max_file_bytes: u64) -> Result<Listing> {
         let Some(kind) = table_kind_of(&path) else {
             continue;
         };
-        check_regular(&path, max_file_bytes)?;
+        let len = check_regular(&path, max_file_bytes)?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        files.push(Listed { path, name, kind });
+        files.push((name, path, len, kind));
     }
     // Directory order is not portable; the engine's messages and order must be.
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    if !files.iter().any(|f| f.kind == TableKind::Persons) {
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    if !files.iter().any(|(_, _, _, k)| *k == TableKind::Persons) {
         bail!(
             "no persons table (persons.csv, persons.xlsx or personer.csv) in {}",
             dir.display()
         );
     }
-    Ok(Listing {
+    Ok(DataFiles {
         files,
         max_file_bytes,
     })
@@ -205,9 +209,9 @@ fn pass_view(
     Ok(Some(out))
 }
 
-/// Refuses what is not a regular file (links followed) of at most `max` bytes, by name,
-/// without opening it.
-fn check_regular(path: &Path, max: u64) -> Result<()> {
+/// The size of a regular file (links followed) of at most `max` bytes; anything else is
+/// refused by name, never opened.
+fn check_regular(path: &Path, max: u64) -> Result<u64> {
     let meta =
         std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if !meta.is_file() {
@@ -219,7 +223,7 @@ fn check_regular(path: &Path, max: u64) -> Result<()> {
     if meta.len() > max {
         return Err(too_large(path, meta.len(), max));
     }
-    Ok(())
+    Ok(meta.len())
 }
 
 fn too_large(path: &Path, bytes: u64, max: u64) -> anyhow::Error {
@@ -234,8 +238,8 @@ fn too_large(path: &Path, bytes: u64, max: u64) -> anyhow::Error {
 /// The bytes of a regular file (links followed) of at most `max` bytes; anything else is
 /// refused by name before it is opened.
 fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>> {
-    check_regular(path, max)?;
-    let mut bytes = Vec::new();
+    let len = check_regular(path, max)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     std::fs::File::open(path)
         .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes))
         .with_context(|| format!("cannot read {}", path.display()))?;
@@ -352,7 +356,7 @@ mod tests {
                 ..Default::default()
             }];
             let whole = read(dir.path(), 1 << 30).unwrap();
-            let loaded = forlop_core::ingest::load(&whole.sources(), &options);
+            let loaded = whole.load(&options);
             let want_report = forlop_core::analyse(&loaded.tables, &settings[0]);
             let csv = |reports: &[forlop_core::Report]| {
                 let mut out = Vec::new();
@@ -364,23 +368,19 @@ mod tests {
             };
             let want_csv = csv(std::slice::from_ref(&want_report));
             let want_quality = serde_json::to_string(&loaded.quality).unwrap();
-            let listing = list(dir.path(), 1 << 30).unwrap();
             for n in [2, 3, 7] {
                 let mut viewed = false;
                 let mut load = |pass: RowPass| {
-                    let files = listing.read_pass(pass, &options.mapping).unwrap();
-                    for ((name, view, kind), (_, full, _)) in files.files.iter().zip(&whole.files) {
+                    for (i, (name, path, _, kind)) in whole.files.iter().enumerate() {
+                        let view = whole.fetch_pass(i, pass, &options.mapping).unwrap();
+                        let full = std::fs::read(path).unwrap();
                         let lines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count();
-                        assert_eq!(lines(view), lines(full), "{name}");
+                        assert_eq!(lines(&view), lines(&full), "{name}");
                         if ingest::split_by_person(*kind) && view.len() < full.len() {
                             viewed = true;
                         }
                     }
-                    let options = forlop_core::ingest::ReadOptions {
-                        pass: Some(pass),
-                        ..options.clone()
-                    };
-                    Ok(forlop_core::ingest::load(&files.sources(), &options))
+                    Ok(whole.load_pass(pass, &options))
                 };
                 let (reports, quality) =
                     analyse_in_passes(n, &settings, &mut load, &mut |_, _, _| true).unwrap();

@@ -282,7 +282,7 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
         analysis_year: given_years.as_ref().and_then(|y| y.last().copied()),
         ..read_options(&args.read)?
     };
-    let loaded = ingest::load(&files.sources(), &options);
+    let loaded = files.load(&options);
     if !loaded.quality.has_usable_data() {
         eprint!("{}", loaded.quality.render_text(Lang::En));
         bail!("no usable persons table in {}", args.read.data.display());
@@ -343,7 +343,7 @@ fn passes_of(args: &IndicatorsArgs) -> Result<Option<u32>> {
         (Some(n), _) => n,
         (None, Some(0)) => bail!("--memory-mb must be at least 1"),
         (None, Some(mb)) => {
-            let listing = data_dir::list(
+            let listing = data_dir::read(
                 &args.read.data,
                 args.read.max_file_mb.saturating_mul(1 << 20),
             )?;
@@ -364,7 +364,7 @@ fn indicators_in_passes(args: &IndicatorsArgs, passes: u32) -> Result<ExitCode> 
     let Some(years) = parse_years(&args.year)? else {
         bail!("--passes and --memory-mb need the analysis year (--year): the year the data gives is found from all of its rows");
     };
-    let listing = data_dir::list(
+    let listing = data_dir::read(
         &args.read.data,
         args.read.max_file_mb.saturating_mul(1 << 20),
     )?;
@@ -381,7 +381,6 @@ fn indicators_in_passes(args: &IndicatorsArgs, passes: u32) -> Result<ExitCode> 
         })
         .collect();
     let started = Instant::now();
-    let mut failed: Option<anyhow::Error> = None;
     let mut load = |pass: ingest::RowPass| {
         eprintln!(
             "pass {}/{}: reading ({:.1} s)",
@@ -389,18 +388,7 @@ fn indicators_in_passes(args: &IndicatorsArgs, passes: u32) -> Result<ExitCode> 
             pass.passes,
             started.elapsed().as_secs_f64()
         );
-        let files = match listing.read_pass(pass, &options.mapping) {
-            Ok(f) => f,
-            Err(e) => {
-                failed = Some(e);
-                return Err(ingest::Cancelled);
-            }
-        };
-        let options = ReadOptions {
-            pass: Some(pass),
-            ..options.clone()
-        };
-        Ok(ingest::load(&files.sources(), &options))
+        Ok(listing.load_pass(pass, &options))
     };
     // One line when a pass starts computing and one when the indicators are evaluated.
     let mut said = (u32::MAX, false);
@@ -419,9 +407,6 @@ fn indicators_in_passes(args: &IndicatorsArgs, passes: u32) -> Result<ExitCode> 
         true
     };
     let run = forlop_core::passes::analyse_in_passes(passes, &settings, &mut load, &mut progress);
-    if let Some(e) = failed {
-        return Err(e);
-    }
     let Ok((reports, quality)) = run else {
         bail!("the analysis in passes was cancelled");
     };
@@ -594,26 +579,19 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         analysis_year: args.year,
         ..read_options(&args.read)?
     };
+    let files = data_dir::read(&args.read.data, max_bytes)?;
     let quality = match args.passes {
         Some(0) => bail!("--passes must be at least 1"),
-        Some(passes) if passes > 1 => {
-            let listing = data_dir::list(&args.read.data, max_bytes)?;
-            let mut reports = Vec::new();
-            for pass in 0..passes {
-                let pass = ingest::RowPass { pass, passes };
-                let files = listing.read_pass(pass, &options.mapping)?;
-                let options = ReadOptions {
-                    pass: Some(pass),
-                    ..options.clone()
-                };
-                reports.push(ingest::load(&files.sources(), &options).quality);
-            }
-            forlop_core::passes::merge_quality(reports)
-        }
-        _ => {
-            let files = data_dir::read(&args.read.data, max_bytes)?;
-            ingest::load(&files.sources(), &options).quality
-        }
+        Some(passes) if passes > 1 => forlop_core::passes::merge_quality(
+            (0..passes)
+                .map(|pass| {
+                    files
+                        .load_pass(ingest::RowPass { pass, passes }, &options)
+                        .quality
+                })
+                .collect(),
+        ),
+        _ => files.load(&options).quality,
     };
     if args.json {
         println!(
@@ -681,7 +659,7 @@ fn bench(args: BenchArgs) -> Result<ExitCode> {
     let bytes_in: usize = files.total_bytes();
 
     let t = Instant::now();
-    let loaded = ingest::load(&files.sources(), &read_options(&args.read)?);
+    let loaded = files.load(&read_options(&args.read)?);
     let read_s = t.elapsed().as_secs_f64();
     let rows_read: u64 = loaded.quality.files.iter().map(|f| f.rows_read).sum();
     let read_peak = peak_memory::bytes();

@@ -5,7 +5,7 @@
 use super::{data_dir, read_options, ReadArgs};
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
-use forlop_core::ingest::{self, ReadOptions};
+use forlop_core::ingest::ReadOptions;
 use forlop_core::model::TableKind;
 use forlop_core::sql::{self, Dialect, SqlOptions};
 use forlop_core::text::Lang;
@@ -139,7 +139,7 @@ pub fn tables(args: TablesArgs) -> Result<ExitCode> {
         analysis_year: args.year,
         ..read_options(&args.read)?
     };
-    let loaded = ingest::load(&files.sources(), &options);
+    let loaded = files.load(&options);
     if !loaded.quality.has_usable_data() {
         eprint!("{}", loaded.quality.render_text(Lang::En));
         bail!("no usable persons table in {}", args.read.data.display());

@@ -40,6 +40,9 @@ pub struct Tables {
     pub population: Option<Vec<PopulationRow>>,
     /// Municipality → health community → region.
     pub areas: Option<Vec<AreaRow>>,
+    /// The distinct unit names of [`Episode::unit`], each once (ingest interns them: a name
+    /// per row would be a heap allocation per row).
+    pub units: Vec<String>,
     /// Tables that were given but cannot be used (not recognisable as the table, a required
     /// column missing, every row rejected, two files for one kind): their field above is `None`,
     /// and the analysis names this issue as the reason their indicators are unavailable, exactly
@@ -64,6 +67,24 @@ impl Tables {
             .enumerate()
             .map(|(i, p)| (p.pid.as_str(), PersonIdx(i as u32)))
             .collect()
+    }
+
+    /// The name of an episode's unit ([`Episode::unit`]); empty for an id not in [`Tables::units`].
+    pub fn unit_name(&self, id: UnitId) -> &str {
+        self.units.get(id.index()).map_or("", String::as_str)
+    }
+
+    /// The id of unit `name`, added to [`Tables::units`] when new (for building tables by hand;
+    /// ingest interns with a hash map of its own).
+    pub fn intern_unit(&mut self, name: &str) -> UnitId {
+        let i = match self.units.iter().position(|u| u == name) {
+            Some(i) => i,
+            None => {
+                self.units.push(name.to_string());
+                self.units.len() - 1
+            }
+        };
+        UnitId::new(i)
     }
 
     /// Which of `needed` were not supplied (or not usable), in [`TableKind::ALL`] order: what
@@ -262,7 +283,8 @@ pub enum DischargedTo {
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Icd10 {
     bytes: [u8; 7],
-    len: u8,
+    /// 3 to 7 (never zero: `Option<Icd10>` is 8 bytes too).
+    len: std::num::NonZeroU8,
 }
 
 impl Icd10 {
@@ -285,14 +307,14 @@ impl Icd10 {
         }
         Some(Icd10 {
             bytes,
-            len: len as u8,
+            len: std::num::NonZeroU8::new(len as u8)?,
         })
     }
 
     /// The normalised code, e.g. `F200`.
     pub fn as_str(&self) -> &str {
         // Only ASCII alphanumerics are ever stored.
-        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("")
+        std::str::from_utf8(&self.bytes[..usize::from(self.len.get())]).unwrap_or("")
     }
 
     /// Prefix match after normalisation: `F20` matches `F20`, `F200`, `F20.9`.
@@ -310,6 +332,80 @@ impl fmt::Debug for Icd10 {
 impl fmt::Display for Icd10 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// An episode's unit: the position of its name in [`Tables::units`] (4 bytes a row, and
+/// `Option<UnitId>` too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UnitId(std::num::NonZeroU32);
+
+impl UnitId {
+    /// The id of the name at `index` in [`Tables::units`] (indexes from `u32::MAX - 1` on are
+    /// clamped; no extract has that many distinct units).
+    pub fn new(index: usize) -> UnitId {
+        let n = u32::try_from(index).map_or(u32::MAX, |i| i.saturating_add(1));
+        UnitId(std::num::NonZeroU32::new(n).unwrap_or(std::num::NonZeroU32::MAX))
+    }
+
+    /// The position in [`Tables::units`].
+    pub fn index(self) -> usize {
+        (self.0.get() - 1) as usize
+    }
+}
+
+/// An episode's other diagnoses: one pointer wide, and no allocation for the many rows that
+/// have none. Read them with [`Diagnoses::iter`] or [`Diagnoses::as_slice`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+// A boxed Vec on purpose: 8 bytes in every row (a Vec or a boxed slice is 16-24), and the
+// second allocation is made only for the few rows that have other diagnoses.
+#[allow(clippy::box_collection)]
+pub struct Diagnoses(Option<Box<Vec<Icd10>>>);
+
+impl Diagnoses {
+    /// The codes, in the order written.
+    pub fn as_slice(&self) -> &[Icd10] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The codes, in the order written.
+    pub fn iter(&self) -> std::slice::Iter<'_, Icd10> {
+        self.as_slice().iter()
+    }
+
+    /// How many codes.
+    pub fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// Adds a code after the others.
+    pub fn push(&mut self, code: Icd10) {
+        self.0
+            .get_or_insert_with(|| Box::new(Vec::with_capacity(1)))
+            .push(code);
+    }
+}
+
+impl FromIterator<Icd10> for Diagnoses {
+    fn from_iter<I: IntoIterator<Item = Icd10>>(iter: I) -> Self {
+        let mut d = Diagnoses::default();
+        for c in iter {
+            d.push(c);
+        }
+        d
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnoses {
+    type Item = &'a Icd10;
+    type IntoIter = std::slice::Iter<'a, Icd10>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
     }
 }
 
@@ -334,9 +430,10 @@ pub struct Episode {
     /// Main diagnosis (hovedtilstand).
     pub main_diagnosis: Option<Icd10>,
     /// Other diagnoses (bitilstander).
-    pub other_diagnoses: Vec<Icd10>,
-    /// Unit (enhet); which values mark the psychiatric emergency unit is a setting.
-    pub unit: Option<String>,
+    pub other_diagnoses: Diagnoses,
+    /// Unit (enhet), its name in [`Tables::units`] ([`Tables::unit_name`]); which names mark
+    /// the psychiatric emergency unit is a setting.
+    pub unit: Option<UnitId>,
     /// Ambulant (outreach) contact.
     pub ambulant: Option<bool>,
     /// In person, video or phone.

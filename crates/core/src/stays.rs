@@ -85,8 +85,8 @@ pub struct Stay {
     pub discharge_date: Option<NaiveDate>,
     /// From the first row.
     pub urgency: Option<Urgency>,
-    /// From the first row.
-    pub unit: Option<String>,
+    /// From the first row: its name is [`crate::model::Tables::unit_name`].
+    pub unit: Option<crate::model::UnitId>,
     /// From the first row.
     pub referred_by: Option<ReferredBy>,
     /// From the row that ends last.
@@ -203,7 +203,7 @@ pub fn merge_stays(episodes: &[Episode], n_persons: usize) -> Stays {
             admit_time: first.admit_time,
             discharge_date: end,
             urgency: first.urgency,
-            unit: first.unit.clone(),
+            unit: first.unit,
             referred_by: first.referred_by,
             discharged_to: last_end.discharged_to,
             letter_date: last_end.letter_date,
@@ -242,7 +242,7 @@ pub(crate) mod tests {
             discharge_date: discharge.map(d),
             urgency: Some(Urgency::Acute),
             main_diagnosis: None,
-            other_diagnoses: vec![],
+            other_diagnoses: Default::default(),
             unit: None,
             ambulant: None,
             contact_mode: None,
@@ -261,7 +261,7 @@ pub(crate) mod tests {
     fn same_day_transfer_is_one_stay() {
         // 1–10 March, then transferred 10 March – 20 March: admit 10 Mar ≤ discharge 10 Mar.
         let mut a = dogn(0, "2024-03-01", Some("2024-03-10"));
-        a.unit = Some("PAM".into());
+        a.unit = Some(crate::model::UnitId::new(3));
         a.referred_by = Some(ReferredBy::OutOfHours);
         a.letter_date = Some(d("2024-03-11"));
         let mut b = dogn(0, "2024-03-10", Some("2024-03-20"));
@@ -275,7 +275,7 @@ pub(crate) mod tests {
         assert_eq!(st.discharge_date, Some(d("2024-03-20")));
         // first row: urgency, unit, referred_by
         assert_eq!(st.urgency, Some(Urgency::Acute));
-        assert_eq!(st.unit.as_deref(), Some("PAM"));
+        assert_eq!(st.unit.map(crate::model::UnitId::index), Some(3));
         assert_eq!(st.referred_by, Some(ReferredBy::OutOfHours));
         // last-ending row: letter, discharged_to
         assert_eq!(st.letter_date, Some(d("2024-03-25")));

@@ -216,6 +216,7 @@ fn mini() -> Tables {
             area(4601, "Bergen", "Vest"),
             area(4602, "Bergen", "Vest"),
         ]),
+        units: Vec::new(),
         unusable: Vec::new(),
     }
 }
@@ -761,6 +762,7 @@ fn big_synthetic_tables_run_in_seconds() {
         primary_care: Some(primary),
         population: Some(population),
         areas: Some(areas),
+        units: Vec::new(),
         unusable: Vec::new(),
     };
     let start = Instant::now();

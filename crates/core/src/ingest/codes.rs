@@ -24,8 +24,20 @@ pub(crate) fn code_eq(raw: &str, code: &str) -> bool {
     }
 }
 
+/// `raw` without surrounding white space; cells reach the codes trimmed already, so the
+/// Unicode scan of `trim` runs only when an edge byte asks for it.
+fn trimmed(raw: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|&c| c.is_ascii() && !c.is_ascii_whitespace());
+    let b = raw.as_bytes();
+    if plain(b.first()) && plain(b.last()) {
+        raw
+    } else {
+        raw.trim()
+    }
+}
+
 fn small_int(raw: &str) -> Option<u32> {
-    let t = raw.trim();
+    let t = trimmed(raw);
     if t.is_empty() || t.len() > 4 || !t.bytes().all(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -33,7 +45,7 @@ fn small_int(raw: &str) -> Option<u32> {
 }
 
 fn lookup<T: Copy>(raw: &str, table: &[(&str, T)]) -> Option<T> {
-    let raw = raw.trim();
+    let raw = trimmed(raw);
     // Most cells hold the canonical code exactly: a plain comparison finds them without the
     // byte-by-byte case folding of `code_eq`.
     if let Some(&(_, v)) = table.iter().find(|(c, _)| *c == raw) {
@@ -61,6 +73,13 @@ pub(crate) const CARE_LEVEL_ALLOWED: &[&str] = &["DOGN", "DAG", "POL", "1", "2",
 
 /// `care_level`: canonical, DØGN, or NPR omsorgsnivå 1/2/3/8.
 pub(crate) fn care_level(raw: &str) -> Option<CareLevel> {
+    // The canonical codes as written, without the general comparisons below.
+    match raw {
+        "POL" => return Some(CareLevel::Pol),
+        "DOGN" => return Some(CareLevel::Dogn),
+        "DAG" => return Some(CareLevel::Dag),
+        _ => {}
+    }
     if let Some(n) = small_int(raw) {
         return match n {
             1 => Some(CareLevel::Dogn),
@@ -70,7 +89,7 @@ pub(crate) fn care_level(raw: &str) -> Option<CareLevel> {
             _ => None,
         };
     }
-    let t = raw.trim();
+    let t = trimmed(raw);
     if code_eq(t, "DOGN") || t.chars().flat_map(char::to_lowercase).eq("døgn".chars()) {
         return Some(CareLevel::Dogn);
     }
@@ -98,7 +117,7 @@ pub(crate) const SEX_ALLOWED: &[&str] = &["M", "K", "mann", "kvinne", "1", "2", 
 
 /// `sex`: `Ok(None)` for the NPR "unknown" codes 0 and 9; `Err` for anything else unknown.
 pub(crate) fn sex(raw: &str) -> Result<Option<Sex>, ()> {
-    let t = raw.trim();
+    let t = trimmed(raw);
     if let Some(n) = small_int(t) {
         return match n {
             1 => Ok(Some(Sex::Male)),
@@ -252,7 +271,7 @@ pub(crate) fn service(raw: &str) -> Option<ServiceCode> {
     if let Some(n) = small_int(raw) {
         return iplos_service(n);
     }
-    let t = raw.trim();
+    let t = trimmed(raw);
     ServiceCode::ALL
         .iter()
         .copied()

@@ -31,6 +31,54 @@ pub(crate) fn decode(bytes: &[u8]) -> Decoded<'_> {
     }
 }
 
+/// Like [`decode`], keeping `bytes` as the text when they are UTF-8 already (no copy).
+pub(crate) fn decode_owned(bytes: Vec<u8>) -> Decoded<'static> {
+    // The usual case, UTF-8 (BOM or not) that is not UTF-16 in disguise: checked once.
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    let bytes = if utf16 || (!bom && sniff_utf16(&bytes).is_some()) {
+        bytes
+    } else {
+        match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if bom {
+                    text.drain(..3);
+                }
+                let encoding = if bom {
+                    TextEncoding::Utf8Bom
+                } else {
+                    TextEncoding::Utf8
+                };
+                let text = Cow::Owned(normalise_cr(Cow::Owned(text)).into_owned());
+                return Decoded {
+                    text,
+                    encoding,
+                    invalid: Vec::new(),
+                };
+            }
+            Err(e) => e.into_bytes(),
+        }
+    };
+    let d = decode(&bytes);
+    let (encoding, invalid) = (d.encoding, d.invalid);
+    // Borrowed text is the bytes after the BOM, unchanged.
+    let decoded = match d.text {
+        Cow::Borrowed(s) => Err(bytes.len() - s.len()),
+        Cow::Owned(s) => Ok(s),
+    };
+    let text = decoded.unwrap_or_else(|bom| {
+        let mut bytes = bytes;
+        bytes.drain(..bom);
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    });
+    Decoded {
+        text: Cow::Owned(text),
+        encoding,
+        invalid,
+    }
+}
+
 fn decode_raw(bytes: &[u8]) -> (Cow<'_, str>, TextEncoding, Vec<(u64, usize)>) {
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         let (t, _) = encoding_rs::UTF_16LE.decode_without_bom_handling(rest);
@@ -138,7 +186,7 @@ fn utf8_lossy_by_line(body: &[u8]) -> (String, Vec<(u64, usize)>) {
 fn normalise_cr(text: Cow<'_, str>) -> Cow<'_, str> {
     let b = text.as_bytes();
     // memchr first: most files hold no CR at all, or CRLF only.
-    if !b.contains(&b'\r') {
+    if memchr::memchr(b'\r', b).is_none() {
         return text;
     }
     let lone = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');

@@ -4,7 +4,7 @@ use super::aliases::{index_of, EPISODES};
 use super::codes;
 use super::persons::PersonsState;
 use super::row::RowCx;
-use crate::model::{CareLevel, Episode, Icd10, PersonIdx};
+use crate::model::{CareLevel, Diagnoses, Episode, Icd10, PersonIdx};
 use crate::quality::{clip, IssueKind};
 use crate::text::Text;
 
@@ -79,7 +79,7 @@ pub(crate) fn parse(cx: &mut RowCx<'_>, persons: &PersonsState) -> Option<Episod
         }
         code
     });
-    let mut other_diagnoses = Vec::new();
+    let mut other_diagnoses = Diagnoses::default();
     if let Some(raw) = cx.cell(OTHER_DIAGNOSES) {
         let mut bad: Option<&str> = None;
         for t in raw.split([' ', ',', ';', '|']).filter(|t| !t.is_empty()) {
@@ -98,7 +98,7 @@ pub(crate) fn parse(cx: &mut RowCx<'_>, persons: &PersonsState) -> Option<Episod
             );
         }
     }
-    let unit = cx.cell(UNIT).map(str::to_string);
+    let unit = cx.unit(UNIT);
     let ambulant = cx.opt_code(AMBULANT, codes::ambulant, codes::AMBULANT_ALLOWED);
     let contact_mode = cx.opt_code(
         CONTACT_MODE,

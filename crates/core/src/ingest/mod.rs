@@ -172,12 +172,22 @@ pub fn load(files: &[SourceFile<'_>], options: &ReadOptions) -> Loaded {
     load_with_progress(files, options, &mut |_| true).unwrap_or_default()
 }
 
+/// Puts the rows read in pieces into their table: as they are when the table is still empty
+/// (the usual case: one file per table), else after its rows.
+fn put<T>(table: &mut Option<Vec<T>>, rows: Vec<T>) {
+    match table {
+        Some(t) if !t.is_empty() => t.extend(rows),
+        _ => *table = Some(rows),
+    }
+}
+
 /// A file recognised in the first pass.
 struct Pending<'a> {
     /// Index into the reports (input order).
     report: usize,
     kind: TableKind,
-    prepared: Prepared<'a>,
+    /// The prepared file, unless it is fetched again when read ([`LazyFile`]).
+    prepared: Option<Prepared<'a>>,
     headers: Vec<String>,
     header_line: u64,
     bytes: u64,
@@ -195,6 +205,79 @@ fn fatal(file: &Arc<str>, line: u64, kind: IssueKind) -> Issue {
     }
 }
 
+/// A file whose bytes are fetched only when the reader gets to it, for callers that hold
+/// files elsewhere (the CLI reads them from disk): [`load_lazy`] fetches each file twice, for
+/// its header in the first pass and for its rows in table order, and drops the bytes each
+/// time, so that the bytes of one file at a time are in memory beside the tables.
+pub struct LazyFile<'f> {
+    /// File name as the user knows it.
+    pub name: String,
+    /// The table kind, when known; `None` = recognise it from the headers.
+    pub kind: Option<TableKind>,
+    /// Its size in bytes, for the size cap and progress, before it is fetched.
+    pub len: u64,
+    /// Fetches the bytes; an error (why, in words) makes the file unreadable
+    /// (`unreadable_file`).
+    pub fetch: Box<dyn FnMut() -> Result<Vec<u8>, String> + 'f>,
+}
+
+/// Like [`load_with_progress`], with files fetched when needed and dropped once read: the
+/// tables and the report are those [`load_with_progress`] gives for the same bytes.
+///
+/// # Errors
+/// [`Cancelled`] when `progress` returned `false`.
+pub fn load_lazy(
+    files: Vec<LazyFile<'_>>,
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(LoadProgress) -> bool,
+) -> Result<Loaded, Cancelled> {
+    let mut inputs: Vec<Input<'_, '_>> = files.into_iter().map(Input::Lazy).collect();
+    load_inputs(&mut inputs, options, progress)
+}
+
+/// A file given to the reader: borrowed bytes, or fetched when needed.
+enum Input<'a, 'f> {
+    Borrowed(SourceFile<'a>),
+    Lazy(LazyFile<'f>),
+}
+
+impl<'a> Input<'a, '_> {
+    fn name(&self) -> &str {
+        match self {
+            Input::Borrowed(f) => f.name,
+            Input::Lazy(f) => &f.name,
+        }
+    }
+
+    fn kind(&self) -> Option<TableKind> {
+        match self {
+            Input::Borrowed(f) => f.kind,
+            Input::Lazy(f) => f.kind,
+        }
+    }
+
+    fn len(&self) -> u64 {
+        match self {
+            Input::Borrowed(f) => f.bytes.len() as u64,
+            Input::Lazy(f) => f.len,
+        }
+    }
+
+    /// The file made ready to read; `Err` = the file-level issue.
+    fn prepare(&mut self, options: &ReadOptions) -> Result<Prepared<'a>, IssueKind> {
+        let (sheet, inflated) = (options.sheet.as_deref(), Some(options.max_inflated_bytes));
+        match self {
+            Input::Borrowed(f) => Prepared::new(f.bytes, sheet, inflated),
+            Input::Lazy(f) => match (f.fetch)() {
+                Ok(bytes) => Prepared::from_owned(bytes, sheet, inflated),
+                Err(reason) => Err(IssueKind::UnreadableFile {
+                    reason: clip(&reason),
+                }),
+            },
+        }
+    }
+}
+
 /// Like [`load`], calling `progress` at most every 50 000 rows; it returns `false` to cancel.
 ///
 /// # Errors
@@ -204,12 +287,21 @@ pub fn load_with_progress(
     options: &ReadOptions,
     progress: &mut dyn FnMut(LoadProgress) -> bool,
 ) -> Result<Loaded, Cancelled> {
-    let names: Vec<Arc<str>> = files.iter().map(|f| Arc::from(f.name)).collect();
+    let mut inputs: Vec<Input<'_, '_>> = files.iter().map(|f| Input::Borrowed(*f)).collect();
+    load_inputs(&mut inputs, options, progress)
+}
+
+fn load_inputs<'a>(
+    files: &mut [Input<'a, '_>],
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(LoadProgress) -> bool,
+) -> Result<Loaded, Cancelled> {
+    let names: Vec<Arc<str>> = files.iter().map(|f| Arc::from(f.name())).collect();
     let mut reports: Vec<FileReport> = files
         .iter()
         .map(|f| FileReport {
-            name: f.name.to_string(),
-            kind: f.kind,
+            name: f.name().to_string(),
+            kind: f.kind(),
             ..FileReport::default()
         })
         .collect();
@@ -217,16 +309,16 @@ pub fn load_with_progress(
     // Pass 1: decode, read the header, recognise the table. Every file whose kind is known
     // (given, or recognised) is listed under it, readable or not, so that two files for one
     // kind are found even when one of them is broken.
-    let mut pending: Vec<Pending<'_>> = Vec::new();
+    let mut pending: Vec<Pending<'a>> = Vec::new();
     let mut unusable: Vec<UnusableTable> = Vec::new();
     let mut by_kind: BTreeMap<usize, (TableKind, Vec<usize>)> = BTreeMap::new();
     let mut claim = |kind: TableKind, i: usize| {
         let rank = TableKind::ALL.iter().position(|&k| k == kind).unwrap_or(6);
         by_kind.entry(rank).or_insert((kind, Vec::new())).1.push(i);
     };
-    for (i, f) in files.iter().enumerate() {
+    for (i, f) in files.iter_mut().enumerate() {
         let report = &mut reports[i];
-        if let Some(k) = f.kind {
+        if let Some(k) = f.kind() {
             claim(k, i);
         }
         // A file given as a table kind that cannot be read makes that table unusable.
@@ -240,19 +332,15 @@ pub fn load_with_progress(
             }
             report.set_fatal(issue);
         };
-        if f.bytes.len() as u64 > options.max_file_bytes {
+        if f.len() > options.max_file_bytes {
             let kind = IssueKind::FileTooLarge {
-                bytes: f.bytes.len() as u64,
+                bytes: f.len(),
                 limit: options.max_file_bytes,
             };
             refuse(report, 1, kind);
             continue;
         }
-        let prepared = match Prepared::new(
-            f.bytes,
-            options.sheet.as_deref(),
-            Some(options.max_inflated_bytes),
-        ) {
+        let prepared = match f.prepare(options) {
             Ok(p) => p,
             Err(kind) => {
                 refuse(report, 1, kind);
@@ -273,7 +361,7 @@ pub fn load_with_progress(
                 severity: Severity::Warning,
             });
         }
-        let mut rec = csv::StringRecord::new();
+        let mut rec = source::Record::new();
         let (header_line, headers) = match prepared.rows().next_record(&mut rec) {
             Next::Record(pos) => (
                 pos.line,
@@ -293,9 +381,9 @@ pub fn load_with_progress(
             }
         };
         let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-        let detected = f.kind.is_none();
+        let detected = f.kind().is_none();
         let kind = f
-            .kind
+            .kind()
             .or_else(|| aliases::detect_kind_with(&refs, &options.mapping));
         let Some(kind) = kind else {
             report.set_fatal(fatal(
@@ -343,10 +431,11 @@ pub fn load_with_progress(
         pending.push(Pending {
             report: i,
             kind,
-            prepared,
+            // A fetched file is dropped now and fetched again when its table is read.
+            prepared: matches!(f, Input::Borrowed(_)).then_some(prepared),
             headers,
             header_line,
-            bytes: f.bytes.len() as u64,
+            bytes: f.len(),
         });
     }
     // Two files for one kind: neither is read, never added up.
@@ -356,7 +445,7 @@ pub fn load_with_progress(
         }
         let issue_kind = IssueKind::DuplicateTable {
             table: kind.canonical_name(),
-            files: idx.iter().map(|&i| files[i].name.to_string()).collect(),
+            files: idx.iter().map(|&i| files[i].name().to_string()).collect(),
         };
         pending.retain(|p| p.kind != kind);
         unusable.retain(|u| u.kind != kind);
@@ -375,13 +464,14 @@ pub fn load_with_progress(
 
     // Pass 2: read the rows, table by table. Areas come before persons so that a person's
     // municipality can be checked against them as it is read.
-    let bytes_total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
+    let bytes_total: u64 = files.iter().map(Input::len).sum();
     let mut prog = Progress {
         callback: progress,
         bytes_before: 0,
         bytes_total,
     };
     let mut st = persons::PersonsState::default();
+    let mut units = row::Units::default();
     let mut areas_rows: Option<Vec<AreaRow>> = None;
     let mut population: Option<Vec<PopulationRow>> = None;
     let mut episodes: Option<Vec<crate::model::Episode>> = None;
@@ -403,6 +493,23 @@ pub fn load_with_progress(
                 .map(|a| a.iter().map(|r| r.municipality).collect());
         }
         for p in pending.iter().filter(|p| p.kind == kind) {
+            let fetched;
+            let prepared = match &p.prepared {
+                Some(prepared) => prepared,
+                None => match files[p.report].prepare(options) {
+                    Ok(again) => {
+                        fetched = again;
+                        &fetched
+                    }
+                    Err(issue) => {
+                        // Readable a moment ago: the file changed or went away.
+                        let issue = fatal(&names[p.report], 1, issue);
+                        reports[p.report].set_fatal(issue.clone());
+                        unusable.push(UnusableTable { kind, issue });
+                        continue;
+                    }
+                },
+            };
             let refs: Vec<&str> = p.headers.iter().map(String::as_str).collect();
             let matched = aliases::match_headers(kind, &refs, &options.mapping);
             let mut ctx = FileCtx::new(
@@ -415,8 +522,8 @@ pub fn load_with_progress(
                 options.analysis_year,
             );
             ctx.pass = passes::PassFilter::of(&ctx, options.pass);
-            let mut rows = p.prepared.rows();
-            let mut skip = csv::StringRecord::new();
+            let mut rows = prepared.rows();
+            let mut skip = source::Record::new();
             let _header = rows.next_record(&mut skip);
             rows.set_expected(p.headers.len());
             let (report, file_bytes) = (&mut reports[p.report], p.bytes);
@@ -435,30 +542,30 @@ pub fn load_with_progress(
             .then(|| rows.resume_point())
             .flatten()
             .and_then(|(from, line)| {
-                let cuts = p.prepared.cut_points(from, threads)?;
-                p.prepared.pieces(&cuts, line)
+                let cuts = prepared.cut_points(from, threads)?;
+                prepared.pieces(&cuts, line)
             });
             let mut read_in_pieces = false;
             if let Some(pieces) = pieces {
-                let (prepared, prog) = (&p.prepared, &mut prog);
+                let prog = &mut prog;
                 match kind {
                     TableKind::Episodes => {
                         let parse = |cx: &mut row::RowCx<'_>| episodes::parse(cx, &st);
                         let got = parallel::read_in_pieces(
-                            prepared, pieces, &ctx, report, prog, false, &parse,
+                            prepared, pieces, &ctx, report, &mut units, prog, false, &parse,
                         )?;
                         if let Some(got) = got {
-                            episodes.get_or_insert_with(Vec::new).extend(got.rows);
+                            put(&mut episodes, got.rows);
                             read_in_pieces = true;
                         }
                     }
                     TableKind::MunicipalServices => {
                         let parse = |cx: &mut row::RowCx<'_>| services::parse(cx, &st);
                         let got = parallel::read_in_pieces(
-                            prepared, pieces, &ctx, report, prog, true, &parse,
+                            prepared, pieces, &ctx, report, &mut units, prog, true, &parse,
                         )?;
                         if let Some(got) = got {
-                            services.get_or_insert_with(Vec::new).extend(got.rows);
+                            put(&mut services, got.rows);
                             let origin = |line| link::Origin {
                                 report: p.report,
                                 line,
@@ -470,18 +577,31 @@ pub fn load_with_progress(
                     _ => {
                         let parse = |cx: &mut row::RowCx<'_>| primary_care::parse(cx, &st);
                         let got = parallel::read_in_pieces(
-                            prepared, pieces, &ctx, report, prog, false, &parse,
+                            prepared, pieces, &ctx, report, &mut units, prog, false, &parse,
                         )?;
                         if let Some(got) = got {
-                            primary.get_or_insert_with(Vec::new).extend(got.rows);
+                            put(&mut primary, got.rows);
                             read_in_pieces = true;
                         }
                     }
                 }
             }
+            let units = &mut units;
             if !read_in_pieces {
+                // At most one row per line: the table never grows by copying itself.
+                let lines = usize::try_from(rows.newlines_ahead()).unwrap_or(0);
+                match kind {
+                    TableKind::Persons => st.persons.reserve(lines),
+                    TableKind::Episodes => episodes.get_or_insert_with(Vec::new).reserve(lines),
+                    TableKind::MunicipalServices => {
+                        services.get_or_insert_with(Vec::new).reserve(lines);
+                        service_origins.reserve(lines);
+                    }
+                    TableKind::PrimaryCare => primary.get_or_insert_with(Vec::new).reserve(lines),
+                    TableKind::Areas | TableKind::Population => {}
+                }
                 let mut read = |parse: &mut dyn FnMut(&mut row::RowCx<'_>) -> bool| {
-                    row::read_rows(&mut rows, &ctx, report, &mut prog, file_bytes, parse)
+                    row::read_rows(&mut rows, &ctx, report, &mut prog, file_bytes, units, parse)
                 };
                 match kind {
                     TableKind::Persons => read(&mut |cx| match persons::parse(cx, &st) {
@@ -572,6 +692,7 @@ pub fn load_with_progress(
             primary_care: primary,
             population,
             areas: areas_rows,
+            units: units.names,
             unusable,
         },
         quality: QualityReport {

@@ -7,7 +7,9 @@
 //! exact-duplicate check runs once over the whole file. The tables and the report are the same
 //! as when the file is read in one go (`tests::pieces_read_like_one_go`).
 
-use super::row::{read_records, report_duplicates, FileCtx, Progress, RowCx, RowHashes};
+use super::row::{
+    read_records, report_duplicates, FileCtx, Interned, Progress, RowCx, RowHashes, Units,
+};
 use super::source::{Prepared, Rows};
 use super::{Cancelled, LoadProgress};
 use crate::quality::FileReport;
@@ -26,6 +28,8 @@ pub(crate) struct PieceRows<T> {
 struct Piece<T> {
     report: FileReport,
     hashes: RowHashes,
+    /// The unit names of the piece's rows, numbered within the piece.
+    units: Units,
     out: PieceRows<T>,
     /// `\n` bytes in the piece: how far the lines of the pieces after it are shifted.
     newlines: u64,
@@ -37,11 +41,12 @@ struct Piece<T> {
 /// stops every piece. `Ok(None)` when a cut turned out not to be a record boundary: nothing
 /// has been recorded, and the file must be read in one go.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn read_in_pieces<T: Send>(
+pub(crate) fn read_in_pieces<T: Send + Interned>(
     prepared: &Prepared<'_>,
     pieces: Vec<Rows<'_>>,
     ctx: &FileCtx,
     report: &mut FileReport,
+    units: &mut Units,
     progress: &mut Progress<'_>,
     keep_lines: bool,
     parse: &(dyn Fn(&mut RowCx<'_>) -> Option<T> + Sync),
@@ -62,6 +67,7 @@ pub(crate) fn read_in_pieces<T: Send>(
                     let mut piece = Piece {
                         report: FileReport::default(),
                         hashes: RowHashes::default(),
+                        units: Units::default(),
                         out: PieceRows {
                             // At most one row per line: no reallocation while reading.
                             rows: Vec::with_capacity(usize::try_from(newlines).unwrap_or(0)),
@@ -91,6 +97,7 @@ pub(crate) fn read_in_pieces<T: Send>(
                         ctx,
                         &mut piece.report,
                         &mut piece.hashes,
+                        &mut piece.units,
                         &mut tick,
                         &mut keep,
                     );
@@ -144,13 +151,33 @@ pub(crate) fn read_in_pieces<T: Send>(
         return Ok(None);
     }
     let kept: usize = done.iter().flatten().map(|p| p.out.rows.len()).sum();
-    let mut all = PieceRows {
-        rows: Vec::with_capacity(kept),
-        lines: Vec::new(),
+    let mut done = done.into_iter().flatten();
+    let Some(first) = done.next() else {
+        return Ok(None);
     };
-    let mut hashes = RowHashes::default();
-    let mut shift = 0u64;
-    for mut piece in done.into_iter().flatten() {
+    // The first piece's rows grow to hold the others: a large block grows in place (the
+    // allocator remaps its pages), so the rows are copied once, not twice, and the table and
+    // a copy of it are never held together.
+    // Each piece numbered its unit names from 0: renumbered into the load's names (no pass
+    // over the rows when the numbers stay as they were, as for the first piece of a file).
+    let mut renumber = |rows: &mut [T], piece_units: Units| {
+        let map: Vec<_> = piece_units.names.iter().map(|n| units.intern(n)).collect();
+        if map.iter().enumerate().any(|(i, id)| id.index() != i) {
+            rows.iter_mut().for_each(|r| r.remap_units(&map));
+        }
+    };
+    let mut first = first;
+    renumber(&mut first.out.rows, first.units);
+    let mut all = PieceRows {
+        rows: first.out.rows,
+        lines: first.out.lines,
+    };
+    all.rows.reserve_exact(kept - all.rows.len());
+    let mut hashes = first.hashes;
+    report.absorb(first.report);
+    let mut shift = first.newlines;
+    for mut piece in done {
+        renumber(&mut piece.out.rows, piece.units);
         for issues in piece.report.examples.values_mut() {
             for issue in issues {
                 issue.location.line += shift;
@@ -158,11 +185,38 @@ pub(crate) fn read_in_pieces<T: Send>(
         }
         report.absorb(piece.report);
         hashes.append(piece.hashes, shift);
-        all.rows.append(&mut piece.out.rows);
+        append_in_blocks(&mut all.rows, piece.out.rows, 16 << 20);
         all.lines
             .extend(piece.out.lines.into_iter().map(|line| line + shift));
         shift += piece.newlines;
     }
     report_duplicates(prepared.rows().fetcher(), hashes, ctx, report);
     Ok(Some(all))
+}
+
+/// Moves `rows` after the end of `all` a block of `block_bytes` at a time, giving each block's
+/// memory back as it goes (the allocator shrinks a large block in place), so that a piece's
+/// rows and their copy are not both held whole.
+fn append_in_blocks<T>(all: &mut Vec<T>, mut rows: Vec<T>, block_bytes: usize) {
+    let block = (block_bytes / std::mem::size_of::<T>().max(1)).max(1);
+    while rows.len() > block {
+        all.extend(rows.drain(..block));
+        rows.shrink_to_fit();
+    }
+    all.append(&mut rows);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rows_moved_in_blocks_keep_their_order() {
+        // 4-byte rows in blocks of 12 bytes (3 rows): 10 rows move as 3 + 3 + 3, then 1.
+        let mut all: Vec<u32> = vec![100, 101];
+        super::append_in_blocks(&mut all, (0..10).collect(), 12);
+        let mut want = vec![100, 101];
+        want.extend(0..10);
+        assert_eq!(all, want);
+        super::append_in_blocks(&mut all, Vec::new(), 12);
+        assert_eq!(all.len(), 12);
+    }
 }

@@ -61,7 +61,7 @@ impl PassFilter {
     }
 
     /// Whether the record belongs to another pass (skipped: not read, counted or checked).
-    pub(crate) fn skips(&self, rec: &csv::StringRecord) -> bool {
+    pub(crate) fn skips(&self, rec: &super::source::Record) -> bool {
         let pid = self
             .pid_col
             .and_then(|c| rec.get(c))

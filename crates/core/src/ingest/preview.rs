@@ -2,7 +2,7 @@
 
 use super::aliases::{self, columns};
 use super::codes;
-use super::source::{Next, Prepared};
+use super::source::{self, Next, Prepared};
 use super::{ReadOptions, SourceFile};
 use crate::model::TableKind;
 use crate::quality::{clip, Issue, IssueKind, Location, Severity, TextEncoding};
@@ -103,7 +103,7 @@ pub fn inspect(file: &SourceFile<'_>, options: &ReadOptions) -> Result<FilePrevi
     )
     .map_err(fail)?;
     let mut rows = prepared.rows();
-    let mut rec = csv::StringRecord::new();
+    let mut rec = source::Record::new();
     let headers: Vec<String> = match rows.next_record(&mut rec) {
         Next::Record(_) => rec.iter().map(|h| h.trim().to_string()).collect(),
         Next::Unclosed(pos, lines) => {

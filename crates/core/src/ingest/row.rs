@@ -6,14 +6,14 @@
 //! column of the file (a column the file lacks counts as rightmost). Warnings of a rejected row
 //! are dropped with it: a rejected row carries exactly one issue.
 
+use super::source::Record as StringRecord;
 use super::source::{Fetcher, Next, Rows};
 use super::values::{self, DateError, MunicipalityError};
 use super::{Cancelled, LoadProgress, MappingProfile};
-use crate::model::{Municipality, TableKind};
+use crate::model::{Municipality, TableKind, UnitId};
 use crate::quality::{clip, Column, FileReport, Issue, IssueKind, Location, Severity};
 use crate::text::Text;
 use chrono::{Datelike, NaiveDate, NaiveTime};
-use csv::StringRecord;
 use rustc_hash::FxHasher;
 use std::collections::HashMap;
 use std::hash::Hasher;
@@ -32,16 +32,55 @@ pub(crate) fn hash_str(s: &str) -> u64 {
 
 fn hash_record(rec: &StringRecord) -> u64 {
     let mut h = FxHasher::default();
-    h.write(rec.as_slice().as_bytes());
-    for f in rec.iter() {
-        h.write_u64(f.len() as u64);
-    }
+    h.write(rec.joined());
+    h.write_u64(rec.len() as u64);
     h.finish()
 }
 
 fn same_fields(a: &StringRecord, b: &StringRecord) -> bool {
     a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x == y)
 }
+
+/// Unit names interned while reading: each distinct name stored once, rows refer to it by id.
+#[derive(Default)]
+pub(crate) struct Units {
+    /// The names, in order of first appearance.
+    pub names: Vec<String>,
+    index: HashMap<String, u32, rustc_hash::FxBuildHasher>,
+}
+
+impl Units {
+    /// The id of `name`, added when new.
+    pub(crate) fn intern(&mut self, name: &str) -> UnitId {
+        if let Some(&i) = self.index.get(name) {
+            return UnitId::new(i as usize);
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.index.insert(name.to_string(), i);
+        UnitId::new(i as usize)
+    }
+}
+
+/// Rows that refer to interned unit names (episodes), renumbered when pieces read on their
+/// own threads are joined.
+pub(crate) trait Interned {
+    /// Renumbers the unit: `map[old index]` is the new id.
+    fn remap_units(&mut self, _map: &[UnitId]) {}
+}
+
+impl Interned for crate::model::Episode {
+    fn remap_units(&mut self, map: &[UnitId]) {
+        if let Some(u) = &mut self.unit {
+            if let Some(&new) = map.get(u.index()) {
+                *u = new;
+            }
+        }
+    }
+}
+
+impl Interned for crate::model::MunicipalService {}
+impl Interned for crate::model::PrimaryCareContact {}
 
 /// Raw value → canonical code, keys in lower case (from [`MappingProfile::values`]).
 pub(crate) type ValueMap = HashMap<String, String>;
@@ -129,6 +168,7 @@ pub(crate) fn read_rows(
     report: &mut FileReport,
     progress: &mut Progress<'_>,
     file_bytes: u64,
+    units: &mut Units,
     mut parse: impl FnMut(&mut RowCx<'_>) -> bool,
 ) -> Result<(), Cancelled> {
     let mut hashes = RowHashes::default();
@@ -141,7 +181,7 @@ pub(crate) fn read_rows(
             bytes_total: progress.bytes_total,
         })
     };
-    read_records(rows, ctx, report, &mut hashes, &mut tick, &mut parse)?;
+    read_records(rows, ctx, report, &mut hashes, units, &mut tick, &mut parse)?;
     report_duplicates(rows.fetcher(), hashes, ctx, report);
     Ok(())
 }
@@ -154,6 +194,7 @@ pub(crate) fn read_records(
     ctx: &FileCtx,
     report: &mut FileReport,
     hashes: &mut RowHashes,
+    units: &mut Units,
     tick: &mut dyn FnMut(u64, u64) -> bool,
     parse: &mut dyn FnMut(&mut RowCx<'_>) -> bool,
 ) -> Result<(), Cancelled> {
@@ -215,13 +256,14 @@ pub(crate) fn read_records(
             ctx,
             reject: None,
             warnings: &mut warnings,
+            units: &mut *units,
         };
         let kept = parse(&mut cx);
         let rejected = cx.reject.take();
         match (kept, rejected) {
             (true, _) => {
                 // Parsers keep a row only when nothing rejected it.
-                hashes.kept[row] = true;
+                hashes.keep(row);
                 report.rows_used += 1;
                 for w in warnings.drain(..) {
                     report.record(w);
@@ -246,39 +288,60 @@ pub(crate) fn read_records(
     Ok(())
 }
 
-/// Every record's hash and where it was, in reading order, for the exact-duplicate check.
+/// Every record's hash and where it was, in reading order, for the exact-duplicate check:
+/// 16 bytes a row (a file of millions of rows keeps this beside its table while it is read).
 #[derive(Default)]
 pub(crate) struct RowHashes {
-    /// (hash of the fields, row number in reading order).
-    by_hash: Vec<(u64, u32)>,
-    /// Per row: its key for [`Rows::fetch`](super::source::Rows) and its line.
-    positions: Vec<(u64, u64)>,
-    /// Per row: whether it was kept (a rejected row carries only its rejection).
-    kept: Vec<bool>,
+    /// Per row, `(32 bits of the hash of its fields) << 32 | row number in reading order`:
+    /// sorted as plain integers. Rows whose 32 bits agree are compared field by field, so a
+    /// shorter hash only costs a few more comparisons, never a wrong duplicate.
+    by_hash: Vec<u64>,
+    /// Per row: its key for [`Fetcher::fetch`] (byte offset, or sheet row), with [`KEPT`] set
+    /// when the row was kept (a rejected row carries only its rejection). Its line is worked
+    /// out from the key only for the few rows reported ([`Fetcher::lines_of`]).
+    keys: Vec<u64>,
+    /// Test builds: each row's line as the reader counted it, to check [`Fetcher::lines_of`].
+    #[cfg(test)]
+    lines: Vec<u64>,
 }
+
+/// The bit of [`RowHashes::keys`] that marks a kept row (keys are byte offsets or row
+/// indexes, far below 2^63).
+const KEPT: u64 = 1 << 63;
 
 impl RowHashes {
     /// Adds a row; returns its number.
     fn push(&mut self, hash: u64, pos: super::source::RecordPos) -> usize {
-        let row = self.positions.len();
-        self.by_hash.push((hash, row as u32));
-        self.positions.push((pos.key, pos.line));
-        self.kept.push(false);
+        let row = self.keys.len();
+        self.by_hash
+            .push((hash >> 32) << 32 | (row as u64 & 0xFFFF_FFFF));
+        self.keys.push(pos.key & !KEPT);
+        #[cfg(test)]
+        self.lines.push(pos.line);
         row
     }
 
+    /// Marks row `row` as kept.
+    fn keep(&mut self, row: usize) {
+        if let Some(k) = self.keys.get_mut(row) {
+            *k |= KEPT;
+        }
+    }
+
     /// Appends the rows of the next piece of the same file, whose lines were counted from
-    /// `line_shift` lines too early.
+    /// `line_shift` lines too early (keys are byte offsets in the whole text already).
     pub(crate) fn append(&mut self, next: RowHashes, line_shift: u64) {
-        let offset = self.positions.len() as u32;
-        self.by_hash
-            .extend(next.by_hash.into_iter().map(|(h, row)| (h, row + offset)));
-        self.positions.extend(
-            next.positions
-                .into_iter()
-                .map(|(key, line)| (key, line + line_shift)),
-        );
-        self.kept.extend(next.kept);
+        let offset = self.keys.len() as u64;
+        self.by_hash.extend(next.by_hash.into_iter().map(|h| {
+            let row = (h & 0xFFFF_FFFF) + offset;
+            (h & !0xFFFF_FFFF) | (row & 0xFFFF_FFFF)
+        }));
+        self.keys.extend(next.keys);
+        #[cfg(test)]
+        self.lines
+            .extend(next.lines.into_iter().map(|line| line + line_shift));
+        #[cfg(not(test))]
+        let _ = line_shift;
     }
 }
 
@@ -296,20 +359,22 @@ pub(crate) fn report_duplicates(
 ) {
     let RowHashes {
         mut by_hash,
-        positions,
-        kept,
+        keys,
+        #[cfg(test)]
+        lines,
     } = hashes;
     // By hash, then by row: within a run of equal hashes the first row comes first.
     by_hash.sort_unstable();
     let mut duplicates: Vec<u32> = Vec::new();
-    for run in by_hash.chunk_by(|a, b| a.0 == b.0) {
+    for run in by_hash.chunk_by(|a, b| a >> 32 == b >> 32) {
         if run.len() < 2 {
             continue;
         }
-        // One record per distinct content seen so far in this run (several only on a collision).
+        // One record per distinct content seen so far in this run (several on a collision).
         let mut firsts: Vec<StringRecord> = Vec::new();
-        for &(_, row) in run {
-            let Some(rec) = fetcher.fetch(positions[row as usize].0) else {
+        for &h in run {
+            let row = (h & 0xFFFF_FFFF) as u32;
+            let Some(rec) = fetcher.fetch(keys[row as usize] & !KEPT) else {
                 continue;
             };
             if firsts.iter().any(|f| same_fields(f, &rec)) {
@@ -319,16 +384,23 @@ pub(crate) fn report_duplicates(
             }
         }
     }
+    drop(by_hash);
     duplicates.sort_unstable();
-    for row in duplicates {
-        let row = row as usize;
-        if !kept[row] {
-            continue;
-        }
+    duplicates.retain(|&row| keys[row as usize] & KEPT != 0);
+    let at: Vec<u64> = duplicates
+        .iter()
+        .map(|&row| keys[row as usize] & !KEPT)
+        .collect();
+    let found = fetcher.lines_of(&at);
+    #[cfg(test)]
+    for (&row, line) in duplicates.iter().zip(&found) {
+        assert_eq!(lines[row as usize], *line, "line of row {row} from its key");
+    }
+    for line in found {
         report.record(Issue {
             location: Location {
                 file: ctx.file.clone(),
-                line: positions[row].1,
+                line,
                 column: None,
             },
             kind: IssueKind::DuplicateRow,
@@ -345,6 +417,7 @@ pub(crate) struct RowCx<'r> {
     ctx: &'r FileCtx,
     reject: Option<(usize, Issue)>,
     warnings: &'r mut Vec<Issue>,
+    units: &'r mut Units,
 }
 
 /// Order key of a column for the one-rejection rule: its file position; absent = last.
@@ -362,12 +435,21 @@ impl<'r> RowCx<'r> {
         // Unicode white space such as U+00A0) needs `trim`'s Unicode scan.
         let plain = |b: Option<&u8>| b.is_some_and(|&c| c.is_ascii() && !c.is_ascii_whitespace());
         let bytes = raw.as_bytes();
+        if bytes.is_empty() {
+            return None;
+        }
         let v = if plain(bytes.first()) && plain(bytes.last()) {
             raw
         } else {
             raw.trim()
         };
         (!v.is_empty()).then_some(v)
+    }
+
+    /// The unit name in canonical column `c`, interned.
+    pub(crate) fn unit(&mut self, c: usize) -> Option<UnitId> {
+        let name = self.cell(c)?;
+        Some(self.units.intern(name))
     }
 
     /// Whether the file has canonical column `c`.
@@ -818,14 +900,14 @@ mod tests {
         let mut hashes = RowHashes::default();
         for (line, key) in [(2, 4), (3, 8), (4, 12), (5, 16)] {
             let row = hashes.push(
-                7,
+                7 << 32,
                 super::super::source::RecordPos {
                     line,
                     key,
                     bytes: 0,
                 },
             );
-            hashes.kept[row] = true;
+            hashes.keep(row);
         }
         let mut report = FileReport::default();
         report_duplicates(fetcher, hashes, &ctx, &mut report);
@@ -838,12 +920,18 @@ mod tests {
     }
 
     #[test]
-    fn fx_hash_separates_field_splits_only_through_compare() {
-        let a = StringRecord::from(vec!["ab", "c"]);
-        let b = StringRecord::from(vec!["a", "bc"]);
-        // Different field lengths are hashed too, so these differ.
-        assert_ne!(hash_record(&a), hash_record(&b));
+    fn joined_fields_that_collide_are_told_apart_by_compare() {
+        // Both join to `a,b,c` with two fields (a quoted comma in one of them): the same hash,
+        // told apart by comparing fields.
+        let a = StringRecord::from(vec!["a,b", "c"]);
+        let b = StringRecord::from(vec!["a", "b,c"]);
+        assert_eq!(hash_record(&a), hash_record(&b));
         assert!(!same_fields(&a, &b));
-        assert!(same_fields(&a, &StringRecord::from(vec!["ab", "c"])));
+        let c = StringRecord::from(vec!["ab", "c"]);
+        assert_ne!(
+            hash_record(&c),
+            hash_record(&StringRecord::from(vec!["a", "bc"]))
+        );
+        assert!(same_fields(&c, &StringRecord::from(vec!["ab", "c"])));
     }
 }

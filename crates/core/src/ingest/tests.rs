@@ -211,7 +211,13 @@ fn episodes_typed_fields() {
     assert_eq!(e[0].main_diagnosis.unwrap().as_str(), "F200");
     let others: Vec<&str> = e[0].other_diagnoses.iter().map(|c| c.as_str()).collect();
     assert_eq!(others, vec!["F102", "Z59", "F32"]);
-    assert_eq!(e[0].unit.as_deref(), Some("PAM"));
+    let unit = e[0].unit.map(|u| l.tables.unit_name(u));
+    assert_eq!(unit, Some("PAM"));
+    // Unit names are stored once: rows 2 and 3 have none.
+    assert_eq!(
+        (l.tables.units.len(), e[1].unit, e[2].unit),
+        (1, None, None)
+    );
     assert_eq!(e[0].letter_date, Some(d(2021, 3, 12)));
     // A date-time in admit_date fills admit_time; POL without discharge → discharge = admit.
     assert_eq!(e[1].person, PersonIdx(1));
@@ -1051,6 +1057,71 @@ fn a_ready_date_before_the_admission_is_a_finding_and_the_row_is_kept() {
 
 // ---- reading in pieces --------------------------------------------------------------------
 
+#[test]
+fn files_fetched_when_needed_read_like_borrowed_bytes() {
+    // UTF-8 with a BOM, Windows-1252 (ø as one byte 0xF8) and plain UTF-8 with unit names.
+    let persons = b"\xEF\xBB\xBFpid,birth_year,municipality\np1,1980,301\np2,1990,0301\n".to_vec();
+    let episodes = format!(
+        "{EP_HEAD}p1,PHV,DOGN,2021-03-01,,2021-03-02,1,F20,F32,PAM,,\n\
+         p2,PHV,POL,2021-03-01,,,,,,DPS,,\np1,PHV,POL,2021-03-04,,,,,,PAM,,\n\
+         p1,PHV,POL,2021-03-04,,,,,,PAM,,\n"
+    )
+    .into_bytes();
+    let mut services = b"pid;service;start_date;end_date\np1;HOME_HEALTH;01.03.2021;\n".to_vec();
+    services.extend_from_slice(b"p2;st\xF8ttekontakt;01.03.2021;\n");
+    let texts = [
+        ("personer.csv", persons),
+        ("opphold.csv", episodes),
+        ("kommunale_tjenester.csv", services),
+    ];
+    let borrowed: Vec<SourceFile<'_>> = texts
+        .iter()
+        .map(|(n, b)| SourceFile {
+            name: n,
+            bytes: b,
+            kind: None,
+        })
+        .collect();
+    let one = load(&borrowed, &ReadOptions::default());
+    let count = std::cell::Cell::new(0);
+    let fetches = &count;
+    let lazy_files = |fail: Option<&'static str>| {
+        texts
+            .iter()
+            .map(|(n, b)| LazyFile {
+                name: n.to_string(),
+                kind: None,
+                len: b.len() as u64,
+                fetch: Box::new(move || {
+                    fetches.set(fetches.get() + 1);
+                    match fail {
+                        Some(f) if f == *n => Err("gone".to_string()),
+                        _ => Ok(b.clone()),
+                    }
+                }),
+            })
+            .collect::<Vec<_>>()
+    };
+    let lazy = load_lazy(lazy_files(None), &ReadOptions::default(), &mut |_| true).unwrap();
+    assert_eq!(one.tables, lazy.tables);
+    assert_eq!(one.quality, lazy.quality);
+    // Each file fetched twice: for its header, then for its rows.
+    assert_eq!(fetches.get(), 6);
+    // "PAM" and "DPS" stored once each; the fourth episode copies the third.
+    assert_eq!(lazy.tables.units, vec!["PAM", "DPS"]);
+    assert_eq!(lazy.quality.counts_by_code()["duplicate_row"], 1);
+    // A file that cannot be fetched is unreadable, its table unusable; the others are read.
+    let broken = load_lazy(
+        lazy_files(Some("opphold.csv")),
+        &ReadOptions::default(),
+        &mut |_| true,
+    )
+    .unwrap();
+    assert!(broken.tables.episodes.is_none());
+    assert_eq!(broken.tables.persons.len(), 2);
+    assert_eq!(broken.quality.counts_by_code()["unreadable_file"], 1);
+}
+
 mod pieces {
     use super::*;
     use proptest::prelude::*;
@@ -1081,7 +1152,11 @@ mod pieces {
                 5 => format!("{pid},PHV,{level},{date},,,ACUTE,F20,,\"a \"\"b\"\"\",,{end}"),
                 6 => format!("{pid},PHV,{level},{date},,,ACUTE,F20,,5\"x,,{end}"),
                 7 => format!("{pid},PHV,{level},{date},,,ACUTE,\"F20,,,,{end}"),
-                _ => format!("{pid},PHV,{level},{date},,,ACUTE,F20,,,,{end}"),
+                // Unit names, so that pieces number them differently and are renumbered.
+                _ => {
+                    let unit = ["", "PAM", "DPS døgn", "Akutt"][usize::from(shape / 16) % 4];
+                    format!("{pid},PHV,{level},{date},,,ACUTE,F20,,{unit},,{end}")
+                }
             }
         })
     }

@@ -249,7 +249,9 @@ pub fn write_tables(t: &Tables) -> Vec<(String, Vec<u8>)> {
                             .map(|c| c.as_str().to_string())
                             .unwrap_or_default(),
                         others.join(" "),
-                        e.unit.clone().unwrap_or_default(),
+                        e.unit
+                            .map(|u| t.unit_name(u).to_string())
+                            .unwrap_or_default(),
                         e.ambulant.map(bool01).unwrap_or_default().to_string(),
                         opt(e.contact_mode, contact_mode),
                         date(e.ready_date),

@@ -304,10 +304,13 @@ fn declare() -> ModuleDecl {
 }
 
 /// Whether a merged stay is an acute PAM admission (any year).
-pub fn is_acute_pam(stay: &Stay, settings: &DoorSettings) -> bool {
+pub fn is_acute_pam(
+    stay: &Stay,
+    tables: &crate::model::Tables,
+    settings: &DoorSettings) -> bool {
     stay.sector == Sector::Phv
         && stay.urgency == Some(Urgency::Acute)
-        && stay.unit.as_deref().is_some_and(|u| {
+        && stay.unit.map(|u| tables.unit_name(u)).is_some_and(|u| {
             settings
                 .pam_units
                 .iter()
@@ -334,7 +337,7 @@ impl AnalysisModule for Door {
                 .stays
                 .of_person(person)
                 .iter()
-                .filter(|st| is_acute_pam(st, s))
+                .filter(|st| is_acute_pam(st, input.tables, s))
                 .collect();
             let in_y: Vec<&Stay> = pam
                 .iter()
@@ -418,7 +421,7 @@ mod tests {
         use crate::model::{Episode, Person, Tables};
         use crate::stays::tests::dogn;
         let pam = |p: u32, day: &str, time: Option<(u32, u32)>| Episode {
-            unit: Some("pam".into()),
+            unit: Some(crate::model::UnitId::new(0)),
             admit_time: time.and_then(|(h, m)| NaiveTime::from_hms_opt(h, m, 0)),
             ..dogn(p, day, Some(day))
         };
@@ -440,6 +443,7 @@ mod tests {
                 pam(0, "2020-03-11", None),
                 pam(1, "2020-03-08", Some((2, 59))),
             ]),
+            units: vec!["pam".into()],
             ..Tables::default()
         };
         let s = crate::Settings {
