@@ -117,7 +117,7 @@ fn spawn() -> Result<(Client, js_sys::Array), JsValue> {
         // before its trap, may arrive after the error event.
         let later = Closure::once_into_js(move || {
             if !PANICKED.with(|p| p.replace(false)) {
-                dispatch(failure(&detail));
+                dispatch(failure(&detail, crate::pages::start::upload_limit()));
             }
             cancel();
         });
@@ -139,13 +139,12 @@ fn spawn() -> Result<(Client, js_sys::Array), JsValue> {
 
 /// What the page says when the worker stopped with `detail` and no panic message: a trap
 /// (`RuntimeError: unreachable`) or a failed `memory.grow` without a panic is Rust's abort when
-/// WebAssembly memory has run out, said with the size the browser can take; anything else (the
-/// worker's script failed to load) as it is.
-pub fn failure(detail: &str) -> FromWorker {
+/// WebAssembly memory has run out, said with the size the browser can take (`limit` bytes);
+/// anything else (the worker's script failed to load) as it is.
+pub fn failure(detail: &str, limit: u64) -> FromWorker {
     let lower = detail.to_lowercase();
     if lower.contains("unreachable") || lower.contains("memory") {
-        let crate::protocol::Bilingual { nb, en } =
-            crate::engine::out_of_memory(crate::pages::start::upload_limit());
+        let crate::protocol::Bilingual { nb, en } = crate::engine::out_of_memory(limit);
         return FromWorker::Failed { nb, en };
     }
     FromWorker::Failed {
@@ -212,4 +211,38 @@ pub fn cancel() {
             *c.borrow_mut() = Some(fresh);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failure;
+    use crate::protocol::FromWorker;
+
+    #[test]
+    fn a_trap_without_a_panic_is_said_as_memory_running_out_anything_else_as_it_is() {
+        let FromWorker::Failed { en, .. } =
+            failure("Uncaught RuntimeError: unreachable", 800_000_000)
+        else {
+            panic!("not a failure")
+        };
+        // 8e8 / 58 = 13 793 103 rows → 13 000 000 (two significant digits, rounded down).
+        assert!(en.starts_with("The browser ran out of memory"), "{en}");
+        assert!(
+            en.contains("up to about 800 MB (about 13,000,000 rows)"),
+            "{en}"
+        );
+        let FromWorker::Failed { nb, en } =
+            failure("Failed to fetch worker_loader.js", 800_000_000)
+        else {
+            panic!("not a failure")
+        };
+        assert_eq!(
+            en,
+            "The worker stopped with an error. Failed to fetch worker_loader.js"
+        );
+        assert_eq!(
+            nb,
+            "Arbeideren stoppet med en feil. Failed to fetch worker_loader.js"
+        );
+    }
 }

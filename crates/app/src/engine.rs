@@ -721,43 +721,50 @@ mod tests {
     #[test]
     fn an_upload_over_the_limit_is_refused_with_the_size_it_can_take() {
         assert_eq!(upload_too_large(5_000_000, 5_000_000), None);
-        let msg = upload_too_large(612_545_678, 1_000_000_000).unwrap_or_default();
-        // 612 545 678 B → 613 MB; 1e9 B / 58 B a row = 17 241 379 rows → 17 000 000.
+        let msg = upload_too_large(1_234_567_890, 800_000_000).unwrap_or_default();
+        // 1 234 567 890 B → 1 235 MB; 8e8 B / 58 B a row = 13 793 103 rows → 13 000 000 (two
+        // significant digits, rounded down).
         assert_eq!(
             msg.en,
-            "The files add up to 613 MB. The browser can read extracts of up to 1,000 MB (about \
-             17,000,000 rows) without running out of memory, so they were not read. Use the \
+            "The files add up to 1,235 MB. The browser can read extracts of up to 800 MB (about \
+             13,000,000 rows) without running out of memory, so they were not read. Use the \
              command-line tool forlop for larger extracts, or upload a smaller extract."
         );
         assert!(
             msg.nb.starts_with(
-                "Filene er til sammen 613 MB. Nettleseren kan lese uttrekk på opptil 1\u{202F}000 MB \
-                 (omtrent 17\u{202F}000\u{202F}000 rader)"
+                "Filene er til sammen 1\u{202F}235 MB. Nettleseren kan lese uttrekk på opptil \
+                 800 MB (omtrent 13\u{202F}000\u{202F}000 rader)"
             ),
             "{}",
             msg.nb
         );
-        // A small limit: 2 MB / 58 = 34 482 rows → 34 000.
-        let small = upload_too_large(2_000_001, 2_000_000).unwrap_or_default();
+        // A small limit, in MB with one decimal: 300 000 B / 58 = 5 172 rows → 5 100.
+        let small = upload_too_large(612_345, 300_000).unwrap_or_default();
         assert!(
-            small.en.contains("up to 2 MB (about 34,000 rows)"),
+            small.en.contains("up to 0.3 MB (about 5,100 rows)"),
             "{}",
             small.en
         );
         assert!(
-            small.en.starts_with("The files add up to 3 MB."),
+            small.en.starts_with("The files add up to 0.6 MB."),
             "{}",
             small.en
         );
+        assert!(
+            small.nb.starts_with("Filene er til sammen 0,6 MB."),
+            "{}",
+            small.nb
+        );
+        // 2e6 / 58 = 34 482 → 34 000.
         let oom = out_of_memory(2_000_000);
         assert!(
-            oom.en.contains("up to about 2 MB (about 34,000 rows)"),
+            oom.en.contains("up to about 2.0 MB (about 34,000 rows)"),
             "{}",
             oom.en
         );
         assert!(
             oom.nb
-                .contains("opptil omtrent 2 MB (omtrent 34\u{202F}000 rader)"),
+                .contains("opptil omtrent 2,0 MB (omtrent 34\u{202F}000 rader)"),
             "{}",
             oom.nb
         );
