@@ -28,6 +28,9 @@ thread_local! {
     static PENDING: RefCell<Vec<JsValue>> = const { RefCell::new(Vec::new()) };
     static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
     static HANDLER: RefCell<Option<Handler>> = const { RefCell::new(None) };
+    /// Whether the current worker said it panicked: the trap that follows is that panic, already
+    /// shown in words.
+    static PANICKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 fn flush() {
@@ -79,6 +82,9 @@ fn spawn() -> Result<(Client, js_sys::Array), JsValue> {
     };
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
         let data = ev.data();
+        if js_sys::Reflect::get(&data, &"panic".into()).is_ok_and(|v| v.is_truthy()) {
+            PANICKED.with(|o| o.set(true));
+        }
         let msg = js_sys::Reflect::get(&data, &"msg".into())
             .ok()
             .and_then(|m| decode::<FromWorker>(m).ok())
@@ -98,16 +104,27 @@ fn spawn() -> Result<(Client, js_sys::Array), JsValue> {
         dispatch(msg);
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    // A panic in the worker (e.g. out of memory) ends up here, not as a silent hang.
+    // A panic in the worker, or its memory running out, ends up here, not as a silent hang.
+    // The worker's state after a trap cannot be trusted (a job may have stopped half-way with
+    // its state borrowed), so it is replaced, as after Cancel; the data it held is gone.
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|ev: web_sys::Event| {
         let detail = js_sys::Reflect::get(&ev, &"message".into())
             .ok()
             .and_then(|m| m.as_string())
             .unwrap_or_default();
-        dispatch(FromWorker::Failed {
-            nb: format!("Arbeideren stoppet med en feil. {detail}"),
-            en: format!("The worker stopped with an error. {detail}"),
+        // A little later, not from inside this handler (replacing the worker drops this
+        // closure), and after the worker's last messages: a panic's own message, posted just
+        // before its trap, may arrive after the error event.
+        let later = Closure::once_into_js(move || {
+            if !PANICKED.with(|p| p.replace(false)) {
+                dispatch(failure(&detail, crate::pages::start::upload_limit()));
+            }
+            cancel();
         });
+        if let Some(w) = web_sys::window() {
+            let _ =
+                w.set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), 100);
+        }
     });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     Ok((
@@ -118,6 +135,22 @@ fn spawn() -> Result<(Client, js_sys::Array), JsValue> {
         },
         said,
     ))
+}
+
+/// What the page says when the worker stopped with `detail` and no panic message: a trap
+/// (`RuntimeError: unreachable`) or a failed `memory.grow` without a panic is Rust's abort when
+/// WebAssembly memory has run out, said with the size the browser can take (`limit` bytes);
+/// anything else (the worker's script failed to load) as it is.
+pub fn failure(detail: &str, limit: u64) -> FromWorker {
+    let lower = detail.to_lowercase();
+    if lower.contains("unreachable") || lower.contains("memory") {
+        let crate::protocol::Bilingual { nb, en } = crate::engine::out_of_memory(limit);
+        return FromWorker::Failed { nb, en };
+    }
+    FromWorker::Failed {
+        nb: format!("Arbeideren stoppet med en feil. {detail}"),
+        en: format!("The worker stopped with an error. {detail}"),
+    }
 }
 
 /// Hands the messages an adopted worker posted before the page listened to the page's handler.
@@ -168,6 +201,7 @@ pub fn request_export(format: ExportFormat) {
 
 /// Stops the running job at once (terminate) and starts a fresh worker. The loaded data is gone.
 pub fn cancel() {
+    PANICKED.with(|p| p.set(false));
     CLIENT.with(|c| {
         if let Some(old) = c.borrow_mut().take() {
             old.worker.terminate();
@@ -177,4 +211,38 @@ pub fn cancel() {
             *c.borrow_mut() = Some(fresh);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failure;
+    use crate::protocol::FromWorker;
+
+    #[test]
+    fn a_trap_without_a_panic_is_said_as_memory_running_out_anything_else_as_it_is() {
+        let FromWorker::Failed { en, .. } =
+            failure("Uncaught RuntimeError: unreachable", 800_000_000)
+        else {
+            panic!("not a failure")
+        };
+        // 8e8 / 58 = 13 793 103 rows → 13 000 000 (two significant digits, rounded down).
+        assert!(en.starts_with("The browser ran out of memory"), "{en}");
+        assert!(
+            en.contains("up to about 800 MB (about 13,000,000 rows)"),
+            "{en}"
+        );
+        let FromWorker::Failed { nb, en } =
+            failure("Failed to fetch worker_loader.js", 800_000_000)
+        else {
+            panic!("not a failure")
+        };
+        assert_eq!(
+            en,
+            "The worker stopped with an error. Failed to fetch worker_loader.js"
+        );
+        assert_eq!(
+            nb,
+            "Arbeideren stoppet med en feil. Failed to fetch worker_loader.js"
+        );
+    }
 }

@@ -178,6 +178,81 @@ pub fn load_view(files: &[HeldFile], quality: &QualityReport) -> LoadView {
     out
 }
 
+/// The most the browser reads in one upload: bytes of all files together. Above it the page
+/// stops at once (before reading a byte) and says so, instead of letting the worker run out of
+/// its 4 GiB of WebAssembly memory half-way. Measured (BENCHMARKS.md, "Uploads of 1 M and
+/// 10 M rows"): 594 MB, 10.2 M rows, took 2.1 GB of worker memory (3.6× the files; 59 MB took
+/// 2.7×); 800 MB at that rate is 2.9 GB, which leaves room under 4 GiB for a large table's
+/// vector doubling (old and new both held while it moves) and for a smaller machine's tab.
+/// `?max_upload_mb=N` lowers (or raises) it for a tab; the e2e test uses that.
+pub const MAX_UPLOAD_BYTES: u64 = 800_000_000;
+
+/// Bytes of CSV per row of a `forlop synth` extract (59.2 MB for 1.02 million rows), to say a
+/// limit in rows as well as in megabytes.
+pub const BYTES_PER_ROW: u64 = 58;
+
+/// Bytes as megabytes: one decimal below 10 MB (so 0.3 and 0.6 MB differ), whole above.
+fn megabytes(bytes: u64, lang: Lang) -> String {
+    let mb = bytes as f64 / 1e6;
+    crate::fmt::number(mb, if mb < 10.0 { 1 } else { 0 }, lang)
+}
+
+/// The limit in words: megabytes and about how many rows.
+fn limit_words(limit: u64, lang: Lang) -> String {
+    let mb = megabytes(limit, lang);
+    // Rows rounded to two significant digits: an estimate, not a count.
+    let rows = limit / BYTES_PER_ROW;
+    let unit = 10u64.pow((rows.max(1).ilog10()).saturating_sub(1));
+    let rows = crate::fmt::count(rows / unit * unit, lang);
+    match lang {
+        Lang::Nb => format!("{mb} MB (omtrent {rows} rader)"),
+        Lang::En => format!("{mb} MB (about {rows} rows)"),
+    }
+}
+
+/// The message when the files together are larger than `limit` bytes; `None` when they fit.
+pub fn upload_too_large(total: u64, limit: u64) -> Option<Bilingual> {
+    if total <= limit {
+        return None;
+    }
+    let total_mb = |lang| megabytes(total, lang);
+    Some(Bilingual {
+        nb: format!(
+            "Filene er til sammen {} MB. Nettleseren kan lese uttrekk på opptil {} uten å gå tom \
+             for minne, så de er ikke lest. Bruk kommandolinjeverktøyet forlop for større \
+             uttrekk, eller last opp et mindre uttrekk.",
+            total_mb(Lang::Nb),
+            limit_words(limit, Lang::Nb)
+        ),
+        en: format!(
+            "The files add up to {} MB. The browser can read extracts of up to {} without \
+             running out of memory, so they were not read. Use the command-line tool forlop for \
+             larger extracts, or upload a smaller extract.",
+            total_mb(Lang::En),
+            limit_words(limit, Lang::En)
+        ),
+    })
+}
+
+/// The message when the worker ran out of memory all the same (an extract below `limit` whose
+/// tables were larger than measured): what it can take, and that nothing was kept.
+pub fn out_of_memory(limit: u64) -> Bilingual {
+    Bilingual {
+        nb: format!(
+            "Nettleseren gikk tom for minne under arbeidet, og det som var lest er forkastet. \
+             Den kan lese uttrekk på opptil omtrent {}; bruk kommandolinjeverktøyet forlop for \
+             større uttrekk.",
+            limit_words(limit, Lang::Nb)
+        ),
+        en: format!(
+            "The browser ran out of memory while working, and what had been read was dropped. \
+             It can read extracts of up to about {}; use the command-line tool forlop for larger \
+             extracts.",
+            limit_words(limit, Lang::En)
+        ),
+    }
+}
+
 /// Where the files come from, which decides whether [`load`] looks for what needs mapping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -641,6 +716,58 @@ mod tests {
             name: name.into(),
             bytes: text.as_bytes().to_vec(),
         }
+    }
+
+    #[test]
+    fn an_upload_over_the_limit_is_refused_with_the_size_it_can_take() {
+        assert_eq!(upload_too_large(5_000_000, 5_000_000), None);
+        let msg = upload_too_large(1_234_567_890, 800_000_000).unwrap_or_default();
+        // 1 234 567 890 B → 1 235 MB; 8e8 B / 58 B a row = 13 793 103 rows → 13 000 000 (two
+        // significant digits, rounded down).
+        assert_eq!(
+            msg.en,
+            "The files add up to 1,235 MB. The browser can read extracts of up to 800 MB (about \
+             13,000,000 rows) without running out of memory, so they were not read. Use the \
+             command-line tool forlop for larger extracts, or upload a smaller extract."
+        );
+        assert!(
+            msg.nb.starts_with(
+                "Filene er til sammen 1\u{202F}235 MB. Nettleseren kan lese uttrekk på opptil \
+                 800 MB (omtrent 13\u{202F}000\u{202F}000 rader)"
+            ),
+            "{}",
+            msg.nb
+        );
+        // A small limit, in MB with one decimal: 300 000 B / 58 = 5 172 rows → 5 100.
+        let small = upload_too_large(612_345, 300_000).unwrap_or_default();
+        assert!(
+            small.en.contains("up to 0.3 MB (about 5,100 rows)"),
+            "{}",
+            small.en
+        );
+        assert!(
+            small.en.starts_with("The files add up to 0.6 MB."),
+            "{}",
+            small.en
+        );
+        assert!(
+            small.nb.starts_with("Filene er til sammen 0,6 MB."),
+            "{}",
+            small.nb
+        );
+        // 2e6 / 58 = 34 482 → 34 000.
+        let oom = out_of_memory(2_000_000);
+        assert!(
+            oom.en.contains("up to about 2.0 MB (about 34,000 rows)"),
+            "{}",
+            oom.en
+        );
+        assert!(
+            oom.nb
+                .contains("opptil omtrent 2,0 MB (omtrent 34\u{202F}000 rader)"),
+            "{}",
+            oom.nb
+        );
     }
 
     #[test]

@@ -24,6 +24,21 @@ thread_local! {
     static LAST_PROGRESS: RefCell<Option<(Phase, String, f32)>> = const { RefCell::new(None) };
 }
 
+/// Panics are said in words, flagged `panic: true` (then the worker traps, and the page,
+/// which replaces it, knows the trap was this panic). A trap without such a message before it
+/// is the allocator's abort when WebAssembly memory has run out (`client.rs`).
+fn panic_hook(info: &std::panic::PanicHookInfo<'_>) {
+    console_error_panic_hook::hook(info);
+    let envelope = js_sys::Object::new();
+    let msg = FromWorker::Failed {
+        nb: format!("Arbeideren stoppet med en feil: {info}"),
+        en: format!("The worker stopped with an error: {info}"),
+    };
+    let _ = js_sys::Reflect::set(&envelope, &"msg".into(), &encode(&msg));
+    let _ = js_sys::Reflect::set(&envelope, &"panic".into(), &JsValue::TRUE);
+    let _ = scope().post_message(&envelope);
+}
+
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
@@ -46,6 +61,17 @@ fn now() -> f64 {
                 .as_f64()
         })
         .unwrap_or_else(js_sys::Date::now)
+}
+
+/// The worker's WebAssembly memory in MB: it only grows, so this is its peak so far (the perf
+/// test reads it from the timings as `memory_mb`).
+fn memory_mb() -> f64 {
+    js_sys::Reflect::get(&wasm_bindgen::memory(), &"buffer".into())
+        .and_then(|b| js_sys::Reflect::get(&b, &"byteLength".into()))
+        .ok()
+        .and_then(|n| n.as_f64())
+        .unwrap_or(0.0)
+        / 1e6
 }
 
 /// Times a step: `(name, ms)` is added to `timings`.
@@ -76,6 +102,7 @@ fn analyse_and_publish(
         engine::years_view(&reports, at, tables, years)
     });
     HELD.with(|h| h.borrow_mut().keep(reports, at));
+    timings.push(("memory_mb".to_string(), memory_mb()));
     view.timings = timings;
     post(&FromWorker::Report(Box::new(view)));
 }
@@ -145,6 +172,7 @@ fn load_and_analyse(
     let (tables, view, usable) = timed(&mut timings, "read", || {
         engine::load(&files, kinds, options, source, &mut progress)
     });
+    timings.push(("memory_read_mb".to_string(), memory_mb()));
     let failure = (!usable).then(|| engine::nothing_usable(&view));
     post(&FromWorker::Loaded(view));
     if let Some(Bilingual { nb, en }) = failure {
@@ -211,6 +239,7 @@ async fn run(data: JsValue) {
                 .map(|f| f.unchecked_into())
                 .unwrap_or_default();
             let mut files = Vec::new();
+            let t0 = now();
             for f in list.iter() {
                 let Ok(file) = f.dyn_into::<File>() else {
                     continue;
@@ -229,6 +258,7 @@ async fn run(data: JsValue) {
                     }
                 }
             }
+            let timings = vec![("copy".to_string(), now() - t0)];
             load_and_analyse(
                 files,
                 &kinds,
@@ -236,7 +266,7 @@ async fn run(data: JsValue) {
                 Source::UserFiles,
                 &settings,
                 year_override,
-                Vec::new(),
+                timings,
             );
         }
         ToWorker::Reread {
@@ -405,7 +435,7 @@ fn post_html_report(request: &forlop_app::protocol::ReportRequest) {
 }
 
 fn main() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(panic_hook));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
         wasm_bindgen_futures::spawn_local(run(ev.data()));
     });

@@ -17,14 +17,43 @@ pub const DEMO_YEARS: [i32; 5] = [2020, 2021, 2022, 2023, 2024];
 /// The demo's fixed seed: everyone sees the same demo.
 pub const DEMO_SEED: u64 = 2024;
 
+/// The upload limit in bytes: [`crate::engine::MAX_UPLOAD_BYTES`], or `?max_upload_mb=N` (for
+/// the e2e test, which cannot afford gigabytes).
+pub fn upload_limit() -> u64 {
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    upload_limit_of(&query)
+}
+
+/// [`upload_limit`] from a query string.
+pub fn upload_limit_of(query: &str) -> u64 {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("max_upload_mb="))
+        .and_then(|mb| mb.parse::<f64>().ok())
+        .filter(|mb| mb.is_finite() && *mb >= 0.0)
+        .map_or(crate::engine::MAX_UPLOAD_BYTES, |mb| (mb * 1e6) as u64)
+}
+
 fn send_files(state: AppState, files: web_sys::FileList) {
     let list = js_sys::Array::new();
+    let mut total = 0u64;
     for i in 0..files.length() {
         if let Some(f) = files.get(i) {
+            total += f.size() as u64;
             list.push(&f);
         }
     }
     if list.length() == 0 {
+        return;
+    }
+    // Too large for the worker's memory: said at once, before a byte is read.
+    if let Some(msg) = crate::engine::upload_too_large(total, upload_limit()) {
+        state.load.set(None);
+        state.report.set(None);
+        state.error.set(Some(msg));
         return;
     }
     state.load.set(None);
@@ -151,5 +180,20 @@ pub fn StartPage() -> impl IntoView {
                 </div>
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::upload_limit_of;
+    use crate::engine::MAX_UPLOAD_BYTES;
+
+    #[test]
+    fn the_upload_limit_comes_from_the_query_string_or_the_default() {
+        assert_eq!(upload_limit_of(""), MAX_UPLOAD_BYTES);
+        assert_eq!(upload_limit_of("?lang=en&max_upload_mb=2"), 2_000_000);
+        assert_eq!(upload_limit_of("?max_upload_mb=0.5"), 500_000);
+        assert_eq!(upload_limit_of("?max_upload_mb=lots"), MAX_UPLOAD_BYTES);
+        assert_eq!(upload_limit_of("?max_upload_mb=-1"), MAX_UPLOAD_BYTES);
     }
 }
