@@ -23,6 +23,7 @@ pub mod i18n;
 pub mod meta;
 pub mod pages;
 pub mod protocol;
+pub mod query;
 pub mod report;
 pub mod selection;
 pub mod survey;
@@ -187,13 +188,8 @@ fn publish_for_tests(report: &ReportView) {
 
 /// The module ids of `?modules=a,b` in a query string (`%2C` is a comma too); `None` without it.
 pub fn query_modules(query: &str) -> Option<Vec<String>> {
-    let value = query
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("modules="))?;
+    let value = query::query_param(query, "modules")?;
     let ids: Vec<String> = value
-        .replace("%2C", ",")
-        .replace("%2c", ",")
         .split(',')
         .map(str::trim)
         .filter(|id| !id.is_empty())
@@ -217,7 +213,8 @@ pub fn App() -> impl IntoView {
     let query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    if query.contains("lang=en") {
+    let param = |name: &str| query::query_param(&query, name);
+    if param("lang").as_deref() == Some("en") {
         state.lang.set(Lang::En);
     }
     // `?modules=smi,example` computes exactly these modules (an opt-in one only when named).
@@ -225,8 +222,8 @@ pub fn App() -> impl IntoView {
         state.modules.set(Some(ids));
     }
     // `?page=survey` is the patient-survey page instead of the indicators.
-    let survey_page = query.contains("page=survey");
-    if query.contains("demo=1") && !survey_page {
+    let survey_page = param("page").as_deref() == Some("survey");
+    if param("demo").as_deref() == Some("1") && !survey_page {
         state.run(
             ToWorker::Demo {
                 persons: pages::start::DEMO_DEFAULT,

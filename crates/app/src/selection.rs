@@ -9,6 +9,7 @@
 //! `AppState::my_area` is the signal the page reads.
 
 use crate::i18n::{tr, Key};
+use crate::query::{param_name, percent_encode, query_param};
 use forlop_core::module::ModuleDecl;
 use forlop_core::output::Level;
 use forlop_core::text::Lang;
@@ -81,52 +82,10 @@ pub fn series_for(decl: &ModuleDecl, bases: &[usize], split: bool) -> Vec<usize>
 /// The query parameter of "my area".
 pub const AREA_PARAM: &str = "area";
 
-/// Decodes `%XX` escapes and `+` (a space in a query string); `None` when not UTF-8.
-pub fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' => {
-                let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            c => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// Encodes as JavaScript's `encodeURIComponent` does.
-pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for &c in s.as_bytes() {
-        if c.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&c) {
-            out.push(c as char);
-        } else {
-            out.push_str(&format!("%{c:02X}"));
-        }
-    }
-    out
-}
-
 /// "My area" in a query string (`?area=municipality:0301`); `None` without it or when the
 /// level is not one of the long table's (the country is not an area of one's own).
 pub fn area_from_query(query: &str) -> Option<(Level, String)> {
-    let value = query
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("area="))?;
-    let value = percent_decode(value)?;
+    let value = query_param(query, AREA_PARAM)?;
     let (level, area) = value.split_once(':')?;
     let level = Level::parse(level).filter(|l| *l != Level::Country)?;
     let area = area.trim();
@@ -138,12 +97,12 @@ pub fn query_with_area(query: &str, area: Option<(Level, &str)>) -> String {
     let mut pairs: Vec<String> = query
         .trim_start_matches('?')
         .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("area="))
+        .filter(|p| !p.is_empty() && param_name(p) != AREA_PARAM)
         .map(str::to_string)
         .collect();
     if let Some((level, name)) = area {
         pairs.push(format!(
-            "area={}",
+            "{AREA_PARAM}={}",
             percent_encode(&format!("{}:{name}", level.as_str()))
         ));
     }

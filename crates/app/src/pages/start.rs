@@ -28,10 +28,7 @@ pub fn upload_limit() -> u64 {
 
 /// [`upload_limit`] from a query string.
 pub fn upload_limit_of(query: &str) -> u64 {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("max_upload_mb="))
+    crate::query::query_param(query, "max_upload_mb")
         .and_then(|mb| mb.parse::<f64>().ok())
         .filter(|mb| mb.is_finite() && *mb >= 0.0)
         .map_or(crate::engine::MAX_UPLOAD_BYTES, |mb| (mb * 1e6) as u64)
