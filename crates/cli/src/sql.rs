@@ -71,6 +71,13 @@ pub struct SuppressArgs {
     /// Output file; standard output when absent.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// The script's `forlop_summary` table as CSV (`module,item,n`): suppressed with the same k
+    /// (a count below k hidden, as the engine hides a summary item) into `--summary-out`.
+    #[arg(long, requires = "summary_out")]
+    summary: Option<PathBuf>,
+    /// Where to write the suppressed summary (`module,item,n,suppressed`).
+    #[arg(long, requires = "summary")]
+    summary_out: Option<PathBuf>,
 }
 
 fn settings_from(path: Option<&PathBuf>) -> Result<Settings> {
@@ -193,6 +200,14 @@ pub fn suppress(args: SuppressArgs) -> Result<ExitCode> {
             std::fs::write(path, csv).with_context(|| format!("cannot write {}", path.display()))?
         }
         None => std::io::stdout().lock().write_all(&csv)?,
+    }
+    if let (Some(input), Some(out)) = (&args.summary, &args.summary_out) {
+        let bytes =
+            std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?;
+        let suppressed = sql::long::suppress_summary(&bytes, args.min_cell)
+            .map_err(|e| anyhow::Error::msg(format!("{}: {e}", input.display())))?;
+        std::fs::write(out, suppressed)
+            .with_context(|| format!("cannot write {}", out.display()))?;
     }
     if args.min_cell == 0 {
         eprintln!("k = 0: NOT SUPPRESSED / IKKE PRIKKET");

@@ -568,3 +568,47 @@ fn passes_give_the_same_long_table_and_data_quality_report() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("need the analysis year (--year)"));
 }
+
+#[test]
+fn suppress_hides_summary_counts_below_k_and_wants_both_summary_paths() {
+    let tmp = tempfile::tempdir().unwrap();
+    let result = tmp.path().join("result.csv");
+    std::fs::write(
+        &result,
+        "indicator,group,level,area,year,numerator,denominator,value,median_n\n",
+    )
+    .unwrap();
+    let summary = tmp.path().join("summary.csv");
+    std::fs::write(
+        &summary,
+        "module,item,n\nsmi,cohort_size,812\nsmi,in_several_groups,2\ndoor,weekday:0,3\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("summary-k3.csv");
+    let (r, s, o) = (
+        result.to_str().unwrap(),
+        summary.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    ok(&[
+        "suppress",
+        "--in",
+        r,
+        "--min-cell",
+        "3",
+        "--summary",
+        s,
+        "--summary-out",
+        o,
+    ]);
+    // k = 3: 2 < 3 is hidden; 3 and 812 are shown.
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "module,item,n,suppressed\nsmi,cohort_size,812,false\n\
+         smi,in_several_groups,,true\ndoor,weekday:0,3,false\n"
+    );
+    // A summary without a place to write it is refused before anything is read.
+    let refused = forlop(&["suppress", "--in", r, "--summary", s]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--summary-out"));
+}

@@ -384,6 +384,51 @@ pub fn read_areas(bytes: &[u8]) -> Result<Vec<AreaRow>, String> {
     Ok(rows.into_iter().map(|r| r.1).collect())
 }
 
+/// The script's `forlop_summary` table (`module,item,n`, as the runners write it) suppressed as
+/// the engine suppresses a module summary: a count below k is hidden (primary suppression only,
+/// no families, as `analysis` does with `suppress::count_cell`). Written as
+/// `module,item,n,suppressed` with `n` empty when hidden, rows in the input's order.
+///
+/// # Errors
+/// A message (English / Norwegian) naming the line and the column that cannot be read.
+pub fn suppress_summary(bytes: &[u8], k: u64) -> Result<Vec<u8>, String> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    let header: Vec<String> = r
+        .headers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let mut out = Vec::new();
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(&mut out);
+    let _ = w.write_record(["module", "item", "n", "suppressed"]);
+    for (i, rec) in r.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| format!("line {line}: {e}"))?;
+        let n = field(&rec, &header, "n")?;
+        let n: u64 = n.parse().map_err(|_| {
+            format!("line {line}, n: cannot read {n:?} as a count / linje {line}, n: kan ikke lese {n:?} som et antall")
+        })?;
+        let shown = match crate::suppress::count_cell(n, k) {
+            Cell::Value { .. } => Some(n),
+            _ => None,
+        };
+        let _ = w.write_record([
+            field(&rec, &header, "module")?,
+            field(&rec, &header, "item")?,
+            &shown.map_or(String::new(), |n| n.to_string()),
+            &shown.is_none().to_string(),
+        ]);
+    }
+    let _ = w.flush();
+    drop(w);
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -557,5 +602,29 @@ mod tests {
             read_sql_result(format!("{HEADER}a,b,planet,NO,2024,1,,1,false,\n").as_bytes())
                 .is_err()
         );
+    }
+
+    #[test]
+    fn summary_counts_below_k_are_hidden_like_the_engines() {
+        let input = b"module,item,n\nsmi,cohort_size,1234\nsmi,group_pair:f20:f31,4\n\
+door,weekday:6,5\ndoor,hour_of_day:3,0\n";
+        // k = 5: 4 < 5 and 0 < 5 are hidden (below_k: n < k), 5 is shown.
+        let out = String::from_utf8(suppress_summary(input, 5).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "module,item,n,suppressed\nsmi,cohort_size,1234,false\nsmi,group_pair:f20:f31,,true\n\
+door,weekday:6,5,false\ndoor,hour_of_day:3,,true\n"
+        );
+        // k = 0: nothing hidden.
+        let out = String::from_utf8(suppress_summary(input, 0).unwrap()).unwrap();
+        assert!(out.contains("smi,group_pair:f20:f31,4,false\n"));
+        assert!(out.contains("door,hour_of_day:3,0,false\n"));
+        let bad = suppress_summary(b"module,item,n\nsmi,cohort_size,many\n", 5).unwrap_err();
+        assert!(
+            bad.contains("line 2, n") && bad.contains("linje 2"),
+            "{bad}"
+        );
+        let missing = suppress_summary(b"module,item\nsmi,cohort_size\n", 5).unwrap_err();
+        assert!(missing.contains("column n missing"), "{missing}");
     }
 }
