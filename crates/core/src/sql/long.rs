@@ -48,6 +48,20 @@ pub struct StdTerms {
     pub w_max: f64,
 }
 
+/// A CSV reader over `bytes` and its header's column names, trimmed.
+fn reader_and_header(bytes: &[u8]) -> Result<(csv::Reader<&[u8]>, Vec<String>), String> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    let header = r
+        .headers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    Ok((r, header))
+}
+
 fn field<'r>(rec: &'r csv::StringRecord, header: &[String], name: &str) -> Result<&'r str, String> {
     let i = header
         .iter()
@@ -61,15 +75,7 @@ fn field<'r>(rec: &'r csv::StringRecord, header: &[String], name: &str) -> Resul
 /// # Errors
 /// A message (English / Norwegian) naming the line and the column that cannot be read.
 pub fn read_sql_result(bytes: &[u8]) -> Result<Vec<SqlRow>, String> {
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(bytes);
-    let header: Vec<String> = r
-        .headers()
-        .map_err(|e| e.to_string())?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let (mut r, header) = reader_and_header(bytes)?;
     let mut out = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let line = i + 2;
@@ -344,15 +350,7 @@ pub fn suppress_long_table<'a>(
 /// A message naming the line of a municipality that is not a 3- or 4-digit code, or a missing
 /// column.
 pub fn read_areas(bytes: &[u8]) -> Result<Vec<AreaRow>, String> {
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(bytes);
-    let header: Vec<String> = r
-        .headers()
-        .map_err(|e| e.to_string())?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let (mut r, header) = reader_and_header(bytes)?;
     let mut rows: Vec<(u64, AreaRow)> = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let line = i + 2;
@@ -392,15 +390,7 @@ pub fn read_areas(bytes: &[u8]) -> Result<Vec<AreaRow>, String> {
 /// # Errors
 /// A message (English / Norwegian) naming the line and the column that cannot be read.
 pub fn suppress_summary(bytes: &[u8], k: u64) -> Result<Vec<u8>, String> {
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(bytes);
-    let header: Vec<String> = r
-        .headers()
-        .map_err(|e| e.to_string())?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let (mut r, header) = reader_and_header(bytes)?;
     let mut out = Vec::new();
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
