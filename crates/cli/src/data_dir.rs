@@ -18,15 +18,24 @@ impl DataFiles {
     /// Reads the files into tables; the kind comes from the file name. A file that cannot be
     /// read now (it changed or went away since it was listed) is reported as unreadable.
     pub fn load(&self, options: &ReadOptions) -> Loaded {
-        let max = self.max_file_bytes;
+        self.load_with(options, &|i| {
+            read_regular(&self.files[i].1, self.max_file_bytes)
+        })
+    }
+
+    /// Reads the files into tables, `fetch(index)` giving the bytes of file `index` when the
+    /// reader gets to it. The kind of every file is given (from its name), so the reader
+    /// fetches each file once.
+    fn load_with(&self, options: &ReadOptions, fetch: &dyn Fn(usize) -> Result<Vec<u8>>) -> Loaded {
         let files = self
             .files
             .iter()
-            .map(|(name, path, len, kind)| LazyFile {
+            .enumerate()
+            .map(|(i, (name, _, len, kind))| LazyFile {
                 name: name.clone(),
                 kind: Some(*kind),
                 len: *len,
-                fetch: Box::new(move || read_regular(path, max).map_err(|e| format!("{e:#}"))),
+                fetch: Box::new(move || fetch(i).map_err(|e| format!("{e:#}"))),
             })
             .collect();
         // The callback never cancels, so the default is never taken.
@@ -69,22 +78,7 @@ impl DataFiles {
             pass: Some(pass),
             ..options.clone()
         };
-        let mapping = &options.mapping;
-        let files = self
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, (name, _, len, kind))| LazyFile {
-                name: name.clone(),
-                kind: Some(*kind),
-                len: *len,
-                fetch: Box::new(move || {
-                    self.fetch_pass(i, pass, mapping)
-                        .map_err(|e| format!("{e:#}"))
-                }),
-            })
-            .collect();
-        ingest::load_lazy(files, &options, &mut |_| true).unwrap_or_default()
+        self.load_with(&options, &|i| self.fetch_pass(i, pass, &options.mapping))
     }
 
     /// Bytes over all files.
@@ -398,6 +392,46 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Each file is fetched once per load and once per pass (the routing scan of a split file
+    /// is its fetch), and loading through the counter gives what `load` gives.
+    #[test]
+    fn each_file_is_fetched_once() {
+        use forlop_synth::{generate, FileFormat, SynthConfig};
+        let dir = tempfile::tempdir().unwrap();
+        let config = SynthConfig {
+            persons: 200,
+            seed: 3,
+            year: 2024,
+            defects: false,
+            format: FileFormat::Canonical,
+        };
+        for f in generate(&config).files {
+            std::fs::write(dir.path().join(&f.name), &f.bytes).unwrap();
+        }
+        let files = read(dir.path(), 1 << 30).unwrap();
+        // persons, population, areas, episodes, municipal services, primary care.
+        assert_eq!(files.files.len(), 6);
+        let options = ReadOptions::default();
+        let counts = std::cell::RefCell::new(vec![0; files.files.len()]);
+        let counted = |fetch: &dyn Fn(usize) -> Result<Vec<u8>>| {
+            counts.borrow_mut().fill(0);
+            let count = |i: usize| {
+                counts.borrow_mut()[i] += 1;
+                fetch(i)
+            };
+            let loaded = files.load_with(&options, &count);
+            (loaded, counts.borrow().clone())
+        };
+        let (loaded, fetched) = counted(&|i| read_regular(&files.files[i].1, 1 << 30));
+        assert_eq!(fetched, vec![1; 6]);
+        let plain = files.load(&options);
+        assert_eq!(loaded.tables, plain.tables);
+        assert_eq!(loaded.quality, plain.quality);
+        let pass = RowPass { pass: 1, passes: 2 };
+        let (_, fetched) = counted(&|i| files.fetch_pass(i, pass, &options.mapping));
+        assert_eq!(fetched, vec![1; 6]);
     }
 
     #[test]
