@@ -4,7 +4,8 @@
 //! record ([`Prepared::cut_points`]). Each piece is read by [`read_records`] on a thread of its
 //! own, into its own report, rows and hashes. The pieces are then joined in file order — line
 //! numbers shifted by the lines of the pieces before, reports absorbed in order — and the
-//! exact-duplicate check runs once over the whole file. The tables and the report are the same
+//! exact-duplicate check runs once over the whole file, merging the pieces' hashes (each sorted on
+//! its piece's thread). The tables and the report are the same
 //! as when the file is read in one go (`tests::pieces_read_like_one_go`).
 
 use super::row::{
@@ -105,6 +106,8 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
                         cancel.store(true, Ordering::Relaxed);
                         return None;
                     }
+                    // Sorted here, on the piece's thread, for the duplicate check.
+                    piece.hashes.sort();
                     Some(piece)
                 })
             })
@@ -173,7 +176,7 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
         lines: first.out.lines,
     };
     all.rows.reserve_exact(kept - all.rows.len());
-    let mut hashes = first.hashes;
+    let mut hashes = vec![first.hashes];
     report.absorb(first.report);
     let mut shift = first.newlines;
     for mut piece in done {
@@ -184,7 +187,9 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
             }
         }
         report.absorb(piece.report);
-        hashes.append(piece.hashes, shift);
+        #[cfg(test)]
+        piece.hashes.shift_lines(shift);
+        hashes.push(piece.hashes);
         append_in_blocks(&mut all.rows, piece.out.rows, 16 << 20);
         all.lines
             .extend(piece.out.lines.into_iter().map(|line| line + shift));

@@ -182,7 +182,7 @@ pub(crate) fn read_rows(
         })
     };
     read_records(rows, ctx, report, &mut hashes, units, &mut tick, &mut parse)?;
-    report_duplicates(rows.fetcher(), hashes, ctx, report);
+    report_duplicates(rows.fetcher(), vec![hashes], ctx, report);
     Ok(())
 }
 
@@ -289,25 +289,28 @@ pub(crate) fn read_records(
 }
 
 /// Every record's hash and where it was, in reading order, for the exact-duplicate check:
-/// 16 bytes a row (a file of millions of rows keeps this beside its table while it is read).
+/// 12 bytes a row (a file of millions of rows keeps this beside its table while it is read).
 #[derive(Default)]
 pub(crate) struct RowHashes {
     /// Per row, `(32 bits of the hash of its fields) << 32 | row number in reading order`:
     /// sorted as plain integers. Rows whose 32 bits agree are compared field by field, so a
     /// shorter hash only costs a few more comparisons, never a wrong duplicate.
     by_hash: Vec<u64>,
-    /// Per row: its key for [`Fetcher::fetch`] (byte offset, or sheet row), with [`KEPT`] set
-    /// when the row was kept (a rejected row carries only its rejection). Its line is worked
-    /// out from the key only for the few rows reported ([`Fetcher::lines_of`]).
-    keys: Vec<u64>,
+    /// Per row: its key for [`Fetcher::fetch`] (byte offset, or sheet row) less the base of its
+    /// segment ([`RowHashes::bases`]), with [`KEPT`] set when the row was kept (a rejected row
+    /// carries only its rejection). Its line is worked out from the key only for the few rows
+    /// reported ([`Fetcher::lines_of`]).
+    keys: Vec<u32>,
+    /// `(first row, base key)` of each run of rows whose keys lie less than 2^31 above its base:
+    /// one run for a file under 2 GiB.
+    bases: Vec<(usize, u64)>,
     /// Test builds: each row's line as the reader counted it, to check [`Fetcher::lines_of`].
     #[cfg(test)]
     lines: Vec<u64>,
 }
 
-/// The bit of [`RowHashes::keys`] that marks a kept row (keys are byte offsets or row
-/// indexes, far below 2^63).
-const KEPT: u64 = 1 << 63;
+/// The bit of [`RowHashes::keys`] that marks a kept row (the rest is below 2^31).
+const KEPT: u32 = 1 << 31;
 
 impl RowHashes {
     /// Adds a row; returns its number.
@@ -315,7 +318,14 @@ impl RowHashes {
         let row = self.keys.len();
         self.by_hash
             .push((hash >> 32) << 32 | (row as u64 & 0xFFFF_FFFF));
-        self.keys.push(pos.key & !KEPT);
+        let base = match self.bases.last() {
+            Some(&(_, base)) if (base..base + u64::from(KEPT)).contains(&pos.key) => base,
+            _ => {
+                self.bases.push((row, pos.key));
+                pos.key
+            }
+        };
+        self.keys.push((pos.key - base) as u32);
         #[cfg(test)]
         self.lines.push(pos.line);
         row
@@ -328,74 +338,97 @@ impl RowHashes {
         }
     }
 
-    /// Appends the rows of the next piece of the same file, whose lines were counted from
-    /// `line_shift` lines too early (keys are byte offsets in the whole text already).
-    pub(crate) fn append(&mut self, next: RowHashes, line_shift: u64) {
-        let offset = self.keys.len() as u64;
-        self.by_hash.extend(next.by_hash.into_iter().map(|h| {
-            let row = (h & 0xFFFF_FFFF) + offset;
-            (h & !0xFFFF_FFFF) | (row & 0xFFFF_FFFF)
-        }));
-        self.keys.extend(next.keys);
-        #[cfg(test)]
-        self.lines
-            .extend(next.lines.into_iter().map(|line| line + line_shift));
-        #[cfg(not(test))]
-        let _ = line_shift;
+    /// Row `row`'s key and whether it was kept.
+    fn key(&self, row: usize) -> Option<(u64, bool)> {
+        let k = *self.keys.get(row)?;
+        let run = self.bases.partition_point(|&(first, _)| first <= row);
+        let (_, base) = self.bases.get(run.checked_sub(1)?)?;
+        Some((base + u64::from(k & !KEPT), k & KEPT != 0))
+    }
+
+    /// Sorts the hashes for [`report_duplicates`] (done on each piece's own thread; sorting
+    /// sorted hashes again costs one pass).
+    pub(crate) fn sort(&mut self) {
+        self.by_hash.sort_unstable();
+    }
+
+    /// Test builds: the lines of a piece's rows were counted from `by` lines too early.
+    #[cfg(test)]
+    pub(crate) fn shift_lines(&mut self, by: u64) {
+        self.lines.iter_mut().for_each(|l| *l += by);
     }
 }
 
 /// Warns `duplicate_row` on every kept row whose fields equal those of an earlier row of the
-/// file. Done after the last row, by sorting the hashes: a sort walks memory in order, where a
-/// hash table of millions of rows misses the cache on nearly every row. Rows with equal hashes
-/// are compared field by field, so a hash collision never makes a duplicate. Each issue code
-/// keeps its own examples in reading order, so recording these after the row's other issues
-/// leaves the report as it was when they were recorded row by row.
+/// file, the file read in one go or in `pieces` (in file order; keys are places in the whole
+/// file). Done after the last row, by sorting the hashes: a sort walks memory in order, where
+/// a hash table of millions of rows misses the cache on nearly every row; the pieces' sorted
+/// hashes are merged. Rows with equal hashes are compared field by field, so a hash collision
+/// never makes a duplicate. Each issue code keeps its own examples in reading order, so
+/// recording these after the row's other issues leaves the report as it was when they were
+/// recorded row by row.
 pub(crate) fn report_duplicates(
     mut fetcher: Fetcher<'_>,
-    hashes: RowHashes,
+    mut pieces: Vec<RowHashes>,
     ctx: &FileCtx,
     report: &mut FileReport,
 ) {
-    let RowHashes {
-        mut by_hash,
-        keys,
-        #[cfg(test)]
-        lines,
-    } = hashes;
     // By hash, then by row: within a run of equal hashes the first row comes first.
-    by_hash.sort_unstable();
-    let mut duplicates: Vec<u32> = Vec::new();
-    for run in by_hash.chunk_by(|a, b| a >> 32 == b >> 32) {
+    pieces.iter_mut().for_each(RowHashes::sort);
+    let mut heads = vec![0usize; pieces.len()];
+    // Rows of one 32-bit hash over all pieces, in file order: (piece, row in the piece).
+    let mut run: Vec<(usize, usize)> = Vec::new();
+    let mut duplicates: Vec<(usize, usize)> = Vec::new();
+    // One record per distinct content seen so far in a run (several on a collision).
+    let mut firsts: Vec<StringRecord> = Vec::new();
+    loop {
+        let head = |(p, h): (usize, &RowHashes)| h.by_hash.get(heads[p]).map(|x| x >> 32);
+        let Some(hash) = pieces.iter().enumerate().filter_map(head).min() else {
+            break;
+        };
+        run.clear();
+        for (p, piece) in pieces.iter().enumerate() {
+            while let Some(&h) = piece.by_hash.get(heads[p]).filter(|&&h| h >> 32 == hash) {
+                run.push((p, (h & 0xFFFF_FFFF) as usize));
+                heads[p] += 1;
+            }
+        }
         if run.len() < 2 {
             continue;
         }
-        // One record per distinct content seen so far in this run (several on a collision).
-        let mut firsts: Vec<StringRecord> = Vec::new();
-        for &h in run {
-            let row = (h & 0xFFFF_FFFF) as u32;
-            let Some(rec) = fetcher.fetch(keys[row as usize] & !KEPT) else {
+        firsts.clear();
+        for &(p, row) in &run {
+            let Some((key, _)) = pieces[p].key(row) else {
+                continue;
+            };
+            let Some(rec) = fetcher.fetch(key) else {
                 continue;
             };
             if firsts.iter().any(|f| same_fields(f, &rec)) {
-                duplicates.push(row);
+                duplicates.push((p, row));
             } else {
                 firsts.push(rec);
             }
         }
     }
-    drop(by_hash);
+    for piece in &mut pieces {
+        piece.by_hash = Vec::new();
+    }
     duplicates.sort_unstable();
-    duplicates.retain(|&row| keys[row as usize] & KEPT != 0);
-    let at: Vec<u64> = duplicates
+    let kept = |&(p, row): &(usize, usize)| pieces[p].key(row).filter(|&(_, kept)| kept);
+    let (rows, at): (Vec<(usize, usize)>, Vec<u64>) = duplicates
         .iter()
-        .map(|&row| keys[row as usize] & !KEPT)
-        .collect();
+        .filter_map(|d| kept(d).map(|(key, _)| (*d, key)))
+        .unzip();
     let found = fetcher.lines_of(&at);
     #[cfg(test)]
-    for (&row, line) in duplicates.iter().zip(&found) {
-        assert_eq!(lines[row as usize], *line, "line of row {row} from its key");
+    for (&(p, row), line) in rows.iter().zip(&found) {
+        assert_eq!(
+            pieces[p].lines[row], *line,
+            "line of row {row} from its key"
+        );
     }
+    let _ = rows;
     for line in found {
         report.record(Issue {
             location: Location {
@@ -884,7 +917,6 @@ mod tests {
         let text = "a,b\nx,1\ny,2\nx,1\ny,2\n";
         let prepared = super::super::source::Prepared::new(text.as_bytes(), None, None)
             .unwrap_or_else(|_| panic!("csv text"));
-        let fetcher = prepared.rows().fetcher();
         let ctx = FileCtx {
             file: Arc::from("f.csv"),
             kind: TableKind::Areas,
@@ -896,27 +928,66 @@ mod tests {
             year: None,
         };
         // Every row gets the same hash, as if all four collided: only the field comparison
-        // can tell that line 4 copies line 2 and line 5 copies line 3.
-        let mut hashes = RowHashes::default();
-        for (line, key) in [(2, 4), (3, 8), (4, 12), (5, 16)] {
-            let row = hashes.push(
-                7 << 32,
-                super::super::source::RecordPos {
-                    line,
-                    key,
-                    bytes: 0,
-                },
-            );
+        // can tell that line 4 copies line 2 and line 5 copies line 3. Read in one go, and in
+        // two pieces (lines 2-3 and 4-5) whose hashes are merged.
+        let push = |hashes: &mut RowHashes, line: u64, key: u64| {
+            let pos = super::super::source::RecordPos {
+                line,
+                key,
+                bytes: 0,
+            };
+            let row = hashes.push(7 << 32, pos);
             hashes.keep(row);
+        };
+        let mut one = RowHashes::default();
+        let (mut first, mut second) = (RowHashes::default(), RowHashes::default());
+        for (line, key) in [(2, 4), (3, 8), (4, 12), (5, 16)] {
+            push(&mut one, line, key);
+            push(if line < 4 { &mut first } else { &mut second }, line, key);
         }
-        let mut report = FileReport::default();
-        report_duplicates(fetcher, hashes, &ctx, &mut report);
-        let lines: Vec<u64> = report.examples["duplicate_row"]
-            .iter()
-            .map(|i| i.location.line)
-            .collect();
-        assert_eq!(lines, vec![4, 5]);
-        assert_eq!((report.counts["duplicate_row"], report.warnings), (2, 2));
+        for pieces in [vec![one], vec![first, second]] {
+            let mut report = FileReport::default();
+            report_duplicates(prepared.rows().fetcher(), pieces, &ctx, &mut report);
+            let lines: Vec<u64> = report.examples["duplicate_row"]
+                .iter()
+                .map(|i| i.location.line)
+                .collect();
+            assert_eq!(lines, vec![4, 5]);
+            assert_eq!((report.counts["duplicate_row"], report.warnings), (2, 2));
+        }
+    }
+
+    #[test]
+    fn keys_far_apart_are_kept_in_32_bits_over_runs() {
+        // Keys 10, 2^31 + 9 (less than 2^31 above 10: same run), 2^31 + 10 (a new run), 5 (below
+        // the base: a new run), 2^40.
+        let mut hashes = RowHashes::default();
+        let keys = [10, (1 << 31) + 9, (1 << 31) + 10, 5, 1 << 40];
+        for (i, key) in keys.into_iter().enumerate() {
+            let pos = super::super::source::RecordPos {
+                line: i as u64 + 2,
+                key,
+                bytes: 0,
+            };
+            let row = hashes.push(0, pos);
+            if i % 2 == 0 {
+                hashes.keep(row);
+            }
+        }
+        assert_eq!(
+            hashes.bases,
+            vec![(0, 10), (2, (1 << 31) + 10), (3, 5), (4, 1 << 40)]
+        );
+        let got: Vec<_> = (0..6).map(|row| hashes.key(row)).collect();
+        let want = vec![
+            Some((10, true)),
+            Some(((1 << 31) + 9, false)),
+            Some(((1 << 31) + 10, true)),
+            Some((5, false)),
+            Some((1 << 40, true)),
+            None,
+        ];
+        assert_eq!(got, want);
     }
 
     #[test]
