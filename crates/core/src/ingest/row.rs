@@ -10,12 +10,12 @@ use super::source::Record as StringRecord;
 use super::source::{Fetcher, Next, Rows};
 use super::values::{self, DateError, MunicipalityError};
 use super::{Cancelled, LoadProgress, MappingProfile};
-use crate::model::{Municipality, TableKind, UnitId};
+use crate::model::{Diagnoses, Icd10, Municipality, TableKind, UnitId};
 use crate::quality::{clip, Column, FileReport, Issue, IssueKind, Location, Severity};
 use crate::text::Text;
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use rustc_hash::FxHasher;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hasher;
 use std::sync::Arc;
 
@@ -42,14 +42,27 @@ fn same_fields(a: &StringRecord, b: &StringRecord) -> bool {
 }
 
 /// Unit names interned while reading: each distinct name stored once, rows refer to it by id.
+/// Lists of other diagnoses are interned here too: each distinct list stored once.
 #[derive(Default)]
 pub(crate) struct Units {
     /// The names, in order of first appearance.
     pub names: Vec<String>,
     index: HashMap<String, u32, rustc_hash::FxBuildHasher>,
+    diagnoses: HashSet<Arc<Vec<Icd10>>, rustc_hash::FxBuildHasher>,
 }
 
 impl Units {
+    /// `codes` as a list shared with every other row that has the same codes.
+    pub(crate) fn diagnoses(&mut self, mut codes: Vec<Icd10>) -> Diagnoses {
+        if let Some(list) = self.diagnoses.get(&codes) {
+            return Diagnoses::shared(list.clone());
+        }
+        codes.shrink_to_fit();
+        let list = Arc::new(codes);
+        self.diagnoses.insert(list.clone());
+        Diagnoses::shared(list)
+    }
+
     /// The id of `name`, added when new.
     pub(crate) fn intern(&mut self, name: &str) -> UnitId {
         if let Some(&i) = self.index.get(name) {
@@ -477,6 +490,11 @@ impl<'r> RowCx<'r> {
             raw.trim()
         };
         (!v.is_empty()).then_some(v)
+    }
+
+    /// `codes` as a list shared with the other rows of the same codes.
+    pub(crate) fn diagnoses(&mut self, codes: Vec<Icd10>) -> Diagnoses {
+        self.units.diagnoses(codes)
     }
 
     /// The unit name in canonical column `c`, interned.
