@@ -34,7 +34,7 @@ pub(crate) const ICD10_EXPECTED: Text = Text {
 /// `unknown_person`.
 pub(crate) fn person(cx: &mut RowCx<'_>, col: usize, persons: &PersonsState) -> Option<PersonIdx> {
     let pid = cx.req_text(col)?;
-    match persons.index.get(pid) {
+    match cx.person_index(pid, &persons.index) {
         Some(i) => Some(PersonIdx(i)),
         None => {
             cx.reject(col, IssueKind::UnknownPerson { pid: clip(pid) });

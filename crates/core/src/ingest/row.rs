@@ -49,6 +49,45 @@ pub(crate) struct Units {
     pub names: Vec<String>,
     index: HashMap<String, u32, rustc_hash::FxBuildHasher>,
     diagnoses: HashSet<Arc<Vec<Icd10>>, rustc_hash::FxBuildHasher>,
+    /// The pid looked up last and what it gave: extracts list a person's rows together, so
+    /// most rows need no lookup in the persons index.
+    last_pid: Option<(String, Option<u32>)>,
+    /// Dates read from 10-character cells (`2024-03-01`, `01.03.2024`), by their text: a few
+    /// thousand distinct days fill millions of cells. Direct-mapped, [`DATE_SLOTS`] slots.
+    dates: Vec<([u8; 10], Option<NaiveDate>)>,
+}
+
+/// Slots of [`Units::dates`].
+const DATE_SLOTS: usize = 1024;
+
+impl Units {
+    fn date_slot(text: &[u8; 10]) -> usize {
+        let mut h = FxHasher::default();
+        h.write(text);
+        (h.finish() >> 54) as usize % DATE_SLOTS
+    }
+
+    /// The date `text` was read as before, when it is in the cache.
+    fn cached_date(&self, text: &str) -> Option<NaiveDate> {
+        let key: &[u8; 10] = text.as_bytes().try_into().ok()?;
+        match self.dates.get(Self::date_slot(key))? {
+            (k, date) if k == key => *date,
+            _ => None,
+        }
+    }
+
+    /// Remembers that `text` reads as `date` (a date without a time).
+    fn cache_date(&mut self, text: &str, date: NaiveDate) {
+        let Ok(key) = <&[u8; 10]>::try_from(text.as_bytes()) else {
+            return;
+        };
+        if self.dates.is_empty() {
+            self.dates = vec![([0; 10], None); DATE_SLOTS];
+        }
+        if let Some(slot) = self.dates.get_mut(Self::date_slot(key)) {
+            *slot = (*key, Some(date));
+        }
+    }
 }
 
 impl Units {
@@ -388,23 +427,28 @@ pub(crate) fn report_duplicates(
 ) {
     // By hash, then by row: within a run of equal hashes the first row comes first.
     pieces.iter_mut().for_each(RowHashes::sort);
-    let mut heads = vec![0usize; pieces.len()];
+    let mut heads: Vec<&[u64]> = pieces.iter().map(|p| &p.by_hash[..]).collect();
     // Rows of one 32-bit hash over all pieces, in file order: (piece, row in the piece).
     let mut run: Vec<(usize, usize)> = Vec::new();
     let mut duplicates: Vec<(usize, usize)> = Vec::new();
     // One record per distinct content seen so far in a run (several on a collision).
     let mut firsts: Vec<StringRecord> = Vec::new();
     loop {
-        let head = |(p, h): (usize, &RowHashes)| h.by_hash.get(heads[p]).map(|x| x >> 32);
-        let Some(hash) = pieces.iter().enumerate().filter_map(head).min() else {
-            break;
-        };
-        run.clear();
-        for (p, piece) in pieces.iter().enumerate() {
-            while let Some(&h) = piece.by_hash.get(heads[p]).filter(|&&h| h >> 32 == hash) {
-                run.push((p, (h & 0xFFFF_FFFF) as usize));
-                heads[p] += 1;
+        let mut hash = u64::MAX;
+        for head in &heads {
+            if let Some(&h) = head.first() {
+                hash = hash.min(h >> 32);
             }
+        }
+        if hash == u64::MAX {
+            break;
+        }
+        run.clear();
+        for (p, head) in heads.iter_mut().enumerate() {
+            let n = head.iter().take_while(|&&h| h >> 32 == hash).count();
+            let (same, rest) = head.split_at(n);
+            run.extend(same.iter().map(|&h| (p, (h & 0xFFFF_FFFF) as usize)));
+            *head = rest;
         }
         if run.len() < 2 {
             continue;
@@ -424,6 +468,7 @@ pub(crate) fn report_duplicates(
             }
         }
     }
+    drop(heads);
     for piece in &mut pieces {
         piece.by_hash = Vec::new();
     }
@@ -490,6 +535,25 @@ impl<'r> RowCx<'r> {
             raw.trim()
         };
         (!v.is_empty()).then_some(v)
+    }
+
+    /// The index of `pid` in `index` (the persons, complete once other tables are read).
+    pub(crate) fn person_index(&mut self, pid: &str, index: &PidIndex) -> Option<u32> {
+        match &mut self.units.last_pid {
+            Some((last, found)) if last == pid => *found,
+            last => {
+                let found = index.get(pid);
+                match last {
+                    Some((text, was)) => {
+                        text.clear();
+                        text.push_str(pid);
+                        *was = found;
+                    }
+                    None => *last = Some((pid.to_string(), found)),
+                }
+                found
+            }
+        }
     }
 
     /// `codes` as a list shared with the other rows of the same codes.
@@ -664,9 +728,16 @@ impl<'r> RowCx<'r> {
     fn date_time(&mut self, c: usize) -> Result<Option<(NaiveDate, Option<NaiveTime>)>, IssueKind> {
         let v = match self.cell(c) {
             None => Ok(None),
-            Some(raw) => values::parse_date_time(raw, self.ctx.pivot)
-                .map(Some)
-                .map_err(|e| Self::date_issue(e, raw)),
+            Some(raw) => match self.units.cached_date(raw) {
+                Some(date) => Ok(Some((date, None))),
+                None => {
+                    let read = values::parse_date_time(raw, self.ctx.pivot);
+                    if let Ok((date, None)) = read {
+                        self.units.cache_date(raw, date);
+                    }
+                    read.map(Some).map_err(|e| Self::date_issue(e, raw))
+                }
+            },
         };
         if let (Ok(Some((date, _))), Some(year)) = (&v, self.ctx.year) {
             if date.year() > year + 1 {
@@ -973,6 +1044,40 @@ mod tests {
             assert_eq!(lines, vec![4, 5]);
             assert_eq!((report.counts["duplicate_row"], report.warnings), (2, 2));
         }
+    }
+
+    #[test]
+    fn dates_are_cached_by_their_whole_text() {
+        let mut units = Units::default();
+        let day = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        assert_eq!(units.cached_date("2024-03-01"), None);
+        units.cache_date("2024-03-01", day);
+        units.cache_date("2024-03-01 10:00", day);
+        assert_eq!(units.cached_date("2024-03-01"), Some(day));
+        // Another text of the same day, a day one digit away, a longer text: not cached.
+        for other in ["01.03.2024", "2024-03-02", "2024-03-01 10:00", "2024-03-0"] {
+            assert_eq!(units.cached_date(other), None, "{other}");
+        }
+        // 2 000 other days: each slot holds the last text put in it, and only that text.
+        let mut d = day;
+        for _ in 0..2000 {
+            d = d.succ_opt().unwrap();
+            let text = d.format("%Y-%m-%d").to_string();
+            units.cache_date(&text, d);
+            assert_eq!(units.cached_date(&text), Some(d));
+        }
+        let mut hits = 0;
+        for i in 0..2001 {
+            let d = day.checked_add_days(chrono::Days::new(i)).unwrap();
+            match units.cached_date(&d.format("%Y-%m-%d").to_string()) {
+                Some(got) => {
+                    assert_eq!(got, d);
+                    hits += 1;
+                }
+                None => {}
+            }
+        }
+        assert!(hits > 0 && hits <= DATE_SLOTS, "{hits}");
     }
 
     #[test]
