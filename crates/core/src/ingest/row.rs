@@ -434,14 +434,28 @@ pub(crate) fn report_duplicates(
     // One record per distinct content seen so far in a run (several on a collision).
     let mut firsts: Vec<StringRecord> = Vec::new();
     loop {
-        let mut hash = u64::MAX;
-        for head in &heads {
+        // The smallest hash at the pieces' heads, and how many heads have it.
+        let (mut hash, mut heads_with_it, mut at) = (u64::MAX, 0, 0);
+        for (p, head) in heads.iter().enumerate() {
             if let Some(&h) = head.first() {
-                hash = hash.min(h >> 32);
+                let h = h >> 32;
+                if h < hash {
+                    (hash, heads_with_it, at) = (h, 1, p);
+                } else if h == hash {
+                    heads_with_it += 1;
+                }
             }
         }
-        if hash == u64::MAX {
+        if heads_with_it == 0 {
             break;
+        }
+        // Most hashes are on one row only: passed over without gathering a run.
+        if heads_with_it == 1 {
+            let head = heads[at];
+            if head.get(1).is_none_or(|&next| next >> 32 != hash) {
+                heads[at] = head.get(1..).unwrap_or_default();
+                continue;
+            }
         }
         run.clear();
         for (p, head) in heads.iter_mut().enumerate() {
