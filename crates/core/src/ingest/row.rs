@@ -1083,12 +1083,9 @@ mod tests {
         let mut hits = 0;
         for i in 0..2001 {
             let d = day.checked_add_days(chrono::Days::new(i)).unwrap();
-            match units.cached_date(&d.format("%Y-%m-%d").to_string()) {
-                Some(got) => {
-                    assert_eq!(got, d);
-                    hits += 1;
-                }
-                None => {}
+            if let Some(got) = units.cached_date(&d.format("%Y-%m-%d").to_string()) {
+                assert_eq!(got, d);
+                hits += 1;
             }
         }
         assert!(hits > 0 && hits <= DATE_SLOTS, "{hits}");
