@@ -62,9 +62,20 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
     // one row per line, and one more for a last line without a line end): the rows are never
     // moved from one piece's table into another's, so no second copy of any is held. The
     // empty slots (rejected rows, blank lines) are squeezed out in place at the end.
-    let sizes: Vec<usize> = pieces
+    // Line ends counted on the pieces' threads, once.
+    let newlines: Vec<u64> = std::thread::scope(|scope| {
+        let counts: Vec<_> = pieces
+            .iter()
+            .map(|rows| scope.spawn(|| rows.newlines_ahead()))
+            .collect();
+        let count = |(h, rows): (std::thread::ScopedJoinHandle<'_, u64>, &Rows<'_>)| {
+            h.join().unwrap_or_else(|_| rows.newlines_ahead())
+        };
+        counts.into_iter().zip(&pieces).map(count).collect()
+    });
+    let sizes: Vec<usize> = newlines
         .iter()
-        .map(|rows| usize::try_from(rows.newlines_ahead()).map_or(0, |n| n.saturating_add(1)))
+        .map(|&n| usize::try_from(n).map_or(0, |n| n.saturating_add(1)))
         .collect();
     let mut slots: Vec<Option<T>> = Vec::new();
     slots.resize_with(sizes.iter().sum(), || None);
@@ -79,12 +90,12 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
         let handles: Vec<_> = pieces
             .into_iter()
             .zip(regions)
-            .map(|(mut rows, region)| {
+            .zip(newlines)
+            .map(|((mut rows, region), newlines)| {
                 let tx = tx.clone();
                 let cancel = &cancel;
                 scope.spawn(move || {
                     let (start, _) = rows.resume_point().unwrap_or((0, 0));
-                    let newlines = rows.newlines_ahead();
                     rows.set_expected(ctx.names.len());
                     let mut piece = Piece {
                         report: FileReport::default(),
