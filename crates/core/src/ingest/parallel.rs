@@ -58,10 +58,6 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
     let cancel = AtomicBool::new(false);
     let (tx, rx) = mpsc::channel::<(u64, u64)>();
     let mut done: Vec<Option<Piece<T>>> = Vec::new();
-    // One table for the whole file, each piece writing its rows into its own slots (at most
-    // one row per line, and one more for a last line without a line end): the rows are never
-    // moved from one piece's table into another's, so no second copy of any is held. The
-    // empty slots (rejected rows, blank lines) are squeezed out in place at the end.
     // Line ends counted on the pieces' threads, once.
     let newlines: Vec<u64> = std::thread::scope(|scope| {
         let counts: Vec<_> = pieces
@@ -77,6 +73,10 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
         .iter()
         .map(|&n| usize::try_from(n).map_or(0, |n| n.saturating_add(1)))
         .collect();
+    // One table for the whole file, each piece writing its rows into its own slots (at most
+    // one row per line, and one more for a last line without a line end): the rows are never
+    // moved from one piece's table into another's, so no second copy of any is held. The
+    // empty slots (rejected rows, blank lines) are squeezed out in place at the end.
     let mut slots: Vec<Option<T>> = Vec::new();
     slots.resize_with(sizes.iter().sum(), || None);
     let mut regions: Vec<&mut [Option<T>]> = Vec::with_capacity(sizes.len());
