@@ -2,11 +2,12 @@
 //!
 //! A file without any quote character can be cut at any line end, since every `\n` then ends a
 //! record ([`Prepared::cut_points`]). Each piece is read by [`read_records`] on a thread of its
-//! own, into its own report, rows and hashes. The pieces are then joined in file order — line
-//! numbers shifted by the lines of the pieces before, reports absorbed in order — and the
-//! exact-duplicate check runs once over the whole file, merging the pieces' hashes (each sorted on
-//! its piece's thread). The tables and the report are the same
-//! as when the file is read in one go (`tests::pieces_read_like_one_go`).
+//! own, into its own report and hashes, and its rows into its own slots of one table. The pieces
+//! are then joined in file order — line numbers shifted by the lines of the pieces before,
+//! reports absorbed in order, empty slots squeezed out — and the exact-duplicate check runs once
+//! over the whole file, merging the pieces' hashes (each sorted on its piece's thread). The
+//! tables and the report are the same as when the file is read in one go
+//! (`tests::pieces_read_like_one_go`).
 
 use super::row::{
     read_records, report_duplicates, FileCtx, Interned, Progress, RowCx, RowHashes, Units,
