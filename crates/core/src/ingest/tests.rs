@@ -1258,8 +1258,14 @@ mod pieces {
         fn pieces_read_like_one_go(
             lines in proptest::collection::vec(line(), 1..200),
             threads in 2usize..5,
+            no_last_end in proptest::bool::ANY,
         ) {
-            let text = format!("{EP_HEAD}{}", lines.concat());
+            let mut text = format!("{EP_HEAD}{}", lines.concat());
+            // Sometimes the last line has no line end: the last piece then has one row more
+            // than line ends.
+            if no_last_end {
+                text.truncate(text.trim_end_matches(['\r', '\n']).len());
+            }
             let files = [file("persons.csv", PERSONS), file("episodes.csv", &text)];
             let one = load(&files, &ReadOptions::default());
             let opts = ReadOptions { threads, ..ReadOptions::default() };
