@@ -18,15 +18,25 @@ impl DataFiles {
     /// Reads the files into tables; the kind comes from the file name. A file that cannot be
     /// read now (it changed or went away since it was listed) is reported as unreadable.
     pub fn load(&self, options: &ReadOptions) -> Loaded {
-        let max = self.max_file_bytes;
+        let threads = options.threads;
+        self.load_with(options, &|i| {
+            read_regular_on(&self.files[i].1, self.max_file_bytes, threads)
+        })
+    }
+
+    /// Reads the files into tables, `fetch(index)` giving the bytes of file `index` when the
+    /// reader gets to it. The kind of every file is given (from its name), so the reader
+    /// fetches each file once.
+    fn load_with(&self, options: &ReadOptions, fetch: &dyn Fn(usize) -> Result<Vec<u8>>) -> Loaded {
         let files = self
             .files
             .iter()
-            .map(|(name, path, len, kind)| LazyFile {
+            .enumerate()
+            .map(|(i, (name, _, len, kind))| LazyFile {
                 name: name.clone(),
                 kind: Some(*kind),
                 len: *len,
-                fetch: Box::new(move || read_regular(path, max).map_err(|e| format!("{e:#}"))),
+                fetch: Box::new(move || fetch(i).map_err(|e| format!("{e:#}"))),
             })
             .collect();
         // The callback never cancels, so the default is never taken.
@@ -69,22 +79,7 @@ impl DataFiles {
             pass: Some(pass),
             ..options.clone()
         };
-        let mapping = &options.mapping;
-        let files = self
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, (name, _, len, kind))| LazyFile {
-                name: name.clone(),
-                kind: Some(*kind),
-                len: *len,
-                fetch: Box::new(move || {
-                    self.fetch_pass(i, pass, mapping)
-                        .map_err(|e| format!("{e:#}"))
-                }),
-            })
-            .collect();
-        ingest::load_lazy(files, &options, &mut |_| true).unwrap_or_default()
+        self.load_with(&options, &|i| self.fetch_pass(i, pass, &options.mapping))
     }
 
     /// Bytes over all files.
@@ -250,6 +245,51 @@ fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// [`read_regular`], a large file read in `threads` parts at once (copying a file of 150 MB out
+/// of the page cache takes tens of milliseconds on one core).
+fn read_regular_on(path: &Path, max: u64, threads: usize) -> Result<Vec<u8>> {
+    #[cfg(unix)]
+    if let Some(bytes) = read_in_parts(path, max, threads) {
+        return Ok(bytes);
+    }
+    #[cfg(not(unix))]
+    let _ = threads;
+    read_regular(path, max)
+}
+
+/// The bytes of a regular file of at most `max` bytes read in `threads` parts at once; `None`
+/// when it is small, over the cap, unreadable, or changed size while it was read (then
+/// [`read_regular`] reads it in one go, and reports what is wrong).
+#[cfg(unix)]
+fn read_in_parts(path: &Path, max: u64, threads: usize) -> Option<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    /// Smaller files are read in one go.
+    const MIN_PART: usize = if cfg!(test) { 4 } else { 8 << 20 };
+    let len = check_regular(path, max).ok()?;
+    let n = usize::try_from(len).ok()?;
+    let parts = threads.min(n / MIN_PART);
+    if parts < 2 {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    let mut bytes = vec![0u8; n];
+    let part = n.div_ceil(parts);
+    let all_read = std::thread::scope(|scope| {
+        let reads: Vec<_> = bytes
+            .chunks_mut(part)
+            .enumerate()
+            .map(|(k, chunk)| {
+                let file = &file;
+                scope.spawn(move || file.read_exact_at(chunk, (k * part) as u64).is_ok())
+            })
+            .collect();
+        reads.into_iter().all(|h| h.join().unwrap_or(false))
+    });
+    // Shorter than listed (a part not read), or longer: changed while read.
+    let mut more = [0u8; 1];
+    (all_read && file.read_at(&mut more, len).ok()? == 0).then_some(bytes)
+}
+
 fn table_kind_of(path: &Path) -> Option<TableKind> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     if ext != "csv" && ext != "txt" && ext != "xlsx" {
@@ -398,6 +438,61 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Each file is fetched once per load and once per pass (the routing scan of a split file
+    /// is its fetch), and loading through the counter gives what `load` gives.
+    #[test]
+    fn each_file_is_fetched_once() {
+        use forlop_synth::{generate, FileFormat, SynthConfig};
+        let dir = tempfile::tempdir().unwrap();
+        let config = SynthConfig {
+            persons: 200,
+            seed: 3,
+            year: 2024,
+            defects: false,
+            format: FileFormat::Canonical,
+        };
+        for f in generate(&config).files {
+            std::fs::write(dir.path().join(&f.name), &f.bytes).unwrap();
+        }
+        let files = read(dir.path(), 1 << 30).unwrap();
+        // persons, population, areas, episodes, municipal services, primary care.
+        assert_eq!(files.files.len(), 6);
+        let options = ReadOptions::default();
+        let counts = std::cell::RefCell::new(vec![0; files.files.len()]);
+        let counted = |fetch: &dyn Fn(usize) -> Result<Vec<u8>>| {
+            counts.borrow_mut().fill(0);
+            let count = |i: usize| {
+                counts.borrow_mut()[i] += 1;
+                fetch(i)
+            };
+            let loaded = files.load_with(&options, &count);
+            (loaded, counts.borrow().clone())
+        };
+        let (loaded, fetched) = counted(&|i| read_regular(&files.files[i].1, 1 << 30));
+        assert_eq!(fetched, vec![1; 6]);
+        let plain = files.load(&options);
+        assert_eq!(loaded.tables, plain.tables);
+        assert_eq!(loaded.quality, plain.quality);
+        let pass = RowPass { pass: 1, passes: 2 };
+        let (_, fetched) = counted(&|i| files.fetch_pass(i, pass, &options.mapping));
+        assert_eq!(fetched, vec![1; 6]);
+    }
+
+    #[test]
+    fn a_file_read_in_parts_is_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("episodes.csv");
+        // 1 001 bytes in parts of at least 4 (in tests): 2, 3 and 7 parts, the last shorter.
+        let text: Vec<u8> = (0..1001u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &text).unwrap();
+        for threads in [1, 2, 3, 7] {
+            assert_eq!(read_regular_on(&path, 1 << 20, threads).unwrap(), text);
+        }
+        // Over the cap: refused as when read in one go.
+        let err = read_regular_on(&path, 1000, 2).err().unwrap().to_string();
+        assert!(err.contains("above the limit"), "{err}");
     }
 
     #[test]

@@ -357,10 +357,11 @@ impl UnitId {
 /// An episode's other diagnoses: one pointer wide, and no allocation for the many rows that
 /// have none. Read them with [`Diagnoses::iter`] or [`Diagnoses::as_slice`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-// A boxed Vec on purpose: 8 bytes in every row (a Vec or a boxed slice is 16-24), and the
-// second allocation is made only for the few rows that have other diagnoses.
-#[allow(clippy::box_collection)]
-pub struct Diagnoses(Option<Box<Vec<Icd10>>>);
+// A shared Vec on purpose: 8 bytes in every row (a Vec or a boxed slice is 16-24), no
+// allocation for the rows without other diagnoses, and one list shared by every row that
+// has the same codes (the reader interns them: a few hundred distinct lists in millions of
+// rows). Compared by content.
+pub struct Diagnoses(Option<std::sync::Arc<Vec<Icd10>>>);
 
 impl Diagnoses {
     /// The codes, in the order written.
@@ -385,9 +386,15 @@ impl Diagnoses {
 
     /// Adds a code after the others.
     pub fn push(&mut self, code: Icd10) {
-        self.0
-            .get_or_insert_with(|| Box::new(Vec::with_capacity(1)))
-            .push(code);
+        let list = self
+            .0
+            .get_or_insert_with(|| std::sync::Arc::new(Vec::with_capacity(1)));
+        std::sync::Arc::make_mut(list).push(code);
+    }
+
+    /// The codes of a list shared with other rows (`None` for an empty list).
+    pub(crate) fn shared(list: std::sync::Arc<Vec<Icd10>>) -> Diagnoses {
+        Diagnoses((!list.is_empty()).then_some(list))
     }
 }
 

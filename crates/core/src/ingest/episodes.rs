@@ -34,7 +34,7 @@ pub(crate) const ICD10_EXPECTED: Text = Text {
 /// `unknown_person`.
 pub(crate) fn person(cx: &mut RowCx<'_>, col: usize, persons: &PersonsState) -> Option<PersonIdx> {
     let pid = cx.req_text(col)?;
-    match persons.index.get(pid) {
+    match cx.person_index(pid, &persons.index) {
         Some(i) => Some(PersonIdx(i)),
         None => {
             cx.reject(col, IssueKind::UnknownPerson { pid: clip(pid) });
@@ -82,12 +82,14 @@ pub(crate) fn parse(cx: &mut RowCx<'_>, persons: &PersonsState) -> Option<Episod
     let mut other_diagnoses = Diagnoses::default();
     if let Some(raw) = cx.cell(OTHER_DIAGNOSES) {
         let mut bad: Option<&str> = None;
+        let mut codes = Vec::new();
         for t in raw.split([' ', ',', ';', '|']).filter(|t| !t.is_empty()) {
             match Icd10::parse(t) {
-                Some(c) => other_diagnoses.push(c),
+                Some(c) => codes.push(c),
                 None => bad = bad.or(Some(t)),
             }
         }
+        other_diagnoses = cx.diagnoses(codes);
         if let Some(t) = bad {
             cx.warn(
                 OTHER_DIAGNOSES,

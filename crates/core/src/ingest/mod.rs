@@ -181,16 +181,133 @@ fn put<T>(table: &mut Option<Vec<T>>, rows: Vec<T>) {
     }
 }
 
-/// A file recognised in the first pass.
+/// A file recognised in the first pass, or to be opened when its table is read.
 struct Pending<'a> {
     /// Index into the reports (input order).
     report: usize,
     kind: TableKind,
     /// The prepared file, unless it is fetched again when read ([`LazyFile`]).
     prepared: Option<Prepared<'a>>,
+    /// Its header names and line; `None` = not opened yet (a fetched file whose kind was
+    /// given), opened when its table is read.
+    header: Option<(Vec<String>, u64)>,
+    bytes: u64,
+}
+
+/// A file opened: decoded, its header read, its table recognised and its columns checked.
+struct Opened<'a> {
+    prepared: Prepared<'a>,
+    kind: TableKind,
     headers: Vec<String>,
     header_line: u64,
-    bytes: u64,
+}
+
+/// Opens one file (the first pass of the reader): its warnings (invalid UTF-8, repeated
+/// columns) go to `report`, with its encoding, delimiter, sheet and kind. `Err` = why it
+/// cannot be read (line, issue), for [`refuse`].
+fn open<'a>(
+    f: &mut Input<'a, '_>,
+    name: &Arc<str>,
+    report: &mut FileReport,
+    options: &ReadOptions,
+) -> Result<Opened<'a>, (u64, IssueKind)> {
+    if f.len() > options.max_file_bytes {
+        let kind = IssueKind::FileTooLarge {
+            bytes: f.len(),
+            limit: options.max_file_bytes,
+        };
+        return Err((1, kind));
+    }
+    let prepared = f.prepare(options).map_err(|kind| (1, kind))?;
+    report.encoding = Some(prepared.encoding());
+    report.delimiter = prepared.delimiter();
+    report.sheet = prepared.sheet_name();
+    for &(line, bytes) in prepared.invalid_lines() {
+        report.record(Issue {
+            location: Location {
+                file: name.clone(),
+                line,
+                column: None,
+            },
+            kind: IssueKind::InvalidUtf8 { bytes },
+            severity: Severity::Warning,
+        });
+    }
+    let mut rec = source::Record::new();
+    let (header_line, headers) = match prepared.rows().next_record(&mut rec) {
+        Next::Record(pos) => (
+            pos.line,
+            rec.iter().map(|h| h.trim().to_string()).collect::<Vec<_>>(),
+        ),
+        Next::Unclosed(pos, lines) => return Err((pos.line, IssueKind::UnclosedQuote { lines })),
+        Next::Malformed(pos) => return Err((pos.line, IssueKind::MalformedRow)),
+        Next::End => return Err((1, IssueKind::EmptyFile)),
+    };
+    let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let unknown = || IssueKind::UnknownTable {
+        headers: clip(&refs.join(", ")),
+    };
+    let kind = f
+        .kind()
+        .or_else(|| aliases::detect_kind_with(&refs, &options.mapping));
+    let Some(kind) = kind else {
+        return Err((header_line, unknown()));
+    };
+    report.kind = Some(kind);
+    let matched = aliases::match_headers(kind, &refs, &options.mapping);
+    if matched.iter().all(Option::is_none) {
+        return Err((header_line, unknown()));
+    }
+    let missing = aliases::required_missing(kind, &matched);
+    if !missing.is_empty() {
+        return Err((header_line, IssueKind::MissingColumn { columns: missing }));
+    }
+    for (col, column, first) in aliases::repeated_headers(kind, &refs, &options.mapping) {
+        report.record(Issue {
+            location: Location {
+                file: name.clone(),
+                line: header_line,
+                column: Some(Column {
+                    index: col + 1,
+                    name: refs[col].to_string(),
+                }),
+            },
+            kind: IssueKind::RepeatedColumn {
+                column,
+                first: first + 1,
+            },
+            severity: Severity::Warning,
+        });
+    }
+    Ok(Opened {
+        prepared,
+        kind,
+        headers,
+        header_line,
+    })
+}
+
+/// A file that cannot be read: its fatal issue, and its table unusable when its kind is known
+/// (`order`: its place in [`load_inputs`]' list of unusable tables).
+fn refuse(
+    unusable: &mut Vec<((u8, usize), UnusableTable)>,
+    order: (u8, usize),
+    report: &mut FileReport,
+    name: &Arc<str>,
+    line: u64,
+    kind: IssueKind,
+) {
+    let issue = fatal(name, line, kind);
+    if let Some(k) = report.kind {
+        unusable.push((
+            order,
+            UnusableTable {
+                kind: k,
+                issue: issue.clone(),
+            },
+        ));
+    }
+    report.set_fatal(issue);
 }
 
 fn fatal(file: &Arc<str>, line: u64, kind: IssueKind) -> Issue {
@@ -206,9 +323,11 @@ fn fatal(file: &Arc<str>, line: u64, kind: IssueKind) -> Issue {
 }
 
 /// A file whose bytes are fetched only when the reader gets to it, for callers that hold
-/// files elsewhere (the CLI reads them from disk): [`load_lazy`] fetches each file twice, for
-/// its header in the first pass and for its rows in table order, and drops the bytes each
-/// time, so that the bytes of one file at a time are in memory beside the tables.
+/// files elsewhere (the CLI reads them from disk), and dropped once its table is built, so
+/// that the bytes of one file at a time are in memory beside the tables. [`load_lazy`]
+/// fetches each file once when every file's kind is given and no two are given the same
+/// kind (as the CLI does); otherwise each file twice, for its header in the first pass (to
+/// recognise it, or to report both files of one kind) and for its rows in table order.
 pub struct LazyFile<'f> {
     /// File name as the user knows it.
     pub name: String,
@@ -308,133 +427,63 @@ fn load_inputs<'a>(
 
     // Pass 1: decode, read the header, recognise the table. Every file whose kind is known
     // (given, or recognised) is listed under it, readable or not, so that two files for one
-    // kind are found even when one of them is broken.
+    // kind are found even when one of them is broken. A fetched file whose kind is given, the
+    // only file given that kind, is opened only when its table is read (fetched once): no
+    // other file can be recognised as that kind when every kind is given.
     let mut pending: Vec<Pending<'a>> = Vec::new();
-    let mut unusable: Vec<UnusableTable> = Vec::new();
+    // Each with its place in the order of the reader that opens every file in pass 1:
+    // (0, file) for a file refused when opened, (1, rank) for two files of one kind, (2, n)
+    // for what pass 2 finds.
+    let mut unusable: Vec<((u8, usize), UnusableTable)> = Vec::new();
     let mut by_kind: BTreeMap<usize, (TableKind, Vec<usize>)> = BTreeMap::new();
+    let rank_of = |kind: TableKind| TableKind::ALL.iter().position(|&k| k == kind).unwrap_or(6);
     let mut claim = |kind: TableKind, i: usize| {
-        let rank = TableKind::ALL.iter().position(|&k| k == kind).unwrap_or(6);
-        by_kind.entry(rank).or_insert((kind, Vec::new())).1.push(i);
+        by_kind
+            .entry(rank_of(kind))
+            .or_insert((kind, Vec::new()))
+            .1
+            .push(i);
     };
+    let all_given = files.iter().all(|f| f.kind().is_some());
+    let given = |kind: TableKind| files.iter().filter(|f| f.kind() == Some(kind)).count();
+    let deferred: Vec<bool> = files
+        .iter()
+        .map(|f| match (f, f.kind()) {
+            (Input::Lazy(_), Some(k)) => all_given && given(k) == 1,
+            _ => false,
+        })
+        .collect();
     for (i, f) in files.iter_mut().enumerate() {
         let report = &mut reports[i];
         if let Some(k) = f.kind() {
             claim(k, i);
         }
-        // A file given as a table kind that cannot be read makes that table unusable.
-        let mut refuse = |report: &mut FileReport, line: u64, kind: IssueKind| {
-            let issue = fatal(&names[i], line, kind);
-            if let Some(k) = report.kind {
-                unusable.push(UnusableTable {
-                    kind: k,
-                    issue: issue.clone(),
-                });
-            }
-            report.set_fatal(issue);
-        };
-        if f.len() > options.max_file_bytes {
-            let kind = IssueKind::FileTooLarge {
+        if let (true, Some(kind)) = (deferred[i], f.kind()) {
+            pending.push(Pending {
+                report: i,
+                kind,
+                prepared: None,
+                header: None,
                 bytes: f.len(),
-                limit: options.max_file_bytes,
-            };
-            refuse(report, 1, kind);
-            continue;
-        }
-        let prepared = match f.prepare(options) {
-            Ok(p) => p,
-            Err(kind) => {
-                refuse(report, 1, kind);
-                continue;
-            }
-        };
-        report.encoding = Some(prepared.encoding());
-        report.delimiter = prepared.delimiter();
-        report.sheet = prepared.sheet_name();
-        for &(line, bytes) in prepared.invalid_lines() {
-            report.record(Issue {
-                location: Location {
-                    file: names[i].clone(),
-                    line,
-                    column: None,
-                },
-                kind: IssueKind::InvalidUtf8 { bytes },
-                severity: Severity::Warning,
             });
+            continue;
         }
-        let mut rec = source::Record::new();
-        let (header_line, headers) = match prepared.rows().next_record(&mut rec) {
-            Next::Record(pos) => (
-                pos.line,
-                rec.iter().map(|h| h.trim().to_string()).collect::<Vec<_>>(),
-            ),
-            Next::Unclosed(pos, lines) => {
-                refuse(report, pos.line, IssueKind::UnclosedQuote { lines });
-                continue;
-            }
-            Next::Malformed(pos) => {
-                refuse(report, pos.line, IssueKind::MalformedRow);
-                continue;
-            }
-            Next::End => {
-                refuse(report, 1, IssueKind::EmptyFile);
+        let opened = match open(f, &names[i], report, options) {
+            Ok(o) => o,
+            Err((line, kind)) => {
+                refuse(&mut unusable, (0, i), report, &names[i], line, kind);
                 continue;
             }
         };
-        let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-        let detected = f.kind().is_none();
-        let kind = f
-            .kind()
-            .or_else(|| aliases::detect_kind_with(&refs, &options.mapping));
-        let Some(kind) = kind else {
-            report.set_fatal(fatal(
-                &names[i],
-                header_line,
-                IssueKind::UnknownTable {
-                    headers: clip(&refs.join(", ")),
-                },
-            ));
-            continue;
-        };
-        if detected {
-            claim(kind, i);
-        }
-        report.kind = Some(kind);
-        let matched = aliases::match_headers(kind, &refs, &options.mapping);
-        if matched.iter().all(Option::is_none) {
-            let headers = clip(&refs.join(", "));
-            refuse(report, header_line, IssueKind::UnknownTable { headers });
-            continue;
-        }
-        let missing = aliases::required_missing(kind, &matched);
-        if !missing.is_empty() {
-            let kind = IssueKind::MissingColumn { columns: missing };
-            refuse(report, header_line, kind);
-            continue;
-        }
-        for (col, column, first) in aliases::repeated_headers(kind, &refs, &options.mapping) {
-            report.record(Issue {
-                location: Location {
-                    file: names[i].clone(),
-                    line: header_line,
-                    column: Some(Column {
-                        index: col + 1,
-                        name: refs[col].to_string(),
-                    }),
-                },
-                kind: IssueKind::RepeatedColumn {
-                    column,
-                    first: first + 1,
-                },
-                severity: Severity::Warning,
-            });
+        if f.kind().is_none() {
+            claim(opened.kind, i);
         }
         pending.push(Pending {
             report: i,
-            kind,
+            kind: opened.kind,
             // A fetched file is dropped now and fetched again when its table is read.
-            prepared: matches!(f, Input::Borrowed(_)).then_some(prepared),
-            headers,
-            header_line,
+            prepared: matches!(f, Input::Borrowed(_)).then_some(opened.prepared),
+            header: Some((opened.headers, opened.header_line)),
             bytes: f.len(),
         });
     }
@@ -448,7 +497,7 @@ fn load_inputs<'a>(
             files: idx.iter().map(|&i| files[i].name().to_string()).collect(),
         };
         pending.retain(|p| p.kind != kind);
-        unusable.retain(|u| u.kind != kind);
+        unusable.retain(|(_, u)| u.kind != kind);
         for &i in &idx {
             let report = &mut reports[i];
             report.kind = Some(kind);
@@ -456,10 +505,13 @@ fn load_inputs<'a>(
                 report.set_fatal(fatal(&names[i], 1, issue_kind.clone()));
             }
         }
-        unusable.push(UnusableTable {
-            kind,
-            issue: fatal(&names[idx[1]], 1, issue_kind),
-        });
+        unusable.push((
+            (1, rank_of(kind)),
+            UnusableTable {
+                kind,
+                issue: fatal(&names[idx[1]], 1, issue_kind),
+            },
+        ));
     }
 
     // Pass 2: read the rows, table by table. Areas come before persons so that a person's
@@ -492,30 +544,38 @@ fn load_inputs<'a>(
                 .as_ref()
                 .map(|a| a.iter().map(|r| r.municipality).collect());
         }
-        for p in pending.iter().filter(|p| p.kind == kind) {
-            let fetched;
-            let prepared = match &p.prepared {
-                Some(prepared) => prepared,
-                None => match files[p.report].prepare(options) {
-                    Ok(again) => {
-                        fetched = again;
-                        &fetched
-                    }
+        for p in pending.iter_mut().filter(|p| p.kind == kind) {
+            let (prepared, headers, header_line) = match (p.prepared.take(), p.header.take()) {
+                (Some(prepared), Some((headers, line))) => (prepared, headers, line),
+                (None, Some((headers, line))) => match files[p.report].prepare(options) {
+                    Ok(again) => (again, headers, line),
                     Err(issue) => {
                         // Readable a moment ago: the file changed or went away.
                         let issue = fatal(&names[p.report], 1, issue);
                         reports[p.report].set_fatal(issue.clone());
-                        unusable.push(UnusableTable { kind, issue });
+                        unusable.push(((2, unusable.len()), UnusableTable { kind, issue }));
                         continue;
                     }
                 },
+                (_, None) => {
+                    let (file, name) = (&mut files[p.report], &names[p.report]);
+                    match open(file, name, &mut reports[p.report], options) {
+                        Ok(o) => (o.prepared, o.headers, o.header_line),
+                        Err((line, issue)) => {
+                            let report = &mut reports[p.report];
+                            refuse(&mut unusable, (0, p.report), report, name, line, issue);
+                            continue;
+                        }
+                    }
+                }
             };
-            let refs: Vec<&str> = p.headers.iter().map(String::as_str).collect();
+            let prepared = &prepared;
+            let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
             let matched = aliases::match_headers(kind, &refs, &options.mapping);
             let mut ctx = FileCtx::new(
                 names[p.report].clone(),
                 kind,
-                p.headers.clone(),
+                headers.clone(),
                 &matched,
                 &options.mapping,
                 options.century_pivot,
@@ -525,7 +585,7 @@ fn load_inputs<'a>(
             let mut rows = prepared.rows();
             let mut skip = source::Record::new();
             let _header = rows.next_record(&mut skip);
-            rows.set_expected(p.headers.len());
+            rows.set_expected(headers.len());
             let (report, file_bytes) = (&mut reports[p.report], p.bytes);
             // The big tables, read in pieces on several threads when the file allows it.
             // In passes, one thread: a wrong cut is found by the broken records it makes, and
@@ -654,13 +714,13 @@ fn load_inputs<'a>(
             if report.rows_read > 0 && report.rows_used == 0 {
                 let issue = fatal(
                     &names[p.report],
-                    p.header_line,
+                    header_line,
                     IssueKind::NoUsableRows {
                         rejected: report.rows_rejected,
                     },
                 );
                 report.record(issue.clone());
-                unusable.push(UnusableTable { kind, issue });
+                unusable.push(((2, unusable.len()), UnusableTable { kind, issue }));
                 match kind {
                     TableKind::Persons => {}
                     TableKind::Areas => areas_rows = None,
@@ -683,6 +743,8 @@ fn load_inputs<'a>(
         _ => 7,
     };
     let mut ordered: Vec<(usize, FileReport)> = reports.into_iter().enumerate().collect();
+    // Unusable tables in the order of a reader that opens every file first (stable sort).
+    unusable.sort_by_key(|(order, _)| *order);
     ordered.sort_by_key(|(i, r)| (rank(r), *i));
     Ok(Loaded {
         tables: Tables {
@@ -693,7 +755,7 @@ fn load_inputs<'a>(
             population,
             areas: areas_rows,
             units: units.names,
-            unusable,
+            unusable: unusable.into_iter().map(|(_, u)| u).collect(),
         },
         quality: QualityReport {
             files: ordered.into_iter().map(|(_, r)| r).collect(),

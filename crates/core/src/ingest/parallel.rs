@@ -2,10 +2,12 @@
 //!
 //! A file without any quote character can be cut at any line end, since every `\n` then ends a
 //! record ([`Prepared::cut_points`]). Each piece is read by [`read_records`] on a thread of its
-//! own, into its own report, rows and hashes. The pieces are then joined in file order — line
-//! numbers shifted by the lines of the pieces before, reports absorbed in order — and the
-//! exact-duplicate check runs once over the whole file. The tables and the report are the same
-//! as when the file is read in one go (`tests::pieces_read_like_one_go`).
+//! own, into its own report and hashes, and its rows into its own slots of one table. The pieces
+//! are then joined in file order — line numbers shifted by the lines of the pieces before,
+//! reports absorbed in order, empty slots squeezed out — and the exact-duplicate check runs once
+//! over the whole file, merging the pieces' hashes (each sorted on its piece's thread). The
+//! tables and the report are the same as when the file is read in one go
+//! (`tests::pieces_read_like_one_go`).
 
 use super::row::{
     read_records, report_duplicates, FileCtx, Interned, Progress, RowCx, RowHashes, Units,
@@ -24,13 +26,16 @@ pub(crate) struct PieceRows<T> {
     pub lines: Vec<u64>,
 }
 
-/// One piece's result.
+/// One piece's result (its rows are in its slots of the file's table).
 struct Piece<T> {
     report: FileReport,
     hashes: RowHashes,
     /// The unit names of the piece's rows, numbered within the piece.
     units: Units,
-    out: PieceRows<T>,
+    /// The line of each kept row (when asked for).
+    lines: Vec<u64>,
+    /// Rows beyond the piece's slots (never more rows than lines + 1, so none; kept in case).
+    overflow: Vec<T>,
     /// `\n` bytes in the piece: how far the lines of the pieces after it are shifted.
     newlines: u64,
 }
@@ -54,25 +59,51 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
     let cancel = AtomicBool::new(false);
     let (tx, rx) = mpsc::channel::<(u64, u64)>();
     let mut done: Vec<Option<Piece<T>>> = Vec::new();
+    // Line ends counted on the pieces' threads, once.
+    let newlines: Vec<u64> = std::thread::scope(|scope| {
+        let counts: Vec<_> = pieces
+            .iter()
+            .map(|rows| scope.spawn(|| rows.newlines_ahead()))
+            .collect();
+        let count = |(h, rows): (std::thread::ScopedJoinHandle<'_, u64>, &Rows<'_>)| {
+            h.join().unwrap_or_else(|_| rows.newlines_ahead())
+        };
+        counts.into_iter().zip(&pieces).map(count).collect()
+    });
+    let sizes: Vec<usize> = newlines
+        .iter()
+        .map(|&n| usize::try_from(n).map_or(0, |n| n.saturating_add(1)))
+        .collect();
+    // One table for the whole file, each piece writing its rows into its own slots (at most
+    // one row per line, and one more for a last line without a line end): the rows are never
+    // moved from one piece's table into another's, so no second copy of any is held. The
+    // empty slots (rejected rows, blank lines) are squeezed out in place at the end.
+    let mut slots: Vec<Option<T>> = Vec::new();
+    slots.resize_with(sizes.iter().sum(), || None);
+    let mut regions: Vec<&mut [Option<T>]> = Vec::with_capacity(sizes.len());
+    let mut rest = &mut slots[..];
+    for &n in &sizes {
+        let (mine, after) = rest.split_at_mut(n.min(rest.len()));
+        regions.push(mine);
+        rest = after;
+    }
     std::thread::scope(|scope| {
         let handles: Vec<_> = pieces
             .into_iter()
-            .map(|mut rows| {
+            .zip(regions)
+            .zip(newlines)
+            .map(|((mut rows, region), newlines)| {
                 let tx = tx.clone();
                 let cancel = &cancel;
                 scope.spawn(move || {
                     let (start, _) = rows.resume_point().unwrap_or((0, 0));
-                    let newlines = rows.newlines_ahead();
                     rows.set_expected(ctx.names.len());
                     let mut piece = Piece {
                         report: FileReport::default(),
                         hashes: RowHashes::default(),
                         units: Units::default(),
-                        out: PieceRows {
-                            // At most one row per line: no reallocation while reading.
-                            rows: Vec::with_capacity(usize::try_from(newlines).unwrap_or(0)),
-                            lines: Vec::new(),
-                        },
+                        lines: Vec::new(),
+                        overflow: Vec::new(),
                         newlines,
                     };
                     let (mut last_rows, mut last_byte) = (0u64, start);
@@ -81,12 +112,16 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
                         (last_rows, last_byte) = (rows_done, at_byte);
                         sent.is_ok() && !cancel.load(Ordering::Relaxed)
                     };
-                    let out = &mut piece.out;
+                    let (lines, overflow) = (&mut piece.lines, &mut piece.overflow);
+                    let mut slots = region.iter_mut();
                     let mut keep = |cx: &mut RowCx<'_>| match parse(cx) {
                         Some(row) => {
-                            out.rows.push(row);
+                            match slots.next() {
+                                Some(slot) => *slot = Some(row),
+                                None => overflow.push(row),
+                            }
                             if keep_lines {
-                                out.lines.push(cx.line);
+                                lines.push(cx.line);
                             }
                             true
                         }
@@ -105,6 +140,8 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
                         cancel.store(true, Ordering::Relaxed);
                         return None;
                     }
+                    // Sorted here, on the piece's thread, for the duplicate check.
+                    piece.hashes.sort();
                     Some(piece)
                 })
             })
@@ -150,73 +187,73 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
     if done.iter().take(pieces_before_last).flatten().any(suspect) {
         return Ok(None);
     }
-    let kept: usize = done.iter().flatten().map(|p| p.out.rows.len()).sum();
-    let mut done = done.into_iter().flatten();
-    let Some(first) = done.next() else {
+    let done: Vec<Piece<T>> = done.into_iter().flatten().collect();
+    if done.is_empty() {
         return Ok(None);
-    };
-    // The first piece's rows grow to hold the others: a large block grows in place (the
-    // allocator remaps its pages), so the rows are copied once, not twice, and the table and
-    // a copy of it are never held together.
+    }
     // Each piece numbered its unit names from 0: renumbered into the load's names (no pass
     // over the rows when the numbers stay as they were, as for the first piece of a file).
-    let mut renumber = |rows: &mut [T], piece_units: Units| {
+    let mut rest = &mut slots[..];
+    let mut overflow_rows = false;
+    let mut pieces = Vec::with_capacity(done.len());
+    for (piece, &n) in done.into_iter().zip(&sizes) {
+        let (mine, after) = rest.split_at_mut(n.min(rest.len()));
+        rest = after;
+        let Piece {
+            report: piece_report,
+            hashes,
+            units: piece_units,
+            lines,
+            mut overflow,
+            newlines,
+        } = piece;
         let map: Vec<_> = piece_units.names.iter().map(|n| units.intern(n)).collect();
         if map.iter().enumerate().any(|(i, id)| id.index() != i) {
-            rows.iter_mut().for_each(|r| r.remap_units(&map));
+            mine.iter_mut().flatten().for_each(|r| r.remap_units(&map));
+            overflow.iter_mut().for_each(|r| r.remap_units(&map));
         }
-    };
-    let mut first = first;
-    renumber(&mut first.out.rows, first.units);
+        overflow_rows |= !overflow.is_empty();
+        pieces.push((piece_report, hashes, lines, overflow, newlines));
+    }
     let mut all = PieceRows {
-        rows: first.out.rows,
-        lines: first.out.lines,
+        rows: Vec::new(),
+        lines: Vec::new(),
     };
-    all.rows.reserve_exact(kept - all.rows.len());
-    let mut hashes = first.hashes;
-    report.absorb(first.report);
-    let mut shift = first.newlines;
-    for mut piece in done {
-        renumber(&mut piece.out.rows, piece.units);
-        for issues in piece.report.examples.values_mut() {
+    if overflow_rows {
+        // Never taken (a piece has at most one row more than its line ends); rows kept in
+        // order all the same: each piece's slots, then its overflow.
+        let mut slots = slots.into_iter();
+        for ((_, _, _, overflow, _), &n) in pieces.iter_mut().zip(&sizes) {
+            all.rows.extend(slots.by_ref().take(n).flatten());
+            all.rows.append(overflow);
+        }
+    } else {
+        // Moved down in place (same size: `Option<T>` uses a niche of `T`), the empty slots'
+        // memory given back.
+        #[allow(clippy::filter_map_identity)]
+        let rows: Vec<T> = slots.into_iter().filter_map(|row| row).collect();
+        all.rows = rows;
+        all.rows.shrink_to_fit();
+    }
+    let mut hashes = Vec::with_capacity(pieces.len());
+    let mut shift = 0;
+    for (mut piece_report, piece_hashes, lines, _, newlines) in pieces {
+        for issues in piece_report.examples.values_mut() {
             for issue in issues {
                 issue.location.line += shift;
             }
         }
-        report.absorb(piece.report);
-        hashes.append(piece.hashes, shift);
-        append_in_blocks(&mut all.rows, piece.out.rows, 16 << 20);
-        all.lines
-            .extend(piece.out.lines.into_iter().map(|line| line + shift));
-        shift += piece.newlines;
+        report.absorb(piece_report);
+        #[cfg(test)]
+        let piece_hashes = {
+            let mut hashes = piece_hashes;
+            hashes.shift_lines(shift);
+            hashes
+        };
+        hashes.push(piece_hashes);
+        all.lines.extend(lines.into_iter().map(|line| line + shift));
+        shift += newlines;
     }
     report_duplicates(prepared.rows().fetcher(), hashes, ctx, report);
     Ok(Some(all))
-}
-
-/// Moves `rows` after the end of `all` a block of `block_bytes` at a time, giving each block's
-/// memory back as it goes (the allocator shrinks a large block in place), so that a piece's
-/// rows and their copy are not both held whole.
-fn append_in_blocks<T>(all: &mut Vec<T>, mut rows: Vec<T>, block_bytes: usize) {
-    let block = (block_bytes / std::mem::size_of::<T>().max(1)).max(1);
-    while rows.len() > block {
-        all.extend(rows.drain(..block));
-        rows.shrink_to_fit();
-    }
-    all.append(&mut rows);
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn rows_moved_in_blocks_keep_their_order() {
-        // 4-byte rows in blocks of 12 bytes (3 rows): 10 rows move as 3 + 3 + 3, then 1.
-        let mut all: Vec<u32> = vec![100, 101];
-        super::append_in_blocks(&mut all, (0..10).collect(), 12);
-        let mut want = vec![100, 101];
-        want.extend(0..10);
-        assert_eq!(all, want);
-        super::append_in_blocks(&mut all, Vec::new(), 12);
-        assert_eq!(all.len(), 12);
-    }
 }

@@ -10,12 +10,12 @@ use super::source::Record as StringRecord;
 use super::source::{Fetcher, Next, Rows};
 use super::values::{self, DateError, MunicipalityError};
 use super::{Cancelled, LoadProgress, MappingProfile};
-use crate::model::{Municipality, TableKind, UnitId};
+use crate::model::{Diagnoses, Icd10, Municipality, TableKind, UnitId};
 use crate::quality::{clip, Column, FileReport, Issue, IssueKind, Location, Severity};
 use crate::text::Text;
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use rustc_hash::FxHasher;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hasher;
 use std::sync::Arc;
 
@@ -42,14 +42,66 @@ fn same_fields(a: &StringRecord, b: &StringRecord) -> bool {
 }
 
 /// Unit names interned while reading: each distinct name stored once, rows refer to it by id.
+/// Lists of other diagnoses are interned here too: each distinct list stored once.
 #[derive(Default)]
 pub(crate) struct Units {
     /// The names, in order of first appearance.
     pub names: Vec<String>,
     index: HashMap<String, u32, rustc_hash::FxBuildHasher>,
+    diagnoses: HashSet<Arc<Vec<Icd10>>, rustc_hash::FxBuildHasher>,
+    /// The pid looked up last and what it gave: extracts list a person's rows together, so
+    /// most rows need no lookup in the persons index.
+    last_pid: Option<(String, Option<u32>)>,
+    /// Dates read from 10-character cells (`2024-03-01`, `01.03.2024`), by their text: a few
+    /// thousand distinct days fill millions of cells. Direct-mapped, [`DATE_SLOTS`] slots.
+    dates: Vec<([u8; 10], Option<NaiveDate>)>,
+}
+
+/// Slots of [`Units::dates`].
+const DATE_SLOTS: usize = 1024;
+
+impl Units {
+    fn date_slot(text: &[u8; 10]) -> usize {
+        let mut h = FxHasher::default();
+        h.write(text);
+        (h.finish() >> 54) as usize % DATE_SLOTS
+    }
+
+    /// The date `text` was read as before, when it is in the cache.
+    fn cached_date(&self, text: &str) -> Option<NaiveDate> {
+        let key: &[u8; 10] = text.as_bytes().try_into().ok()?;
+        match self.dates.get(Self::date_slot(key))? {
+            (k, date) if k == key => *date,
+            _ => None,
+        }
+    }
+
+    /// Remembers that `text` reads as `date` (a date without a time).
+    fn cache_date(&mut self, text: &str, date: NaiveDate) {
+        let Ok(key) = <&[u8; 10]>::try_from(text.as_bytes()) else {
+            return;
+        };
+        if self.dates.is_empty() {
+            self.dates = vec![([0; 10], None); DATE_SLOTS];
+        }
+        if let Some(slot) = self.dates.get_mut(Self::date_slot(key)) {
+            *slot = (*key, Some(date));
+        }
+    }
 }
 
 impl Units {
+    /// `codes` as a list shared with every other row that has the same codes.
+    pub(crate) fn diagnoses(&mut self, mut codes: Vec<Icd10>) -> Diagnoses {
+        if let Some(list) = self.diagnoses.get(&codes) {
+            return Diagnoses::shared(list.clone());
+        }
+        codes.shrink_to_fit();
+        let list = Arc::new(codes);
+        self.diagnoses.insert(list.clone());
+        Diagnoses::shared(list)
+    }
+
     /// The id of `name`, added when new.
     pub(crate) fn intern(&mut self, name: &str) -> UnitId {
         if let Some(&i) = self.index.get(name) {
@@ -182,7 +234,7 @@ pub(crate) fn read_rows(
         })
     };
     read_records(rows, ctx, report, &mut hashes, units, &mut tick, &mut parse)?;
-    report_duplicates(rows.fetcher(), hashes, ctx, report);
+    report_duplicates(rows.fetcher(), vec![hashes], ctx, report);
     Ok(())
 }
 
@@ -289,25 +341,28 @@ pub(crate) fn read_records(
 }
 
 /// Every record's hash and where it was, in reading order, for the exact-duplicate check:
-/// 16 bytes a row (a file of millions of rows keeps this beside its table while it is read).
+/// 12 bytes a row (a file of millions of rows keeps this beside its table while it is read).
 #[derive(Default)]
 pub(crate) struct RowHashes {
     /// Per row, `(32 bits of the hash of its fields) << 32 | row number in reading order`:
     /// sorted as plain integers. Rows whose 32 bits agree are compared field by field, so a
     /// shorter hash only costs a few more comparisons, never a wrong duplicate.
     by_hash: Vec<u64>,
-    /// Per row: its key for [`Fetcher::fetch`] (byte offset, or sheet row), with [`KEPT`] set
-    /// when the row was kept (a rejected row carries only its rejection). Its line is worked
-    /// out from the key only for the few rows reported ([`Fetcher::lines_of`]).
-    keys: Vec<u64>,
+    /// Per row: its key for [`Fetcher::fetch`] (byte offset, or sheet row) less the base of its
+    /// segment ([`RowHashes::bases`]), with [`KEPT`] set when the row was kept (a rejected row
+    /// carries only its rejection). Its line is worked out from the key only for the few rows
+    /// reported ([`Fetcher::lines_of`]).
+    keys: Vec<u32>,
+    /// `(first row, base key)` of each run of rows whose keys lie less than 2^31 above its base:
+    /// one run for a file under 2 GiB.
+    bases: Vec<(usize, u64)>,
     /// Test builds: each row's line as the reader counted it, to check [`Fetcher::lines_of`].
     #[cfg(test)]
     lines: Vec<u64>,
 }
 
-/// The bit of [`RowHashes::keys`] that marks a kept row (keys are byte offsets or row
-/// indexes, far below 2^63).
-const KEPT: u64 = 1 << 63;
+/// The bit of [`RowHashes::keys`] that marks a kept row (the rest is below 2^31).
+const KEPT: u32 = 1 << 31;
 
 impl RowHashes {
     /// Adds a row; returns its number.
@@ -315,7 +370,14 @@ impl RowHashes {
         let row = self.keys.len();
         self.by_hash
             .push((hash >> 32) << 32 | (row as u64 & 0xFFFF_FFFF));
-        self.keys.push(pos.key & !KEPT);
+        let base = match self.bases.last() {
+            Some(&(_, base)) if (base..base + u64::from(KEPT)).contains(&pos.key) => base,
+            _ => {
+                self.bases.push((row, pos.key));
+                pos.key
+            }
+        };
+        self.keys.push((pos.key - base) as u32);
         #[cfg(test)]
         self.lines.push(pos.line);
         row
@@ -328,74 +390,117 @@ impl RowHashes {
         }
     }
 
-    /// Appends the rows of the next piece of the same file, whose lines were counted from
-    /// `line_shift` lines too early (keys are byte offsets in the whole text already).
-    pub(crate) fn append(&mut self, next: RowHashes, line_shift: u64) {
-        let offset = self.keys.len() as u64;
-        self.by_hash.extend(next.by_hash.into_iter().map(|h| {
-            let row = (h & 0xFFFF_FFFF) + offset;
-            (h & !0xFFFF_FFFF) | (row & 0xFFFF_FFFF)
-        }));
-        self.keys.extend(next.keys);
-        #[cfg(test)]
-        self.lines
-            .extend(next.lines.into_iter().map(|line| line + line_shift));
-        #[cfg(not(test))]
-        let _ = line_shift;
+    /// Row `row`'s key and whether it was kept.
+    fn key(&self, row: usize) -> Option<(u64, bool)> {
+        let k = *self.keys.get(row)?;
+        let run = self.bases.partition_point(|&(first, _)| first <= row);
+        let (_, base) = self.bases.get(run.checked_sub(1)?)?;
+        Some((base + u64::from(k & !KEPT), k & KEPT != 0))
+    }
+
+    /// Sorts the hashes for [`report_duplicates`] (done on each piece's own thread; sorting
+    /// sorted hashes again costs one pass).
+    pub(crate) fn sort(&mut self) {
+        self.by_hash.sort_unstable();
+    }
+
+    /// Test builds: the lines of a piece's rows were counted from `by` lines too early.
+    #[cfg(test)]
+    pub(crate) fn shift_lines(&mut self, by: u64) {
+        self.lines.iter_mut().for_each(|l| *l += by);
     }
 }
 
 /// Warns `duplicate_row` on every kept row whose fields equal those of an earlier row of the
-/// file. Done after the last row, by sorting the hashes: a sort walks memory in order, where a
-/// hash table of millions of rows misses the cache on nearly every row. Rows with equal hashes
-/// are compared field by field, so a hash collision never makes a duplicate. Each issue code
-/// keeps its own examples in reading order, so recording these after the row's other issues
-/// leaves the report as it was when they were recorded row by row.
+/// file, the file read in one go or in `pieces` (in file order; keys are places in the whole
+/// file). Done after the last row, by sorting the hashes: a sort walks memory in order, where
+/// a hash table of millions of rows misses the cache on nearly every row; the pieces' sorted
+/// hashes are merged. Rows with equal hashes are compared field by field, so a hash collision
+/// never makes a duplicate. Each issue code keeps its own examples in reading order, so
+/// recording these after the row's other issues leaves the report as it was when they were
+/// recorded row by row.
 pub(crate) fn report_duplicates(
     mut fetcher: Fetcher<'_>,
-    hashes: RowHashes,
+    mut pieces: Vec<RowHashes>,
     ctx: &FileCtx,
     report: &mut FileReport,
 ) {
-    let RowHashes {
-        mut by_hash,
-        keys,
-        #[cfg(test)]
-        lines,
-    } = hashes;
     // By hash, then by row: within a run of equal hashes the first row comes first.
-    by_hash.sort_unstable();
-    let mut duplicates: Vec<u32> = Vec::new();
-    for run in by_hash.chunk_by(|a, b| a >> 32 == b >> 32) {
+    pieces.iter_mut().for_each(RowHashes::sort);
+    let mut heads: Vec<&[u64]> = pieces.iter().map(|p| &p.by_hash[..]).collect();
+    // Rows of one 32-bit hash over all pieces, in file order: (piece, row in the piece).
+    let mut run: Vec<(usize, usize)> = Vec::new();
+    let mut duplicates: Vec<(usize, usize)> = Vec::new();
+    // One record per distinct content seen so far in a run (several on a collision).
+    let mut firsts: Vec<StringRecord> = Vec::new();
+    loop {
+        // The smallest hash at the pieces' heads, and how many heads have it.
+        let (mut hash, mut heads_with_it, mut at) = (u64::MAX, 0, 0);
+        for (p, head) in heads.iter().enumerate() {
+            if let Some(&h) = head.first() {
+                let h = h >> 32;
+                if h < hash {
+                    (hash, heads_with_it, at) = (h, 1, p);
+                } else if h == hash {
+                    heads_with_it += 1;
+                }
+            }
+        }
+        if heads_with_it == 0 {
+            break;
+        }
+        // Most hashes are on one row only: passed over without gathering a run.
+        if heads_with_it == 1 {
+            let head = heads[at];
+            if head.get(1).is_none_or(|&next| next >> 32 != hash) {
+                heads[at] = head.get(1..).unwrap_or_default();
+                continue;
+            }
+        }
+        run.clear();
+        for (p, head) in heads.iter_mut().enumerate() {
+            let n = head.iter().take_while(|&&h| h >> 32 == hash).count();
+            let (same, rest) = head.split_at(n);
+            run.extend(same.iter().map(|&h| (p, (h & 0xFFFF_FFFF) as usize)));
+            *head = rest;
+        }
         if run.len() < 2 {
             continue;
         }
-        // One record per distinct content seen so far in this run (several on a collision).
-        let mut firsts: Vec<StringRecord> = Vec::new();
-        for &h in run {
-            let row = (h & 0xFFFF_FFFF) as u32;
-            let Some(rec) = fetcher.fetch(keys[row as usize] & !KEPT) else {
+        firsts.clear();
+        for &(p, row) in &run {
+            let Some((key, _)) = pieces[p].key(row) else {
+                continue;
+            };
+            let Some(rec) = fetcher.fetch(key) else {
                 continue;
             };
             if firsts.iter().any(|f| same_fields(f, &rec)) {
-                duplicates.push(row);
+                duplicates.push((p, row));
             } else {
                 firsts.push(rec);
             }
         }
     }
-    drop(by_hash);
+    drop(heads);
+    for piece in &mut pieces {
+        piece.by_hash = Vec::new();
+    }
     duplicates.sort_unstable();
-    duplicates.retain(|&row| keys[row as usize] & KEPT != 0);
-    let at: Vec<u64> = duplicates
+    let kept = |&(p, row): &(usize, usize)| pieces[p].key(row).filter(|&(_, kept)| kept);
+    let (rows, at): (Vec<(usize, usize)>, Vec<u64>) = duplicates
         .iter()
-        .map(|&row| keys[row as usize] & !KEPT)
-        .collect();
+        .filter_map(|d| kept(d).map(|(key, _)| (*d, key)))
+        .unzip();
     let found = fetcher.lines_of(&at);
     #[cfg(test)]
-    for (&row, line) in duplicates.iter().zip(&found) {
-        assert_eq!(lines[row as usize], *line, "line of row {row} from its key");
+    for (&(p, row), line) in rows.iter().zip(&found) {
+        assert_eq!(
+            pieces[p].lines[row], *line,
+            "line of row {row} from its key"
+        );
     }
+    let _ = rows;
     for line in found {
         report.record(Issue {
             location: Location {
@@ -444,6 +549,30 @@ impl<'r> RowCx<'r> {
             raw.trim()
         };
         (!v.is_empty()).then_some(v)
+    }
+
+    /// The index of `pid` in `index` (the persons, complete once other tables are read).
+    pub(crate) fn person_index(&mut self, pid: &str, index: &PidIndex) -> Option<u32> {
+        match &mut self.units.last_pid {
+            Some((last, found)) if last == pid => *found,
+            last => {
+                let found = index.get(pid);
+                match last {
+                    Some((text, was)) => {
+                        text.clear();
+                        text.push_str(pid);
+                        *was = found;
+                    }
+                    None => *last = Some((pid.to_string(), found)),
+                }
+                found
+            }
+        }
+    }
+
+    /// `codes` as a list shared with the other rows of the same codes.
+    pub(crate) fn diagnoses(&mut self, codes: Vec<Icd10>) -> Diagnoses {
+        self.units.diagnoses(codes)
     }
 
     /// The unit name in canonical column `c`, interned.
@@ -613,9 +742,16 @@ impl<'r> RowCx<'r> {
     fn date_time(&mut self, c: usize) -> Result<Option<(NaiveDate, Option<NaiveTime>)>, IssueKind> {
         let v = match self.cell(c) {
             None => Ok(None),
-            Some(raw) => values::parse_date_time(raw, self.ctx.pivot)
-                .map(Some)
-                .map_err(|e| Self::date_issue(e, raw)),
+            Some(raw) => match self.units.cached_date(raw) {
+                Some(date) => Ok(Some((date, None))),
+                None => {
+                    let read = values::parse_date_time(raw, self.ctx.pivot);
+                    if let Ok((date, None)) = read {
+                        self.units.cache_date(raw, date);
+                    }
+                    read.map(Some).map_err(|e| Self::date_issue(e, raw))
+                }
+            },
         };
         if let (Ok(Some((date, _))), Some(year)) = (&v, self.ctx.year) {
             if date.year() > year + 1 {
@@ -884,7 +1020,6 @@ mod tests {
         let text = "a,b\nx,1\ny,2\nx,1\ny,2\n";
         let prepared = super::super::source::Prepared::new(text.as_bytes(), None, None)
             .unwrap_or_else(|_| panic!("csv text"));
-        let fetcher = prepared.rows().fetcher();
         let ctx = FileCtx {
             file: Arc::from("f.csv"),
             kind: TableKind::Areas,
@@ -896,27 +1031,97 @@ mod tests {
             year: None,
         };
         // Every row gets the same hash, as if all four collided: only the field comparison
-        // can tell that line 4 copies line 2 and line 5 copies line 3.
-        let mut hashes = RowHashes::default();
-        for (line, key) in [(2, 4), (3, 8), (4, 12), (5, 16)] {
-            let row = hashes.push(
-                7 << 32,
-                super::super::source::RecordPos {
-                    line,
-                    key,
-                    bytes: 0,
-                },
-            );
+        // can tell that line 4 copies line 2 and line 5 copies line 3. Read in one go, and in
+        // two pieces (lines 2-3 and 4-5) whose hashes are merged.
+        let push = |hashes: &mut RowHashes, line: u64, key: u64| {
+            let pos = super::super::source::RecordPos {
+                line,
+                key,
+                bytes: 0,
+            };
+            let row = hashes.push(7 << 32, pos);
             hashes.keep(row);
+        };
+        let mut one = RowHashes::default();
+        let (mut first, mut second) = (RowHashes::default(), RowHashes::default());
+        for (line, key) in [(2, 4), (3, 8), (4, 12), (5, 16)] {
+            push(&mut one, line, key);
+            push(if line < 4 { &mut first } else { &mut second }, line, key);
         }
-        let mut report = FileReport::default();
-        report_duplicates(fetcher, hashes, &ctx, &mut report);
-        let lines: Vec<u64> = report.examples["duplicate_row"]
-            .iter()
-            .map(|i| i.location.line)
-            .collect();
-        assert_eq!(lines, vec![4, 5]);
-        assert_eq!((report.counts["duplicate_row"], report.warnings), (2, 2));
+        for pieces in [vec![one], vec![first, second]] {
+            let mut report = FileReport::default();
+            report_duplicates(prepared.rows().fetcher(), pieces, &ctx, &mut report);
+            let lines: Vec<u64> = report.examples["duplicate_row"]
+                .iter()
+                .map(|i| i.location.line)
+                .collect();
+            assert_eq!(lines, vec![4, 5]);
+            assert_eq!((report.counts["duplicate_row"], report.warnings), (2, 2));
+        }
+    }
+
+    #[test]
+    fn dates_are_cached_by_their_whole_text() {
+        let mut units = Units::default();
+        let day = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        assert_eq!(units.cached_date("2024-03-01"), None);
+        units.cache_date("2024-03-01", day);
+        units.cache_date("2024-03-01 10:00", day);
+        assert_eq!(units.cached_date("2024-03-01"), Some(day));
+        // Another text of the same day, a day one digit away, a longer text: not cached.
+        for other in ["01.03.2024", "2024-03-02", "2024-03-01 10:00", "2024-03-0"] {
+            assert_eq!(units.cached_date(other), None, "{other}");
+        }
+        // 2 000 other days: each slot holds the last text put in it, and only that text.
+        let mut d = day;
+        for _ in 0..2000 {
+            d = d.succ_opt().unwrap();
+            let text = d.format("%Y-%m-%d").to_string();
+            units.cache_date(&text, d);
+            assert_eq!(units.cached_date(&text), Some(d));
+        }
+        let mut hits = 0;
+        for i in 0..2001 {
+            let d = day.checked_add_days(chrono::Days::new(i)).unwrap();
+            if let Some(got) = units.cached_date(&d.format("%Y-%m-%d").to_string()) {
+                assert_eq!(got, d);
+                hits += 1;
+            }
+        }
+        assert!(hits > 0 && hits <= DATE_SLOTS, "{hits}");
+    }
+
+    #[test]
+    fn keys_far_apart_are_kept_in_32_bits_over_runs() {
+        // Keys 10, 2^31 + 9 (less than 2^31 above 10: same run), 2^31 + 10 (a new run), 5 (below
+        // the base: a new run), 2^40.
+        let mut hashes = RowHashes::default();
+        let keys = [10, (1 << 31) + 9, (1 << 31) + 10, 5, 1 << 40];
+        for (i, key) in keys.into_iter().enumerate() {
+            let pos = super::super::source::RecordPos {
+                line: i as u64 + 2,
+                key,
+                bytes: 0,
+            };
+            let row = hashes.push(0, pos);
+            if i % 2 == 0 {
+                hashes.keep(row);
+            }
+        }
+        assert_eq!(
+            hashes.bases,
+            vec![(0, 10), (2, (1 << 31) + 10), (3, 5), (4, 1 << 40)]
+        );
+        let got: Vec<_> = (0..6).map(|row| hashes.key(row)).collect();
+        let want = vec![
+            Some((10, true)),
+            Some(((1 << 31) + 9, false)),
+            Some(((1 << 31) + 10, true)),
+            Some((5, false)),
+            Some((1 << 40, true)),
+            None,
+        ];
+        assert_eq!(got, want);
     }
 
     #[test]
