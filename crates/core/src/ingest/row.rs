@@ -313,8 +313,10 @@ impl RowHashes {
     /// Adds a row; returns its number.
     fn push(&mut self, hash: u64, pos: super::source::RecordPos) -> usize {
         let row = self.keys.len();
-        self.by_hash
-            .push((hash >> 32) << 32 | (row as u64 & 0xFFFF_FFFF));
+        // Both halves folded: on wasm32 the Fx hash has only 32 bits (the upper half is zero),
+        // and its upper half alone put every row of a file in one run, compared pairwise.
+        let folded = (hash ^ (hash >> 32)) & 0xFFFF_FFFF;
+        self.by_hash.push(folded << 32 | (row as u64 & 0xFFFF_FFFF));
         self.keys.push(pos.key & !KEPT);
         #[cfg(test)]
         self.lines.push(pos.line);
@@ -917,6 +919,24 @@ mod tests {
             .collect();
         assert_eq!(lines, vec![4, 5]);
         assert_eq!((report.counts["duplicate_row"], report.warnings), (2, 2));
+    }
+
+    #[test]
+    fn hashes_of_32_bits_still_sort_into_separate_runs() {
+        // On wasm32 the Fx hash has only 32 bits (upper half zero). Hashes 5 and 6 must land
+        // in runs of their own (5 << 32 and 6 << 32 after folding), not both in run 0, where
+        // every row of a file would be compared with every other.
+        let mut hashes = RowHashes::default();
+        for (i, hash) in [5_u64, 6, 0x0000_0007_0000_0000].into_iter().enumerate() {
+            let pos = super::super::source::RecordPos {
+                line: i as u64 + 2,
+                key: i as u64,
+                bytes: 0,
+            };
+            hashes.push(hash, pos);
+        }
+        // Row 2's 64-bit hash 7 << 32 folds to 7: (7 << 32 ^ 7) & 0xFFFF_FFFF = 7.
+        assert_eq!(hashes.by_hash, vec![5 << 32, 6 << 32 | 1, 7 << 32 | 2]);
     }
 
     #[test]
