@@ -139,16 +139,36 @@ fn failed(nb: impl Into<String>, en: impl Into<String>) {
     });
 }
 
-/// Copies one file into memory, slice by slice, reporting progress.
+// `FileReaderSync` (dedicated workers have it in every browser) is declared here rather than
+// through a web-sys feature, so the dependency tree keeps its features.
+#[wasm_bindgen]
+extern "C" {
+    type FileReaderSync;
+    #[wasm_bindgen(catch, constructor)]
+    fn new() -> Result<FileReaderSync, JsValue>;
+    #[wasm_bindgen(catch, method, js_name = readAsArrayBuffer)]
+    fn read_as_array_buffer(
+        this: &FileReaderSync,
+        blob: &web_sys::Blob,
+    ) -> Result<js_sys::ArrayBuffer, JsValue>;
+}
+
+/// Copies one file into memory, slice by slice, reporting progress. Synchronously through
+/// `FileReaderSync` (no promise and no trip through the event loop per slice); through
+/// `Blob.arrayBuffer()` where a worker has no `FileReaderSync`.
 async fn read_file(file: &File) -> Result<Vec<u8>, JsValue> {
     let size = file.size();
     let name = file.name();
     let mut bytes = Vec::with_capacity(size as usize);
+    let reader = FileReaderSync::new().ok();
     let mut offset = 0.0;
     while offset < size {
         let end = (offset + SLICE).min(size);
         let blob = file.slice_with_f64_and_f64(offset, end)?;
-        let buffer = JsFuture::from(blob.array_buffer()).await?;
+        let buffer = match &reader {
+            Some(r) => r.read_as_array_buffer(&blob)?.into(),
+            None => JsFuture::from(blob.array_buffer()).await?,
+        };
         let chunk = js_sys::Uint8Array::new(&buffer);
         let start = bytes.len();
         bytes.resize(start + chunk.length() as usize, 0);

@@ -1133,6 +1133,24 @@ mod tests {
     }
 
     #[test]
+    fn hashes_of_32_bits_still_sort_into_separate_runs() {
+        // On wasm32 the Fx hash has only 32 bits (upper half zero). Hashes 5 and 6 must land
+        // in runs of their own (5 << 32 and 6 << 32 after folding), not both in run 0, where
+        // every row of a file would be compared with every other.
+        let mut hashes = RowHashes::default();
+        for (i, hash) in [5_u64, 6, 0x0000_0007_0000_0000].into_iter().enumerate() {
+            let pos = super::super::source::RecordPos {
+                line: i as u64 + 2,
+                key: i as u64,
+                bytes: 0,
+            };
+            hashes.push(hash, pos);
+        }
+        // Row 2's 64-bit hash 7 << 32 folds to 7: (7 << 32 ^ 7) & 0xFFFF_FFFF = 7.
+        assert_eq!(hashes.by_hash, vec![5 << 32, 6 << 32 | 1, 7 << 32 | 2]);
+    }
+
+    #[test]
     fn joined_fields_that_collide_are_told_apart_by_compare() {
         // Both join to `a,b,c` with two fields (a quoted comma in one of them): the same hash,
         // told apart by comparing fields.
