@@ -223,6 +223,16 @@ pub fn App() -> impl IntoView {
     }
     // `?page=survey` is the patient-survey page instead of the indicators.
     let survey_page = param("page").as_deref() == Some("survey");
+    // Nothing waits on the page once it has started: ECharts' costly first chart is drawn now
+    // rather than when the user's files are sent, where it ran beside the worker's copy and read
+    // and, on a busy two-core machine, slowed them (BENCHMARKS.md, "The page's share of the time
+    // to first chart"). The demo's job below asks for it too; it is drawn once.
+    if !survey_page {
+        set_timeout(
+            || echarts::warm_up(&charts::sample().option),
+            std::time::Duration::ZERO,
+        );
+    }
     if param("demo").as_deref() == Some("1") && !survey_page {
         state.run(
             ToWorker::Demo {

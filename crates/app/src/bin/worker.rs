@@ -63,6 +63,17 @@ fn now() -> f64 {
         .unwrap_or_else(js_sys::Date::now)
 }
 
+/// [`now`] on the clock every thread of the page shares (`performance.timeOrigin + now()`), so
+/// the perf test can line the worker's steps up with the page's events (`at_*` timings).
+fn stamp() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .and_then(|p| js_sys::Reflect::get(&p, &"timeOrigin".into()))
+        .ok()
+        .and_then(|o| o.as_f64())
+        .unwrap_or(0.0)
+        + now()
+}
+
 /// The worker's WebAssembly memory in MB: it only grows, so this is its peak so far (the perf
 /// test reads it from the timings as `memory_mb`).
 fn memory_mb() -> f64 {
@@ -103,6 +114,7 @@ fn analyse_and_publish(
     });
     HELD.with(|h| h.borrow_mut().keep(reports, at));
     timings.push(("memory_mb".to_string(), memory_mb()));
+    timings.push(("at_view_done".to_string(), stamp()));
     view.timings = timings;
     post(&FromWorker::Report(Box::new(view)));
 }
@@ -193,6 +205,7 @@ fn load_and_analyse(
         engine::load(&files, kinds, options, source, &mut progress)
     });
     timings.push(("memory_read_mb".to_string(), memory_mb()));
+    timings.push(("at_read_done".to_string(), stamp()));
     let failure = (!usable).then(|| engine::nothing_usable(&view));
     post(&FromWorker::Loaded(view));
     if let Some(Bilingual { nb, en }) = failure {
@@ -213,6 +226,7 @@ fn load_and_analyse(
 }
 
 async fn run(data: JsValue) {
+    let received = stamp();
     let job = js_sys::Reflect::get(&data, &"job".into())
         .ok()
         .and_then(|j| decode::<ToWorker>(j).ok());
@@ -229,7 +243,7 @@ async fn run(data: JsValue) {
             settings,
         } => {
             progress(Phase::Generating, "", 0.0);
-            let mut timings = Vec::new();
+            let mut timings = vec![("at_job".to_string(), received)];
             let files = timed(&mut timings, "generate", || {
                 engine::demo_files(persons, seed, settings.year, &mut progress)
             });
@@ -278,7 +292,10 @@ async fn run(data: JsValue) {
                     }
                 }
             }
-            let timings = vec![("copy".to_string(), now() - t0)];
+            let timings = vec![
+                ("at_job".to_string(), received),
+                ("copy".to_string(), now() - t0),
+            ];
             load_and_analyse(
                 files,
                 &kinds,
