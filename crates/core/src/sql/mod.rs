@@ -132,6 +132,22 @@ pub fn summary_item(decl: &ModuleDecl, kind: crate::module::SummaryKind) -> Stri
     }
 }
 
+/// The item in the script's `forlop_summary` table that carries a module note's count, for the
+/// notes the SQL computes: `note:unknown_age` (SMI: persons with a group code on a PHV episode
+/// in Y left out because their age is unknown) and `note:country_only` (SMI: cohort persons
+/// whose municipality is missing or in no area of the areas table). A row is there only when the
+/// count is above 0, as the engine writes the note only then. `None` for the other notes: they
+/// are about the settings or the population table, or (persons without a stratum of a
+/// standardised rate) not computed by the SQL.
+pub fn note_item(note: &crate::notes::Note) -> Option<&'static str> {
+    use crate::notes::Note;
+    match note {
+        Note::SmiUnknownAge { .. } => Some("note:unknown_age"),
+        Note::CountryOnly { .. } => Some("note:country_only"),
+        _ => None,
+    }
+}
+
 /// The ids of the modules that have SQL, in registration order.
 pub fn modules_in_sql() -> Vec<&'static str> {
     crate::modules::all()
@@ -659,6 +675,7 @@ mod tests {
         assert!(
             s.contains("'hour_of_day:23'") && s.contains("'group_pair:depression:personality'")
         );
+        assert!(s.contains("'note:unknown_age'") && s.contains("'note:country_only'"));
         // Without episodes neither module runs: the table is there, empty.
         let none = script(&options(Dialect::DuckDb, &[TableKind::Persons]));
         assert!(none.contains("forlop_summary AS") && none.contains("WHERE 1 = 0"));

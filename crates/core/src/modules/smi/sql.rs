@@ -300,7 +300,8 @@ pub(crate) fn units_and_facts(cx: &Ctx<'_>) -> String {
 /// Statements creating `smi_summary(item, n)`, the module's summary (`cohort::overlap_summary`):
 /// persons per base group,
 /// in two or more of the four diagnosis groups, in each pair of them, and the pair with the most
-/// (first in the spec's order on a tie; absent when no person is in two groups).
+/// (first in the spec's order on a tie; absent when no person is in two groups); and the counts
+/// of the module's notes ([`crate::sql::note_item`]).
 pub(crate) fn summary(cx: &Ctx<'_>) -> String {
     use super::cohort::DIAGNOSIS_GROUPS;
     use crate::module::SummaryKind;
@@ -348,6 +349,22 @@ pub(crate) fn summary(cx: &Ctx<'_>) -> String {
          FROM smi_summary_pairs WHERE n > 0) x WHERE rk = 1"
             .into(),
     );
+    // The module's notes (`Smi::run`), as `note:` items present only when above 0.
+    let note = |n: &crate::notes::Note| crate::sql::note_item(n).unwrap_or("?");
+    let zero = crate::notes::NoteCount::Exact(0);
+    let (y, all) = (cx.year, col(SmiGroup::All));
+    rows.push(format!(
+        "SELECT '{}', count(*) FROM persons p JOIN smi_dx x ON x.pid = p.pid\n\
+         WHERE x.has_phv = 1 AND x.{all} = 1\n\
+           AND coalesce({y} - p.birth_year, p.age) IS NULL HAVING count(*) > 0",
+        note(&crate::notes::Note::SmiUnknownAge { count: zero })
+    ));
+    rows.push(format!(
+        "SELECT '{}', count(*) FROM smi_cohort x JOIN persons p ON p.pid = x.pid\n\
+         WHERE NOT EXISTS (SELECT 1 FROM forlop_chain c WHERE c.mun = p.municipality)\n\
+         HAVING count(*) > 0",
+        note(&crate::notes::Note::CountryOnly { count: zero })
+    ));
     out += &d.create("smi_summary", &rows.join("\nUNION ALL "));
     out
 }
