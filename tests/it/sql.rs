@@ -92,7 +92,9 @@ enum Tweak {
     /// inhabitants), while the health community, region and country still have the stratum.
     NoYoungMenIn0312,
     /// Every 10th person loses its birth year and age: SMI persons among them are left out of
-    /// the cohort and counted in the note on unknown ages.
+    /// the cohort and counted in the note on unknown ages. And every 5th PHV or TSB POL/DAG row
+    /// admitted in Y is moved to 30 Dec Y − 1 … 2 Jan Y: it no longer counts for the cohort (a
+    /// POL/DAG row is in Y by its admit date), though its dates span the new year.
     EveryTenthWithoutAge,
     /// One population row of Y loses its sex: no standardised rate can be computed anywhere
     /// (the engine's "population without age or sex"), the crude rates are unchanged.
@@ -158,6 +160,25 @@ fn check(
         for person in loaded.tables.persons.iter_mut().step_by(10) {
             (person.birth_year, person.age) = (None, None);
         }
+        use chrono::Datelike;
+        use forlop_core::model::{CareLevel, Sector};
+        let date = |y: i32, m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let across = loaded
+            .tables
+            .episodes
+            .iter_mut()
+            .flatten()
+            .filter(|e| {
+                matches!(e.sector, Sector::Phv | Sector::Tsb)
+                    && matches!(e.care_level, CareLevel::Pol | CareLevel::Dag)
+                    && e.admit_date.year() == year
+            })
+            .step_by(5)
+            .map(|e| {
+                (e.admit_date, e.discharge_date) = (date(year - 1, 12, 30), Some(date(year, 1, 2)));
+            })
+            .count();
+        assert!(across > 20, "{across} rows across the new year");
     }
     let tables = &loaded.tables;
 

@@ -46,22 +46,10 @@ pub fn days(a: NaiveDate, b: NaiveDate) -> i64 {
     (b - a).num_days()
 }
 
-/// Whether an episode row overlaps Y judged on its own dates (docs/choices.md): a DOGN row
-/// without discharge_date is open and overlaps every year from its admit year; a POL/DAG row
-/// without one ends on its admit_date. Care level 8 rows never count.
-pub fn row_overlaps(ep: &Episode, y: &Year) -> bool {
-    match ep.care_level {
-        CareLevel::PolForInpatient => false,
-        CareLevel::Dogn => y.overlaps(ep.admit_date, ep.discharge_date),
-        CareLevel::Dag | CareLevel::Pol => y.overlaps(
-            ep.admit_date,
-            Some(ep.discharge_date.unwrap_or(ep.admit_date)),
-        ),
-    }
-}
-
-/// Whether an episode is "in Y" (docs/choices.md): a DOGN row that overlaps Y, a POL/DAG row
-/// with admit_date in Y. Care level 8 rows never count.
+/// Whether an episode is "in Y", or "overlaps Y" — one notion in indicators.md's notation: a
+/// DOGN row that overlaps Y judged on its own dates (a row without discharge_date is open and
+/// overlaps every year from its admit year), a POL/DAG row with admit_date in Y (whatever its
+/// discharge_date says). Care level 8 rows never count.
 pub fn episode_in_year(ep: &Episode, y: &Year) -> bool {
     match ep.care_level {
         CareLevel::PolForInpatient => false,

@@ -9,7 +9,7 @@
 use super::groups::{SmiGroup, SubstanceSplit};
 use crate::model::{Icd10, PersonIdx, Sector, Tables};
 use crate::module::{SummaryItem, SummaryKind};
-use crate::stays::{row_overlaps, Year};
+use crate::stays::{episode_in_year, Year};
 use crate::suppress::count_cell;
 
 /// The four diagnosis groups a person can be in, as bits (`all` = any bit).
@@ -121,7 +121,7 @@ pub fn build_smi_cohort(tables: &Tables, y: &Year) -> Cohort {
     if let Some(episodes) = &tables.episodes {
         for ep in episodes {
             let p = ep.person.0 as usize;
-            if p >= n || !matches!(ep.sector, Sector::Phv | Sector::Tsb) || !row_overlaps(ep, y) {
+            if p >= n || !matches!(ep.sector, Sector::Phv | Sector::Tsb) || !episode_in_year(ep, y) {
                 continue;
             }
             let phv = ep.sector == Sector::Phv;
@@ -286,6 +286,43 @@ pub(crate) mod tests {
         assert_eq!(c.unknown_age, 1);
         assert_eq!(c.slot(PersonIdx(2)), Some(1));
         assert_eq!(c.slot(PersonIdx(0)), None);
+    }
+
+    #[test]
+    fn outpatient_and_day_rows_count_by_their_admit_date_only() {
+        // indicators.md: "for POL/DAG rows this is admit_date in Y". Y = 2024.
+        // p0: F20 on a PHV DAG row 2023-12-30 → 2024-01-02: admitted in 2023, out (its
+        //     discharge in 2024 does not make it overlap).
+        // p1: F31 on a PHV POL row 2024-12-31 → 2025-01-03: admitted in 2024, in.
+        // p2: F20 on a PHV DOGN row 2023-12-30 → 2024-01-02: a stay into Y, in.
+        // p3: F32 on a PHV POL row 2024-03-01 without discharge date: in.
+        // p4: F20 on a PHV DOGN row 2024-03-01 and F10 on a TSB DAG row 2023-12-31 →
+        //     2024-01-01: in, without substance use (the TSB row was admitted in 2023).
+        let at = |p: u32, level: CareLevel, from: &str, to: Option<&str>, dx: &str| {
+            let mut e = with_dx(dogn(p, from, to), dx, &[]);
+            e.care_level = level;
+            e
+        };
+        let mut tsb = at(4, CareLevel::Dag, "2023-12-31", Some("2024-01-01"), "F10");
+        tsb.sector = Sector::Tsb;
+        let t = Tables {
+            persons: (0..5)
+                .map(|i| person(&format!("p{i}"), 1980, None))
+                .collect(),
+            episodes: Some(vec![
+                at(0, CareLevel::Dag, "2023-12-30", Some("2024-01-02"), "F20"),
+                at(1, CareLevel::Pol, "2024-12-31", Some("2025-01-03"), "F31"),
+                at(2, CareLevel::Dogn, "2023-12-30", Some("2024-01-02"), "F20"),
+                at(3, CareLevel::Pol, "2024-03-01", None, "F32"),
+                at(4, CareLevel::Dogn, "2024-03-01", Some("2024-03-05"), "F20"),
+                tsb,
+            ]),
+            ..Tables::default()
+        };
+        let c = build_smi_cohort(&t, &y());
+        let persons: Vec<u32> = c.members.iter().map(|m| m.person.0).collect();
+        assert_eq!(persons, vec![1, 2, 3, 4]);
+        assert!(!c.members[3].substance);
     }
 
     #[test]

@@ -25,9 +25,11 @@ const SMI_MS_TABLES: &[TableKind] = &[
 
 /// The cohort choices every SMI indicator shares.
 const COHORT_NB: &str = "Kohort: alder = år − fødselsår (ellers alderskolonnen) ≥ 18; \
-     gruppediagnoser fra PHV-rader som selv overlapper året; omsorgsnivå 8 telles ikke.";
+     gruppediagnoser fra PHV-rader som selv overlapper året (døgn: egne datoer; poliklinikk/dag: \
+     inndato i året); omsorgsnivå 8 telles ikke.";
 const COHORT_EN: &str = "Cohort: age = year − birth year (else the age column) ≥ 18; \
-     group diagnoses from PHV rows that themselves overlap the year; care level 8 is not counted.";
+     group diagnoses from PHV rows that themselves overlap the year (inpatient: their own dates; \
+     outpatient/day: admit date in the year); care level 8 is not counted.";
 
 fn text(nb: &'static str, en: &'static str) -> Text {
     Text { nb, en }

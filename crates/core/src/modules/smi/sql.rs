@@ -35,7 +35,8 @@ pub(crate) fn cohort(cx: &Ctx<'_>) -> String {
     cx.once("smi_cohort", || {
         let d = cx.dialect;
         let (first, last, y) = (cx.first(), cx.last(), cx.year);
-        // Rows overlapping Y judged on their own dates (stays::row_overlaps), PHV and TSB only.
+        // Rows overlapping Y (stays::episode_in_year): a DOGN row on its own dates, a POL/DAG
+        // row by its admit_date; PHV and TSB only.
         let mut flags =
             vec!["max(CASE WHEN sector = 'PHV' THEN 1 ELSE 0 END) AS has_phv".to_string()];
         for g in SmiGroup::ALL {
@@ -57,8 +58,8 @@ pub(crate) fn cohort(cx: &Ctx<'_>) -> String {
                  WHERE sector IN ('PHV', 'TSB')\n\
                    AND ((care_level = 'DOGN' AND admit_date <= {last}\n\
                          AND (discharge_date IS NULL OR discharge_date >= {first}))\n\
-                     OR (care_level IN ('DAG', 'POL') AND admit_date <= {last}\n\
-                         AND coalesce(discharge_date, admit_date) >= {first}))\n\
+                     OR (care_level IN ('DAG', 'POL') AND admit_date >= {first}\n\
+                         AND admit_date <= {last}))\n\
                  GROUP BY pid",
                 flags.join(",\n       ")
             ),
