@@ -373,8 +373,8 @@ impl ServiceCode {
             ServiceCode::SupportContact => ("SUPPORT_CONTACT", Some("9")),
             ServiceCode::PracticalTraining => ("PRACTICAL_TRAINING", Some("2")),
             ServiceCode::Housing => ("HOUSING", Some("29")),
-            ServiceCode::DayActivity => ("DAY_ACTIVITY", Some("4")),
-            ServiceCode::Meals => ("MEALS", Some("5")),
+            ServiceCode::DayActivity => ("DAY_ACTIVITY", None),
+            ServiceCode::Meals => ("MEALS", None),
             ServiceCode::LongTermStay => ("LONG_TERM_STAY", Some("21")),
             ServiceCode::ShortStayTreatment => ("SHORT_STAY_TREATMENT", Some("18")),
             ServiceCode::ShortStayOther => ("SHORT_STAY_OTHER", Some("20")),
@@ -382,7 +382,7 @@ impl ServiceCode {
             ServiceCode::Coordinator => ("COORDINATOR", None),
             ServiceCode::NutritionAssessment => ("NUTRITION_ASSESSMENT", None),
             ServiceCode::MedicationReview => ("MEDICATION_REVIEW", None),
-            ServiceCode::WelfareTech => ("WELFARE_TECH", Some("6")),
+            ServiceCode::WelfareTech => ("WELFARE_TECH", None),
         }
     }
 

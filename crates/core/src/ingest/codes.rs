@@ -244,18 +244,17 @@ pub(crate) const SERVICE_ALLOWED: &[&str] = &[
     "NUTRITION_ASSESSMENT",
     "MEDICATION_REVIEW",
     "WELFARE_TECH",
-    "IPLOS 1-6, 9, 15, 18-21, 26-29",
+    "IPLOS 1-3, 9, 15, 18-21, 29",
 ];
 
-/// IPLOS service numbers read by default (docs/choices.md). Others (7, 8, 11, 14, 17, 22–25)
-/// have no canonical code and need the user's mapping.
+/// IPLOS service numbers read by default: exactly data-format.md's list (1–3, 9, 15, 18–20,
+/// 21, 29; docs/choices.md). Every other number — 4 (dagaktivitetstilbud), 5 (matombringing),
+/// 6 and 26–28 (welfare technology) included, though they have canonical codes — is read only
+/// through the user's value mapping, as the spec says.
 pub(crate) fn iplos_service(n: u32) -> Option<ServiceCode> {
     Some(match n {
         1 | 3 => ServiceCode::PracticalHelp,
         2 => ServiceCode::PracticalTraining,
-        4 => ServiceCode::DayActivity,
-        5 => ServiceCode::Meals,
-        6 | 26 | 27 | 28 => ServiceCode::WelfareTech,
         9 => ServiceCode::SupportContact,
         15 => ServiceCode::HomeHealth,
         18 | 19 => ServiceCode::ShortStayTreatment,
@@ -411,11 +410,16 @@ mod tests {
     }
 
     #[test]
-    fn iplos_numbers_follow_choices() {
+    fn iplos_numbers_follow_the_specs_default_list() {
         assert_eq!(service("3"), Some(ServiceCode::PracticalHelp));
         assert_eq!(service("19"), Some(ServiceCode::ShortStayTreatment));
-        assert_eq!(service("27"), Some(ServiceCode::WelfareTech));
-        assert_eq!(service("7"), None);
+        assert_eq!(service("29"), Some(ServiceCode::Housing));
+        // Outside data-format.md's list: only through the user's mapping, even where the
+        // canonical list has a code for the service (4 day activity, 5 meals, 27 welfare tech).
+        for other in ["4", "5", "6", "7", "26", "27", "28"] {
+            assert_eq!(service(other), None, "{other}");
+        }
+        assert_eq!(service("DAY_ACTIVITY"), Some(ServiceCode::DayActivity));
         assert_eq!(service("home_health"), Some(ServiceCode::HomeHealth));
     }
 
