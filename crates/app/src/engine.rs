@@ -285,6 +285,11 @@ pub fn load(
         progress(Phase::Parsing, &p.file, fraction);
         true
     };
+    // A birth year after the user's calendar year is invalid (the engine has no clock).
+    let options = &ReadOptions {
+        current_year: options.current_year.or_else(this_year),
+        ..options.clone()
+    };
     // Our callback never cancels (Cancel terminates the worker instead), so Err cannot happen.
     let loaded = ingest::load_with_progress(&sources, options, &mut report).unwrap_or_default();
     let usable = loaded.quality.has_usable_data();
@@ -293,6 +298,18 @@ pub fn load(
         view.mapping = mapping_needs(&sources, options);
     }
     (loaded.tables, view, usable)
+}
+
+/// The calendar year on the user's clock.
+fn this_year() -> Option<i32> {
+    #[cfg(target_arch = "wasm32")]
+    let seconds = (js_sys::Date::now() / 1000.0) as i64;
+    #[cfg(not(target_arch = "wasm32"))]
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_secs()).ok())?;
+    ingest::year_at(seconds)
 }
 
 /// What each file needs mapped: headers that match nothing (an optional column under an unknown

@@ -248,6 +248,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// The calendar year on this machine's clock: a birth year after it is invalid.
+fn this_year() -> Option<i32> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    now.ok()
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
+        .and_then(forlop_core::ingest::year_at)
+}
+
 fn read_options(args: &ReadArgs) -> Result<ReadOptions> {
     let mut options = ReadOptions {
         century_pivot: args.century_pivot,
@@ -256,6 +264,7 @@ fn read_options(args: &ReadArgs) -> Result<ReadOptions> {
         threads: args.threads.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
         }),
+        current_year: this_year(),
         ..ReadOptions::default()
     };
     if let Some(path) = &args.mapping {

@@ -83,12 +83,24 @@ pub struct ReadOptions {
     /// The analysis year Y, when known: birth years after Y and dates after Y + 1 are warned
     /// about (`born_after_year`, `date_far_in_future`).
     pub analysis_year: Option<i32>,
+    /// The calendar year of the run, from the caller's clock (the engine has none): a birth
+    /// year after it is invalid (data-format.md: "integer 1880..current") and its row is
+    /// rejected. `None`: birth years up to 2100 are read (and those after the analysis year
+    /// warned about).
+    pub current_year: Option<i32>,
     /// Threads that may read one large file at once (natively; the browser always reads on
     /// one). The tables and the report are the same for any number.
     pub threads: usize,
     /// Read only the rows of one pass over the persons ([`RowPass`]); `None` = every row.
     #[serde(skip)]
     pub pass: Option<RowPass>,
+}
+
+/// The calendar year (UTC) at `unix_seconds`, for [`ReadOptions::current_year`]: the caller
+/// reads its clock, the engine has none. `None` outside chrono's range.
+pub fn year_at(unix_seconds: i64) -> Option<i32> {
+    use chrono::Datelike;
+    chrono::DateTime::from_timestamp(unix_seconds, 0).map(|t| t.year())
 }
 
 /// Default [`ReadOptions::max_file_bytes`]: 2 GiB.
@@ -106,6 +118,7 @@ impl Default for ReadOptions {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             max_inflated_bytes: DEFAULT_MAX_INFLATED_BYTES,
             analysis_year: None,
+            current_year: None,
             threads: 1,
             pass: None,
         }
@@ -582,6 +595,7 @@ fn load_inputs<'a>(
                 options.analysis_year,
             );
             ctx.pass = passes::PassFilter::of(&ctx, options.pass);
+            ctx.current_year = options.current_year;
             let mut rows = prepared.rows();
             let mut skip = source::Record::new();
             let _header = rows.next_record(&mut skip);

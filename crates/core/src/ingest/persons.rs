@@ -17,8 +17,8 @@ const MUNICIPALITY: usize = index_of(PERSONS, "municipality");
 const DEATH_DATE: usize = index_of(PERSONS, "death_date");
 
 const BIRTH_YEAR_EXPECTED: Text = Text {
-    nb: "et fødselsår fra 1880 til 2100",
-    en: "a birth year from 1880 to 2100",
+    nb: "et fødselsår fra 1880 til i år",
+    en: "a birth year from 1880 to this year",
 };
 const AGE_EXPECTED: Text = Text {
     nb: "en alder fra 0 til 120",
@@ -44,7 +44,9 @@ pub(crate) fn parse(cx: &mut RowCx<'_>, st: &PersonsState) -> Option<Person> {
             cx.reject(PID, IssueKind::DuplicatePid { pid: clip(p) });
         }
     }
-    let birth_year = match cx.int(BIRTH_YEAR, 1880..=2100, BIRTH_YEAR_EXPECTED) {
+    // data-format.md: "integer 1880..current"; without the caller's year, up to 2100.
+    let latest = i64::from(cx.current_year().unwrap_or(2100));
+    let birth_year = match cx.int(BIRTH_YEAR, 1880..=latest, BIRTH_YEAR_EXPECTED) {
         Ok(v) => v,
         Err(k) => {
             cx.reject(BIRTH_YEAR, k);

@@ -163,6 +163,8 @@ pub(crate) struct FileCtx {
     pub year: Option<i32>,
     /// Only this pass's rows are read ([`super::passes`]).
     pub pass: Option<super::passes::PassFilter>,
+    /// The calendar year of the run, the upper bound of a valid birth year.
+    pub current_year: Option<i32>,
 }
 
 impl FileCtx {
@@ -205,6 +207,7 @@ impl FileCtx {
             pivot,
             year,
             pass: None,
+            current_year: None,
         }
     }
 }
@@ -775,6 +778,11 @@ impl<'r> RowCx<'r> {
         self.ctx.year
     }
 
+    /// The calendar year of the run, when the caller gave it ([`super::ReadOptions::current_year`]).
+    pub(crate) fn current_year(&self) -> Option<i32> {
+        self.ctx.current_year
+    }
+
     /// A required date (with the time, when the cell holds one).
     pub(crate) fn req_date_time(&mut self, c: usize) -> Option<(NaiveDate, Option<NaiveTime>)> {
         match self.date_time(c) {
@@ -1037,6 +1045,7 @@ mod tests {
             pass: None,
             pivot: None,
             year: None,
+            current_year: None,
         };
         // Every row gets the same hash, as if all four collided: only the field comparison
         // can tell that line 4 copies line 2 and line 5 copies line 3. Read in one go, and in

@@ -56,6 +56,34 @@ fn assert_accounting(l: &Loaded) {
 // ---- persons ------------------------------------------------------------------------------
 
 #[test]
+fn birth_years_after_the_current_year_are_invalid() {
+    // data-format.md: birth_year is an "integer 1880..current". The caller gives the year of
+    // its clock; without it the reader takes up to 2100.
+    let text = "pid,birth_year\na,2026\nb,2027\nc,1879\n";
+    let read = |current_year| {
+        let options = ReadOptions {
+            current_year,
+            ..ReadOptions::default()
+        };
+        load(&[file("persons.csv", text)], &options)
+    };
+    let l = read(Some(2026));
+    let pids: Vec<&str> = l.tables.persons.iter().map(|p| &*p.pid).collect();
+    assert_eq!(pids, vec!["a"]);
+    assert_eq!(at(&l, "invalid_value"), vec![(3, Some(2)), (4, Some(2))]);
+    assert_eq!(
+        issues(&l, "invalid_value")[0].render(Lang::En),
+        "persons.csv:3:2 (birth_year): «2027» is not a valid value (expected a birth year from 1880 to this year)"
+    );
+    assert_accounting(&l);
+    let l = read(None);
+    assert_eq!(l.tables.persons.len(), 2, "2026 and 2027 read, 1879 not");
+    // 2026-11-27 12:00 UTC, and the first second of 2027.
+    assert_eq!(super::year_at(1_795_780_800), Some(2026));
+    assert_eq!(super::year_at(1_798_761_600), Some(2027));
+}
+
+#[test]
 fn persons_with_norwegian_headers() {
     let l = load_texts(&[(
         "personer.csv",
