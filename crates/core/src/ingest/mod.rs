@@ -132,6 +132,9 @@ pub struct Loaded {
     pub tables: Tables,
     /// Every row read, used and rejected, with the reasons.
     pub quality: QualityReport,
+    /// How many files were joined from pieces read elsewhere ([`load_with_pieces`]; 0 for
+    /// every other load).
+    pub joined: usize,
 }
 
 /// Progress while loading, reported at most every 50 000 rows.
@@ -479,6 +482,7 @@ fn joined<T: row::Interned>(
     report: &mut FileReport,
     units: &mut row::Units,
     take: fn(pieces::PieceRows) -> Option<Vec<T>>,
+    joined_files: &mut usize,
 ) -> Option<parallel::PieceRows<T>> {
     let count = sets.first()?.count();
     let fingerprint = fingerprint(count)?;
@@ -499,7 +503,7 @@ fn joined<T: row::Interned>(
         let piece = piece?;
         done.push(piece.into_piece(take)?);
     }
-    parallel::join(
+    let got = parallel::join(
         prepared,
         done,
         Vec::new(),
@@ -507,7 +511,9 @@ fn joined<T: row::Interned>(
         ctx,
         report,
         units,
-    )
+    )?;
+    *joined_files += 1;
+    Some(got)
 }
 
 fn load_inputs<'a>(
@@ -624,6 +630,7 @@ fn load_inputs<'a>(
         bytes_total,
     };
     let mut st = persons::PersonsState::default();
+    let mut joined_files = 0;
     let mut units = row::Units::default();
     let mut areas_rows: Option<Vec<AreaRow>> = None;
     let mut population: Option<Vec<PopulationRow>> = None;
@@ -790,6 +797,7 @@ fn load_inputs<'a>(
                             report,
                             &mut units,
                             take,
+                            &mut joined_files,
                         );
                         if let (None, Some(pieces)) = (&got, pieces) {
                             got = parallel::read_in_pieces(
@@ -816,6 +824,7 @@ fn load_inputs<'a>(
                             report,
                             &mut units,
                             take,
+                            &mut joined_files,
                         );
                         if let (None, Some(pieces)) = (&got, pieces) {
                             got = parallel::read_in_pieces(
@@ -847,6 +856,7 @@ fn load_inputs<'a>(
                             report,
                             &mut units,
                             take,
+                            &mut joined_files,
                         );
                         if let (None, Some(pieces)) = (&got, pieces) {
                             got = parallel::read_in_pieces(
@@ -974,5 +984,6 @@ fn load_inputs<'a>(
         quality: QualityReport {
             files: ordered.into_iter().map(|(_, r)| r).collect(),
         },
+        joined: joined_files,
     })
 }

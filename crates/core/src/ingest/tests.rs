@@ -1365,6 +1365,8 @@ mod pieces {
             // Every big file was cut, so every set holds a piece of each.
             assert!(sets.iter().all(|s| s.files() == 3), "{count}");
             let many = in_workers(&files, count);
+            // Joined from the pieces, not read again.
+            assert_eq!(many.joined, 3, "{count}");
             assert_eq!(one.tables, many.tables, "{count}");
             assert_eq!(one.quality, many.quality, "{count}");
         }
@@ -1393,6 +1395,7 @@ mod pieces {
         ];
         let got = load_with_pieces(&files, &opts, sets, &mut |_| true).unwrap();
         assert_eq!((&one.tables, &one.quality), (&got.tables, &got.quality));
+        assert_eq!(got.joined, 0);
         // A piece missing, or the pieces of a cut in three given as two: read here as well.
         let sets = vec![read_piece(&files, &opts, 0, 2, &mut |_| true).unwrap()];
         let got = load_with_pieces(&files, &opts, sets, &mut |_| true).unwrap();
@@ -1414,6 +1417,7 @@ mod pieces {
             read_piece(&other, &opts, 1, 2, &mut |_| true).unwrap(),
         ];
         let got = load_with_pieces(&files, &opts, sets, &mut |_| true).unwrap();
+        assert_eq!(got.joined, 1);
         let last = |l: &Loaded| l.tables.episodes.as_ref().unwrap()[39].admit_date;
         assert_eq!((last(&one), last(&got)), (d(2021, 3, 12), d(2021, 3, 13)));
         // Bytes that are not a set are refused, not read.
