@@ -40,6 +40,9 @@ thread_local! {
 
 fn flush() {
     READY.with(|r| r.set(true));
+    // The helpers once the main worker runs: their start-up (fetching and compiling the same
+    // wasm) then does not compete with the main worker's, which the demo waits for.
+    helpers::start();
     let pending = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
     CLIENT.with(|c| {
         if let Some(c) = c.borrow().as_ref() {
@@ -177,8 +180,6 @@ pub fn start(handler: impl Fn(FromWorker) + 'static) -> Result<(), JsValue> {
     let (client, said) = spawn()?;
     CLIENT.with(|c| *c.borrow_mut() = Some(client));
     replay(&said);
-    // After the main worker, so its wasm is fetched and compiled first.
-    helpers::start();
     Ok(())
 }
 
@@ -301,8 +302,12 @@ mod helpers {
         (cores as u32).clamp(1, MAX_WORKERS)
     }
 
-    /// Starts the helpers (`workers() - 1`), so their wasm is compiled before a file is picked.
+    /// Starts the helpers (`workers() - 1`), so their wasm is compiled before a file is picked;
+    /// once (later calls find them started).
     pub fn start() {
+        if HELPERS.with(|h| !h.borrow().is_empty()) {
+            return;
+        }
         let n = workers().saturating_sub(1) as usize;
         HELPERS.with(|h| h.borrow_mut().resize_with(n, || None));
         for slot in 0..n {

@@ -305,17 +305,28 @@ pub fn load(
     pieces: Vec<ingest::PieceSet>,
     progress: OnProgress<'_>,
 ) -> (Tables, LoadView, bool) {
-    let (tables, view, usable, _) = load_joined(files, kinds, options, source, pieces, progress);
+    let (tables, view, usable, _) =
+        load_joined(files, kinds, options, source, (pieces, None), progress);
     (tables, view, usable)
 }
 
-/// [`load`], also saying how many files were joined from `pieces`.
+/// What each file needs mapped ([`mapping_needs`]) for the held files.
+pub fn mapping_of(
+    files: &[HeldFile],
+    kinds: &[Option<TableKind>],
+    options: &ReadOptions,
+) -> Vec<MappingNeed> {
+    mapping_needs(&sources(files, kinds), options)
+}
+
+/// [`load`], with what the files need mapped when already known ([`mapping_of`], worked out
+/// while the helpers read their pieces), also saying how many files were joined from `pieces`.
 pub fn load_joined(
     files: &[HeldFile],
     kinds: &[Option<TableKind>],
     options: &ReadOptions,
     source: Source,
-    pieces: Vec<ingest::PieceSet>,
+    (pieces, mapping): (Vec<ingest::PieceSet>, Option<Vec<MappingNeed>>),
     progress: OnProgress<'_>,
 ) -> (Tables, LoadView, bool, usize) {
     let sources = sources(files, kinds);
@@ -330,7 +341,7 @@ pub fn load_joined(
     let usable = loaded.quality.has_usable_data();
     let mut view = load_view(files, &loaded.quality);
     if source == Source::UserFiles {
-        view.mapping = mapping_needs(&sources, options);
+        view.mapping = mapping.unwrap_or_else(|| mapping_needs(&sources, options));
     }
     (loaded.tables, view, usable, loaded.joined)
 }

@@ -4,6 +4,7 @@
 //! `file: Uint8Array` beside an exported file (messages as JS values, `protocol::encode`).
 
 use forlop_app::engine::{self, Held, HeldFile, Source};
+use forlop_app::protocol::MappingNeed;
 use forlop_app::protocol::{
     decode, encode, Bilingual, ExportFormat, FromWorker, Phase, ReportView, ToWorker,
 };
@@ -257,7 +258,7 @@ fn load_and_analyse(
     source: Source,
     settings: &forlop_core::Settings,
     year_override: Option<i32>,
-    pieces: Vec<forlop_core::ingest::PieceSet>,
+    (pieces, mapping): (Vec<PieceSet>, Option<Vec<MappingNeed>>),
     mut timings: Vec<(String, f64)>,
 ) {
     if pieces.is_empty() {
@@ -265,7 +266,14 @@ fn load_and_analyse(
         progress(Phase::Parsing, "", 0.0);
     }
     let (tables, view, usable, joined) = timed(&mut timings, "read", || {
-        engine::load_joined(&files, kinds, options, source, pieces, &mut progress)
+        engine::load_joined(
+            &files,
+            kinds,
+            options,
+            source,
+            (pieces, mapping),
+            &mut progress,
+        )
     });
     if joined > 0 {
         timings.push(("joined_files".to_string(), joined as f64));
@@ -323,7 +331,7 @@ async fn run(data: JsValue) {
                         Source::Demo,
                         &settings,
                         None,
-                        Vec::new(),
+                        Default::default(),
                         timings,
                     );
                 }
@@ -349,6 +357,7 @@ async fn run(data: JsValue) {
             ];
             // Piece 0 here while the helpers read the others, then their pieces joined.
             let mut sets = Vec::new();
+            let mut mapping = None;
             let count = pieces as usize;
             FLOOR.with(|f| f.set(0.0));
             if count >= 2 {
@@ -357,6 +366,10 @@ async fn run(data: JsValue) {
                     engine::read_piece(&files, &kinds, &options, (0, count), &mut progress)
                 });
                 sets.push(own);
+                // Needed after the read, worked out now while the helpers finish.
+                mapping = Some(timed(&mut timings, "mapping", || {
+                    engine::mapping_of(&files, &kinds, &options)
+                }));
                 let t1 = now();
                 for (_, bytes) in wait_for_pieces(count - 1).await {
                     if let Some(set) = bytes.and_then(|b| PieceSet::from_bytes(&b)) {
@@ -373,7 +386,7 @@ async fn run(data: JsValue) {
                 Source::UserFiles,
                 &settings,
                 year_override,
-                sets,
+                (sets, mapping),
                 timings,
             );
         }
@@ -432,7 +445,7 @@ async fn run(data: JsValue) {
                 Source::UserFiles,
                 &settings,
                 year_override,
-                Vec::new(),
+                Default::default(),
                 Vec::new(),
             );
         }

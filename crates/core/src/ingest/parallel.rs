@@ -240,12 +240,17 @@ pub(crate) fn join<T: Interned>(
         lines: Vec::new(),
     };
     if overflow_rows {
-        // Never taken (a piece has at most one row more than its line ends); rows kept in
-        // order all the same: each piece's slots, then its overflow.
+        // Pieces read in other workers ([`super::pieces`]) have all their rows here; on threads
+        // never taken (a piece has at most one row more than its line ends). Rows kept in order:
+        // each piece's slots, then its overflow.
+        let overflowing: usize = pieces.iter().map(|p| p.3.len()).sum();
+        all.rows
+            .reserve_exact(sizes.iter().sum::<usize>() + overflowing);
         let mut slots = slots.into_iter();
         for ((_, _, _, overflow, _), &n) in pieces.iter_mut().zip(sizes) {
             all.rows.extend(slots.by_ref().take(n).flatten());
-            all.rows.append(overflow);
+            // Each piece's memory given back as its rows are moved.
+            all.rows.extend(std::mem::take(overflow));
         }
     } else {
         // Moved down in place (same size: `Option<T>` uses a niche of `T`), the empty slots'
