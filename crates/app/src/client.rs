@@ -57,6 +57,11 @@ fn dispatch(msg: FromWorker) {
     if msg == FromWorker::Ready {
         flush();
     }
+    if matches!(msg, FromWorker::Report(_) | FromWorker::Failed { .. }) {
+        // The job is done: fresh helpers for the next upload, started now rather than beside
+        // the main worker's analysis.
+        helpers::refill();
+    }
     if let Some(h) = HANDLER.with(|h| h.borrow().clone()) {
         h(msg);
     }
@@ -270,6 +275,11 @@ mod helpers {
     pub const MAX_BYTES: f64 = 256e6;
     /// At most this many workers read an upload (the main one and its helpers).
     pub const MAX_WORKERS: u32 = 4;
+    /// Helpers only from this many logical processors: on 2, the helper's copy of the files
+    /// and the main worker's joining cost about what the second piece saves, and in the
+    /// measurements (BENCHMARKS.md, "Parsing in more than one worker") two workers on 2 cores
+    /// were slower than one.
+    pub const MIN_CORES: u32 = 4;
 
     struct Helper {
         worker: Worker,
@@ -288,7 +298,8 @@ mod helpers {
     }
 
     /// How many workers read an upload: `?workers=N` (1 = the main worker alone, as the e2e
-    /// test compares), else the browser's logical processors, at most [`MAX_WORKERS`].
+    /// test compares), else the browser's logical processors, at most [`MAX_WORKERS`], and 1
+    /// below [`MIN_CORES`].
     pub fn workers() -> u32 {
         let window = web_sys::window();
         let query = window
@@ -298,8 +309,11 @@ mod helpers {
         if let Some(n) = crate::query::query_param(&query, "workers").and_then(|n| n.parse().ok()) {
             return u32::clamp(n, 1, MAX_WORKERS);
         }
-        let cores = window.map_or(1.0, |w| w.navigator().hardware_concurrency());
-        (cores as u32).clamp(1, MAX_WORKERS)
+        let cores = window.map_or(1.0, |w| w.navigator().hardware_concurrency()) as u32;
+        if cores < MIN_CORES {
+            return 1;
+        }
+        cores.min(MAX_WORKERS)
     }
 
     /// Starts the helpers (`workers() - 1`), so their wasm is compiled before a file is picked;
@@ -311,6 +325,17 @@ mod helpers {
         let n = workers().saturating_sub(1) as usize;
         HELPERS.with(|h| h.borrow_mut().resize_with(n, || None));
         for slot in 0..n {
+            restart(slot);
+        }
+    }
+
+    /// Starts a fresh helper in every slot whose helper was ended after its job.
+    pub fn refill() {
+        let empty: Vec<usize> = HELPERS.with(|h| {
+            let h = h.borrow();
+            (0..h.len()).filter(|&i| h[i].is_none()).collect()
+        });
+        for slot in empty {
             restart(slot);
         }
     }
@@ -400,8 +425,9 @@ mod helpers {
         });
     }
 
-    /// Ends helper `slot` after its job, from a timer (not inside its own handler, whose
-    /// closure the replacement drops), and hands on its failure if it had not answered.
+    /// Ends helper `slot` after its job (its memory never shrinks), from a timer (not inside its
+    /// own handler, whose closure that drops), and hands on its failure if it had not answered.
+    /// A fresh one is started when the main worker's job is done ([`refill`]).
     fn finished(slot: usize, piece: Option<(u32, js_sys::Uint8Array)>) {
         let busy = HELPERS.with(|h| {
             h.borrow_mut()
@@ -414,7 +440,12 @@ mod helpers {
             // Not reading a piece: nothing is waiting for it.
             (None, _) => {}
         }
-        let later = Closure::once_into_js(move || restart(slot));
+        let later = Closure::once_into_js(move || {
+            let old = HELPERS.with(|h| h.borrow_mut().get_mut(slot).and_then(Option::take));
+            if let Some(old) = old {
+                old.worker.terminate();
+            }
+        });
         if let Some(w) = web_sys::window() {
             let _ =
                 w.set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), 0);

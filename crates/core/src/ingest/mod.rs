@@ -481,7 +481,7 @@ fn joined<T: row::Interned>(
     ctx: &FileCtx,
     report: &mut FileReport,
     units: &mut row::Units,
-    take: fn(pieces::PieceRows) -> Option<Vec<T>>,
+    take: fn(pieces::PieceRows, &mut row::Units) -> Option<Vec<T>>,
     joined_files: &mut usize,
 ) -> Option<parallel::PieceRows<T>> {
     let count = sets.first()?.count();
@@ -501,7 +501,7 @@ fn joined<T: row::Interned>(
     let mut done = Vec::with_capacity(count);
     for piece in found {
         let piece = piece?;
-        done.push(piece.into_piece(take)?);
+        done.push(piece.into_piece(take, units)?);
     }
     let got = parallel::join(
         prepared,
@@ -784,8 +784,19 @@ fn load_inputs<'a>(
                 match kind {
                     TableKind::Episodes => {
                         let parse = |cx: &mut row::RowCx<'_>| episodes::parse(cx, &st);
-                        let take = |r| match r {
-                            pieces::PieceRows::Episodes(r) => Some(r),
+                        let take = |r, units: &mut row::Units| match r {
+                            pieces::PieceRows::Episodes(mut r) => {
+                                // Each row read back has a list of its own: shared again, as
+                                // the reader shares them (a few hundred lists in millions of
+                                // rows).
+                                for e in &mut r {
+                                    if !e.other_diagnoses.is_empty() {
+                                        let codes = e.other_diagnoses.as_slice().to_vec();
+                                        e.other_diagnoses = units.diagnoses(codes);
+                                    }
+                                }
+                                Some(r)
+                            }
                             _ => None,
                         };
                         let mut got = joined(
@@ -811,7 +822,7 @@ fn load_inputs<'a>(
                     }
                     TableKind::MunicipalServices => {
                         let parse = |cx: &mut row::RowCx<'_>| services::parse(cx, &st);
-                        let take = |r| match r {
+                        let take = |r, _: &mut row::Units| match r {
                             pieces::PieceRows::Services(r) => Some(r),
                             _ => None,
                         };
@@ -843,7 +854,7 @@ fn load_inputs<'a>(
                     }
                     _ => {
                         let parse = |cx: &mut row::RowCx<'_>| primary_care::parse(cx, &st);
-                        let take = |r| match r {
+                        let take = |r, _: &mut row::Units| match r {
                             pieces::PieceRows::PrimaryCare(r) => Some(r),
                             _ => None,
                         };

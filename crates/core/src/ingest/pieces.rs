@@ -139,10 +139,15 @@ impl FilePiece {
         }
     }
 
-    /// The piece with its rows, for [`super::parallel::join`] (rows in `overflow`); `None`
-    /// when its report cannot be read back.
-    pub(crate) fn into_piece<T>(self, take: fn(PieceRows) -> Option<Vec<T>>) -> Option<Piece<T>> {
-        let rows = take(self.rows)?;
+    /// The piece with its rows, for [`super::parallel::join`] (rows in `overflow`; `take`
+    /// gets them out of the piece, sharing lists through `units`); `None` when its report
+    /// cannot be read back.
+    pub(crate) fn into_piece<T>(
+        self,
+        take: fn(PieceRows, &mut Units) -> Option<Vec<T>>,
+        units: &mut Units,
+    ) -> Option<Piece<T>> {
+        let rows = take(self.rows, units)?;
         let value: serde_json::Value = serde_json::from_str(&self.report).ok()?;
         let report = <FileReport as Deserialize<'static>>::deserialize(value).ok()?;
         Some(Piece {

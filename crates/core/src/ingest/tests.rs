@@ -1367,6 +1367,16 @@ mod pieces {
             let many = in_workers(&files, count);
             // Joined from the pieces, not read again.
             assert_eq!(many.joined, 3, "{count}");
+            // Every episode's other diagnoses are `F32`: one list, shared by all 60 rows across
+            // the pieces, as when read in one go.
+            let lists: std::collections::BTreeSet<_> = many
+                .tables
+                .episodes
+                .iter()
+                .flatten()
+                .map(|e| e.other_diagnoses.as_slice().as_ptr())
+                .collect();
+            assert_eq!(lists.len(), 1, "{count}");
             assert_eq!(one.tables, many.tables, "{count}");
             assert_eq!(one.quality, many.quality, "{count}");
         }
