@@ -33,39 +33,42 @@ async function upload(page, files, workers, year) {
   return { report, timings, tables, examples, totals, text };
 }
 
-test('an upload read by two workers shows exactly what one worker shows', { timeout: 900000 }, async () => {
-  const dir = tmpdir('forlop-mw-');
-  // With defects, so the quality report has rejections, warnings and duplicates on both sides of
-  // the cut (duplicate_row is found over both pieces' hashes).
-  forlop(['synth', '--out', dir, '--persons', '3000', '--seed', '11', '--year', '2023', '--defects']);
-  const files = filesIn(dir);
-  // Pieces are at least 1 MiB: episodes must be over 2 MiB to be cut in two at all, or this
-  // would compare one worker with itself (and `joined_files` below would be missing).
-  const episodes = files.find((f) => f.endsWith('episodes.csv'));
-  assert.ok(fs.statSync(episodes).size > 2.2 * 1024 * 1024, `episodes.csv is large enough to cut (${fs.statSync(episodes).size} B)`);
-  const { browser, page, log } = await launch();
-  try {
-    const two = await upload(page, files, 2, 2023);
-    // Two pieces: the main worker's and the helper's, and the episodes file joined from them.
-    assert.equal(two.timings.pieces, 2, `the helper's piece reached the main worker: ${JSON.stringify(two.timings)}`);
-    assert.ok(two.timings.joined_files >= 1, `a big table was joined from the pieces: ${JSON.stringify(two.timings)}`);
-    const one = await upload(page, files, 1, 2023);
-    assert.equal(one.timings.pieces, undefined, 'one worker: no pieces');
-    assert.equal(one.timings.joined_files, undefined, 'one worker: nothing joined');
+for (const format of ['canonical', 'norwegian']) {
+  test(`an upload read by two workers shows exactly what one worker shows (${format})`, { timeout: 900000 }, async () => {
+    const dir = tmpdir('forlop-mw-');
+    // With defects, so the quality report has rejections, warnings and duplicates on both sides
+    // of the cut (duplicate_row is found over both pieces' hashes). The Norwegian extract is
+    // `;`-separated Windows-1252 with DD.MM.YYYY dates: cut in its decoded text.
+    forlop(['synth', '--out', dir, '--persons', '3000', '--seed', '11', '--year', '2023', '--defects', '--format', format]);
+    const files = filesIn(dir);
+    // Pieces are at least 1 MiB: episodes must be over 2 MiB to be cut in two at all, or this
+    // would compare one worker with itself (and `joined_files` below would be missing).
+    const episodes = files.find((f) => f.endsWith('episodes.csv'));
+    assert.ok(fs.statSync(episodes).size > 2.2 * 1024 * 1024, `${path.basename(episodes)} is large enough to cut (${fs.statSync(episodes).size} B)`);
+    const { browser, page, log } = await launch();
+    try {
+      const two = await upload(page, files, 2, 2023);
+      // Two pieces: the main worker's and the helper's, and a big table joined from them.
+      assert.equal(two.timings.pieces, 2, `the helper's piece reached the main worker: ${JSON.stringify(two.timings)}`);
+      assert.ok(two.timings.joined_files >= 1, `a big table was joined from the pieces: ${JSON.stringify(two.timings)}`);
+      const one = await upload(page, files, 1, 2023);
+      assert.equal(one.timings.pieces, undefined, 'one worker: no pieces');
+      assert.equal(one.timings.joined_files, undefined, 'one worker: nothing joined');
 
-    assert.ok(one.tables[0].length >= 7, 'a row per file (and the header)');
-    assert.ok(one.tables[1].length > 5, 'issue codes are listed');
-    assert.deepEqual(two.tables, one.tables, 'the data-quality tables, cell by cell');
-    assert.deepEqual(two.examples, one.examples, 'every issue example, with its line');
-    assert.ok(one.examples.some((e) => /episodes\.csv:\d+/.test(e)), 'examples name episodes.csv and a line');
-    assert.equal(two.totals, one.totals);
-    assert.equal(two.report.rows, one.report.rows);
-    assertSameTable(two.text, one.text, 'two workers vs one: the long table');
-    // …and one worker's is the CLI's, so both are right, not merely equal.
-    assertSameTable(one.text, forlopIndicators(dir, one.report.years, 5), 'one worker vs `forlop indicators`');
-    assert.deepEqual(log.errors, [], 'no page errors');
-  } finally {
-    await browser.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+      assert.ok(one.tables[0].length >= 7, 'a row per file (and the header)');
+      assert.ok(one.tables[1].length > 5, 'issue codes are listed');
+      assert.deepEqual(two.tables, one.tables, 'the data-quality tables, cell by cell');
+      assert.deepEqual(two.examples, one.examples, 'every issue example, with its line');
+      assert.ok(one.examples.some((e) => /\.csv:\d+/.test(e)), 'examples name a file and a line');
+      assert.equal(two.totals, one.totals);
+      assert.equal(two.report.rows, one.report.rows);
+      assertSameTable(two.text, one.text, `two workers vs one (${format}): the long table`);
+      // …and one worker's is the CLI's, so both are right, not merely equal.
+      assertSameTable(one.text, forlopIndicators(dir, one.report.years, 5), `one worker vs \`forlop indicators\` (${format})`);
+      assert.deepEqual(log.errors, [], 'no page errors');
+    } finally {
+      await browser.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
