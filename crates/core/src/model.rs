@@ -280,7 +280,7 @@ pub enum DischargedTo {
 
 /// An ICD-10 code normalised once at ingest: upper case, no dot, no spaces (`F20.0` → `F200`).
 /// Stored inline (at most 7 bytes) so that millions of diagnoses allocate nothing.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Icd10 {
     bytes: [u8; 7],
     /// 3 to 7 (never zero: `Option<Icd10>` is 8 bytes too).
@@ -320,6 +320,30 @@ impl Icd10 {
     /// Prefix match after normalisation: `F20` matches `F20`, `F200`, `F20.9`.
     pub fn starts_with(&self, prefix: &str) -> bool {
         self.as_str().starts_with(prefix)
+    }
+}
+
+/// As its normalised text; read back through [`Icd10::parse`], so bytes that are not a code are
+/// refused rather than trusted.
+impl Serialize for Icd10 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Icd10 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Code;
+        impl serde::de::Visitor<'_> for Code {
+            type Value = Icd10;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an ICD-10 code")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Icd10, E> {
+                Icd10::parse(v).ok_or_else(|| E::custom("not an ICD-10 code"))
+            }
+        }
+        d.deserialize_str(Code)
     }
 }
 

@@ -1434,6 +1434,20 @@ mod pieces {
         assert!(PieceSet::from_bytes(b"not a piece set").is_none());
     }
 
+    /// Codes cross as text and are read back through `Icd10::parse`: never trusted as bytes.
+    #[test]
+    fn codes_read_back_are_checked() {
+        use crate::model::Icd10;
+        let f200 = Icd10::parse("F20.0").unwrap();
+        let bytes = postcard::to_allocvec(&f200).unwrap();
+        // A length byte and the four characters of `F200`.
+        assert_eq!(bytes, b"\x04F200");
+        assert_eq!(postcard::from_bytes::<Icd10>(&bytes).unwrap(), f200);
+        // `1X` starts with a digit and is too short: no code.
+        let bad = postcard::to_allocvec("1X").unwrap();
+        assert!(postcard::from_bytes::<Icd10>(&bad).is_err());
+    }
+
     #[test]
     fn a_file_with_quotes_is_read_in_one_go_and_the_same() {
         let mut text = String::from(EP_HEAD);
