@@ -72,3 +72,34 @@ for (const format of ['canonical', 'norwegian']) {
     }
   });
 }
+
+test('cancel ends the helpers too, and the next upload is read in pieces again', { timeout: 900000 }, async () => {
+  const dir = tmpdir('forlop-mw-');
+  // About 22 MB: long enough to press Cancel while it is read.
+  forlop(['synth', '--out', dir, '--persons', '10000', '--seed', '5', '--year', '2023']);
+  const files = filesIn(dir);
+  const { browser, page, log } = await launch();
+  try {
+    await page.goto(`${BASE}?workers=2`, { waitUntil: 'load' });
+    await page.waitForSelector('#file-input:not([disabled])', { state: 'attached', timeout: 30000 });
+    await page.selectOption('#demo-year', '2023');
+    await page.setInputFiles('#file-input', files);
+    await page.waitForSelector('#progress', { timeout: 10000 });
+    await page.click('#cancel');
+    await page.waitForSelector('#progress', { state: 'detached', timeout: 5000 });
+    assert.equal(await page.evaluate(() => window.forlopReport), undefined, 'cancelled before a report');
+    assert.ok(await page.$('#error'), 'the page says it was cancelled');
+    // The same page, fresh workers: the next upload is read by two workers again.
+    await page.setInputFiles('#file-input', files);
+    const report = await waitForReport(page, 300000);
+    const timings = Object.fromEntries(report.timings);
+    assert.equal(timings.pieces, 2, `the fresh helper's piece reached the fresh main worker: ${JSON.stringify(timings)}`);
+    assert.ok(timings.joined_files >= 1);
+    const { text } = await downloadCsv(page);
+    assertSameTable(text, forlopIndicators(dir, report.years, 5), 'after cancel, two workers vs `forlop indicators`');
+    assert.deepEqual(log.errors, [], 'no page errors');
+  } finally {
+    await browser.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
