@@ -3,6 +3,8 @@
 // extracts uploaded as files (and ~10 M rows with PERF10M=1), with the tab's peak memory. Slow,
 // so it runs only with PERF=1:
 //   PERF=1 [PERF10M=1] bash tests/e2e/run.sh tests/e2e/perf.test.mjs
+// PERF_QUERY is added to the page's address for the uploads, e.g. PERF_QUERY='?workers=1' to read
+// with the main worker alone (by default the page uses min(cores, 4) workers, issue 11).
 // Prints METRIC lines and writes tests/artifacts/perf.json; asserts only that the runs finished
 // with the expected row counts (timings depend on the machine and its load).
 import { test } from 'node:test';
@@ -15,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { launch, BASE, ROOT, ARTIFACTS, tmpdir } from './lib.mjs';
 
 const skip = process.env.PERF !== '1' && 'set PERF=1 to measure';
-const results = { date: new Date().toISOString(), loadavg: os.loadavg(), cpus: os.cpus().length, runs: {} };
+const results = { date: new Date().toISOString(), loadavg: os.loadavg(), cpus: os.cpus().length, query: process.env.PERF_QUERY ?? '', runs: {} };
 const record = (key, value, line) => {
   results.runs[key] = value;
   console.log(`METRIC ${line}`);
@@ -191,7 +193,7 @@ for (const [label, persons, minRows, times] of uploads) {
       const { browser, page, userDataDir } = await launch();
       const memory = memorySampler(userDataDir);
       try {
-        await page.goto(BASE, { waitUntil: 'load' });
+        await page.goto(BASE + (process.env.PERF_QUERY ?? ''), { waitUntil: 'load' });
         await page.waitForSelector('#file-input:not([disabled])', { state: 'attached', timeout: 30000 });
         // The main thread's longest stall (a 50 ms ticker), split by whether the stall ended
         // before the report reached the page (reading/computing in the worker) or after it

@@ -2,6 +2,11 @@
 //!
 //! Cancel terminates the worker and starts a fresh one: the engine runs synchronously inside the
 //! worker, so a polite "please stop" message would only be read after the work is done.
+//!
+//! Helper workers (same script) read pieces of the big tables of an upload in parallel
+//! ([`helpers`]): started ahead of time, each given the files and a piece to read; its bytes
+//! are handed on to the main worker, which joins them. Each helper is ended after its job
+//! (its memory never shrinks) and a fresh one started.
 
 use crate::protocol::{decode, encode, ExportFormat, FromWorker, ToWorker};
 use std::cell::RefCell;
@@ -35,6 +40,9 @@ thread_local! {
 
 fn flush() {
     READY.with(|r| r.set(true));
+    // The helpers once the main worker runs: their start-up (fetching and compiling the same
+    // wasm) then does not compete with the main worker's, which the demo waits for.
+    helpers::start();
     let pending = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
     CLIENT.with(|c| {
         if let Some(c) = c.borrow().as_ref() {
@@ -48,6 +56,11 @@ fn flush() {
 fn dispatch(msg: FromWorker) {
     if msg == FromWorker::Ready {
         flush();
+    }
+    if matches!(msg, FromWorker::Report(_) | FromWorker::Failed { .. }) {
+        // The job is done: fresh helpers for the next upload, started now rather than beside
+        // the main worker's analysis.
+        helpers::refill();
     }
     if let Some(h) = HANDLER.with(|h| h.borrow().clone()) {
         h(msg);
@@ -175,12 +188,44 @@ pub fn start(handler: impl Fn(FromWorker) + 'static) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Sends a job, with the user's `File` objects when it reads files.
+/// Sends a job, with the user's `File` objects when it reads files. An upload is read in
+/// pieces by the main worker and the helpers when there are helpers and the files are not too
+/// large ([`helpers::pieces_for`]).
 pub fn send(job: &ToWorker, files: Option<&js_sys::Array>) {
+    if let (ToWorker::Files { .. }, Some(list)) = (job, files) {
+        let count = helpers::pieces_for(list);
+        let mut job = job.clone();
+        if let ToWorker::Files {
+            pieces,
+            kinds,
+            options,
+            ..
+        } = &mut job
+        {
+            *pieces = count;
+            for index in 1..count {
+                let piece = ToWorker::ReadPiece {
+                    index,
+                    count,
+                    kinds: kinds.clone(),
+                    options: options.clone(),
+                };
+                helpers::send(index as usize - 1, &piece, list);
+            }
+        }
+        return send_message(&job, &[("files", list.into())], None);
+    }
+    let extra: Vec<(&str, JsValue)> = files.map(|f| ("files", f.into())).into_iter().collect();
+    send_message(job, &extra, None);
+}
+
+/// Posts `job` with `extra` fields beside it (and `transfer`) to the main worker, or keeps it
+/// until the worker is ready.
+fn send_message(job: &ToWorker, extra: &[(&str, JsValue)], transfer: Option<&js_sys::Array>) {
     let msg = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&msg, &"job".into(), &encode(job));
-    if let Some(f) = files {
-        let _ = js_sys::Reflect::set(&msg, &"files".into(), f);
+    for (key, value) in extra {
+        let _ = js_sys::Reflect::set(&msg, &(*key).into(), value);
     }
     if !READY.with(|r| r.get()) {
         PENDING.with(|p| p.borrow_mut().push(msg.into()));
@@ -188,7 +233,10 @@ pub fn send(job: &ToWorker, files: Option<&js_sys::Array>) {
     }
     CLIENT.with(|c| {
         if let Some(c) = c.borrow().as_ref() {
-            let _ = c.worker.post_message(&msg);
+            let _ = match transfer {
+                Some(t) => c.worker.post_message_with_transfer(&msg, t),
+                None => c.worker.post_message(&msg),
+            };
         }
     });
 }
@@ -202,6 +250,7 @@ pub fn request_export(format: ExportFormat) {
 /// Stops the running job at once (terminate) and starts a fresh worker. The loaded data is gone.
 pub fn cancel() {
     PANICKED.with(|p| p.set(false));
+    helpers::restart_all();
     CLIENT.with(|c| {
         if let Some(old) = c.borrow_mut().take() {
             old.worker.terminate();
@@ -211,6 +260,246 @@ pub fn cancel() {
             *c.borrow_mut() = Some(fresh);
         }
     });
+}
+
+/// The helper workers that read pieces of an upload's big tables.
+mod helpers {
+    use super::{encode, send_message, FromWorker, ToWorker, WORKER_URL};
+    use std::cell::RefCell;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::{MessageEvent, Worker};
+
+    /// Above this many bytes of files one worker reads them all: every helper holds a copy of
+    /// the files (docs/choices.md, "The browser's parse workers").
+    pub const MAX_BYTES: f64 = 256e6;
+    /// At most this many workers read an upload (the main one and its helpers).
+    pub const MAX_WORKERS: u32 = 4;
+    /// Helpers only from this many logical processors: on 2, the helper's copy of the files
+    /// and the main worker's joining cost about what the second piece saves, and in the
+    /// measurements (BENCHMARKS.md, "Parsing in more than one worker") two workers on 2 cores
+    /// were slower than one.
+    pub const MIN_CORES: u32 = 4;
+
+    struct Helper {
+        worker: Worker,
+        /// Said `Ready`: a message posted before would be lost.
+        ready: bool,
+        /// The job waiting for `ready`.
+        pending: Option<JsValue>,
+        /// The piece it is reading.
+        busy: Option<u32>,
+        _on_message: Closure<dyn FnMut(MessageEvent)>,
+        _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    }
+
+    thread_local! {
+        static HELPERS: RefCell<Vec<Option<Helper>>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// How many workers read an upload: `?workers=N` (1 = the main worker alone, as the e2e
+    /// test compares), else the browser's logical processors, at most [`MAX_WORKERS`], and 1
+    /// below [`MIN_CORES`].
+    pub fn workers() -> u32 {
+        let window = web_sys::window();
+        let query = window
+            .as_ref()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        if let Some(n) = crate::query::query_param(&query, "workers").and_then(|n| n.parse().ok()) {
+            return u32::clamp(n, 1, MAX_WORKERS);
+        }
+        let cores = window.map_or(1.0, |w| w.navigator().hardware_concurrency()) as u32;
+        if cores < MIN_CORES {
+            return 1;
+        }
+        cores.min(MAX_WORKERS)
+    }
+
+    /// Starts the helpers (`workers() - 1`), so their wasm is compiled before a file is picked;
+    /// once (later calls find them started).
+    pub fn start() {
+        if HELPERS.with(|h| !h.borrow().is_empty()) {
+            return;
+        }
+        let n = workers().saturating_sub(1) as usize;
+        HELPERS.with(|h| h.borrow_mut().resize_with(n, || None));
+        for slot in 0..n {
+            restart(slot);
+        }
+    }
+
+    /// Starts a fresh helper in every slot whose helper was ended after its job.
+    pub fn refill() {
+        let empty: Vec<usize> = HELPERS.with(|h| {
+            let h = h.borrow();
+            (0..h.len()).filter(|&i| h[i].is_none()).collect()
+        });
+        for slot in empty {
+            restart(slot);
+        }
+    }
+
+    /// Ends every helper (cancel, or the main worker stopped) and starts fresh ones.
+    pub fn restart_all() {
+        let n = HELPERS.with(|h| h.borrow().len());
+        for slot in 0..n {
+            restart(slot);
+        }
+    }
+
+    /// Into how many pieces the upload `files` is read: one per worker, or 1 (the main worker
+    /// alone) without helpers or above [`MAX_BYTES`].
+    pub fn pieces_for(files: &js_sys::Array) -> u32 {
+        let total: f64 = files
+            .iter()
+            .filter_map(|f| f.dyn_into::<web_sys::Blob>().ok())
+            .map(|f| f.size())
+            .sum();
+        let helpers = HELPERS.with(|h| h.borrow().iter().filter(|h| h.is_some()).count());
+        if total > MAX_BYTES || helpers == 0 {
+            return 1;
+        }
+        helpers as u32 + 1
+    }
+
+    /// Gives helper `slot` a piece to read, with the files.
+    pub fn send(slot: usize, job: &ToWorker, files: &js_sys::Array) {
+        if HELPERS.with(|h| {
+            h.borrow()
+                .get(slot)
+                .is_some_and(|h| h.as_ref().is_some_and(|h| h.busy.is_some()))
+        }) {
+            // Still busy with an earlier upload's piece: a fresh one.
+            restart(slot);
+        }
+        let index = match job {
+            ToWorker::ReadPiece { index, .. } => *index,
+            _ => return,
+        };
+        let msg = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&msg, &"job".into(), &encode(job));
+        let _ = js_sys::Reflect::set(&msg, &"files".into(), files);
+        let sent = HELPERS.with(|h| {
+            let mut h = h.borrow_mut();
+            let Some(Some(helper)) = h.get_mut(slot) else {
+                return false;
+            };
+            helper.busy = Some(index);
+            if helper.ready {
+                helper.worker.post_message(&msg).is_ok()
+            } else {
+                helper.pending = Some(msg.into());
+                true
+            }
+        });
+        if !sent {
+            hand_on(index, None);
+        }
+    }
+
+    /// Hands a helper's piece (or its failure: `None`) on to the main worker.
+    fn hand_on(index: u32, piece: Option<js_sys::Uint8Array>) {
+        let job = ToWorker::PieceRead { index };
+        match piece {
+            Some(bytes) => {
+                let transfer = js_sys::Array::of1(&bytes.buffer());
+                send_message(&job, &[("piece", bytes.into())], Some(&transfer));
+            }
+            None => send_message(&job, &[], None),
+        }
+    }
+
+    /// Ends helper `slot` (if any) and starts a fresh one in its place (none if the browser
+    /// refuses: its pieces are then read by the main worker).
+    fn restart(slot: usize) {
+        let old = HELPERS.with(|h| h.borrow_mut().get_mut(slot).and_then(Option::take));
+        if let Some(old) = old {
+            old.worker.terminate();
+        }
+        let fresh = spawn(slot).ok();
+        HELPERS.with(|h| {
+            if let Some(place) = h.borrow_mut().get_mut(slot) {
+                *place = fresh;
+            }
+        });
+    }
+
+    /// Ends helper `slot` after its job (its memory never shrinks), from a timer (not inside its
+    /// own handler, whose closure that drops), and hands on its failure if it had not answered.
+    /// A fresh one is started when the main worker's job is done ([`refill`]).
+    fn finished(slot: usize, piece: Option<(u32, js_sys::Uint8Array)>) {
+        let busy = HELPERS.with(|h| {
+            h.borrow_mut()
+                .get_mut(slot)
+                .and_then(|h| h.as_mut().and_then(|h| h.busy.take()))
+        });
+        match (busy, piece) {
+            (Some(_), Some((index, bytes))) => hand_on(index, Some(bytes)),
+            (Some(index), None) => hand_on(index, None),
+            // Not reading a piece: nothing is waiting for it.
+            (None, _) => {}
+        }
+        let later = Closure::once_into_js(move || {
+            let old = HELPERS.with(|h| h.borrow_mut().get_mut(slot).and_then(Option::take));
+            if let Some(old) = old {
+                old.worker.terminate();
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let _ =
+                w.set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), 0);
+        }
+    }
+
+    fn spawn(slot: usize) -> Result<Helper, JsValue> {
+        let worker = Worker::new(WORKER_URL)?;
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            let data = ev.data();
+            let msg = js_sys::Reflect::get(&data, &"msg".into())
+                .ok()
+                .and_then(|m| crate::protocol::decode::<FromWorker>(m).ok());
+            match msg {
+                Some(FromWorker::Ready) => {
+                    let pending = HELPERS.with(|h| {
+                        let mut h = h.borrow_mut();
+                        let helper = h.get_mut(slot)?.as_mut()?;
+                        helper.ready = true;
+                        Some((helper.worker.clone(), helper.pending.take()?))
+                    });
+                    if let Some((worker, msg)) = pending {
+                        if worker.post_message(&msg).is_err() {
+                            finished(slot, None);
+                        }
+                    }
+                }
+                Some(FromWorker::Piece { index }) => {
+                    let piece = js_sys::Reflect::get(&data, &"piece".into())
+                        .ok()
+                        .and_then(|p| p.dyn_into::<js_sys::Uint8Array>().ok());
+                    finished(slot, piece.map(|p| (index, p)));
+                }
+                Some(FromWorker::Failed { .. }) | None => finished(slot, None),
+                // Its progress is not shown: the main worker's bar stands for all.
+                Some(_) => {}
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // A trap (its memory ran out) or a script that failed to load: the main worker reads
+        // the piece itself.
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+            finished(slot, None);
+        });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(Helper {
+            worker,
+            ready: false,
+            pending: None,
+            busy: None,
+            _on_message: on_message,
+            _on_error: on_error,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -263,15 +263,8 @@ pub enum Source {
     Demo,
 }
 
-/// Reads the files into tables and the quality view.
-pub fn load(
-    files: &[HeldFile],
-    kinds: &[Option<TableKind>],
-    options: &ReadOptions,
-    source: Source,
-    progress: OnProgress<'_>,
-) -> (Tables, LoadView, bool) {
-    let sources: Vec<SourceFile<'_>> = files
+fn sources<'a>(files: &'a [HeldFile], kinds: &[Option<TableKind>]) -> Vec<SourceFile<'a>> {
+    files
         .iter()
         .enumerate()
         .map(|(i, f)| SourceFile {
@@ -279,7 +272,64 @@ pub fn load(
             bytes: &f.bytes,
             kind: kinds.get(i).copied().flatten(),
         })
-        .collect();
+        .collect()
+}
+
+/// Reads piece `index` of `count` of the big tables (`ingest::read_piece`), for the worker that
+/// joins them ([`load`]).
+pub fn read_piece(
+    files: &[HeldFile],
+    kinds: &[Option<TableKind>],
+    options: &ReadOptions,
+    (index, count): (usize, usize),
+    progress: OnProgress<'_>,
+) -> ingest::PieceSet {
+    let mut report = |p: ingest::LoadProgress| {
+        let fraction = p.bytes_done as f32 / p.bytes_total.max(1) as f32;
+        progress(Phase::Parsing, &p.file, fraction);
+        true
+    };
+    let sources = sources(files, kinds);
+    // Our callback never cancels, so Err cannot happen.
+    ingest::read_piece(&sources, options, index, count, &mut report).unwrap_or_default()
+}
+
+/// Reads the files into tables and the quality view, the big tables joined from `pieces` read
+/// by other workers where they fit (`ingest::load_with_pieces`; none: read here). The same
+/// tables and view either way.
+pub fn load(
+    files: &[HeldFile],
+    kinds: &[Option<TableKind>],
+    options: &ReadOptions,
+    source: Source,
+    pieces: Vec<ingest::PieceSet>,
+    progress: OnProgress<'_>,
+) -> (Tables, LoadView, bool) {
+    let (tables, view, usable, _) =
+        load_joined(files, kinds, options, source, (pieces, None), progress);
+    (tables, view, usable)
+}
+
+/// What each file needs mapped ([`mapping_needs`]) for the held files.
+pub fn mapping_of(
+    files: &[HeldFile],
+    kinds: &[Option<TableKind>],
+    options: &ReadOptions,
+) -> Vec<MappingNeed> {
+    mapping_needs(&sources(files, kinds), options)
+}
+
+/// [`load`], with what the files need mapped when already known ([`mapping_of`], worked out
+/// while the helpers read their pieces), also saying how many files were joined from `pieces`.
+pub fn load_joined(
+    files: &[HeldFile],
+    kinds: &[Option<TableKind>],
+    options: &ReadOptions,
+    source: Source,
+    (pieces, mapping): (Vec<ingest::PieceSet>, Option<Vec<MappingNeed>>),
+    progress: OnProgress<'_>,
+) -> (Tables, LoadView, bool, usize) {
+    let sources = sources(files, kinds);
     let mut report = |p: ingest::LoadProgress| {
         let fraction = p.bytes_done as f32 / p.bytes_total.max(1) as f32;
         progress(Phase::Parsing, &p.file, fraction);
@@ -291,13 +341,14 @@ pub fn load(
         ..options.clone()
     };
     // Our callback never cancels (Cancel terminates the worker instead), so Err cannot happen.
-    let loaded = ingest::load_with_progress(&sources, options, &mut report).unwrap_or_default();
+    let loaded =
+        ingest::load_with_pieces(&sources, options, pieces, &mut report).unwrap_or_default();
     let usable = loaded.quality.has_usable_data();
     let mut view = load_view(files, &loaded.quality);
     if source == Source::UserFiles {
-        view.mapping = mapping_needs(&sources, options);
+        view.mapping = mapping.unwrap_or_else(|| mapping_needs(&sources, options));
     }
-    (loaded.tables, view, usable)
+    (loaded.tables, view, usable, loaded.joined)
 }
 
 /// The calendar year on the user's clock.
@@ -719,6 +770,7 @@ pub(crate) fn synth_tables(persons: usize, year: i32) -> Tables {
         &vec![None; files.len()],
         &ReadOptions::default(),
         Source::Demo,
+        Vec::new(),
         &mut |_, _, _| {},
     )
     .0
@@ -795,6 +847,7 @@ mod tests {
             &[None],
             &ReadOptions::default(),
             Source::UserFiles,
+            Vec::new(),
             &mut |_, _, _| {},
         );
         assert!(!usable);

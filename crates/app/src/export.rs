@@ -191,6 +191,7 @@ mod tests {
             &vec![None; files.len()],
             &Default::default(),
             crate::engine::Source::Demo,
+            Vec::new(),
             &mut |_, _, _| {},
         );
         let settings = forlop_core::Settings {

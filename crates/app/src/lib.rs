@@ -112,7 +112,8 @@ impl AppState {
         self.error.set(None);
         let phase = match job {
             ToWorker::Demo { .. } => Phase::Generating,
-            ToWorker::Files { .. } => Phase::Reading,
+            ToWorker::Files { .. } | ToWorker::ReadPiece { .. } => Phase::Reading,
+            ToWorker::PieceRead { .. } => Phase::Parsing,
             ToWorker::Reread { .. } => Phase::Parsing,
             ToWorker::Analyse { .. }
             | ToWorker::Export(_)
@@ -136,7 +137,8 @@ impl AppState {
 
     fn receive(&self, msg: FromWorker) {
         match msg {
-            FromWorker::Ready => {}
+            // Helpers' pieces never reach the page's state (`client`).
+            FromWorker::Ready | FromWorker::Piece { .. } => {}
             FromWorker::File { .. } => self.busy.set(None),
             FromWorker::Progress {
                 phase,

@@ -42,6 +42,30 @@ pub enum ToWorker {
         /// The year the user asked for; `None` = the latest complete year of the data.
         #[serde(default)]
         year_override: Option<i32>,
+        /// Into how many pieces the big tables are cut: this worker reads piece 0, helper
+        /// workers the others ([`ToWorker::ReadPiece`]), whose bytes the page hands on
+        /// ([`ToWorker::PieceRead`]). 0 or 1: this worker reads everything.
+        #[serde(default)]
+        pieces: u32,
+    },
+    /// A helper worker's job: copy the attached files and read piece `index` of `count` of
+    /// the big tables (`ingest::read_piece`); the answer is [`FromWorker::Piece`].
+    ReadPiece {
+        /// Which piece (1.. for helpers).
+        index: u32,
+        /// Of how many.
+        count: u32,
+        /// Table kind per attached file.
+        kinds: Vec<Option<TableKind>>,
+        /// As for the main worker's [`ToWorker::Files`].
+        options: ReadOptions,
+    },
+    /// A helper's piece handed on by the page to the worker reading [`ToWorker::Files`]: its
+    /// bytes travel beside the message as `piece: Uint8Array`; without them the helper failed
+    /// (that worker then reads the piece itself).
+    PieceRead {
+        /// Which piece.
+        index: u32,
     },
     /// Read the files already held by the worker again with corrected kinds, then analyse.
     Reread {
@@ -142,6 +166,12 @@ pub enum FromWorker {
     },
     /// A patient-survey answer.
     Survey(Box<crate::survey::SurveyAnswer>),
+    /// A helper worker's piece (`ingest::PieceSet` bytes beside the message as
+    /// `piece: Uint8Array`, transferred).
+    Piece {
+        /// Which piece.
+        index: u32,
+    },
     /// The job failed; the message is in both languages.
     Failed {
         /// Bokmål.

@@ -323,6 +323,30 @@ impl Icd10 {
     }
 }
 
+/// As its normalised text; read back through [`Icd10::parse`], so bytes that are not a code are
+/// refused rather than trusted.
+impl Serialize for Icd10 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Icd10 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Code;
+        impl serde::de::Visitor<'_> for Code {
+            type Value = Icd10;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an ICD-10 code")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Icd10, E> {
+                Icd10::parse(v).ok_or_else(|| E::custom("not an ICD-10 code"))
+            }
+        }
+        d.deserialize_str(Code)
+    }
+}
+
 impl fmt::Debug for Icd10 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Icd10({})", self.as_str())
@@ -337,7 +361,7 @@ impl fmt::Display for Icd10 {
 
 /// An episode's unit: the position of its name in [`Tables::units`] (4 bytes a row, and
 /// `Option<UnitId>` too).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct UnitId(std::num::NonZeroU32);
 
 impl UnitId {
@@ -362,6 +386,19 @@ impl UnitId {
 // has the same codes (the reader interns them: a few hundred distinct lists in millions of
 // rows). Compared by content.
 pub struct Diagnoses(Option<std::sync::Arc<Vec<Icd10>>>);
+
+impl Serialize for Diagnoses {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.as_slice().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Diagnoses {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let codes = Vec::<Icd10>::deserialize(d)?;
+        Ok(Diagnoses::shared(std::sync::Arc::new(codes)))
+    }
+}
 
 impl Diagnoses {
     /// The codes, in the order written.
@@ -417,7 +454,7 @@ impl<'a> IntoIterator for &'a Diagnoses {
 }
 
 /// One row of `episodes`: a stay or a contact in specialist care.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Episode {
     /// The person.
     pub person: PersonIdx,
@@ -426,11 +463,14 @@ pub struct Episode {
     /// Inpatient, day or outpatient.
     pub care_level: CareLevel,
     /// Admission or contact date.
+    #[serde(with = "compact::date")]
     pub admit_date: NaiveDate,
     /// Admission time, when given (needed for "outside office hours").
+    #[serde(with = "compact::opt_time")]
     pub admit_time: Option<NaiveTime>,
     /// Discharge date. `None` for a DOGN row = still admitted at extract date. Ingest sets
     /// POL/DAG rows without one to `admit_date`.
+    #[serde(with = "compact::opt_date")]
     pub discharge_date: Option<NaiveDate>,
     /// Acute or planned; required for DOGN.
     pub urgency: Option<Urgency>,
@@ -446,8 +486,10 @@ pub struct Episode {
     /// In person, video or phone.
     pub contact_mode: Option<ContactMode>,
     /// Date declared ready for discharge (utskrivningsklar).
+    #[serde(with = "compact::opt_date")]
     pub ready_date: Option<NaiveDate>,
     /// Date the discharge letter (epikrise) was sent.
+    #[serde(with = "compact::opt_date")]
     pub letter_date: Option<NaiveDate>,
     /// Who referred.
     pub referred_by: Option<ReferredBy>,
@@ -591,17 +633,20 @@ impl ServiceCode {
 }
 
 /// One row of `municipal_services`: a service period or decision.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MunicipalService {
     /// The person.
     pub person: PersonIdx,
     /// Which service.
     pub service: ServiceCode,
     /// Date of the decision (vedtak).
+    #[serde(with = "compact::opt_date")]
     pub decision_date: Option<NaiveDate>,
     /// First day of the period.
+    #[serde(with = "compact::date")]
     pub start_date: NaiveDate,
     /// Last day; `None` = ongoing.
+    #[serde(with = "compact::opt_date")]
     pub end_date: Option<NaiveDate>,
 }
 
@@ -637,11 +682,12 @@ impl ContactType {
 }
 
 /// One row of `primary_care`: a KUHR claim.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrimaryCareContact {
     /// The person.
     pub person: PersonIdx,
     /// Contact date.
+    #[serde(with = "compact::date")]
     pub date: NaiveDate,
     /// GP or out-of-hours.
     pub provider: Provider,
@@ -734,5 +780,61 @@ mod tests {
             death_date: None,
         };
         assert_eq!(p.age_in(2021), Some(18));
+    }
+}
+
+/// Dates and times of the row types in binary forms as numbers (days from 1 January of year 1,
+/// seconds and nanoseconds from midnight): the rows the browser's parse workers hand back
+/// (`ingest::PieceSet`) are neither formatted nor parsed as text on the way.
+mod compact {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    fn day(n: i32) -> Option<chrono::NaiveDate> {
+        chrono::NaiveDate::from_num_days_from_ce_opt(n)
+    }
+
+    pub(super) mod date {
+        use super::*;
+        use chrono::{Datelike, NaiveDate};
+        pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_i32(d.num_days_from_ce())
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+            day(i32::deserialize(d)?).ok_or_else(|| D::Error::custom("date out of range"))
+        }
+    }
+
+    pub(super) mod opt_date {
+        use super::*;
+        use chrono::{Datelike, NaiveDate};
+        pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+            d.map(|d| d.num_days_from_ce()).serialize(s)
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+            match Option::<i32>::deserialize(d)? {
+                Some(n) => day(n)
+                    .map(Some)
+                    .ok_or_else(|| D::Error::custom("date out of range")),
+                None => Ok(None),
+            }
+        }
+    }
+
+    pub(super) mod opt_time {
+        use super::*;
+        use chrono::{NaiveTime, Timelike};
+        pub fn serialize<S: Serializer>(t: &Option<NaiveTime>, s: S) -> Result<S::Ok, S::Error> {
+            t.map(|t| (t.num_seconds_from_midnight(), t.nanosecond()))
+                .serialize(s)
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveTime>, D::Error> {
+            match Option::<(u32, u32)>::deserialize(d)? {
+                Some((secs, nanos)) => NaiveTime::from_num_seconds_from_midnight_opt(secs, nanos)
+                    .map(Some)
+                    .ok_or_else(|| D::Error::custom("time out of range")),
+                None => Ok(None),
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@
 use crate::model::{Municipality, ServiceCode, TableKind};
 use crate::text::{Lang, Text};
 use chrono::NaiveDate;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -18,10 +18,13 @@ pub const EXAMPLES_PER_CODE: usize = 20;
 
 /// Where an issue is: file, 1-based physical line (the header is line 1; in a workbook, the
 /// sheet row), and the column when one cell is at fault.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// File name as given.
-    #[serde(serialize_with = "serialize_arc_str")]
+    #[serde(
+        serialize_with = "serialize_arc_str",
+        deserialize_with = "statics::arc_str"
+    )]
     pub file: Arc<str>,
     /// 1-based physical line.
     pub line: u64,
@@ -34,7 +37,7 @@ fn serialize_arc_str<S: Serializer>(s: &Arc<str>, ser: S) -> Result<S::Ok, S::Er
 }
 
 /// A column of the file: 1-based position and the header as written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
     /// 1-based position in the file.
     pub index: usize,
@@ -43,7 +46,7 @@ pub struct Column {
 }
 
 /// Whether the row was dropped or kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// The row was not used (or, for a file-level issue, the file).
@@ -54,7 +57,7 @@ pub enum Severity {
 
 /// What is wrong. Kinds hold data, not text: [`IssueKind::message`] writes it in either language.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum IssueKind {
     /// `bad_date`: not a date in an accepted form, or an impossible one (31.02.2024).
@@ -111,6 +114,7 @@ pub enum IssueKind {
         /// The cell, truncated.
         value: String,
         /// What is accepted.
+        #[serde(deserialize_with = "statics::str_list")]
         allowed: &'static [&'static str],
     },
     /// `duplicate_row`: identical, field by field, to an earlier row of the same file.
@@ -118,6 +122,7 @@ pub enum IssueKind {
     /// `missing_required`: a required column or cell is missing.
     MissingRequired {
         /// Canonical name of the column.
+        #[serde(deserialize_with = "statics::str")]
         column: &'static str,
     },
     /// `duplicate_pid`: a second row for a pid in `persons`.
@@ -204,6 +209,7 @@ pub enum IssueKind {
     /// can be used.
     MissingColumn {
         /// Canonical names of the missing columns.
+        #[serde(deserialize_with = "statics::strs")]
         columns: Vec<&'static str>,
     },
     /// `no_usable_rows` (file-level): every row of the table was rejected.
@@ -214,6 +220,7 @@ pub enum IssueKind {
     /// `duplicate_table` (file-level): two files were given for one table kind.
     DuplicateTable {
         /// The table's canonical name.
+        #[serde(deserialize_with = "statics::str")]
         table: &'static str,
         /// The files given for it, in input order.
         files: Vec<String>,
@@ -240,6 +247,7 @@ pub enum IssueKind {
     /// ignored.
     RepeatedColumn {
         /// The canonical column both mean.
+        #[serde(deserialize_with = "statics::str")]
         column: &'static str,
         /// 1-based position of the header that is read.
         first: usize,
@@ -585,7 +593,9 @@ fn mb(bytes: u64) -> u64 {
 }
 
 /// One issue: where, what, and whether the row was dropped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// Read back only from owned data (`'de = 'static`): its static texts (`statics`).
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Issue {
     /// File, line, column.
     pub location: Location,
@@ -614,7 +624,7 @@ impl Issue {
 }
 
 /// How a text file was encoded (workbooks are not text).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TextEncoding {
     /// UTF-8 without byte-order mark.
@@ -646,7 +656,9 @@ impl TextEncoding {
 }
 
 /// What happened to one file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+// Read back only from owned data (`'de = 'static`): its static texts (`statics`).
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct FileReport {
     /// File name as given.
     pub name: String,
@@ -667,8 +679,10 @@ pub struct FileReport {
     /// Warnings (rows kept).
     pub warnings: u64,
     /// Issues per code, rejections and warnings together.
+    #[serde(deserialize_with = "statics::keyed")]
     pub counts: BTreeMap<&'static str, u64>,
     /// The first [`EXAMPLES_PER_CODE`] issues of each code.
+    #[serde(deserialize_with = "statics::keyed")]
     pub examples: BTreeMap<&'static str, Vec<Issue>>,
     /// Why the whole file could not be read, when it could not.
     pub fatal: Option<Issue>,
@@ -985,5 +999,62 @@ mod tests {
             }
         }
         assert_eq!(codes.len(), 37);
+    }
+}
+
+/// Reading back a report written by this program (the pieces the browser's parse workers hand
+/// back, `ingest::PieceSet`): codes, column names and lists of accepted values are static
+/// texts of the program, so a text read back is made static once and shared after (the set
+/// of such texts is the program's own, so the memory is bounded).
+pub(crate) mod statics {
+    use serde::{Deserialize, Deserializer};
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::sync::{Arc, Mutex, PoisonError};
+
+    static TEXTS: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    static LISTS: Mutex<BTreeSet<&'static [&'static str]>> = Mutex::new(BTreeSet::new());
+
+    /// `text` as a static text, shared with every earlier one equal to it.
+    pub(crate) fn make_static(text: String) -> &'static str {
+        let mut texts = TEXTS.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&t) = texts.get(text.as_str()) {
+            return t;
+        }
+        let t: &'static str = Box::leak(text.into_boxed_str());
+        texts.insert(t);
+        t
+    }
+
+    pub(crate) fn str<'de, D: Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+        Ok(make_static(String::deserialize(d)?))
+    }
+
+    pub(crate) fn strs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<&'static str>, D::Error> {
+        let texts = Vec::<String>::deserialize(d)?;
+        Ok(texts.into_iter().map(make_static).collect())
+    }
+
+    pub(crate) fn str_list<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<&'static [&'static str], D::Error> {
+        let list = strs(d)?;
+        let mut lists = LISTS.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&l) = lists.get(list.as_slice()) {
+            return Ok(l);
+        }
+        let l: &'static [&'static str] = Box::leak(list.into_boxed_slice());
+        lists.insert(l);
+        Ok(l)
+    }
+
+    pub(crate) fn arc_str<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+        Ok(Arc::from(String::deserialize(d)?))
+    }
+
+    pub(crate) fn keyed<'de, D: Deserializer<'de>, V: Deserialize<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<&'static str, V>, D::Error> {
+        let map = BTreeMap::<String, V>::deserialize(d)?;
+        Ok(map.into_iter().map(|(k, v)| (make_static(k), v)).collect())
     }
 }

@@ -22,6 +22,23 @@ pub struct Text {
     pub en: &'static str,
 }
 
+impl<'de> Deserialize<'de> for Text {
+    /// A text written by this program read back (`quality::statics`).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Owned {
+            nb: String,
+            en: String,
+        }
+        let Owned { nb, en } = Owned::deserialize(d)?;
+        use crate::quality::statics::make_static;
+        Ok(Text {
+            nb: make_static(nb),
+            en: make_static(en),
+        })
+    }
+}
+
 impl Text {
     /// The text in `lang`.
     pub fn get(&self, lang: Lang) -> &'static str {

@@ -4,9 +4,11 @@
 //! `file: Uint8Array` beside an exported file (messages as JS values, `protocol::encode`).
 
 use forlop_app::engine::{self, Held, HeldFile, Source};
+use forlop_app::protocol::MappingNeed;
 use forlop_app::protocol::{
     decode, encode, Bilingual, ExportFormat, FromWorker, Phase, ReportView, ToWorker,
 };
+use forlop_core::ingest::PieceSet;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -22,6 +24,14 @@ thread_local! {
     static SURVEY: RefCell<Option<forlop_app::survey::SurveyHeld>> = const { RefCell::new(None) };
     /// The last progress posted: phase, file, fraction.
     static LAST_PROGRESS: RefCell<Option<(Phase, String, f32)>> = const { RefCell::new(None) };
+    /// The helpers' pieces handed on by the page while a [`ToWorker::Files`] job waits for
+    /// them: (index, bytes; `None` = that helper failed).
+    static PIECES: RefCell<Vec<(u32, Option<Vec<u8>>)>> = const { RefCell::new(Vec::new()) };
+    /// Wakes the job waiting for [`PIECES`].
+    static WAKE: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+    /// The fraction the bar may not go below: while this worker reads its piece, then joins
+    /// (whose reading of the small tables starts at 0 again), the bar only moves forward.
+    static FLOOR: std::cell::Cell<f32> = const { std::cell::Cell::new(0.0) };
 }
 
 /// Panics are said in words, flagged `panic: true` (then the worker traps, and the page,
@@ -123,6 +133,14 @@ fn analyse_and_publish(
 /// re-renders its bar for each message, and the reader and the generator report far more often
 /// than that (a message per row queued thousands of messages ahead of the report).
 fn progress(phase: Phase, detail: &str, fraction: f32) {
+    let fraction = match phase {
+        Phase::Parsing => FLOOR.with(|f| {
+            let top = f.get().max(fraction);
+            f.set(top);
+            top
+        }),
+        _ => fraction,
+    };
     let worth_posting = LAST_PROGRESS.with(|last| {
         let mut last = last.borrow_mut();
         let news = match &*last {
@@ -191,6 +209,48 @@ async fn read_file(file: &File) -> Result<Vec<u8>, JsValue> {
     Ok(bytes)
 }
 
+/// Copies the attached files into memory (`files: File[]` beside the job).
+async fn copy_files(data: &JsValue) -> Result<Vec<HeldFile>, Bilingual> {
+    let list: js_sys::Array = js_sys::Reflect::get(data, &"files".into())
+        .map(|f| f.unchecked_into())
+        .unwrap_or_default();
+    let mut files = Vec::new();
+    for f in list.iter() {
+        let Ok(file) = f.dyn_into::<File>() else {
+            continue;
+        };
+        match read_file(&file).await {
+            Ok(bytes) => files.push(HeldFile {
+                name: file.name(),
+                bytes,
+            }),
+            Err(e) => {
+                let why = e.as_string().unwrap_or_else(|| format!("{e:?}"));
+                return Err(Bilingual {
+                    nb: format!("Kunne ikke lese {}: {why}", file.name()),
+                    en: format!("Could not read {}: {why}", file.name()),
+                });
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Waits until the page has handed on `helpers` pieces ([`ToWorker::PieceRead`]; the page hands
+/// on a failed helper's too, without bytes, so this always ends), and takes them.
+async fn wait_for_pieces(helpers: usize) -> Vec<(u32, Option<Vec<u8>>)> {
+    loop {
+        if PIECES.with(|p| p.borrow().len()) >= helpers {
+            return PIECES.with(|p| std::mem::take(&mut *p.borrow_mut()));
+        }
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            WAKE.with(|w| *w.borrow_mut() = Some(resolve));
+        });
+        let _ = JsFuture::from(promise).await;
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn load_and_analyse(
     files: Vec<HeldFile>,
     kinds: &[Option<forlop_core::model::TableKind>],
@@ -198,12 +258,26 @@ fn load_and_analyse(
     source: Source,
     settings: &forlop_core::Settings,
     year_override: Option<i32>,
+    (pieces, mapping): (Vec<PieceSet>, Option<Vec<MappingNeed>>),
     mut timings: Vec<(String, f64)>,
 ) {
-    progress(Phase::Parsing, "", 0.0);
-    let (tables, view, usable) = timed(&mut timings, "read", || {
-        engine::load(&files, kinds, options, source, &mut progress)
+    if pieces.is_empty() {
+        FLOOR.with(|f| f.set(0.0));
+        progress(Phase::Parsing, "", 0.0);
+    }
+    let (tables, view, usable, joined) = timed(&mut timings, "read", || {
+        engine::load_joined(
+            &files,
+            kinds,
+            options,
+            source,
+            (pieces, mapping),
+            &mut progress,
+        )
     });
+    if joined > 0 {
+        timings.push(("joined_files".to_string(), joined as f64));
+    }
     timings.push(("memory_read_mb".to_string(), memory_mb()));
     timings.push(("at_read_done".to_string(), stamp()));
     let failure = (!usable).then(|| engine::nothing_usable(&view));
@@ -257,6 +331,7 @@ async fn run(data: JsValue) {
                         Source::Demo,
                         &settings,
                         None,
+                        Default::default(),
                         timings,
                     );
                 }
@@ -268,34 +343,42 @@ async fn run(data: JsValue) {
             options,
             settings,
             year_override,
+            pieces,
         } => {
-            let list: js_sys::Array = js_sys::Reflect::get(&data, &"files".into())
-                .map(|f| f.unchecked_into())
-                .unwrap_or_default();
-            let mut files = Vec::new();
+            PIECES.with(|p| p.borrow_mut().clear());
             let t0 = now();
-            for f in list.iter() {
-                let Ok(file) = f.dyn_into::<File>() else {
-                    continue;
-                };
-                match read_file(&file).await {
-                    Ok(bytes) => files.push(HeldFile {
-                        name: file.name(),
-                        bytes,
-                    }),
-                    Err(e) => {
-                        let why = e.as_string().unwrap_or_else(|| format!("{e:?}"));
-                        return failed(
-                            format!("Kunne ikke lese {}: {why}", file.name()),
-                            format!("Could not read {}: {why}", file.name()),
-                        );
-                    }
-                }
-            }
-            let timings = vec![
+            let files = match copy_files(&data).await {
+                Ok(files) => files,
+                Err(Bilingual { nb, en }) => return failed(nb, en),
+            };
+            let mut timings = vec![
                 ("at_job".to_string(), received),
                 ("copy".to_string(), now() - t0),
             ];
+            // Piece 0 here while the helpers read the others, then their pieces joined.
+            let mut sets = Vec::new();
+            let mut mapping = None;
+            let count = pieces as usize;
+            FLOOR.with(|f| f.set(0.0));
+            if count >= 2 {
+                progress(Phase::Parsing, "", 0.0);
+                let own = timed(&mut timings, "read_piece", || {
+                    engine::read_piece(&files, &kinds, &options, (0, count), &mut progress)
+                });
+                sets.push(own);
+                // Needed after the read, worked out now while the helpers finish.
+                mapping = Some(timed(&mut timings, "mapping", || {
+                    engine::mapping_of(&files, &kinds, &options)
+                }));
+                let t1 = now();
+                for (_, bytes) in wait_for_pieces(count - 1).await {
+                    if let Some(set) = bytes.and_then(|b| PieceSet::from_bytes(&b)) {
+                        sets.push(set);
+                    }
+                }
+                timings.push(("wait_pieces".to_string(), now() - t1));
+                timings.push(("pieces".to_string(), sets.len() as f64));
+            }
             load_and_analyse(
                 files,
                 &kinds,
@@ -303,8 +386,50 @@ async fn run(data: JsValue) {
                 Source::UserFiles,
                 &settings,
                 year_override,
+                (sets, mapping),
                 timings,
             );
+        }
+        ToWorker::ReadPiece {
+            index,
+            count,
+            kinds,
+            options,
+        } => {
+            let files = match copy_files(&data).await {
+                Ok(files) => files,
+                Err(Bilingual { nb, en }) => return failed(nb, en),
+            };
+            let set = engine::read_piece(
+                &files,
+                &kinds,
+                &options,
+                (index as usize, count as usize),
+                &mut |_, _, _| {},
+            );
+            drop(files);
+            let bytes = set.to_bytes();
+            drop(set);
+            let envelope = js_sys::Object::new();
+            let array = js_sys::Uint8Array::from(bytes.as_slice());
+            let _ = js_sys::Reflect::set(&envelope, &"piece".into(), &array);
+            let _ = js_sys::Reflect::set(
+                &envelope,
+                &"msg".into(),
+                &encode(&FromWorker::Piece { index }),
+            );
+            let _ =
+                scope().post_message_with_transfer(&envelope, &js_sys::Array::of1(&array.buffer()));
+        }
+        ToWorker::PieceRead { index } => {
+            let bytes = js_sys::Reflect::get(&data, &"piece".into())
+                .ok()
+                .and_then(|p| p.dyn_into::<js_sys::Uint8Array>().ok())
+                .map(|a| a.to_vec());
+            PIECES.with(|p| p.borrow_mut().push((index, bytes)));
+            if let Some(wake) = WAKE.with(|w| w.borrow_mut().take()) {
+                let _ = wake.call0(&JsValue::NULL);
+            }
         }
         ToWorker::Reread {
             kinds,
@@ -320,6 +445,7 @@ async fn run(data: JsValue) {
                 Source::UserFiles,
                 &settings,
                 year_override,
+                Default::default(),
                 Vec::new(),
             );
         }

@@ -62,6 +62,8 @@ fn send_files(state: AppState, files: web_sys::FileList) {
         options: state.read_options.get_untracked(),
         settings: state.settings(),
         year_override: None,
+        // Decided by the page's client when it hands the files to the workers.
+        pieces: 0,
     };
     state.run(job, Some(&list));
 }

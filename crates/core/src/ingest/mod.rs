@@ -24,6 +24,7 @@ mod link;
 mod parallel;
 mod passes;
 mod persons;
+mod pieces;
 mod population;
 mod preview;
 mod primary_care;
@@ -38,6 +39,7 @@ mod tests;
 
 pub use aliases::{columns, ColumnSpec};
 pub use passes::{pass_of_pid, split_by_person, LineRouter, RowPass};
+pub use pieces::PieceSet;
 pub use preview::{inspect, FilePreview, UnrecognisedValues};
 
 use crate::model::{
@@ -143,6 +145,9 @@ pub struct Loaded {
     pub tables: Tables,
     /// Every row read, used and rejected, with the reasons.
     pub quality: QualityReport,
+    /// How many files were joined from pieces read elsewhere ([`load_with_pieces`]; 0 for
+    /// every other load).
+    pub joined: usize,
 }
 
 /// Progress while loading, reported at most every 50 000 rows.
@@ -364,7 +369,7 @@ pub fn load_lazy(
     progress: &mut dyn FnMut(LoadProgress) -> bool,
 ) -> Result<Loaded, Cancelled> {
     let mut inputs: Vec<Input<'_, '_>> = files.into_iter().map(Input::Lazy).collect();
-    load_inputs(&mut inputs, options, progress)
+    load_inputs(&mut inputs, options, progress, &mut Split::Whole)
 }
 
 /// A file given to the reader: borrowed bytes, or fetched when needed.
@@ -420,13 +425,115 @@ pub fn load_with_progress(
     progress: &mut dyn FnMut(LoadProgress) -> bool,
 ) -> Result<Loaded, Cancelled> {
     let mut inputs: Vec<Input<'_, '_>> = files.iter().map(|f| Input::Borrowed(*f)).collect();
-    load_inputs(&mut inputs, options, progress)
+    load_inputs(&mut inputs, options, progress, &mut Split::Whole)
+}
+
+/// Reads piece `index` (0-based) of `count` of every big-table file (episodes, municipal
+/// services, primary care) that can be cut ([`pieces`]), for [`load_with_pieces`] in another
+/// worker: the load's preamble as [`load`] (files opened and recognised, areas and persons read
+/// whole, so that person indexes agree), then only that piece of each such file. Progress
+/// counts each piece's bytes `count` times, as if the other pieces were read at the same pace.
+///
+/// # Errors
+/// [`Cancelled`] when `progress` returned `false`.
+pub fn read_piece(
+    files: &[SourceFile<'_>],
+    options: &ReadOptions,
+    index: usize,
+    count: usize,
+    progress: &mut dyn FnMut(LoadProgress) -> bool,
+) -> Result<PieceSet, Cancelled> {
+    let mut inputs: Vec<Input<'_, '_>> = files.iter().map(|f| Input::Borrowed(*f)).collect();
+    let mut set = PieceSet::new(index, count);
+    if index < count && options.pass.is_none() {
+        load_inputs(&mut inputs, options, progress, &mut Split::Read(&mut set))?;
+    }
+    Ok(set)
+}
+
+/// Like [`load_with_progress`], with the big-table files joined from the pieces in `sets`
+/// ([`read_piece`] of the same files and options, one set per piece): a file whose pieces are
+/// all there, each cut where this load cuts the file, is joined from them as the threads of
+/// [`ReadOptions::threads`] are joined; any other file is read here. The tables and the report
+/// are exactly [`load_with_progress`]'s.
+///
+/// # Errors
+/// [`Cancelled`] when `progress` returned `false`.
+pub fn load_with_pieces(
+    files: &[SourceFile<'_>],
+    options: &ReadOptions,
+    mut sets: Vec<PieceSet>,
+    progress: &mut dyn FnMut(LoadProgress) -> bool,
+) -> Result<Loaded, Cancelled> {
+    let mut inputs: Vec<Input<'_, '_>> = files.iter().map(|f| Input::Borrowed(*f)).collect();
+    let mut split = if options.pass.is_none() {
+        Split::Join(&mut sets)
+    } else {
+        Split::Whole
+    };
+    load_inputs(&mut inputs, options, progress, &mut split)
+}
+
+/// How the big tables are read: whole (in pieces on threads when allowed), one piece only
+/// ([`read_piece`]), or joined from pieces read elsewhere ([`load_with_pieces`]).
+enum Split<'s> {
+    Whole,
+    Read(&'s mut PieceSet),
+    Join(&'s mut Vec<PieceSet>),
+}
+
+/// The pieces of file `file` in `sets`, taken out of them, when every piece is there and was
+/// cut as `fingerprint` says; then the file joined from them. `None` (nothing recorded): read
+/// the file here.
+#[allow(clippy::too_many_arguments)]
+fn joined<T: row::Interned>(
+    sets: &mut [PieceSet],
+    file: usize,
+    fingerprint: impl FnOnce(usize) -> Option<pieces::Fingerprint>,
+    prepared: &Prepared<'_>,
+    ctx: &FileCtx,
+    report: &mut FileReport,
+    units: &mut row::Units,
+    take: fn(pieces::PieceRows, &mut row::Units) -> Option<Vec<T>>,
+    joined_files: &mut usize,
+) -> Option<parallel::PieceRows<T>> {
+    let count = sets.first()?.count();
+    let fingerprint = fingerprint(count)?;
+    let mut found: Vec<Option<pieces::FilePiece>> = (0..count).map(|_| None).collect();
+    for set in sets.iter_mut() {
+        let index = set.index();
+        if set.count() != count || index >= count || found[index].is_some() {
+            return None;
+        }
+        let piece = set.take_file(file)?;
+        if piece.fingerprint != fingerprint {
+            return None;
+        }
+        found[index] = Some(piece);
+    }
+    let mut done = Vec::with_capacity(count);
+    for piece in found {
+        let piece = piece?;
+        done.push(piece.into_piece(take, units)?);
+    }
+    let got = parallel::join(
+        prepared,
+        done,
+        Vec::new(),
+        &vec![0; count],
+        ctx,
+        report,
+        units,
+    )?;
+    *joined_files += 1;
+    Some(got)
 }
 
 fn load_inputs<'a>(
     files: &mut [Input<'a, '_>],
     options: &ReadOptions,
     progress: &mut dyn FnMut(LoadProgress) -> bool,
+    split: &mut Split<'_>,
 ) -> Result<Loaded, Cancelled> {
     let names: Vec<Arc<str>> = files.iter().map(|f| Arc::from(f.name())).collect();
     let mut reports: Vec<FileReport> = files
@@ -536,6 +643,7 @@ fn load_inputs<'a>(
         bytes_total,
     };
     let mut st = persons::PersonsState::default();
+    let mut joined_files = 0;
     let mut units = row::Units::default();
     let mut areas_rows: Option<Vec<AreaRow>> = None;
     let mut population: Option<Vec<PopulationRow>> = None;
@@ -556,6 +664,14 @@ fn load_inputs<'a>(
             st.areas = areas_rows
                 .as_ref()
                 .map(|a| a.iter().map(|r| r.municipality).collect());
+        }
+        let big = matches!(
+            kind,
+            TableKind::Episodes | TableKind::MunicipalServices | TableKind::PrimaryCare
+        );
+        if matches!(split, Split::Read(_)) && kind == TableKind::Population {
+            // Not needed for the pieces.
+            continue;
         }
         for p in pending.iter_mut().filter(|p| p.kind == kind) {
             let (prepared, headers, header_line) = match (p.prepared.take(), p.header.take()) {
@@ -609,25 +725,110 @@ fn load_inputs<'a>(
             } else {
                 options.threads
             };
-            let pieces = matches!(
-                kind,
-                TableKind::Episodes | TableKind::MunicipalServices | TableKind::PrimaryCare
-            )
-            .then(|| rows.resume_point())
-            .flatten()
-            .and_then(|(from, line)| {
+            let resume = rows.resume_point().filter(|_| big);
+            if let (true, Split::Read(set)) = (big, &mut *split) {
+                // This worker's piece only; a file that cannot be cut is read by the worker
+                // that joins.
+                let (index, count) = (set.index(), set.count());
+                let cut = resume.and_then(|(from, line)| {
+                    let cuts = prepared.cut_points(from, count)?;
+                    let pieces = prepared.pieces(&cuts, line)?;
+                    Some((cuts, pieces))
+                });
+                if let Some((cuts, piece)) =
+                    cut.and_then(|(c, p)| Some((c, p.into_iter().nth(index)?)))
+                {
+                    let fingerprint = pieces::Fingerprint { len: p.bytes, cuts };
+                    let prog = &mut prog;
+                    let (file, c) = (p.report, count as u64);
+                    let piece = match kind {
+                        TableKind::Episodes => {
+                            let parse = |cx: &mut row::RowCx<'_>| episodes::parse(cx, &st);
+                            let got = pieces::read_one(piece, &ctx, prog, c, false, &parse)?;
+                            pieces::FilePiece::new(
+                                file,
+                                fingerprint,
+                                got,
+                                pieces::PieceRows::Episodes,
+                            )
+                        }
+                        TableKind::MunicipalServices => {
+                            let parse = |cx: &mut row::RowCx<'_>| services::parse(cx, &st);
+                            let got = pieces::read_one(piece, &ctx, prog, c, true, &parse)?;
+                            pieces::FilePiece::new(
+                                file,
+                                fingerprint,
+                                got,
+                                pieces::PieceRows::Services,
+                            )
+                        }
+                        _ => {
+                            let parse = |cx: &mut row::RowCx<'_>| primary_care::parse(cx, &st);
+                            let got = pieces::read_one(piece, &ctx, prog, c, false, &parse)?;
+                            pieces::FilePiece::new(
+                                file,
+                                fingerprint,
+                                got,
+                                pieces::PieceRows::PrimaryCare,
+                            )
+                        }
+                    };
+                    set.push(piece);
+                }
+                prog.bytes_before += p.bytes;
+                continue;
+            }
+            let fingerprint = |count: usize| {
+                let (from, _) = resume?;
+                let cuts = prepared.cut_points(from, count)?;
+                Some(pieces::Fingerprint { len: p.bytes, cuts })
+            };
+            let sets: &mut [PieceSet] = match split {
+                Split::Join(sets) if big => sets,
+                _ => &mut [],
+            };
+            let pieces = resume.and_then(|(from, line)| {
                 let cuts = prepared.cut_points(from, threads)?;
                 prepared.pieces(&cuts, line)
             });
             let mut read_in_pieces = false;
-            if let Some(pieces) = pieces {
+            if big {
                 let prog = &mut prog;
+                let file = p.report;
                 match kind {
                     TableKind::Episodes => {
                         let parse = |cx: &mut row::RowCx<'_>| episodes::parse(cx, &st);
-                        let got = parallel::read_in_pieces(
-                            prepared, pieces, &ctx, report, &mut units, prog, false, &parse,
-                        )?;
+                        let take = |r, units: &mut row::Units| match r {
+                            pieces::PieceRows::Episodes(mut r) => {
+                                // Each row read back has a list of its own: shared again, as
+                                // the reader shares them (a few hundred lists in millions of
+                                // rows).
+                                for e in &mut r {
+                                    if !e.other_diagnoses.is_empty() {
+                                        let codes = e.other_diagnoses.as_slice().to_vec();
+                                        e.other_diagnoses = units.diagnoses(codes);
+                                    }
+                                }
+                                Some(r)
+                            }
+                            _ => None,
+                        };
+                        let mut got = joined(
+                            sets,
+                            file,
+                            fingerprint,
+                            prepared,
+                            &ctx,
+                            report,
+                            &mut units,
+                            take,
+                            &mut joined_files,
+                        );
+                        if let (None, Some(pieces)) = (&got, pieces) {
+                            got = parallel::read_in_pieces(
+                                prepared, pieces, &ctx, report, &mut units, prog, false, &parse,
+                            )?;
+                        }
                         if let Some(got) = got {
                             put(&mut episodes, got.rows);
                             read_in_pieces = true;
@@ -635,9 +836,26 @@ fn load_inputs<'a>(
                     }
                     TableKind::MunicipalServices => {
                         let parse = |cx: &mut row::RowCx<'_>| services::parse(cx, &st);
-                        let got = parallel::read_in_pieces(
-                            prepared, pieces, &ctx, report, &mut units, prog, true, &parse,
-                        )?;
+                        let take = |r, _: &mut row::Units| match r {
+                            pieces::PieceRows::Services(r) => Some(r),
+                            _ => None,
+                        };
+                        let mut got = joined(
+                            sets,
+                            file,
+                            fingerprint,
+                            prepared,
+                            &ctx,
+                            report,
+                            &mut units,
+                            take,
+                            &mut joined_files,
+                        );
+                        if let (None, Some(pieces)) = (&got, pieces) {
+                            got = parallel::read_in_pieces(
+                                prepared, pieces, &ctx, report, &mut units, prog, true, &parse,
+                            )?;
+                        }
                         if let Some(got) = got {
                             put(&mut services, got.rows);
                             let origin = |line| link::Origin {
@@ -650,9 +868,26 @@ fn load_inputs<'a>(
                     }
                     _ => {
                         let parse = |cx: &mut row::RowCx<'_>| primary_care::parse(cx, &st);
-                        let got = parallel::read_in_pieces(
-                            prepared, pieces, &ctx, report, &mut units, prog, false, &parse,
-                        )?;
+                        let take = |r, _: &mut row::Units| match r {
+                            pieces::PieceRows::PrimaryCare(r) => Some(r),
+                            _ => None,
+                        };
+                        let mut got = joined(
+                            sets,
+                            file,
+                            fingerprint,
+                            prepared,
+                            &ctx,
+                            report,
+                            &mut units,
+                            take,
+                            &mut joined_files,
+                        );
+                        if let (None, Some(pieces)) = (&got, pieces) {
+                            got = parallel::read_in_pieces(
+                                prepared, pieces, &ctx, report, &mut units, prog, false, &parse,
+                            )?;
+                        }
                         if let Some(got) = got {
                             put(&mut primary, got.rows);
                             read_in_pieces = true;
@@ -774,5 +1009,6 @@ fn load_inputs<'a>(
         quality: QualityReport {
             files: ordered.into_iter().map(|(_, r)| r).collect(),
         },
+        joined: joined_files,
     })
 }

@@ -26,18 +26,20 @@ pub(crate) struct PieceRows<T> {
     pub lines: Vec<u64>,
 }
 
-/// One piece's result (its rows are in its slots of the file's table).
-struct Piece<T> {
-    report: FileReport,
-    hashes: RowHashes,
+/// One piece's result (its rows are in its slots of the file's table), read on a thread of
+/// its own here, or in a browser worker of its own ([`super::pieces`]).
+pub(crate) struct Piece<T> {
+    pub report: FileReport,
+    /// Sorted ([`RowHashes::sort`]).
+    pub hashes: RowHashes,
     /// The unit names of the piece's rows, numbered within the piece.
-    units: Units,
+    pub units: Vec<String>,
     /// The line of each kept row (when asked for).
-    lines: Vec<u64>,
+    pub lines: Vec<u64>,
     /// Rows beyond the piece's slots (never more rows than lines + 1, so none; kept in case).
-    overflow: Vec<T>,
+    pub overflow: Vec<T>,
     /// `\n` bytes in the piece: how far the lines of the pieces after it are shifted.
-    newlines: u64,
+    pub newlines: u64,
 }
 
 /// Reads the records of a CSV file in `pieces` (from [`Prepared::pieces`]), one thread each.
@@ -98,10 +100,11 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
                 scope.spawn(move || {
                     let (start, _) = rows.resume_point().unwrap_or((0, 0));
                     rows.set_expected(ctx.names.len());
+                    let mut piece_units = Units::default();
                     let mut piece = Piece {
                         report: FileReport::default(),
                         hashes: RowHashes::default(),
-                        units: Units::default(),
+                        units: Vec::new(),
                         lines: Vec::new(),
                         overflow: Vec::new(),
                         newlines,
@@ -132,7 +135,7 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
                         ctx,
                         &mut piece.report,
                         &mut piece.hashes,
-                        &mut piece.units,
+                        &mut piece_units,
                         &mut tick,
                         &mut keep,
                     );
@@ -142,6 +145,7 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
                     }
                     // Sorted here, on the piece's thread, for the duplicate check.
                     piece.hashes.sort();
+                    piece.units = piece_units.names;
                     Some(piece)
                 })
             })
@@ -173,6 +177,26 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
     if cancel.load(Ordering::Relaxed) || done.iter().any(Option::is_none) {
         return Err(Cancelled);
     }
+    let done: Vec<Piece<T>> = done.into_iter().flatten().collect();
+    Ok(join(prepared, done, slots, &sizes, ctx, report, units))
+}
+
+/// Joins the pieces of a file, read on their own, in file order: piece `i`'s rows are in
+/// `slots`' `sizes[i]` slots after those of the pieces before it (empty slots skipped), then in
+/// its overflow. Line numbers are shifted by the line ends of the pieces before, reports
+/// absorbed in order, unit names renumbered into `units`, and the exact-duplicate check runs
+/// over the merged hashes. `None` when a piece before the last is suspect (its cut was not a
+/// record boundary) or there is none: nothing has been recorded, the file must be read in one
+/// go.
+pub(crate) fn join<T: Interned>(
+    prepared: &Prepared<'_>,
+    done: Vec<Piece<T>>,
+    mut slots: Vec<Option<T>>,
+    sizes: &[usize],
+    ctx: &FileCtx,
+    report: &mut FileReport,
+    units: &mut Units,
+) -> Option<PieceRows<T>> {
     // Each piece was read from a true record start (the first one by construction, each next
     // one if the piece before it ended cleanly), by the same parser as a reading in one go.
     // A cut inside a quoted field leaves the piece before it with an unclosed quote at its
@@ -184,19 +208,15 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
             .iter()
             .any(|code| p.report.counts.contains_key(code))
     };
-    if done.iter().take(pieces_before_last).flatten().any(suspect) {
-        return Ok(None);
-    }
-    let done: Vec<Piece<T>> = done.into_iter().flatten().collect();
-    if done.is_empty() {
-        return Ok(None);
+    if done.iter().take(pieces_before_last).any(suspect) || done.is_empty() {
+        return None;
     }
     // Each piece numbered its unit names from 0: renumbered into the load's names (no pass
     // over the rows when the numbers stay as they were, as for the first piece of a file).
     let mut rest = &mut slots[..];
     let mut overflow_rows = false;
     let mut pieces = Vec::with_capacity(done.len());
-    for (piece, &n) in done.into_iter().zip(&sizes) {
+    for (piece, &n) in done.into_iter().zip(sizes) {
         let (mine, after) = rest.split_at_mut(n.min(rest.len()));
         rest = after;
         let Piece {
@@ -207,7 +227,7 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
             mut overflow,
             newlines,
         } = piece;
-        let map: Vec<_> = piece_units.names.iter().map(|n| units.intern(n)).collect();
+        let map: Vec<_> = piece_units.iter().map(|n| units.intern(n)).collect();
         if map.iter().enumerate().any(|(i, id)| id.index() != i) {
             mine.iter_mut().flatten().for_each(|r| r.remap_units(&map));
             overflow.iter_mut().for_each(|r| r.remap_units(&map));
@@ -220,12 +240,17 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
         lines: Vec::new(),
     };
     if overflow_rows {
-        // Never taken (a piece has at most one row more than its line ends); rows kept in
-        // order all the same: each piece's slots, then its overflow.
+        // Pieces read in other workers ([`super::pieces`]) have all their rows here; on threads
+        // never taken (a piece has at most one row more than its line ends). Rows kept in order:
+        // each piece's slots, then its overflow.
+        let overflowing: usize = pieces.iter().map(|p| p.3.len()).sum();
+        all.rows
+            .reserve_exact(sizes.iter().sum::<usize>() + overflowing);
         let mut slots = slots.into_iter();
-        for ((_, _, _, overflow, _), &n) in pieces.iter_mut().zip(&sizes) {
+        for ((_, _, _, overflow, _), &n) in pieces.iter_mut().zip(sizes) {
             all.rows.extend(slots.by_ref().take(n).flatten());
-            all.rows.append(overflow);
+            // Each piece's memory given back as its rows are moved.
+            all.rows.extend(std::mem::take(overflow));
         }
     } else {
         // Moved down in place (same size: `Option<T>` uses a niche of `T`), the empty slots'
@@ -255,5 +280,5 @@ pub(crate) fn read_in_pieces<T: Send + Interned>(
         shift += newlines;
     }
     report_duplicates(prepared.rows().fetcher(), hashes, ctx, report);
-    Ok(Some(all))
+    Some(all)
 }

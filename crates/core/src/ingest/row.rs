@@ -353,7 +353,7 @@ pub(crate) fn read_records(
 
 /// Every record's hash and where it was, in reading order, for the exact-duplicate check:
 /// 12 bytes a row (a file of millions of rows keeps this beside its table while it is read).
-#[derive(Default)]
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct RowHashes {
     /// Per row, `(32 bits of the hash of its fields) << 32 | row number in reading order`:
     /// sorted as plain integers. Rows whose 32 bits agree are compared field by field, so a

@@ -1311,6 +1311,171 @@ mod pieces {
         }
     }
 
+    /// Every piece read as a separate worker would (`read_piece`), moved through bytes, then
+    /// joined (`load_with_pieces`).
+    fn in_workers(files: &[SourceFile<'_>], count: usize) -> Loaded {
+        let opts = ReadOptions::default();
+        let sets = (0..count)
+            .map(|i| {
+                let set = read_piece(files, &opts, i, count, &mut |_| true).unwrap();
+                PieceSet::from_bytes(&set.to_bytes()).unwrap()
+            })
+            .collect();
+        load_with_pieces(files, &opts, sets, &mut |_| true).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        #[test]
+        fn pieces_in_workers_read_like_one_go(
+            lines in proptest::collection::vec(line(), 1..200),
+            count in 2usize..5,
+            no_last_end in proptest::bool::ANY,
+        ) {
+            let mut text = format!("{EP_HEAD}{}", lines.concat());
+            if no_last_end {
+                text.truncate(text.trim_end_matches(['\r', '\n']).len());
+            }
+            let files = [file("persons.csv", PERSONS), file("episodes.csv", &text)];
+            let one = load(&files, &ReadOptions::default());
+            let many = in_workers(&files, count);
+            prop_assert_eq!(&one.tables, &many.tables);
+            prop_assert_eq!(&one.quality, &many.quality);
+        }
+    }
+
+    /// Services (whose lines are kept for the overlap check) and primary care, cut too: the
+    /// overlaps found across pieces name the right earlier line.
+    #[test]
+    fn every_big_table_is_joined_from_workers_like_one_go() {
+        let mut services = String::from("pid;tjeneste;vedtaksdato;startdato;sluttdato\n");
+        let mut primary = String::from("pid,dato,praksistype,takster,tverrfaglig\n");
+        for i in 0..60 {
+            // Every 4th period overlaps the one before (same person and service).
+            let (m, d) = (i / 4 % 12 + 1, if i % 4 == 3 { 2 } else { 10 + i % 4 });
+            services.push_str(&format!(
+                "p{};15;;2021-{m:02}-{d:02};2021-{m:02}-2{}\n",
+                i % 2 + 1,
+                i % 4
+            ));
+            primary.push_str(&format!(
+                "p{},2021-01-{:02},63,2ad,\n",
+                i % 3 + 1,
+                i % 28 + 1
+            ));
+        }
+        let mut episodes = String::from(EP_HEAD);
+        for i in 0..60 {
+            let unit = ["PAM", "DPS", "", "Akutt"][i % 4];
+            episodes.push_str(&format!(
+                "p{},PHV,POL,2021-03-{:02},,,ACUTE,F20,F32,{unit},,\n",
+                i % 2 + 1,
+                i % 28 + 1
+            ));
+        }
+        let files = [
+            file("persons.csv", PERSONS),
+            file("episodes.csv", &episodes),
+            file("tjenester.csv", &services),
+            file("kuhr.csv", &primary),
+        ];
+        let one = load(&files, &ReadOptions::default());
+        // Periods that overlap the one before: not the first of a person and service.
+        assert!(one.quality.counts_by_code()["overlapping_service"] > 0);
+        // p3 is not a person: 20 of the 60 primary-care rows.
+        assert_eq!(one.quality.counts_by_code()["unknown_person"], 20);
+        for count in 2..5 {
+            let sets: Vec<PieceSet> = (0..count)
+                .map(|i| {
+                    read_piece(&files, &ReadOptions::default(), i, count, &mut |_| true).unwrap()
+                })
+                .collect();
+            // Every big file was cut, so every set holds a piece of each.
+            assert!(sets.iter().all(|s| s.files() == 3), "{count}");
+            let many = in_workers(&files, count);
+            // Joined from the pieces, not read again.
+            assert_eq!(many.joined, 3, "{count}");
+            // Every episode's other diagnoses are `F32`: one list, shared by all 60 rows across
+            // the pieces, as when read in one go.
+            let lists: std::collections::BTreeSet<_> = many
+                .tables
+                .episodes
+                .iter()
+                .flatten()
+                .map(|e| e.other_diagnoses.as_slice().as_ptr())
+                .collect();
+            assert_eq!(lists.len(), 1, "{count}");
+            assert_eq!(one.tables, many.tables, "{count}");
+            assert_eq!(one.quality, many.quality, "{count}");
+        }
+    }
+
+    /// A piece cut elsewhere than this load cuts the file (another file, or another count) is
+    /// never joined: the file is read here, and the result is still `load`'s.
+    #[test]
+    fn pieces_that_do_not_fit_are_not_trusted() {
+        let mut text = String::from(EP_HEAD);
+        for i in 0..40 {
+            text.push_str(&format!(
+                "p1,PHV,POL,2021-03-{:02},,,ACUTE,F20,,,,\n",
+                i % 28 + 1
+            ));
+        }
+        let files = [file("persons.csv", PERSONS), file("episodes.csv", &text)];
+        let one = load(&files, &ReadOptions::default());
+        let opts = ReadOptions::default();
+        // The second piece read from a longer file: its fingerprint is not this file's.
+        let longer = format!("{text}p2,PHV,POL,2021-04-01,,,ACUTE,F20,,,,\n");
+        let other = [file("persons.csv", PERSONS), file("episodes.csv", &longer)];
+        let sets = vec![
+            read_piece(&files, &opts, 0, 2, &mut |_| true).unwrap(),
+            read_piece(&other, &opts, 1, 2, &mut |_| true).unwrap(),
+        ];
+        let got = load_with_pieces(&files, &opts, sets, &mut |_| true).unwrap();
+        assert_eq!((&one.tables, &one.quality), (&got.tables, &got.quality));
+        assert_eq!(got.joined, 0);
+        // A piece missing, or the pieces of a cut in three given as two: read here as well.
+        let sets = vec![read_piece(&files, &opts, 0, 2, &mut |_| true).unwrap()];
+        let got = load_with_pieces(&files, &opts, sets, &mut |_| true).unwrap();
+        assert_eq!((&one.tables, &one.quality), (&got.tables, &got.quality));
+        let sets = vec![
+            read_piece(&files, &opts, 0, 3, &mut |_| true).unwrap(),
+            read_piece(&files, &opts, 1, 2, &mut |_| true).unwrap(),
+        ];
+        let got = load_with_pieces(&files, &opts, sets, &mut |_| true).unwrap();
+        assert_eq!((&one.tables, &one.quality), (&got.tables, &got.quality));
+        // The check is of the cut: a second piece of the same length and cuts, with another
+        // date in its last row (row 40: day 39 % 28 + 1 = 12), is joined as it is, so the
+        // pieces above were indeed not joined, and these are.
+        let at = text.rfind("2021-03-12").unwrap();
+        let changed = format!("{}2021-03-13{}", &text[..at], &text[at + 10..]);
+        let other = [file("persons.csv", PERSONS), file("episodes.csv", &changed)];
+        let sets = vec![
+            read_piece(&files, &opts, 0, 2, &mut |_| true).unwrap(),
+            read_piece(&other, &opts, 1, 2, &mut |_| true).unwrap(),
+        ];
+        let got = load_with_pieces(&files, &opts, sets, &mut |_| true).unwrap();
+        assert_eq!(got.joined, 1);
+        let last = |l: &Loaded| l.tables.episodes.as_ref().unwrap()[39].admit_date;
+        assert_eq!((last(&one), last(&got)), (d(2021, 3, 12), d(2021, 3, 13)));
+        // Bytes that are not a set are refused, not read.
+        assert!(PieceSet::from_bytes(b"not a piece set").is_none());
+    }
+
+    /// Codes cross as text and are read back through `Icd10::parse`: never trusted as bytes.
+    #[test]
+    fn codes_read_back_are_checked() {
+        use crate::model::Icd10;
+        let f200 = Icd10::parse("F20.0").unwrap();
+        let bytes = postcard::to_allocvec(&f200).unwrap();
+        // A length byte and the four characters of `F200`.
+        assert_eq!(bytes, b"\x04F200");
+        assert_eq!(postcard::from_bytes::<Icd10>(&bytes).unwrap(), f200);
+        // `1X` starts with a digit and is too short: no code.
+        let bad = postcard::to_allocvec("1X").unwrap();
+        assert!(postcard::from_bytes::<Icd10>(&bad).is_err());
+    }
+
     #[test]
     fn a_file_with_quotes_is_read_in_one_go_and_the_same() {
         let mut text = String::from(EP_HEAD);
