@@ -290,6 +290,7 @@ pub fn read_piece(
         true
     };
     let sources = sources(files, kinds);
+    let options = &with_clock(options);
     // Our callback never cancels, so Err cannot happen.
     ingest::read_piece(&sources, options, index, count, &mut report).unwrap_or_default()
 }
@@ -335,11 +336,7 @@ pub fn load_joined(
         progress(Phase::Parsing, &p.file, fraction);
         true
     };
-    // A birth year after the user's calendar year is invalid (the engine has no clock).
-    let options = &ReadOptions {
-        current_year: options.current_year.or_else(this_year),
-        ..options.clone()
-    };
+    let options = &with_clock(options);
     // Our callback never cancels (Cancel terminates the worker instead), so Err cannot happen.
     let loaded =
         ingest::load_with_pieces(&sources, options, pieces, &mut report).unwrap_or_default();
@@ -349,6 +346,16 @@ pub fn load_joined(
         view.mapping = mapping.unwrap_or_else(|| mapping_needs(&sources, options));
     }
     (loaded.tables, view, usable, loaded.joined)
+}
+
+/// `options` with the user's calendar year, when the page did not give one: a birth year after
+/// it is invalid (the engine has no clock). Every worker of an upload reads under it; a piece
+/// read under another year (a helper that read the clock across New Year) is not joined.
+fn with_clock(options: &ReadOptions) -> ReadOptions {
+    ReadOptions {
+        current_year: options.current_year.or_else(this_year),
+        ..options.clone()
+    }
 }
 
 /// The calendar year on the user's clock.

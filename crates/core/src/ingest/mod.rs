@@ -738,7 +738,11 @@ fn load_inputs<'a>(
                 if let Some((cuts, piece)) =
                     cut.and_then(|(c, p)| Some((c, p.into_iter().nth(index)?)))
                 {
-                    let fingerprint = pieces::Fingerprint { len: p.bytes, cuts };
+                    let fingerprint = pieces::Fingerprint {
+                        len: p.bytes,
+                        cuts,
+                        context: pieces::context_digest(options, &st),
+                    };
                     let prog = &mut prog;
                     let (file, c) = (p.report, count as u64);
                     let piece = match kind {
@@ -781,7 +785,12 @@ fn load_inputs<'a>(
             let fingerprint = |count: usize| {
                 let (from, _) = resume?;
                 let cuts = prepared.cut_points(from, count)?;
-                Some(pieces::Fingerprint { len: p.bytes, cuts })
+                let context = pieces::context_digest(options, &st);
+                Some(pieces::Fingerprint {
+                    len: p.bytes,
+                    cuts,
+                    context,
+                })
             };
             let sets: &mut [PieceSet] = match split {
                 Split::Join(sets) if big => sets,

@@ -76,14 +76,55 @@ impl PieceSet {
     }
 }
 
-/// Where a file was cut, to check that a piece read elsewhere belongs to the file as this
-/// worker sees it: never trusted otherwise.
+/// Where a file was cut, and under what it was read, to check that a piece read elsewhere
+/// belongs to the file as this worker sees it: never trusted otherwise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Fingerprint {
     /// The file's length in bytes.
     pub len: u64,
     /// The cuts ([`Prepared::cut_points`]).
     pub cuts: Vec<u64>,
+    /// [`context_digest`] of the worker that read the piece.
+    pub context: u64,
+}
+
+/// What a piece's rows depend on besides its bytes: the read options (mapping, century rule,
+/// years: they decide what is rejected or warned about) and the persons as read, in order (a
+/// row holds its person's index, so a worker that kept or rejected one person more would
+/// shift every index after it), and the areas' municipalities. Workers that read under
+/// different options or clocks get different digests, and their pieces are not joined.
+pub(crate) fn context_digest(
+    options: &super::ReadOptions,
+    st: &super::persons::PersonsState,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    let options = super::ReadOptions {
+        threads: 1,
+        pass: None,
+        ..options.clone()
+    };
+    serde_json::to_string(&options)
+        .unwrap_or_default()
+        .hash(&mut h);
+    st.persons.len().hash(&mut h);
+    for p in &st.persons {
+        (
+            &p.pid,
+            p.birth_year,
+            p.age,
+            p.sex,
+            p.municipality,
+            p.death_date,
+        )
+            .hash(&mut h);
+    }
+    if let Some(areas) = &st.areas {
+        let mut codes: Vec<u16> = areas.iter().map(|m| m.0).collect();
+        codes.sort_unstable();
+        codes.hash(&mut h);
+    }
+    h.finish()
 }
 
 /// The rows of one piece.

@@ -1462,6 +1462,59 @@ mod pieces {
         assert!(PieceSet::from_bytes(b"not a piece set").is_none());
     }
 
+    /// A piece read under other options, or with other persons, holds other person indexes or
+    /// other rejections: it is never joined. Here the helper's clock says 2030 and the joining
+    /// worker's 2026, so the helper keeps a person born in 2028 whom the joining worker rejects;
+    /// had the piece been joined, p2's rows would point at the wrong person.
+    #[test]
+    fn pieces_read_under_another_clock_or_persons_are_not_joined() {
+        let persons =
+            "pid,birth_year,sex,municipality\np0,2028,M,0301\np1,1980,M,0301\np2,1990,K,4601\n";
+        let mut text = String::from(EP_HEAD);
+        for i in 0..40 {
+            let pid = if i % 2 == 0 { "p1" } else { "p2" };
+            text.push_str(&format!(
+                "{pid},PHV,POL,2021-03-{:02},,,ACUTE,F20,,,,\n",
+                i % 28 + 1
+            ));
+        }
+        let files = [file("persons.csv", persons), file("episodes.csv", &text)];
+        let at = |year| ReadOptions {
+            current_year: Some(year),
+            ..ReadOptions::default()
+        };
+        let one = load(&files, &at(2026));
+        assert_eq!(one.tables.persons.len(), 2, "born 2028 is rejected in 2026");
+        let sets = vec![
+            read_piece(&files, &at(2026), 0, 2, &mut |_| true).unwrap(),
+            read_piece(&files, &at(2030), 1, 2, &mut |_| true).unwrap(),
+        ];
+        let got = load_with_pieces(&files, &at(2026), sets, &mut |_| true).unwrap();
+        assert_eq!(got.joined, 0);
+        assert_eq!((&one.tables, &one.quality), (&got.tables, &got.quality));
+        // The same clock: joined, and the same.
+        let sets = vec![
+            read_piece(&files, &at(2026), 0, 2, &mut |_| true).unwrap(),
+            read_piece(&files, &at(2026), 1, 2, &mut |_| true).unwrap(),
+        ];
+        let got = load_with_pieces(&files, &at(2026), sets, &mut |_| true).unwrap();
+        assert_eq!(got.joined, 1);
+        assert_eq!((&one.tables, &one.quality), (&got.tables, &got.quality));
+        // Another persons file of the same length (p1 and p2 swapped): not joined.
+        let swapped = persons
+            .replace("p1,1980", "pX,1980")
+            .replace("p2,1990", "p1,1990")
+            .replace("pX,1980", "p2,1980");
+        let other = [file("persons.csv", &swapped), file("episodes.csv", &text)];
+        let sets = vec![
+            read_piece(&files, &at(2026), 0, 2, &mut |_| true).unwrap(),
+            read_piece(&other, &at(2026), 1, 2, &mut |_| true).unwrap(),
+        ];
+        let got = load_with_pieces(&files, &at(2026), sets, &mut |_| true).unwrap();
+        assert_eq!(got.joined, 0);
+        assert_eq!((&one.tables, &one.quality), (&got.tables, &got.quality));
+    }
+
     /// Codes cross as text and are read back through `Icd10::parse`: never trusted as bytes.
     #[test]
     fn codes_read_back_are_checked() {
