@@ -1,0 +1,28 @@
+// Runs the wasm32-wasip1 build of bench/wasm-read in V8 (Node's node:wasi), the data folder
+// preopened as /data:  node bench/wasm-read.mjs WASM DIR [FALLBACK_YEAR]
+// Add `--cpu-prof` before the script for a V8 CPU profile (see bench/wasm-read.sh). Run Node 20 with
+// `--no-incremental-marking`: otherwise its V8 often aborts in a GC that memory.grow starts
+// (MarkCompactCollector::ProcessEphemerons, "unreachable code").
+import { readFile } from 'node:fs/promises';
+import { WASI } from 'node:wasi';
+import { argv, env } from 'node:process';
+
+const [wasmPath, dir, year = '2024'] = argv.slice(2);
+if (!wasmPath || !dir) {
+  console.error('usage: node bench/wasm-read.mjs WASM DIR [FALLBACK_YEAR]');
+  process.exit(2);
+}
+const wasi = new WASI({
+  version: 'preview1',
+  args: ['forlop-wasm-read', '/data', year],
+  env: {},
+  preopens: { '/data': dir },
+});
+const module = await WebAssembly.compile(await readFile(wasmPath));
+const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+const code = wasi.start(instance);
+if (env.WASM_READ_MEMORY) {
+  console.error(`memory: ${(instance.exports.memory.buffer.byteLength / 1e6).toFixed(0)} MB`);
+}
+// Exit at once: Node 20 can crash (SIGSEGV) tearing down an instance with a large memory.
+process.exit(code);
