@@ -1,5 +1,6 @@
 // Self time by function in a V8 CPU profile (`node --cpu-prof`), split by the phase each sample
-// falls in: "read" or "analyse" (under bench/wasm-read's `read` and `analyse`) or "other".
+// falls in: "read" (the tables), "inspect" (the mapping panel's look at each file; the worker's
+// `read` is both) or "analyse", by bench/wasm-read's functions of those names, or "other".
 //   node bench/cpuprofile-top.mjs FILE.cpuprofile [TOP=25]
 import { readFileSync } from 'node:fs';
 
@@ -61,6 +62,7 @@ function phase(id) {
   let p = 'other';
   for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
     const name = nameOf(byId.get(cur));
+    if (/^forlop_wasm_read::inspect$/.test(name)) { p = 'inspect'; break; }
     if (/^forlop_wasm_read::read$/.test(name)) { p = 'read'; break; }
     if (/^forlop_wasm_read::analyse$/.test(name)) { p = 'analyse'; break; }
   }
@@ -81,8 +83,8 @@ for (let i = 0; i < samples.length; i++) {
   window[p] ??= [at[i], at[i]];
   window[p][1] = at[i];
 }
-const self = { read: new Map(), analyse: new Map(), other: new Map() };
-const total = { read: 0, analyse: 0, other: 0 };
+const self = { read: new Map(), inspect: new Map(), analyse: new Map(), other: new Map() };
+const total = { read: 0, inspect: 0, analyse: 0, other: 0 };
 for (let i = 0; i < samples.length; i++) {
   // The interval after a sample is charged to it.
   const dt = (timeDeltas[i + 1] ?? 0) / 1000;
@@ -95,7 +97,7 @@ for (let i = 0; i < samples.length; i++) {
   self[p].set(name, (self[p].get(name) ?? 0) + dt);
   total[p] += dt;
 }
-for (const p of ['read', 'analyse', 'other']) {
+for (const p of ['read', 'inspect', 'analyse', 'other']) {
   console.log(`\n## ${p}: ${total[p].toFixed(0)} ms of samples`);
   const rows = [...self[p]].sort((a, b) => b[1] - a[1]).slice(0, TOP);
   for (const [name, ms] of rows) {
