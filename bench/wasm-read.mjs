@@ -7,22 +7,26 @@ import { readFile } from 'node:fs/promises';
 import { WASI } from 'node:wasi';
 import { argv, env } from 'node:process';
 
-const [wasmPath, dir, year = '2024'] = argv.slice(2);
+const [wasmPath, dir, year = '2024', ...rest] = argv.slice(2);
 if (!wasmPath || !dir) {
   console.error('usage: node bench/wasm-read.mjs WASM DIR [FALLBACK_YEAR]');
   process.exit(2);
 }
 const wasi = new WASI({
   version: 'preview1',
-  args: ['forlop-wasm-read', '/data', year],
+  args: ['forlop-wasm-read', '/data', year, ...rest],
   env: {},
   preopens: { '/data': dir },
 });
 const module = await WebAssembly.compile(await readFile(wasmPath));
 const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+const cpu = process.cpuUsage();
 const code = wasi.start(instance);
-if (env.WASM_READ_MEMORY) {
-  console.error(`memory: ${(instance.exports.memory.buffer.byteLength / 1e6).toFixed(0)} MB`);
-}
+const used = process.cpuUsage(cpu);
+// On stderr: the CPU time of the whole run (read, inspect and analyse; steadier than their
+// wall times on a busy machine) and the wasm memory's final size.
+console.error(
+  `cpu_s ${((used.user + used.system) / 1e6).toFixed(3)} memory_mb ${(instance.exports.memory.buffer.byteLength / 1e6).toFixed(0)}`,
+);
 // Exit at once: Node 20 can crash (SIGSEGV) tearing down an instance with a large memory.
 process.exit(code);
