@@ -1,5 +1,6 @@
 // Runs the wasm32-wasip1 build of bench/wasm-read in V8 (Node's node:wasi), the data folder
-// preopened as /data:  node bench/wasm-read.mjs WASM DIR [FALLBACK_YEAR]
+// preopened as /data:  node bench/wasm-read.mjs WASM DIR [FALLBACK_YEAR [WARM_DIR]]
+// WARM_DIR: a small extract read and analysed first, untimed (the code warmed up).
 // Add `--cpu-prof` before the script for a V8 CPU profile (see bench/wasm-read.sh). Run Node 20 with
 // `--no-incremental-marking`: otherwise its V8 often aborts in a GC that memory.grow starts
 // (MarkCompactCollector::ProcessEphemerons, "unreachable code").
@@ -7,16 +8,16 @@ import { readFile } from 'node:fs/promises';
 import { WASI } from 'node:wasi';
 import { argv, env } from 'node:process';
 
-const [wasmPath, dir, year = '2024', ...rest] = argv.slice(2);
+const [wasmPath, dir, year = '2024', warm] = argv.slice(2);
 if (!wasmPath || !dir) {
-  console.error('usage: node bench/wasm-read.mjs WASM DIR [FALLBACK_YEAR]');
+  console.error('usage: node bench/wasm-read.mjs WASM DIR [FALLBACK_YEAR [WARM_DIR]]');
   process.exit(2);
 }
 const wasi = new WASI({
   version: 'preview1',
-  args: ['forlop-wasm-read', '/data', year, ...rest],
+  args: ['forlop-wasm-read', '/data', year, ...(warm ? ['/warm'] : [])],
   env: {},
-  preopens: { '/data': dir },
+  preopens: { '/data': dir, ...(warm ? { '/warm': warm } : {}) },
 });
 const module = await WebAssembly.compile(await readFile(wasmPath));
 const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
