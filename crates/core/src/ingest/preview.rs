@@ -74,6 +74,49 @@ fn recogniser(column: &str) -> fn(&str) -> bool {
     }
 }
 
+/// A coded column: file column, canonical name, the user's value mapping (keys in lower case)
+/// and what it recognises.
+type Coded = (
+    usize,
+    &'static str,
+    HashMap<String, String>,
+    fn(&str) -> bool,
+);
+/// A coded column's unrecognised values with their rows, and whether there were more.
+type Found = (BTreeMap<String, u64>, bool);
+
+/// Notes the unrecognised values of one record's coded columns. A function of its own, called
+/// for each record: V8 runs a WebAssembly function in its baseline tier until it has been
+/// called hot and compiled again, so a loop over a million records inside one call would stay
+/// there (`inspect` is called once per file).
+#[inline(never)]
+fn note_codes(rec: &source::Record, coded: &[Coded], found: &mut [Found]) {
+    for ((fc, _, map, recognises), (values, more)) in coded.iter().zip(found.iter_mut()) {
+        let Some(raw) = rec.get(*fc).map(str::trim).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        // Without a mapping for the column no value is looked up (nor lower-cased, which
+        // allocates: a million rows of a few coded columns each).
+        let mapped = if map.is_empty() {
+            raw
+        } else {
+            map.get(&raw.to_lowercase())
+                .map(String::as_str)
+                .unwrap_or(raw)
+        };
+        if recognises(mapped) {
+            continue;
+        }
+        if let Some(n) = values.get_mut(raw) {
+            *n += 1;
+        } else if values.len() < MAX_DISTINCT {
+            values.insert(clip(raw), 1);
+        } else {
+            *more = true;
+        }
+    }
+}
+
 /// Looks at one file: encoding, delimiter, headers and what they match, the first rows, and the
 /// code values that need mapping. Scans the whole file for the code values.
 ///
@@ -168,7 +211,7 @@ pub fn inspect(file: &SourceFile<'_>, options: &ReadOptions) -> Result<FilePrevi
             Some((fc, d.name, map, recogniser(d.name)))
         })
         .collect();
-    let mut found: Vec<(BTreeMap<String, u64>, bool)> = vec![(BTreeMap::new(), false); coded.len()];
+    let mut found: Vec<Found> = vec![(BTreeMap::new(), false); coded.len()];
 
     let mut preview_rows = Vec::new();
     loop {
@@ -180,30 +223,7 @@ pub fn inspect(file: &SourceFile<'_>, options: &ReadOptions) -> Result<FilePrevi
         if preview_rows.len() < PREVIEW_ROWS {
             preview_rows.push(rec.iter().map(str::to_string).collect());
         }
-        for ((fc, _, map, recognises), (values, more)) in coded.iter().zip(found.iter_mut()) {
-            let Some(raw) = rec.get(*fc).map(str::trim).filter(|v| !v.is_empty()) else {
-                continue;
-            };
-            // Without a mapping for the column no value is looked up (nor lower-cased, which
-            // allocates: a million rows of a few coded columns each).
-            let mapped = if map.is_empty() {
-                raw
-            } else {
-                map.get(&raw.to_lowercase())
-                    .map(String::as_str)
-                    .unwrap_or(raw)
-            };
-            if recognises(mapped) {
-                continue;
-            }
-            if let Some(n) = values.get_mut(raw) {
-                *n += 1;
-            } else if values.len() < MAX_DISTINCT {
-                values.insert(clip(raw), 1);
-            } else {
-                *more = true;
-            }
-        }
+        note_codes(&rec, &coded, &mut found);
     }
     let unrecognised = coded
         .iter()
