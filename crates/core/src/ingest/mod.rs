@@ -406,7 +406,6 @@ pub fn load_with_progress(
     options: &ReadOptions,
     progress: &mut dyn FnMut(LoadProgress) -> bool,
 ) -> Result<Loaded, Cancelled> {
-    row::reserve_heap(files.iter().map(|f| f.bytes.len()).sum());
     let mut inputs: Vec<Input<'_, '_>> = files.iter().map(|f| Input::Borrowed(*f)).collect();
     load_inputs(&mut inputs, options, progress)
 }

@@ -22,25 +22,6 @@ use std::sync::Arc;
 /// How often progress is reported, in rows.
 pub(crate) const PROGRESS_EVERY: u64 = 50_000;
 
-/// In the browser (wasm32): grows the allocator's heap by `bytes` in one step, allocating and
-/// freeing that much at once, so the reader allocates from space already there instead of
-/// growing WebAssembly memory a little at a time. V8 may answer each growth with a full
-/// garbage collection ("external memory pressure"): for the 59 MB upload in bench/wasm-read
-/// (Node 20), 13 collections of 60–95 ms in all, 3 of 14–32 ms with this. Rust's wasm32
-/// allocator (dlmalloc) keeps freed space at the top of its heap, as WebAssembly memory cannot
-/// shrink. The reader and the analysis need about as much again as the files beside them, so
-/// the memory reached is much the same (there: 120 MB instead of 109 MB). Natively, and when
-/// the space cannot be had, nothing.
-pub(crate) fn reserve_heap(bytes: usize) {
-    if cfg!(target_arch = "wasm32") {
-        let mut space: Vec<u8> = Vec::new();
-        if space.try_reserve_exact(bytes).is_ok() {
-            // Kept from being optimised away: allocated, then freed.
-            drop(std::hint::black_box(space));
-        }
-    }
-}
-
 /// Hash of a string with the Fx hasher.
 pub(crate) fn hash_str(s: &str) -> u64 {
     let mut h = FxHasher::default();
