@@ -104,8 +104,29 @@ fn analyse(tables: &forlop_core::model::Tables, fallback: i32) -> (Vec<i32>, usi
     (years, cells)
 }
 
-/// The data files of `dir` (CSV and workbooks), by name.
+/// The data files of `dir` (CSV and workbooks), by name. `-`: a bundle on standard input
+/// (`bench/wasm-read-chromium.mjs`: per file, its name's length as a little-endian `u32`, the
+/// name, its length, its bytes), for a host without a file system.
 fn read_dir(dir: &str) -> Vec<(String, Vec<u8>)> {
+    if dir == "-" {
+        let mut all = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut all)
+            .unwrap_or_else(|e| panic!("cannot read standard input: {e}"));
+        let mut files = Vec::new();
+        let mut rest = all.as_slice();
+        let take = |rest: &mut &[u8]| -> Option<Vec<u8>> {
+            let (len, after) = rest.split_first_chunk::<4>()?;
+            let len = u32::from_le_bytes(*len) as usize;
+            let (field, after) = (after.get(..len)?, after.get(len..)?);
+            *rest = after;
+            Some(field.to_vec())
+        };
+        while let (Some(name), Some(bytes)) = (take(&mut rest), take(&mut rest)) {
+            files.push((String::from_utf8_lossy(&name).into_owned(), bytes));
+        }
+        files.sort();
+        return files;
+    }
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot list {dir}: {e}"))
         .filter_map(|e| e.ok())
