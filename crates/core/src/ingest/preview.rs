@@ -54,22 +54,66 @@ pub struct UnrecognisedValues {
     pub more: bool,
 }
 
-/// Whether `raw` (after mapping) is a known value of a coded column.
-fn recognises(column: &str, raw: &str) -> bool {
+/// Whether a value (after mapping) is a known value of coded column `column`: chosen once per
+/// column, not by the column's name for every cell.
+fn recogniser(column: &str) -> fn(&str) -> bool {
     match column {
-        "sector" => codes::sector(raw).is_some(),
-        "care_level" => codes::care_level(raw).is_some(),
-        "urgency" => codes::urgency(raw).is_some(),
-        "ambulant" => codes::ambulant(raw).is_some(),
-        "contact_mode" => codes::contact_mode(raw).is_some(),
-        "referred_by" => codes::referred_by(raw).is_some(),
-        "discharged_to" => codes::discharged_to(raw).is_some(),
-        "service" => codes::service(raw).is_some(),
-        "provider" => codes::provider(raw).is_some(),
-        "contact_type" => codes::contact_type(raw).is_some(),
-        "interdisciplinary" => codes::boolean(raw).is_some(),
-        "sex" => codes::sex(raw).is_ok(),
-        _ => true,
+        "sector" => |raw| codes::sector(raw).is_some(),
+        "care_level" => |raw| codes::care_level(raw).is_some(),
+        "urgency" => |raw| codes::urgency(raw).is_some(),
+        "ambulant" => |raw| codes::ambulant(raw).is_some(),
+        "contact_mode" => |raw| codes::contact_mode(raw).is_some(),
+        "referred_by" => |raw| codes::referred_by(raw).is_some(),
+        "discharged_to" => |raw| codes::discharged_to(raw).is_some(),
+        "service" => |raw| codes::service(raw).is_some(),
+        "provider" => |raw| codes::provider(raw).is_some(),
+        "contact_type" => |raw| codes::contact_type(raw).is_some(),
+        "interdisciplinary" => |raw| codes::boolean(raw).is_some(),
+        "sex" => |raw| codes::sex(raw).is_ok(),
+        _ => |_| true,
+    }
+}
+
+/// A coded column: file column, canonical name, the user's value mapping (keys in lower case)
+/// and what it recognises.
+type Coded = (
+    usize,
+    &'static str,
+    HashMap<String, String>,
+    fn(&str) -> bool,
+);
+/// A coded column's unrecognised values with their rows, and whether there were more.
+type Found = (BTreeMap<String, u64>, bool);
+
+/// Notes the unrecognised values of one record's coded columns. A function of its own, called
+/// for each record: V8 runs a WebAssembly function in its baseline tier until it has been
+/// called hot and compiled again, so a loop over a million records inside one call would stay
+/// there (`inspect` is called once per file).
+#[inline(never)]
+fn note_codes(rec: &source::Record, coded: &[Coded], found: &mut [Found]) {
+    for ((fc, _, map, recognises), (values, more)) in coded.iter().zip(found.iter_mut()) {
+        let Some(raw) = rec.get(*fc).map(str::trim).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        // Without a mapping for the column no value is looked up (nor lower-cased, which
+        // allocates: a million rows of a few coded columns each).
+        let mapped = if map.is_empty() {
+            raw
+        } else {
+            map.get(&raw.to_lowercase())
+                .map(String::as_str)
+                .unwrap_or(raw)
+        };
+        if recognises(mapped) {
+            continue;
+        }
+        if let Some(n) = values.get_mut(raw) {
+            *n += 1;
+        } else if values.len() < MAX_DISTINCT {
+            values.insert(clip(raw), 1);
+        } else {
+            *more = true;
+        }
     }
 }
 
@@ -138,8 +182,14 @@ pub fn inspect(file: &SourceFile<'_>, options: &ReadOptions) -> Result<FilePrevi
         .map(|m| m.and_then(|i| defs.get(i)).map(|d| d.name))
         .collect();
 
-    // Coded columns: (file column, canonical name, value mapping).
-    let coded: Vec<(usize, &'static str, HashMap<String, String>)> = matched_idx
+    // Coded columns: (file column, canonical name, value mapping, what it recognises).
+    #[allow(clippy::type_complexity)]
+    let coded: Vec<(
+        usize,
+        &'static str,
+        HashMap<String, String>,
+        fn(&str) -> bool,
+    )> = matched_idx
         .iter()
         .enumerate()
         .filter_map(|(fc, m)| {
@@ -158,10 +208,10 @@ pub fn inspect(file: &SourceFile<'_>, options: &ReadOptions) -> Result<FilePrevi
                         .collect()
                 })
                 .unwrap_or_default();
-            Some((fc, d.name, map))
+            Some((fc, d.name, map, recogniser(d.name)))
         })
         .collect();
-    let mut found: Vec<(BTreeMap<String, u64>, bool)> = vec![(BTreeMap::new(), false); coded.len()];
+    let mut found: Vec<Found> = vec![(BTreeMap::new(), false); coded.len()];
 
     let mut preview_rows = Vec::new();
     loop {
@@ -173,31 +223,13 @@ pub fn inspect(file: &SourceFile<'_>, options: &ReadOptions) -> Result<FilePrevi
         if preview_rows.len() < PREVIEW_ROWS {
             preview_rows.push(rec.iter().map(str::to_string).collect());
         }
-        for ((fc, column, map), (values, more)) in coded.iter().zip(found.iter_mut()) {
-            let Some(raw) = rec.get(*fc).map(str::trim).filter(|v| !v.is_empty()) else {
-                continue;
-            };
-            let mapped = map
-                .get(&raw.to_lowercase())
-                .map(String::as_str)
-                .unwrap_or(raw);
-            if recognises(column, mapped) {
-                continue;
-            }
-            if let Some(n) = values.get_mut(raw) {
-                *n += 1;
-            } else if values.len() < MAX_DISTINCT {
-                values.insert(clip(raw), 1);
-            } else {
-                *more = true;
-            }
-        }
+        note_codes(&rec, &coded, &mut found);
     }
     let unrecognised = coded
         .iter()
         .zip(found)
         .filter(|(_, (values, _))| !values.is_empty())
-        .map(|((fc, column, _), (values, more))| {
+        .map(|((fc, column, _, _), (values, more))| {
             let mut values: Vec<(String, u64)> = values.into_iter().collect();
             values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             UnrecognisedValues {

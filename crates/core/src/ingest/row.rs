@@ -293,62 +293,80 @@ pub(crate) fn read_records(
         if ctx.pass.is_some_and(|f| f.skips(&rec)) {
             continue;
         }
-        report.rows_read += 1;
         rows_done += 1;
-        warnings.clear();
-        if rec.len() != ctx.names.len() {
-            warnings.push(Issue {
-                location: Location {
-                    file: ctx.file.clone(),
-                    line: pos.line,
-                    column: None,
-                },
-                kind: IssueKind::RaggedRow {
-                    expected: ctx.names.len(),
-                    found: rec.len(),
-                },
-                severity: Severity::Warning,
-            });
-        }
-        // Exact duplicates are found after the last row (`report_duplicates`).
-        let row = hashes.push(hash_record(&rec), pos);
-
-        let mut cx = RowCx {
-            rec: &rec,
-            line: pos.line,
-            ctx,
-            reject: None,
-            warnings: &mut warnings,
-            units: &mut *units,
-        };
-        let kept = parse(&mut cx);
-        let rejected = cx.reject.take();
-        match (kept, rejected) {
-            (true, _) => {
-                // Parsers keep a row only when nothing rejected it.
-                hashes.keep(row);
-                report.rows_used += 1;
-                for w in warnings.drain(..) {
-                    report.record(w);
-                }
-            }
-            (false, Some((_, issue))) => {
-                report.rows_rejected += 1;
-                report.record(issue);
-            }
-            (false, None) => {
-                // Every parse path that returns no row leaves a rejection; this keeps the
-                // accounting invariant even if one did not.
-                report.rows_rejected += 1;
-                report.record(malformed_row(ctx, pos.line));
-            }
-        }
-
+        take_record(&rec, pos, ctx, report, hashes, units, &mut warnings, parse);
         if rows_done.is_multiple_of(PROGRESS_EVERY) && !tick(rows_done, pos.bytes) {
             return Err(Cancelled);
         }
     }
     Ok(())
+}
+
+/// One record of [`read_records`]: counted, hashed, parsed, its issues recorded. A function of
+/// its own, called for each record: V8 runs a WebAssembly function in its baseline tier until
+/// it has been called hot and compiled again, so the body of a loop over a file's records,
+/// entered once, would stay there.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn take_record(
+    rec: &StringRecord,
+    pos: super::source::RecordPos,
+    ctx: &FileCtx,
+    report: &mut FileReport,
+    hashes: &mut RowHashes,
+    units: &mut Units,
+    warnings: &mut Vec<Issue>,
+    parse: &mut dyn FnMut(&mut RowCx<'_>) -> bool,
+) {
+    report.rows_read += 1;
+    warnings.clear();
+    if rec.len() != ctx.names.len() {
+        warnings.push(Issue {
+            location: Location {
+                file: ctx.file.clone(),
+                line: pos.line,
+                column: None,
+            },
+            kind: IssueKind::RaggedRow {
+                expected: ctx.names.len(),
+                found: rec.len(),
+            },
+            severity: Severity::Warning,
+        });
+    }
+    // Exact duplicates are found after the last row (`report_duplicates`).
+    let row = hashes.push(hash_record(rec), pos);
+
+    let mut cx = RowCx {
+        rec,
+        line: pos.line,
+        ctx,
+        reject: None,
+        warnings: &mut *warnings,
+        units: &mut *units,
+    };
+    let kept = parse(&mut cx);
+    let rejected = cx.reject.take();
+    match (kept, rejected) {
+        (true, _) => {
+            // Parsers keep a row only when nothing rejected it.
+            hashes.keep(row);
+            report.rows_used += 1;
+            for w in warnings.drain(..) {
+                report.record(w);
+            }
+        }
+        (false, Some((_, issue))) => {
+            report.rows_rejected += 1;
+            report.record(issue);
+        }
+        (false, None) => {
+            // Every parse path that returns no row leaves a rejection; this keeps the
+            // accounting invariant even if one did not.
+            report.rows_rejected += 1;
+            report.record(malformed_row(ctx, pos.line));
+        }
+    }
 }
 
 /// Every record's hash and where it was, in reading order, for the exact-duplicate check:
