@@ -429,7 +429,7 @@ pub fn load_with_progress(
 }
 
 /// Reads piece `index` (0-based) of `count` of every big-table file (episodes, municipal
-/// services, primary care) that can be cut ([`pieces`]), for [`load_with_pieces`] in another
+/// services, primary care) that can be cut (`pieces.rs`), for [`load_with_pieces`] in another
 /// worker: the load's preamble as [`load`] (files opened and recognised, areas and persons read
 /// whole, so that person indexes agree), then only that piece of each such file. Progress
 /// counts each piece's bytes `count` times, as if the other pieces were read at the same pace.
