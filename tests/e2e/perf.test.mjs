@@ -199,6 +199,9 @@ for (const [label, persons, minRows, times] of uploads) {
         // before the report reached the page (reading/computing in the worker) or after it
         // (the page decoding the report, building the tables and drawing every chart).
         await page.evaluate(TICKER);
+        // A person takes a moment to pick the files; the worker warms up meanwhile (300 ms
+        // after its start, engine::warm_up), as it would for them.
+        await page.waitForTimeout(1000);
         const t0 = Date.now();
         await page.setInputFiles('#file-input', files);
         // A report, or a message (an extract over the browser's limit must be refused with one).

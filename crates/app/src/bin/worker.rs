@@ -32,6 +32,9 @@ thread_local! {
     /// The fraction the bar may not go below: while this worker reads its piece, then joins
     /// (whose reading of the small tables starts at 0 again), the bar only moves forward.
     static FLOOR: std::cell::Cell<f32> = const { std::cell::Cell::new(0.0) };
+    /// Whether a job has arrived: a worker given one at once (the demo, a parse helper) does
+    /// not warm up.
+    static JOB_SEEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Panics are said in words, flagged `panic: true` (then the worker traps, and the page,
@@ -600,10 +603,27 @@ fn post_html_report(request: &forlop_app::protocol::ReportRequest) {
 fn main() {
     std::panic::set_hook(Box::new(panic_hook));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
+        JOB_SEEN.with(|seen| seen.set(true));
         wasm_bindgen_futures::spawn_local(run(ev.data()));
     });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The worker lives as long as the page keeps it; the handler must too.
     on_message.forget();
     post(&FromWorker::Ready);
+    // While the user picks files: the reader and the analysis run once on a small extract, so
+    // V8 has optimised them before the upload (engine::warm_up). Not in a worker that got a
+    // job meanwhile.
+    let warm = Closure::once_into_js(|| {
+        if !JOB_SEEN.with(std::cell::Cell::get) {
+            engine::warm_up();
+        }
+    });
+    let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(
+        warm.unchecked_ref(),
+        WARM_UP_AFTER_MS,
+    );
 }
+
+/// How long after start-up the worker warms up when no job has come: after the page's own
+/// start (its wasm, its first view), before anyone can have picked a file.
+const WARM_UP_AFTER_MS: i32 = 300;
