@@ -482,6 +482,45 @@ enum Split<'s> {
     Join(&'s mut Vec<PieceSet>),
 }
 
+/// A big-table file read from pieces: joined from the other workers' pieces in `sets` when
+/// they fit ([`joined`]), else read in `pieces` on threads here (`None` when the file cannot be
+/// cut, or a cut was not a record boundary: the caller reads it in one go).
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+fn join_or_read<T: Send + row::Interned>(
+    (sets, file, fingerprint, take, joined_files): (
+        &mut [PieceSet],
+        usize,
+        impl FnOnce(usize) -> Option<pieces::Fingerprint>,
+        fn(pieces::PieceRows, &mut row::Units) -> Option<Vec<T>>,
+        &mut usize,
+    ),
+    pieces: Option<Vec<source::Rows<'_>>>,
+    prepared: &Prepared<'_>,
+    ctx: &FileCtx,
+    (report, units, progress): (&mut FileReport, &mut row::Units, &mut Progress<'_>),
+    keep_lines: bool,
+    parse: &(dyn Fn(&mut row::RowCx<'_>) -> Option<T> + Sync),
+) -> Result<Option<parallel::PieceRows<T>>, Cancelled> {
+    let got = joined(
+        sets,
+        file,
+        fingerprint,
+        prepared,
+        ctx,
+        report,
+        units,
+        take,
+        joined_files,
+    );
+    match (got, pieces) {
+        (Some(got), _) => Ok(Some(got)),
+        (None, Some(pieces)) => parallel::read_in_pieces(
+            prepared, pieces, ctx, report, units, progress, keep_lines, parse,
+        ),
+        (None, None) => Ok(None),
+    }
+}
+
 /// The pieces of file `file` in `sets`, taken out of them, when every piece is there and was
 /// cut as `fingerprint` says; then the file joined from them. `None` (nothing recorded): read
 /// the file here.
@@ -822,22 +861,15 @@ fn load_inputs<'a>(
                             }
                             _ => None,
                         };
-                        let mut got = joined(
-                            sets,
-                            file,
-                            fingerprint,
+                        let got = join_or_read(
+                            (sets, file, fingerprint, take, &mut joined_files),
+                            pieces,
                             prepared,
                             &ctx,
-                            report,
-                            &mut units,
-                            take,
-                            &mut joined_files,
-                        );
-                        if let (None, Some(pieces)) = (&got, pieces) {
-                            got = parallel::read_in_pieces(
-                                prepared, pieces, &ctx, report, &mut units, prog, false, &parse,
-                            )?;
-                        }
+                            (report, &mut units, prog),
+                            false,
+                            &parse,
+                        )?;
                         if let Some(got) = got {
                             put(&mut episodes, got.rows);
                             read_in_pieces = true;
@@ -849,22 +881,15 @@ fn load_inputs<'a>(
                             pieces::PieceRows::Services(r) => Some(r),
                             _ => None,
                         };
-                        let mut got = joined(
-                            sets,
-                            file,
-                            fingerprint,
+                        let got = join_or_read(
+                            (sets, file, fingerprint, take, &mut joined_files),
+                            pieces,
                             prepared,
                             &ctx,
-                            report,
-                            &mut units,
-                            take,
-                            &mut joined_files,
-                        );
-                        if let (None, Some(pieces)) = (&got, pieces) {
-                            got = parallel::read_in_pieces(
-                                prepared, pieces, &ctx, report, &mut units, prog, true, &parse,
-                            )?;
-                        }
+                            (report, &mut units, prog),
+                            true,
+                            &parse,
+                        )?;
                         if let Some(got) = got {
                             put(&mut services, got.rows);
                             let origin = |line| link::Origin {
@@ -881,22 +906,15 @@ fn load_inputs<'a>(
                             pieces::PieceRows::PrimaryCare(r) => Some(r),
                             _ => None,
                         };
-                        let mut got = joined(
-                            sets,
-                            file,
-                            fingerprint,
+                        let got = join_or_read(
+                            (sets, file, fingerprint, take, &mut joined_files),
+                            pieces,
                             prepared,
                             &ctx,
-                            report,
-                            &mut units,
-                            take,
-                            &mut joined_files,
-                        );
-                        if let (None, Some(pieces)) = (&got, pieces) {
-                            got = parallel::read_in_pieces(
-                                prepared, pieces, &ctx, report, &mut units, prog, false, &parse,
-                            )?;
-                        }
+                            (report, &mut units, prog),
+                            false,
+                            &parse,
+                        )?;
                         if let Some(got) = got {
                             put(&mut primary, got.rows);
                             read_in_pieces = true;
