@@ -268,7 +268,13 @@ fn load_and_analyse(
         FLOOR.with(|f| f.set(0.0));
         progress(Phase::Parsing, "", 0.0);
     }
-    let (tables, view, usable, joined) = timed(&mut timings, "read", || {
+    // What the files need mapped is a second pass over every file (`engine::mapping_of`).
+    // Unless already worked out (beside the parse helpers), it is done after the results are
+    // out when there are results: the mapping panel follows the first chart by that pass,
+    // instead of the first chart waiting for it.
+    let later = mapping.is_none() && source == Source::UserFiles;
+    let mapping = if later { Some(Vec::new()) } else { mapping };
+    let (tables, mut view, usable, joined) = timed(&mut timings, "read", || {
         engine::load_joined(
             &files,
             kinds,
@@ -284,8 +290,12 @@ fn load_and_analyse(
     timings.push(("memory_read_mb".to_string(), memory_mb()));
     timings.push(("at_read_done".to_string(), stamp()));
     let failure = (!usable).then(|| engine::nothing_usable(&view));
-    post(&FromWorker::Loaded(view));
     if let Some(Bilingual { nb, en }) = failure {
+        // Nothing to show but what to map: the panel is what the user needs now.
+        if later {
+            view.mapping = engine::mapping_of(&files, kinds, options);
+        }
+        post(&FromWorker::Loaded(view));
         HELD.with(|h| {
             *h.borrow_mut() = Held {
                 files,
@@ -294,7 +304,14 @@ fn load_and_analyse(
         });
         return failed(nb, en);
     }
+    post(&FromWorker::Loaded(view.clone()));
     analyse_and_publish(&tables, settings, year_override, timings);
+    if later {
+        view.mapping = engine::mapping_of(&files, kinds, options);
+        if !view.mapping.is_empty() {
+            post(&FromWorker::Loaded(view));
+        }
+    }
     HELD.with(|h| {
         let mut h = h.borrow_mut();
         h.files = files;
