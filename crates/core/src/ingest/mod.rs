@@ -683,6 +683,9 @@ fn load_inputs<'a>(
     };
     let mut st = persons::PersonsState::default();
     let mut joined_files = 0;
+    // What pieces are read under (the options and the persons: `pieces::context_digest`),
+    // worked out once, at the first big table — the persons are read by then.
+    let context = std::cell::OnceCell::new();
     let mut units = row::Units::default();
     let mut areas_rows: Option<Vec<AreaRow>> = None;
     let mut population: Option<Vec<PopulationRow>> = None;
@@ -780,7 +783,7 @@ fn load_inputs<'a>(
                     let fingerprint = pieces::Fingerprint {
                         len: p.bytes,
                         cuts,
-                        context: pieces::context_digest(options, &st),
+                        context: *context.get_or_init(|| pieces::context_digest(options, &st)),
                     };
                     let prog = &mut prog;
                     let (file, c) = (p.report, count as u64);
@@ -824,7 +827,7 @@ fn load_inputs<'a>(
             let fingerprint = |count: usize| {
                 let (from, _) = resume?;
                 let cuts = prepared.cut_points(from, count)?;
-                let context = pieces::context_digest(options, &st);
+                let context = *context.get_or_init(|| pieces::context_digest(options, &st));
                 Some(pieces::Fingerprint {
                     len: p.bytes,
                     cuts,
