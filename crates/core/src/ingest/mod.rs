@@ -30,6 +30,7 @@ mod preview;
 mod primary_care;
 mod row;
 mod services;
+mod side;
 mod source;
 mod values;
 pub(crate) mod xlsx;
@@ -568,6 +569,135 @@ fn joined<T: row::Interned>(
     Some(got)
 }
 
+/// The order in which pass 2 reads the tables. Areas come before persons so that a person's
+/// municipality can be checked against them as it is read; the big tables need the persons.
+const READ_ORDER: [TableKind; 6] = [
+    TableKind::Areas,
+    TableKind::Persons,
+    TableKind::Population,
+    TableKind::Episodes,
+    TableKind::MunicipalServices,
+    TableKind::PrimaryCare,
+];
+
+/// A table's place in [`READ_ORDER`].
+fn read_rank(kind: TableKind) -> usize {
+    READ_ORDER.iter().position(|&k| k == kind).unwrap_or(6)
+}
+
+/// The big tables: read in pieces when they can be cut, else side by side (`side`).
+fn is_big(kind: TableKind) -> bool {
+    matches!(
+        kind,
+        TableKind::Episodes | TableKind::MunicipalServices | TableKind::PrimaryCare
+    )
+}
+
+/// Rows, none of them usable: the table is unusable, not empty. Records that (`true`: the
+/// caller drops the table).
+fn no_usable_rows(
+    report: &mut FileReport,
+    name: &Arc<str>,
+    header_line: u64,
+    kind: TableKind,
+    unusable: &mut Vec<((u8, usize), UnusableTable)>,
+) -> bool {
+    if report.rows_read == 0 || report.rows_used > 0 {
+        return false;
+    }
+    let issue = fatal(
+        name,
+        header_line,
+        IssueKind::NoUsableRows {
+            rejected: report.rows_rejected,
+        },
+    );
+    report.record(issue.clone());
+    unusable.push(((2, read_rank(kind)), UnusableTable { kind, issue }));
+    true
+}
+
+/// The big tables as they are built, and the load's state a file read side by side is folded
+/// into.
+struct BigOut<'o> {
+    reports: &'o mut [FileReport],
+    units: &'o mut row::Units,
+    unusable: &'o mut Vec<((u8, usize), UnusableTable)>,
+    episodes: &'o mut Option<Vec<crate::model::Episode>>,
+    services: &'o mut Option<Vec<MunicipalService>>,
+    service_origins: &'o mut Vec<link::Origin>,
+    primary: &'o mut Option<Vec<PrimaryCareContact>>,
+}
+
+/// Reads the queued big-table files side by side (`side`), then folds each into the load in
+/// read order as a file of one piece ([`parallel::join`]: unit names renumbered, report
+/// absorbed, duplicates found), then checks it has usable rows: the same steps, in the same
+/// order, as reading it in one go where it was queued. Each file's bytes are dropped once it
+/// is folded.
+fn flush_side(
+    queue: &mut side::Queue<'_>,
+    st: &persons::PersonsState,
+    prog: &mut Progress<'_>,
+    names: &[Arc<str>],
+    out: BigOut<'_>,
+) -> Result<(), Cancelled> {
+    if queue.files.is_empty() {
+        return Ok(());
+    }
+    let files = std::mem::take(&mut queue.files);
+    let read = side::read(&files, st, prog)?;
+    for (f, got) in files.into_iter().zip(read) {
+        let report = &mut out.reports[f.report];
+        let (prepared, ctx, units) = (&f.prepared, &f.ctx, &mut *out.units);
+        // A file of one piece is always joined (`join` refuses only a suspect piece before the
+        // last, or none).
+        match got {
+            side::Read::Episodes(piece) => {
+                if let Some(got) =
+                    parallel::join(prepared, vec![piece], vec![], &[0], ctx, report, units)
+                {
+                    put(out.episodes, got.rows);
+                }
+            }
+            side::Read::Services(piece) => {
+                if let Some(got) =
+                    parallel::join(prepared, vec![piece], vec![], &[0], ctx, report, units)
+                {
+                    put(out.services, got.rows);
+                    let origin = |line| link::Origin {
+                        report: f.report,
+                        line,
+                    };
+                    out.service_origins
+                        .extend(got.lines.into_iter().map(origin));
+                }
+            }
+            side::Read::PrimaryCare(piece) => {
+                if let Some(got) =
+                    parallel::join(prepared, vec![piece], vec![], &[0], ctx, report, units)
+                {
+                    put(out.primary, got.rows);
+                }
+            }
+        }
+        prog.bytes_before += f.bytes;
+        if no_usable_rows(
+            report,
+            &names[f.report],
+            f.header_line,
+            f.kind,
+            out.unusable,
+        ) {
+            match f.kind {
+                TableKind::Episodes => *out.episodes = None,
+                TableKind::MunicipalServices => *out.services = None,
+                _ => *out.primary = None,
+            }
+        }
+    }
+    Ok(())
+}
+
 fn load_inputs<'a>(
     files: &mut [Input<'a, '_>],
     options: &ReadOptions,
@@ -591,8 +721,9 @@ fn load_inputs<'a>(
     // other file can be recognised as that kind when every kind is given.
     let mut pending: Vec<Pending<'a>> = Vec::new();
     // Each with its place in the order of the reader that opens every file in pass 1:
-    // (0, file) for a file refused when opened, (1, rank) for two files of one kind, (2, n)
-    // for what pass 2 finds.
+    // (0, file) for a file refused when opened, (1, rank) for two files of one kind, (2, its
+    // table's place in `READ_ORDER`) for what pass 2 finds (one file per table: files read
+    // side by side may be done out of that order).
     let mut unusable: Vec<((u8, usize), UnusableTable)> = Vec::new();
     let mut by_kind: BTreeMap<usize, (TableKind, Vec<usize>)> = BTreeMap::new();
     let rank_of = |kind: TableKind| TableKind::ALL.iter().position(|&k| k == kind).unwrap_or(6);
@@ -673,8 +804,7 @@ fn load_inputs<'a>(
         ));
     }
 
-    // Pass 2: read the rows, table by table. Areas come before persons so that a person's
-    // municipality can be checked against them as it is read.
+    // Pass 2: read the rows, table by table ([`READ_ORDER`]).
     let bytes_total: u64 = files.iter().map(Input::len).sum();
     let mut prog = Progress {
         callback: progress,
@@ -693,30 +823,46 @@ fn load_inputs<'a>(
     let mut services: Option<Vec<MunicipalService>> = None;
     let mut service_origins: Vec<link::Origin> = Vec::new();
     let mut primary: Option<Vec<PrimaryCareContact>> = None;
-    let read_order = [
-        TableKind::Areas,
-        TableKind::Persons,
-        TableKind::Population,
-        TableKind::Episodes,
-        TableKind::MunicipalServices,
-        TableKind::PrimaryCare,
-    ];
-    for kind in read_order {
+    // Big-table files read whole, waiting to be read side by side (`side`): natively, on
+    // more than one thread, and not in passes (as for pieces).
+    let side_threads = if cfg!(target_arch = "wasm32") || options.pass.is_some() {
+        1
+    } else {
+        options.threads
+    };
+    let largest = pending
+        .iter()
+        .filter(|p| is_big(p.kind))
+        .map(|p| p.bytes)
+        .max()
+        .unwrap_or(0);
+    let mut queue = side::Queue::new(largest, side_threads);
+    for kind in READ_ORDER {
         if kind == TableKind::Persons {
             st.areas = areas_rows
                 .as_ref()
                 .map(|a| a.iter().map(|r| r.municipality).collect());
         }
-        let big = matches!(
-            kind,
-            TableKind::Episodes | TableKind::MunicipalServices | TableKind::PrimaryCare
-        );
+        let big = is_big(kind);
         if matches!(split, Split::Read(_)) && kind == TableKind::Population {
             // Not needed for the pieces.
             continue;
         }
         for p in pending.iter_mut().filter(|p| p.kind == kind) {
-            let (prepared, headers, header_line) = match (p.prepared.take(), p.header.take()) {
+            if big && !queue.fits(p.bytes) {
+                // Its bytes beside the queued files' would be more than the rule allows.
+                let out = BigOut {
+                    reports: &mut reports,
+                    units: &mut units,
+                    unusable: &mut unusable,
+                    episodes: &mut episodes,
+                    services: &mut services,
+                    service_origins: &mut service_origins,
+                    primary: &mut primary,
+                };
+                flush_side(&mut queue, &st, &mut prog, &names, out)?;
+            }
+            let (prepared_file, headers, header_line) = match (p.prepared.take(), p.header.take()) {
                 (Some(prepared), Some((headers, line))) => (prepared, headers, line),
                 (None, Some((headers, line))) => match files[p.report].prepare(options) {
                     Ok(again) => (again, headers, line),
@@ -724,7 +870,7 @@ fn load_inputs<'a>(
                         // Readable a moment ago: the file changed or went away.
                         let issue = fatal(&names[p.report], 1, issue);
                         reports[p.report].set_fatal(issue.clone());
-                        unusable.push(((2, unusable.len()), UnusableTable { kind, issue }));
+                        unusable.push(((2, read_rank(kind)), UnusableTable { kind, issue }));
                         continue;
                     }
                 },
@@ -740,7 +886,7 @@ fn load_inputs<'a>(
                     }
                 }
             };
-            let prepared = &prepared;
+            let prepared = &prepared_file;
             let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
             let matched = aliases::match_headers(kind, &refs, &options.mapping);
             let mut ctx = FileCtx::new(
@@ -925,6 +1071,19 @@ fn load_inputs<'a>(
                     }
                 }
             }
+            if big && !read_in_pieces && side_threads > 1 {
+                // Read whole beside the other big files read whole, folded in read order.
+                drop(rows);
+                queue.files.push(side::Whole {
+                    report: p.report,
+                    kind,
+                    prepared: prepared_file,
+                    ctx,
+                    header_line,
+                    bytes: p.bytes,
+                });
+                continue;
+            }
             let units = &mut units;
             if !read_in_pieces {
                 // At most one row per line: the table never grows by copying itself.
@@ -988,18 +1147,8 @@ fn load_inputs<'a>(
                 }
             }
             prog.bytes_before += p.bytes;
-            // Rows, none of them usable: the table is unusable, not empty.
-            let report = &mut reports[p.report];
-            if report.rows_read > 0 && report.rows_used == 0 {
-                let issue = fatal(
-                    &names[p.report],
-                    header_line,
-                    IssueKind::NoUsableRows {
-                        rejected: report.rows_rejected,
-                    },
-                );
-                report.record(issue.clone());
-                unusable.push(((2, unusable.len()), UnusableTable { kind, issue }));
+            let (report, name) = (&mut reports[p.report], &names[p.report]);
+            if no_usable_rows(report, name, header_line, kind, &mut unusable) {
                 match kind {
                     TableKind::Persons => {}
                     TableKind::Areas => areas_rows = None,
@@ -1011,6 +1160,16 @@ fn load_inputs<'a>(
             }
         }
     }
+    let out = BigOut {
+        reports: &mut reports,
+        units: &mut units,
+        unusable: &mut unusable,
+        episodes: &mut episodes,
+        services: &mut services,
+        service_origins: &mut service_origins,
+        primary: &mut primary,
+    };
+    flush_side(&mut queue, &st, &mut prog, &names, out)?;
     if let Some(s) = &services {
         link::warn_overlapping_services(s, &service_origins, &mut reports, &names);
     }

@@ -1,0 +1,166 @@
+//! Reading different big-table files at the same time (natively; the browser reads on one
+//! thread).
+//!
+//! A big-table file (episodes, municipal services, primary care) that is not read in pieces —
+//! a workbook, a file under the cutting size, a file whose cut was refused
+//! ([`super::parallel`]) — would be read on one thread while the others wait. Such files are
+//! queued instead and read side by side, one thread each, every file into its own report,
+//! hashes and unit names, exactly as one piece of [`super::parallel::read_in_pieces`]; the
+//! caller then folds each into the load in read order with [`super::parallel::join`], as a
+//! file of one piece. A file's rows depend only on its bytes, the options and the persons
+//! (read before any big table), so the tables and the report are those of the reading one
+//! file after the other (`tests::side::side_by_side_reads_like_one_thread`).
+//!
+//! Memory: a queued file's bytes are held until it is read. [`Queue::fits`] admits a file
+//! while the bytes of the files held at once stay within the bytes of the largest big-table
+//! file of the load (and no more files than threads): the reading one file after the other
+//! holds that file alone at some point, so the bytes held never exceed what it held then.
+
+use super::parallel::Piece;
+use super::persons::PersonsState;
+use super::row::{FileCtx, Progress, RowCx};
+use super::source::{Prepared, Record};
+use super::{episodes, pieces, primary_care, services, Cancelled, LoadProgress};
+use crate::model::{Episode, MunicipalService, PrimaryCareContact, TableKind};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+
+/// A big-table file opened and waiting to be read whole.
+pub(crate) struct Whole<'a> {
+    /// Index into the reports (input order).
+    pub report: usize,
+    pub kind: TableKind,
+    pub prepared: Prepared<'a>,
+    pub ctx: FileCtx,
+    pub header_line: u64,
+    /// The file's size, for the memory rule and progress.
+    pub bytes: u64,
+}
+
+/// The rows of a file read whole, as one piece.
+pub(crate) enum Read {
+    Episodes(Piece<Episode>),
+    Services(Piece<MunicipalService>),
+    PrimaryCare(Piece<PrimaryCareContact>),
+}
+
+/// The files waiting to be read side by side, in read order.
+pub(crate) struct Queue<'a> {
+    pub files: Vec<Whole<'a>>,
+    /// Bytes that may be held at once: the largest big-table file's.
+    budget: u64,
+    /// Files read at once at most.
+    threads: usize,
+}
+
+impl<'a> Queue<'a> {
+    pub(crate) fn new(budget: u64, threads: usize) -> Queue<'a> {
+        #[cfg(test)]
+        let budget = BUDGET.with(std::cell::Cell::get).unwrap_or(budget);
+        Queue {
+            files: Vec::new(),
+            budget,
+            threads,
+        }
+    }
+
+    /// Whether a file of `bytes` may be opened while the queued files are held: their bytes
+    /// and its own within the budget, and a thread for it (an empty queue takes any file).
+    pub(crate) fn fits(&self, bytes: u64) -> bool {
+        let held: u64 = self.files.iter().map(|f| f.bytes).sum();
+        self.files.is_empty()
+            || (self.files.len() < self.threads && held.saturating_add(bytes) <= self.budget)
+    }
+}
+
+/// Reads every queued file whole, one thread each; progress from the calling thread only (one
+/// report every [`super::row::PROGRESS_EVERY`] rows of any file, naming that file, with the
+/// bytes of all of them); cancelling stops every thread. The results are in queue order.
+pub(crate) fn read(
+    files: &[Whole<'_>],
+    st: &PersonsState,
+    progress: &mut Progress<'_>,
+) -> Result<Vec<Read>, Cancelled> {
+    #[cfg(test)]
+    MOST_AT_ONCE.with(|m| m.set(m.get().max(files.len())));
+    let cancel = AtomicBool::new(false);
+    // (file, rows done, byte reached).
+    let (tx, rx) = mpsc::channel::<(usize, u64, u64)>();
+    let mut done: Vec<Option<Read>> = Vec::new();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let (tx, cancel) = (tx.clone(), &cancel);
+                scope.spawn(move || {
+                    let mut rows = f.prepared.rows();
+                    let _header = rows.next_record(&mut Record::new());
+                    let mut tick = |rows_done: u64, at_byte: u64| {
+                        let sent = tx.send((i, rows_done, at_byte.min(f.bytes)));
+                        sent.is_ok() && !cancel.load(Ordering::Relaxed)
+                    };
+                    let (ctx, tick) = (&f.ctx, &mut tick);
+                    let got = match f.kind {
+                        TableKind::Episodes => {
+                            let parse = |cx: &mut RowCx<'_>| episodes::parse(cx, st);
+                            pieces::read_whole(rows, ctx, tick, false, &parse).map(Read::Episodes)
+                        }
+                        TableKind::MunicipalServices => {
+                            let parse = |cx: &mut RowCx<'_>| services::parse(cx, st);
+                            pieces::read_whole(rows, ctx, tick, true, &parse).map(Read::Services)
+                        }
+                        _ => {
+                            let parse = |cx: &mut RowCx<'_>| primary_care::parse(cx, st);
+                            let got = pieces::read_whole(rows, ctx, tick, false, &parse);
+                            got.map(Read::PrimaryCare)
+                        }
+                    };
+                    if got.is_err() {
+                        cancel.store(true, Ordering::Relaxed);
+                    }
+                    got.ok()
+                })
+            })
+            .collect();
+        drop(tx);
+        // Progress from this thread: the callback is the caller's and stays on its thread.
+        let mut at = vec![0u64; files.len()];
+        for (i, rows_done, at_byte) in rx {
+            if let Some(a) = at.get_mut(i) {
+                *a = at_byte;
+            }
+            let bytes_done = progress.bytes_before + at.iter().sum::<u64>();
+            let go_on = (progress.callback)(LoadProgress {
+                file: files
+                    .get(i)
+                    .map(|f| f.ctx.file.to_string())
+                    .unwrap_or_default(),
+                rows_done,
+                bytes_done: bytes_done.min(progress.bytes_total),
+                bytes_total: progress.bytes_total,
+            });
+            if !go_on {
+                cancel.store(true, Ordering::Relaxed);
+            }
+        }
+        done = handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect();
+    });
+    // A file ends without a result only when it was cancelled (a panic in one is a bug; it is
+    // not hidden as a shorter table either).
+    if cancel.load(Ordering::Relaxed) || done.iter().any(Option::is_none) {
+        return Err(Cancelled);
+    }
+    Ok(done.into_iter().flatten().collect())
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests: the most files [`read`] read at once on this thread's loads.
+    pub(crate) static MOST_AT_ONCE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// Tests: a budget other than the largest file's bytes.
+    pub(crate) static BUDGET: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
