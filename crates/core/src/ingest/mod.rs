@@ -237,7 +237,20 @@ fn open<'a>(
         };
         return Err((1, kind));
     }
-    let prepared = f.prepare(options).map_err(|kind| (1, kind))?;
+    let prepared = f.prepare(options);
+    open_prepared(prepared, f.kind(), name, report, options)
+}
+
+/// [`open`] once the file is prepared (or not: `Err` = the file-level issue): `given` is the
+/// kind the caller gave. Runs on a thread of its own for a workbook read side by side.
+fn open_prepared<'a>(
+    prepared: Result<Prepared<'a>, IssueKind>,
+    given: Option<TableKind>,
+    name: &Arc<str>,
+    report: &mut FileReport,
+    options: &ReadOptions,
+) -> Result<Opened<'a>, (u64, IssueKind)> {
+    let prepared = prepared.map_err(|kind| (1, kind))?;
     report.encoding = Some(prepared.encoding());
     report.delimiter = prepared.delimiter();
     report.sheet = prepared.sheet_name();
@@ -266,9 +279,7 @@ fn open<'a>(
     let unknown = || IssueKind::UnknownTable {
         headers: clip(&refs.join(", ")),
     };
-    let kind = f
-        .kind()
-        .or_else(|| aliases::detect_kind_with(&refs, &options.mapping));
+    let kind = given.or_else(|| aliases::detect_kind_with(&refs, &options.mapping));
     let Some(kind) = kind else {
         return Err((header_line, unknown()));
     };
@@ -369,35 +380,54 @@ pub fn load_lazy(
     options: &ReadOptions,
     progress: &mut dyn FnMut(LoadProgress) -> bool,
 ) -> Result<Loaded, Cancelled> {
-    let mut inputs: Vec<Input<'_, '_>> = files.into_iter().map(Input::Lazy).collect();
+    let lazy = |f| Input::Lazy(f, None);
+    let mut inputs: Vec<Input<'_, '_>> = files.into_iter().map(lazy).collect();
     load_inputs(&mut inputs, options, progress, &mut Split::Whole)
 }
 
-/// A file given to the reader: borrowed bytes, or fetched when needed.
+/// A file given to the reader: borrowed bytes, or fetched when needed (with the bytes fetched
+/// ahead of [`Input::prepare`], to see whether the file is a workbook: [`Input::fetch_ahead`]).
 enum Input<'a, 'f> {
     Borrowed(SourceFile<'a>),
-    Lazy(LazyFile<'f>),
+    Lazy(LazyFile<'f>, Option<Result<Vec<u8>, String>>),
 }
 
 impl<'a> Input<'a, '_> {
     fn name(&self) -> &str {
         match self {
             Input::Borrowed(f) => f.name,
-            Input::Lazy(f) => &f.name,
+            Input::Lazy(f, _) => &f.name,
         }
     }
 
     fn kind(&self) -> Option<TableKind> {
         match self {
             Input::Borrowed(f) => f.kind,
-            Input::Lazy(f) => f.kind,
+            Input::Lazy(f, _) => f.kind,
         }
     }
 
     fn len(&self) -> u64 {
         match self {
             Input::Borrowed(f) => f.bytes.len() as u64,
-            Input::Lazy(f) => f.len,
+            Input::Lazy(f, _) => f.len,
+        }
+    }
+
+    /// A fetched file's bytes when they are a workbook's, taken out for [`side`] (where the
+    /// workbook is opened on a thread of its own); `None`: borrowed bytes, or not a workbook
+    /// (kept for [`Input::prepare`]: the file is still fetched once).
+    fn workbook_ahead(&mut self) -> Option<Vec<u8>> {
+        let Input::Lazy(f, ahead) = self else {
+            return None;
+        };
+        let got = ahead.take().unwrap_or_else(|| (f.fetch)());
+        match got {
+            Ok(bytes) if xlsx::is_workbook(&bytes) => Some(bytes),
+            other => {
+                *ahead = Some(other);
+                None
+            }
         }
     }
 
@@ -406,7 +436,7 @@ impl<'a> Input<'a, '_> {
         let (sheet, inflated) = (options.sheet.as_deref(), Some(options.max_inflated_bytes));
         match self {
             Input::Borrowed(f) => Prepared::new(f.bytes, sheet, inflated),
-            Input::Lazy(f) => match (f.fetch)() {
+            Input::Lazy(f, ahead) => match ahead.take().unwrap_or_else(|| (f.fetch)()) {
                 Ok(bytes) => Prepared::from_owned(bytes, sheet, inflated),
                 Err(reason) => Err(IssueKind::UnreadableFile {
                     reason: clip(&reason),
@@ -569,6 +599,29 @@ fn joined<T: row::Interned>(
     Some(got)
 }
 
+/// What is known about a file before its rows are read, from its header.
+fn file_ctx(
+    name: &Arc<str>,
+    kind: TableKind,
+    headers: Vec<String>,
+    options: &ReadOptions,
+) -> FileCtx {
+    let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let matched = aliases::match_headers(kind, &refs, &options.mapping);
+    let mut ctx = FileCtx::new(
+        name.clone(),
+        kind,
+        headers.clone(),
+        &matched,
+        &options.mapping,
+        options.century_pivot,
+        options.analysis_year,
+    );
+    ctx.pass = passes::PassFilter::of(&ctx, options.pass);
+    ctx.current_year = options.current_year;
+    ctx
+}
+
 /// The order in which pass 2 reads the tables. Areas come before persons so that a person's
 /// municipality can be checked against them as it is read; the big tables need the persons.
 const READ_ORDER: [TableKind; 6] = [
@@ -630,65 +683,90 @@ struct BigOut<'o> {
 }
 
 /// Reads the queued big-table files side by side (`side`), then folds each into the load in
-/// read order as a file of one piece ([`parallel::join`]: unit names renumbered, report
-/// absorbed, duplicates found), then checks it has usable rows: the same steps, in the same
-/// order, as reading it in one go where it was queued. Each file's bytes are dropped once it
-/// is folded.
+/// read order: a workbook opened on its thread gets its report back (refused as [`open`]
+/// would have refused it), a file read is joined as a file of one piece ([`parallel::join`]:
+/// unit names renumbered, report absorbed, duplicates found), then checked for usable rows:
+/// the same steps, in the same order, as reading it in one go where it was queued. Each file's
+/// bytes are dropped once it is folded.
 fn flush_side(
     queue: &mut side::Queue<'_>,
     st: &persons::PersonsState,
     prog: &mut Progress<'_>,
     names: &[Arc<str>],
+    options: &ReadOptions,
     out: BigOut<'_>,
 ) -> Result<(), Cancelled> {
     if queue.files.is_empty() {
         return Ok(());
     }
     let files = std::mem::take(&mut queue.files);
-    let read = side::read(&files, st, prog)?;
-    for (f, got) in files.into_iter().zip(read) {
-        let report = &mut out.reports[f.report];
-        let (prepared, ctx, units) = (&f.prepared, &f.ctx, &mut *out.units);
+    let at: Vec<(usize, TableKind, u64)> =
+        files.iter().map(|f| (f.report, f.kind, f.bytes)).collect();
+    let done = side::read(files, st, options, prog)?;
+    for ((i, kind, bytes), done) in at.into_iter().zip(done) {
+        let name = &names[i];
+        let (prepared, ctx, header_line, rows) = match done {
+            side::Done::Read {
+                prepared,
+                ctx,
+                header_line,
+                rows,
+                report,
+            } => {
+                if let Some(report) = report {
+                    out.reports[i] = report;
+                }
+                (prepared, ctx, header_line, rows)
+            }
+            side::Done::Refused {
+                line,
+                issue,
+                report,
+            } => {
+                out.reports[i] = report;
+                refuse(out.unusable, (0, i), &mut out.reports[i], name, line, issue);
+                continue;
+            }
+            side::Done::Gone { issue, report } => {
+                // Readable a moment ago: the file changed or went away.
+                out.reports[i] = report;
+                let issue = fatal(name, 1, issue);
+                out.reports[i].set_fatal(issue.clone());
+                let unusable = UnusableTable { kind, issue };
+                out.unusable.push(((2, read_rank(kind)), unusable));
+                continue;
+            }
+        };
+        let report = &mut out.reports[i];
+        let (prepared, ctx, units) = (&prepared, &ctx, &mut *out.units);
         // A file of one piece is always joined (`join` refuses only a suspect piece before the
         // last, or none).
-        match got {
+        match rows {
             side::Read::Episodes(piece) => {
-                if let Some(got) =
-                    parallel::join(prepared, vec![piece], vec![], &[0], ctx, report, units)
-                {
+                let got = parallel::join(prepared, vec![piece], vec![], &[0], ctx, report, units);
+                if let Some(got) = got {
                     put(out.episodes, got.rows);
                 }
             }
             side::Read::Services(piece) => {
-                if let Some(got) =
-                    parallel::join(prepared, vec![piece], vec![], &[0], ctx, report, units)
-                {
+                let got = parallel::join(prepared, vec![piece], vec![], &[0], ctx, report, units);
+                if let Some(got) = got {
                     put(out.services, got.rows);
-                    let origin = |line| link::Origin {
-                        report: f.report,
-                        line,
-                    };
+                    let origin = |line| link::Origin { report: i, line };
                     out.service_origins
                         .extend(got.lines.into_iter().map(origin));
                 }
             }
             side::Read::PrimaryCare(piece) => {
-                if let Some(got) =
-                    parallel::join(prepared, vec![piece], vec![], &[0], ctx, report, units)
-                {
+                let got = parallel::join(prepared, vec![piece], vec![], &[0], ctx, report, units);
+                if let Some(got) = got {
                     put(out.primary, got.rows);
                 }
             }
         }
-        prog.bytes_before += f.bytes;
-        if no_usable_rows(
-            report,
-            &names[f.report],
-            f.header_line,
-            f.kind,
-            out.unusable,
-        ) {
-            match f.kind {
+        prog.bytes_before += bytes;
+        if no_usable_rows(report, name, header_line, kind, out.unusable) {
+            match kind {
                 TableKind::Episodes => *out.episodes = None,
                 TableKind::MunicipalServices => *out.services = None,
                 _ => *out.primary = None,
@@ -739,7 +817,7 @@ fn load_inputs<'a>(
     let deferred: Vec<bool> = files
         .iter()
         .map(|f| match (f, f.kind()) {
-            (Input::Lazy(_), Some(k)) => all_given && given(k) == 1,
+            (Input::Lazy(..), Some(k)) => all_given && given(k) == 1,
             _ => false,
         })
         .collect();
@@ -860,7 +938,26 @@ fn load_inputs<'a>(
                     service_origins: &mut service_origins,
                     primary: &mut primary,
                 };
-                flush_side(&mut queue, &st, &mut prog, &names, out)?;
+                flush_side(&mut queue, &st, &mut prog, &names, options, out)?;
+            }
+            let fetched = p.prepared.is_none() && files[p.report].len() <= options.max_file_bytes;
+            if big && side_threads > 1 && fetched {
+                if let Some(bytes) = files[p.report].workbook_ahead() {
+                    // Opened on its own thread: inflating and parsing the sheet is most of
+                    // the work of reading a workbook.
+                    queue.files.push(side::Whole {
+                        report: p.report,
+                        kind,
+                        bytes: p.bytes,
+                        name: names[p.report].clone(),
+                        source: side::Source::Workbook {
+                            bytes,
+                            header: p.header.take(),
+                            report: std::mem::take(&mut reports[p.report]),
+                        },
+                    });
+                    continue;
+                }
             }
             let (prepared_file, headers, header_line) = match (p.prepared.take(), p.header.take()) {
                 (Some(prepared), Some((headers, line))) => (prepared, headers, line),
@@ -887,19 +984,7 @@ fn load_inputs<'a>(
                 }
             };
             let prepared = &prepared_file;
-            let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-            let matched = aliases::match_headers(kind, &refs, &options.mapping);
-            let mut ctx = FileCtx::new(
-                names[p.report].clone(),
-                kind,
-                headers.clone(),
-                &matched,
-                &options.mapping,
-                options.century_pivot,
-                options.analysis_year,
-            );
-            ctx.pass = passes::PassFilter::of(&ctx, options.pass);
-            ctx.current_year = options.current_year;
+            let ctx = file_ctx(&names[p.report], kind, headers.clone(), options);
             let mut rows = prepared.rows();
             let mut skip = source::Record::new();
             let _header = rows.next_record(&mut skip);
@@ -1077,10 +1162,13 @@ fn load_inputs<'a>(
                 queue.files.push(side::Whole {
                     report: p.report,
                     kind,
-                    prepared: prepared_file,
-                    ctx,
-                    header_line,
                     bytes: p.bytes,
+                    name: names[p.report].clone(),
+                    source: side::Source::Opened {
+                        prepared: prepared_file,
+                        ctx,
+                        header_line,
+                    },
                 });
                 continue;
             }
@@ -1169,7 +1257,7 @@ fn load_inputs<'a>(
         service_origins: &mut service_origins,
         primary: &mut primary,
     };
-    flush_side(&mut queue, &st, &mut prog, &names, out)?;
+    flush_side(&mut queue, &st, &mut prog, &names, options, out)?;
     if let Some(s) = &services {
         link::warn_overlapping_services(s, &service_origins, &mut reports, &names);
     }

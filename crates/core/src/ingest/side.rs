@@ -20,21 +20,65 @@ use super::parallel::Piece;
 use super::persons::PersonsState;
 use super::row::{FileCtx, Progress, RowCx};
 use super::source::{Prepared, Record};
-use super::{episodes, pieces, primary_care, services, Cancelled, LoadProgress};
+use super::{episodes, pieces, primary_care, services, Cancelled, LoadProgress, ReadOptions};
 use crate::model::{Episode, MunicipalService, PrimaryCareContact, TableKind};
+use crate::quality::{FileReport, IssueKind};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
+use std::sync::Arc;
 
-/// A big-table file opened and waiting to be read whole.
+/// A big-table file waiting to be read whole.
 pub(crate) struct Whole<'a> {
     /// Index into the reports (input order).
     pub report: usize,
     pub kind: TableKind,
-    pub prepared: Prepared<'a>,
-    pub ctx: FileCtx,
-    pub header_line: u64,
     /// The file's size, for the memory rule and progress.
     pub bytes: u64,
+    pub name: Arc<str>,
+    pub source: Source<'a>,
+}
+
+/// A queued file as it waits.
+pub(crate) enum Source<'a> {
+    /// Opened on the calling thread (CSV text, decoded; or a workbook given as bytes).
+    Opened {
+        prepared: Prepared<'a>,
+        ctx: FileCtx,
+        header_line: u64,
+    },
+    /// A fetched workbook's bytes, opened on the file's thread: inflating and parsing the sheet
+    /// is most of the work of reading a workbook. `header`: its header as the first pass read
+    /// it, when it did (else the file is opened as [`super::open`] opens it); `report`: the
+    /// file's report, moved here until the file is folded.
+    Workbook {
+        bytes: Vec<u8>,
+        header: Option<(Vec<String>, u64)>,
+        report: FileReport,
+    },
+}
+
+/// What became of a queued file.
+pub(crate) enum Done<'a> {
+    /// Read: the prepared file (for the duplicate check), its context, header line and rows,
+    /// and its report when it was moved to the thread.
+    Read {
+        prepared: Prepared<'a>,
+        ctx: FileCtx,
+        header_line: u64,
+        rows: Read,
+        report: Option<FileReport>,
+    },
+    /// Refused when opened (`(line, issue)` for [`super::refuse`]).
+    Refused {
+        line: u64,
+        issue: IssueKind,
+        report: FileReport,
+    },
+    /// Opened in the first pass, unreadable now.
+    Gone {
+        issue: IssueKind,
+        report: FileReport,
+    },
 }
 
 /// The rows of a file read whole, as one piece.
@@ -73,69 +117,53 @@ impl<'a> Queue<'a> {
     }
 }
 
-/// Reads every queued file whole, one thread each; progress from the calling thread only (one
-/// report every [`super::row::PROGRESS_EVERY`] rows of any file, naming that file, with the
-/// bytes of all of them); cancelling stops every thread. The results are in queue order.
-pub(crate) fn read(
-    files: &[Whole<'_>],
+/// Reads every queued file whole, one thread each (a workbook opened there too); progress
+/// from the calling thread only (one report every [`super::row::PROGRESS_EVERY`] rows of any
+/// file, naming that file, with the bytes of all of them); cancelling stops every thread. The
+/// results are in queue order.
+pub(crate) fn read<'a>(
+    files: Vec<Whole<'a>>,
     st: &PersonsState,
+    options: &ReadOptions,
     progress: &mut Progress<'_>,
-) -> Result<Vec<Read>, Cancelled> {
+) -> Result<Vec<Done<'a>>, Cancelled> {
     #[cfg(test)]
     MOST_AT_ONCE.with(|m| m.set(m.get().max(files.len())));
     let cancel = AtomicBool::new(false);
     // (file, rows done, byte reached).
     let (tx, rx) = mpsc::channel::<(usize, u64, u64)>();
-    let mut done: Vec<Option<Read>> = Vec::new();
+    let names: Vec<String> = files.iter().map(|f| f.name.to_string()).collect();
+    let mut done: Vec<Option<Done<'a>>> = Vec::new();
     std::thread::scope(|scope| {
         let handles: Vec<_> = files
-            .iter()
+            .into_iter()
             .enumerate()
             .map(|(i, f)| {
                 let (tx, cancel) = (tx.clone(), &cancel);
                 scope.spawn(move || {
-                    let mut rows = f.prepared.rows();
-                    let _header = rows.next_record(&mut Record::new());
+                    let file_bytes = f.bytes;
                     let mut tick = |rows_done: u64, at_byte: u64| {
-                        let sent = tx.send((i, rows_done, at_byte.min(f.bytes)));
+                        let sent = tx.send((i, rows_done, at_byte.min(file_bytes)));
                         sent.is_ok() && !cancel.load(Ordering::Relaxed)
                     };
-                    let (ctx, tick) = (&f.ctx, &mut tick);
-                    let got = match f.kind {
-                        TableKind::Episodes => {
-                            let parse = |cx: &mut RowCx<'_>| episodes::parse(cx, st);
-                            pieces::read_whole(rows, ctx, tick, false, &parse).map(Read::Episodes)
-                        }
-                        TableKind::MunicipalServices => {
-                            let parse = |cx: &mut RowCx<'_>| services::parse(cx, st);
-                            pieces::read_whole(rows, ctx, tick, true, &parse).map(Read::Services)
-                        }
-                        _ => {
-                            let parse = |cx: &mut RowCx<'_>| primary_care::parse(cx, st);
-                            let got = pieces::read_whole(rows, ctx, tick, false, &parse);
-                            got.map(Read::PrimaryCare)
-                        }
-                    };
-                    if got.is_err() {
+                    let got = read_one(f, st, options, &mut tick);
+                    if got.is_none() {
                         cancel.store(true, Ordering::Relaxed);
                     }
-                    got.ok()
+                    got
                 })
             })
             .collect();
         drop(tx);
         // Progress from this thread: the callback is the caller's and stays on its thread.
-        let mut at = vec![0u64; files.len()];
+        let mut at = vec![0u64; names.len()];
         for (i, rows_done, at_byte) in rx {
             if let Some(a) = at.get_mut(i) {
                 *a = at_byte;
             }
             let bytes_done = progress.bytes_before + at.iter().sum::<u64>();
             let go_on = (progress.callback)(LoadProgress {
-                file: files
-                    .get(i)
-                    .map(|f| f.ctx.file.to_string())
-                    .unwrap_or_default(),
+                file: names.get(i).cloned().unwrap_or_default(),
                 rows_done,
                 bytes_done: bytes_done.min(progress.bytes_total),
                 bytes_total: progress.bytes_total,
@@ -155,6 +183,81 @@ pub(crate) fn read(
         return Err(Cancelled);
     }
     Ok(done.into_iter().flatten().collect())
+}
+
+/// One queued file, on its thread: opened when it is a workbook's bytes, then its rows read.
+/// `None`: cancelled.
+fn read_one<'a>(
+    f: Whole<'a>,
+    st: &PersonsState,
+    options: &ReadOptions,
+    tick: &mut dyn FnMut(u64, u64) -> bool,
+) -> Option<Done<'a>> {
+    let Whole {
+        kind, name, source, ..
+    } = f;
+    let (prepared, ctx, header_line, report) = match source {
+        Source::Opened {
+            prepared,
+            ctx,
+            header_line,
+        } => (prepared, ctx, header_line, None),
+        Source::Workbook {
+            bytes,
+            header,
+            mut report,
+        } => {
+            let (sheet, inflated) = (options.sheet.as_deref(), Some(options.max_inflated_bytes));
+            let prepared = Prepared::from_owned(bytes, sheet, inflated);
+            match (prepared, header) {
+                (Err(issue), Some(_)) => return Some(Done::Gone { issue, report }),
+                (Ok(prepared), Some((headers, line))) => {
+                    let ctx = super::file_ctx(&name, kind, headers, options);
+                    (prepared, ctx, line, Some(report))
+                }
+                (prepared, None) => {
+                    match super::open_prepared(prepared, Some(kind), &name, &mut report, options) {
+                        Ok(o) => {
+                            let ctx = super::file_ctx(&name, o.kind, o.headers, options);
+                            (o.prepared, ctx, o.header_line, Some(report))
+                        }
+                        Err((line, issue)) => {
+                            return Some(Done::Refused {
+                                line,
+                                issue,
+                                report,
+                            })
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let mut rows = prepared.rows();
+    let _header = rows.next_record(&mut Record::new());
+    let ctx_ref = &ctx;
+    let rows = match kind {
+        TableKind::Episodes => {
+            let parse = |cx: &mut RowCx<'_>| episodes::parse(cx, st);
+            pieces::read_whole(rows, ctx_ref, tick, false, &parse).map(Read::Episodes)
+        }
+        TableKind::MunicipalServices => {
+            let parse = |cx: &mut RowCx<'_>| services::parse(cx, st);
+            pieces::read_whole(rows, ctx_ref, tick, true, &parse).map(Read::Services)
+        }
+        _ => {
+            let parse = |cx: &mut RowCx<'_>| primary_care::parse(cx, st);
+            pieces::read_whole(rows, ctx_ref, tick, false, &parse).map(Read::PrimaryCare)
+        }
+    }
+    .ok()?;
+    Some(Done::Read {
+        prepared,
+        ctx,
+        header_line,
+        rows,
+        report,
+    })
 }
 
 #[cfg(test)]

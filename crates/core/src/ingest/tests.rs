@@ -1818,4 +1818,83 @@ mod side {
         assert_eq!(one.tables, two.tables);
         assert_eq!(one.quality, two.quality);
     }
+
+    /// Fetched workbooks opened on their own threads: one that cannot be opened (not a
+    /// workbook inside), one without a required column, and one that was readable in the first
+    /// pass and has changed when its rows are read. Each refused with the message, line and place
+    /// among the unusable tables of the one-thread read.
+    #[test]
+    fn workbooks_refused_on_their_threads_are_reported_as_on_one() {
+        let primary = as_workbook(&format!("{PC_HEAD}p1,2021-01-05,63,2ad,\n"), b',');
+        // Services without their service column (required).
+        let services = as_workbook("pid;startdato\np1;2021-03-01\n", b';');
+        let garbage = b"PK\x03\x04garbage".to_vec();
+        let run = |threads: usize, kinds_given: bool| {
+            let fetches = std::cell::Cell::new(0);
+            let files: Vec<(&str, TableKind, Vec<u8>)> = vec![
+                ("persons.csv", TableKind::Persons, PERSONS.into()),
+                ("episodes.xlsx", TableKind::Episodes, garbage.clone()),
+                (
+                    "tjenester.xlsx",
+                    TableKind::MunicipalServices,
+                    services.clone(),
+                ),
+                ("kuhr.xlsx", TableKind::PrimaryCare, primary.clone()),
+            ];
+            let lazy: Vec<LazyFile<'_>> = files
+                .iter()
+                .map(|(name, kind, bytes)| LazyFile {
+                    name: name.to_string(),
+                    kind: kinds_given.then_some(*kind),
+                    len: bytes.len() as u64,
+                    fetch: Box::new(|| {
+                        fetches.set(fetches.get() + 1);
+                        // Primary care fetched a second time (its kind not given): changed
+                        // into a workbook that cannot be opened.
+                        if *name == "kuhr.xlsx" && fetches.get() > 4 {
+                            return Ok(garbage.clone());
+                        }
+                        Ok(bytes.clone())
+                    }),
+                })
+                .collect();
+            let opts = ReadOptions {
+                threads,
+                ..ReadOptions::default()
+            };
+            let got = with_knobs(false, Some(u64::MAX), || {
+                load_lazy(lazy, &opts, &mut |_| true).unwrap()
+            });
+            (got, most_at_once())
+        };
+        for kinds_given in [true, false] {
+            let (one, none_at_once) = run(1, kinds_given);
+            assert_eq!(none_at_once, 0);
+            let (two, at_once) = run(2, kinds_given);
+            // Given kinds: the garbage and the services workbook are opened on their threads
+            // (read together: the budget is unbounded), then primary care. Not given: the
+            // first pass refuses both, and only primary care is fetched again, and opened on
+            // its thread.
+            assert_eq!(at_once, if kinds_given { 2 } else { 1 });
+            let unusable = |l: &Loaded| {
+                let u = &l.tables.unusable;
+                u.iter()
+                    .map(|u| (u.kind, u.issue.kind.code(), u.issue.location.line))
+                    .collect::<Vec<_>>()
+            };
+            // Kinds not given, the two refused in the first pass are not recognised as any
+            // table, so no table is unusable for them.
+            let want = if kinds_given {
+                vec![
+                    (TableKind::Episodes, "unreadable_file", 1),
+                    (TableKind::MunicipalServices, "missing_column", 1),
+                ]
+            } else {
+                vec![(TableKind::PrimaryCare, "unreadable_file", 1)]
+            };
+            assert_eq!(unusable(&two), want, "{kinds_given}");
+            assert_eq!(one.tables, two.tables, "{kinds_given}");
+            assert_eq!(one.quality, two.quality, "{kinds_given}");
+        }
+    }
 }
