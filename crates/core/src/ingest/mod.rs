@@ -91,8 +91,9 @@ pub struct ReadOptions {
     /// rejected. `None`: birth years up to 2100 are read (and those after the analysis year
     /// warned about).
     pub current_year: Option<i32>,
-    /// Threads that may read one large file at once (natively; the browser always reads on
-    /// one). The tables and the report are the same for any number.
+    /// Threads that may read one large file at once, or big-table files that are not cut
+    /// (workbooks, small files) side by side (natively; the browser always reads on one). The
+    /// tables and the report are the same for any number.
     pub threads: usize,
     /// Read only the rows of one pass over the persons ([`RowPass`]); `None` = every row.
     #[serde(skip)]
@@ -159,7 +160,8 @@ pub struct LoadProgress {
     /// Rows read so far in that file.
     pub rows_done: u64,
     /// Bytes read so far over all files (files are read in table order: areas, persons,
-    /// population, episodes, municipal services, primary care).
+    /// population, episodes, municipal services, primary care; big-table files that are not
+    /// cut may be read side by side, their bytes then added up).
     pub bytes_done: u64,
     /// Bytes of all files.
     pub bytes_total: u64,
