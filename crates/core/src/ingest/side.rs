@@ -58,6 +58,8 @@ pub(crate) enum Source<'a> {
 }
 
 /// What became of a queued file.
+// One per big-table file: the size of the read variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Done<'a> {
     /// Read: the prepared file (for the duplicate check), its context, header line and rows,
     /// and its report when it was moved to the thread.
