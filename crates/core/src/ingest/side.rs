@@ -211,16 +211,23 @@ pub(crate) fn read<'a>(
         for (i, rows, at) in rx {
             report(i, rows, at);
         }
-        let mut theirs: Vec<(usize, Option<Done<'a>>)> = handles
-            .into_iter()
-            .map(|(i, h)| (i, h.join().ok().flatten()))
-            .collect();
+        let mut theirs: Vec<(usize, Option<Done<'a>>)> = Vec::with_capacity(handles.len() + 1);
+        for (i, handle) in handles {
+            match handle.join() {
+                Ok(done) => theirs.push((i, done)),
+                Err(panic) => {
+                    // A bug, not a shorter table: raised here as on one thread (the other
+                    // threads stop first).
+                    cancel.store(true, Ordering::Relaxed);
+                    std::panic::resume_unwind(panic)
+                }
+            }
+        }
         theirs.push((largest, mine));
         theirs.sort_by_key(|(i, _)| *i);
         done = theirs.into_iter().map(|(_, d)| d).collect();
     });
-    // A file ends without a result only when it was cancelled (a panic in one is a bug; it is
-    // not hidden as a shorter table either).
+    // A file ends without a result only when it was cancelled.
     if cancel.load(Ordering::Relaxed) || done.iter().any(Option::is_none) {
         return Err(Cancelled);
     }
