@@ -388,7 +388,7 @@ pub fn load_lazy(
 }
 
 /// A file given to the reader: borrowed bytes, or fetched when needed (with the bytes fetched
-/// ahead of [`Input::prepare`], to see whether the file is a workbook: [`Input::fetch_ahead`]).
+/// ahead of [`Input::prepare`], to see whether the file is a workbook: [`Input::workbook_ahead`]).
 enum Input<'a, 'f> {
     Borrowed(SourceFile<'a>),
     Lazy(LazyFile<'f>, Option<Result<Vec<u8>, String>>),
