@@ -264,3 +264,49 @@ fn a_bad_date_names_file_line_and_column() {
         );
     }
 }
+
+/// Every fixture's tables as workbooks (date cells, numeric codes), read on two threads — the
+/// big tables' workbooks queued to be read side by side (two at once where the memory rule
+/// lets them: services beside primary care in 015, smaller together than the episodes), and
+/// when fetched as the CLI fetches them, opened there — give the tables and the report of one
+/// thread.
+#[test]
+fn xlsx_read_side_by_side_reads_as_on_one_thread() {
+    use forlop_core::ingest::{load, load_lazy, LazyFile, ReadOptions, SourceFile};
+    for fixture in fixture_names() {
+        let files: Vec<InputFile> = read_inputs(&fixture).iter().map(to_xlsx).collect();
+        let sources: Vec<SourceFile<'_>> = files
+            .iter()
+            .map(|f| SourceFile {
+                name: &f.name,
+                bytes: &f.bytes,
+                kind: None,
+            })
+            .collect();
+        let one = load(&sources, &ReadOptions::default());
+        let two_threads = ReadOptions {
+            threads: 2,
+            ..ReadOptions::default()
+        };
+        let two = load(&sources, &two_threads);
+        assert_eq!(one.tables, two.tables, "{fixture}");
+        assert_eq!(one.quality, two.quality, "{fixture}");
+        // Each file's kind given, as the CLI gives it from the file name: fetched when read.
+        let kind_of = |name: &str| {
+            let report = one.quality.files.iter().find(|r| r.name == name);
+            report.and_then(|r| r.kind)
+        };
+        let lazy: Vec<LazyFile<'_>> = files
+            .iter()
+            .map(|f| LazyFile {
+                name: f.name.clone(),
+                kind: kind_of(&f.name),
+                len: f.bytes.len() as u64,
+                fetch: Box::new(|| Ok(f.bytes.clone())),
+            })
+            .collect();
+        let fetched = load_lazy(lazy, &two_threads, &mut |_| true).expect("never cancelled");
+        assert_eq!(one.tables, fetched.tables, "{fixture}");
+        assert_eq!(one.quality, fetched.quality, "{fixture}");
+    }
+}

@@ -30,6 +30,7 @@ mod preview;
 mod primary_care;
 mod row;
 mod services;
+mod side;
 mod source;
 mod values;
 pub(crate) mod xlsx;
@@ -90,8 +91,9 @@ pub struct ReadOptions {
     /// rejected. `None`: birth years up to 2100 are read (and those after the analysis year
     /// warned about).
     pub current_year: Option<i32>,
-    /// Threads that may read one large file at once (natively; the browser always reads on
-    /// one). The tables and the report are the same for any number.
+    /// Threads that may read one large file at once, or big-table files that are not cut
+    /// (workbooks, small files) side by side (natively; the browser always reads on one). The
+    /// tables and the report are the same for any number.
     pub threads: usize,
     /// Read only the rows of one pass over the persons ([`RowPass`]); `None` = every row.
     #[serde(skip)]
@@ -158,7 +160,8 @@ pub struct LoadProgress {
     /// Rows read so far in that file.
     pub rows_done: u64,
     /// Bytes read so far over all files (files are read in table order: areas, persons,
-    /// population, episodes, municipal services, primary care).
+    /// population, episodes, municipal services, primary care; big-table files that are not
+    /// cut may be read side by side, their bytes then added up).
     pub bytes_done: u64,
     /// Bytes of all files.
     pub bytes_total: u64,
@@ -236,7 +239,20 @@ fn open<'a>(
         };
         return Err((1, kind));
     }
-    let prepared = f.prepare(options).map_err(|kind| (1, kind))?;
+    let prepared = f.prepare(options);
+    open_prepared(prepared, f.kind(), name, report, options)
+}
+
+/// [`open`] once the file is prepared (or not: `Err` = the file-level issue): `given` is the
+/// kind the caller gave. Runs on a thread of its own for a workbook read side by side.
+fn open_prepared<'a>(
+    prepared: Result<Prepared<'a>, IssueKind>,
+    given: Option<TableKind>,
+    name: &Arc<str>,
+    report: &mut FileReport,
+    options: &ReadOptions,
+) -> Result<Opened<'a>, (u64, IssueKind)> {
+    let prepared = prepared.map_err(|kind| (1, kind))?;
     report.encoding = Some(prepared.encoding());
     report.delimiter = prepared.delimiter();
     report.sheet = prepared.sheet_name();
@@ -265,9 +281,7 @@ fn open<'a>(
     let unknown = || IssueKind::UnknownTable {
         headers: clip(&refs.join(", ")),
     };
-    let kind = f
-        .kind()
-        .or_else(|| aliases::detect_kind_with(&refs, &options.mapping));
+    let kind = given.or_else(|| aliases::detect_kind_with(&refs, &options.mapping));
     let Some(kind) = kind else {
         return Err((header_line, unknown()));
     };
@@ -368,35 +382,54 @@ pub fn load_lazy(
     options: &ReadOptions,
     progress: &mut dyn FnMut(LoadProgress) -> bool,
 ) -> Result<Loaded, Cancelled> {
-    let mut inputs: Vec<Input<'_, '_>> = files.into_iter().map(Input::Lazy).collect();
+    let lazy = |f| Input::Lazy(f, None);
+    let mut inputs: Vec<Input<'_, '_>> = files.into_iter().map(lazy).collect();
     load_inputs(&mut inputs, options, progress, &mut Split::Whole)
 }
 
-/// A file given to the reader: borrowed bytes, or fetched when needed.
+/// A file given to the reader: borrowed bytes, or fetched when needed (with the bytes fetched
+/// ahead of [`Input::prepare`], to see whether the file is a workbook: [`Input::workbook_ahead`]).
 enum Input<'a, 'f> {
     Borrowed(SourceFile<'a>),
-    Lazy(LazyFile<'f>),
+    Lazy(LazyFile<'f>, Option<Result<Vec<u8>, String>>),
 }
 
 impl<'a> Input<'a, '_> {
     fn name(&self) -> &str {
         match self {
             Input::Borrowed(f) => f.name,
-            Input::Lazy(f) => &f.name,
+            Input::Lazy(f, _) => &f.name,
         }
     }
 
     fn kind(&self) -> Option<TableKind> {
         match self {
             Input::Borrowed(f) => f.kind,
-            Input::Lazy(f) => f.kind,
+            Input::Lazy(f, _) => f.kind,
         }
     }
 
     fn len(&self) -> u64 {
         match self {
             Input::Borrowed(f) => f.bytes.len() as u64,
-            Input::Lazy(f) => f.len,
+            Input::Lazy(f, _) => f.len,
+        }
+    }
+
+    /// A fetched file's bytes when they are a workbook's, taken out for [`side`] (where the
+    /// workbook is opened on a thread of its own); `None`: borrowed bytes, or not a workbook
+    /// (kept for [`Input::prepare`]: the file is still fetched once).
+    fn workbook_ahead(&mut self) -> Option<Vec<u8>> {
+        let Input::Lazy(f, ahead) = self else {
+            return None;
+        };
+        let got = ahead.take().unwrap_or_else(|| (f.fetch)());
+        match got {
+            Ok(bytes) if xlsx::is_workbook(&bytes) => Some(bytes),
+            other => {
+                *ahead = Some(other);
+                None
+            }
         }
     }
 
@@ -405,7 +438,7 @@ impl<'a> Input<'a, '_> {
         let (sheet, inflated) = (options.sheet.as_deref(), Some(options.max_inflated_bytes));
         match self {
             Input::Borrowed(f) => Prepared::new(f.bytes, sheet, inflated),
-            Input::Lazy(f) => match (f.fetch)() {
+            Input::Lazy(f, ahead) => match ahead.take().unwrap_or_else(|| (f.fetch)()) {
                 Ok(bytes) => Prepared::from_owned(bytes, sheet, inflated),
                 Err(reason) => Err(IssueKind::UnreadableFile {
                     reason: clip(&reason),
@@ -568,6 +601,183 @@ fn joined<T: row::Interned>(
     Some(got)
 }
 
+/// What is known about a file before its rows are read, from its header.
+fn file_ctx(
+    name: &Arc<str>,
+    kind: TableKind,
+    headers: Vec<String>,
+    options: &ReadOptions,
+) -> FileCtx {
+    let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let matched = aliases::match_headers(kind, &refs, &options.mapping);
+    let mut ctx = FileCtx::new(
+        name.clone(),
+        kind,
+        headers.clone(),
+        &matched,
+        &options.mapping,
+        options.century_pivot,
+        options.analysis_year,
+    );
+    ctx.pass = passes::PassFilter::of(&ctx, options.pass);
+    ctx.current_year = options.current_year;
+    ctx
+}
+
+/// The order in which pass 2 reads the tables. Areas come before persons so that a person's
+/// municipality can be checked against them as it is read; the big tables need the persons.
+const READ_ORDER: [TableKind; 6] = [
+    TableKind::Areas,
+    TableKind::Persons,
+    TableKind::Population,
+    TableKind::Episodes,
+    TableKind::MunicipalServices,
+    TableKind::PrimaryCare,
+];
+
+/// A table's place in [`READ_ORDER`].
+fn read_rank(kind: TableKind) -> usize {
+    READ_ORDER.iter().position(|&k| k == kind).unwrap_or(6)
+}
+
+/// The big tables: read in pieces when they can be cut, else side by side (`side`).
+fn is_big(kind: TableKind) -> bool {
+    matches!(
+        kind,
+        TableKind::Episodes | TableKind::MunicipalServices | TableKind::PrimaryCare
+    )
+}
+
+/// Rows, none of them usable: the table is unusable, not empty. Records that (`true`: the
+/// caller drops the table).
+fn no_usable_rows(
+    report: &mut FileReport,
+    name: &Arc<str>,
+    header_line: u64,
+    kind: TableKind,
+    unusable: &mut Vec<((u8, usize), UnusableTable)>,
+) -> bool {
+    if report.rows_read == 0 || report.rows_used > 0 {
+        return false;
+    }
+    let issue = fatal(
+        name,
+        header_line,
+        IssueKind::NoUsableRows {
+            rejected: report.rows_rejected,
+        },
+    );
+    report.record(issue.clone());
+    unusable.push(((2, read_rank(kind)), UnusableTable { kind, issue }));
+    true
+}
+
+/// The big tables as they are built, and the load's state a file read side by side is folded
+/// into.
+struct BigOut<'o> {
+    reports: &'o mut [FileReport],
+    units: &'o mut row::Units,
+    unusable: &'o mut Vec<((u8, usize), UnusableTable)>,
+    episodes: &'o mut Option<Vec<crate::model::Episode>>,
+    services: &'o mut Option<Vec<MunicipalService>>,
+    service_origins: &'o mut Vec<link::Origin>,
+    primary: &'o mut Option<Vec<PrimaryCareContact>>,
+}
+
+/// Reads the queued big-table files side by side (`side`), then folds each into the load in
+/// read order: a workbook opened on its thread gets its report back (refused as [`open`]
+/// would have refused it), a file read is joined as a file of one piece ([`parallel::join`]:
+/// unit names renumbered, report absorbed, duplicates found), then checked for usable rows:
+/// the same steps, in the same order, as reading it in one go where it was queued. Each file's
+/// bytes are dropped once it is folded.
+fn flush_side(
+    queue: &mut side::Queue<'_>,
+    st: &persons::PersonsState,
+    prog: &mut Progress<'_>,
+    names: &[Arc<str>],
+    options: &ReadOptions,
+    out: BigOut<'_>,
+) -> Result<(), Cancelled> {
+    if queue.files.is_empty() {
+        return Ok(());
+    }
+    let files = std::mem::take(&mut queue.files);
+    let at: Vec<(usize, TableKind, u64)> =
+        files.iter().map(|f| (f.report, f.kind, f.bytes)).collect();
+    let done = side::read(files, st, options, prog)?;
+    for ((i, kind, bytes), done) in at.into_iter().zip(done) {
+        let name = &names[i];
+        let (prepared, ctx, header_line, rows) = match done {
+            side::Done::Read {
+                prepared,
+                ctx,
+                header_line,
+                rows,
+                report,
+            } => {
+                if let Some(report) = report {
+                    out.reports[i] = report;
+                }
+                (prepared, ctx, header_line, rows)
+            }
+            side::Done::Refused {
+                line,
+                issue,
+                report,
+            } => {
+                out.reports[i] = report;
+                refuse(out.unusable, (0, i), &mut out.reports[i], name, line, issue);
+                continue;
+            }
+            side::Done::Gone { issue, report } => {
+                // Readable a moment ago: the file changed or went away.
+                out.reports[i] = report;
+                let issue = fatal(name, 1, issue);
+                out.reports[i].set_fatal(issue.clone());
+                let unusable = UnusableTable { kind, issue };
+                out.unusable.push(((2, read_rank(kind)), unusable));
+                continue;
+            }
+        };
+        let report = &mut out.reports[i];
+        let (prepared, ctx, units) = (&prepared, &ctx, &mut *out.units);
+        // A file of one piece is always joined (`join` refuses only a suspect piece before the
+        // last, or none).
+        match rows {
+            side::Read::Episodes(piece) => {
+                let got = parallel::join(prepared, vec![piece], vec![], &[0], ctx, report, units);
+                if let Some(got) = got {
+                    put(out.episodes, got.rows);
+                }
+            }
+            side::Read::Services(piece) => {
+                let got = parallel::join(prepared, vec![piece], vec![], &[0], ctx, report, units);
+                if let Some(got) = got {
+                    put(out.services, got.rows);
+                    let origin = |line| link::Origin { report: i, line };
+                    out.service_origins
+                        .extend(got.lines.into_iter().map(origin));
+                }
+            }
+            side::Read::PrimaryCare(piece) => {
+                let got = parallel::join(prepared, vec![piece], vec![], &[0], ctx, report, units);
+                if let Some(got) = got {
+                    put(out.primary, got.rows);
+                }
+            }
+        }
+        prog.bytes_before += bytes;
+        if no_usable_rows(report, name, header_line, kind, out.unusable) {
+            match kind {
+                TableKind::Episodes => *out.episodes = None,
+                TableKind::MunicipalServices => *out.services = None,
+                _ => *out.primary = None,
+            }
+        }
+    }
+    Ok(())
+}
+
 fn load_inputs<'a>(
     files: &mut [Input<'a, '_>],
     options: &ReadOptions,
@@ -591,8 +801,9 @@ fn load_inputs<'a>(
     // other file can be recognised as that kind when every kind is given.
     let mut pending: Vec<Pending<'a>> = Vec::new();
     // Each with its place in the order of the reader that opens every file in pass 1:
-    // (0, file) for a file refused when opened, (1, rank) for two files of one kind, (2, n)
-    // for what pass 2 finds.
+    // (0, file) for a file refused when opened, (1, rank) for two files of one kind, (2, its
+    // table's place in `READ_ORDER`) for what pass 2 finds (one file per table: files read
+    // side by side may be done out of that order).
     let mut unusable: Vec<((u8, usize), UnusableTable)> = Vec::new();
     let mut by_kind: BTreeMap<usize, (TableKind, Vec<usize>)> = BTreeMap::new();
     let rank_of = |kind: TableKind| TableKind::ALL.iter().position(|&k| k == kind).unwrap_or(6);
@@ -608,7 +819,7 @@ fn load_inputs<'a>(
     let deferred: Vec<bool> = files
         .iter()
         .map(|f| match (f, f.kind()) {
-            (Input::Lazy(_), Some(k)) => all_given && given(k) == 1,
+            (Input::Lazy(..), Some(k)) => all_given && given(k) == 1,
             _ => false,
         })
         .collect();
@@ -673,8 +884,7 @@ fn load_inputs<'a>(
         ));
     }
 
-    // Pass 2: read the rows, table by table. Areas come before persons so that a person's
-    // municipality can be checked against them as it is read.
+    // Pass 2: read the rows, table by table ([`READ_ORDER`]).
     let bytes_total: u64 = files.iter().map(Input::len).sum();
     let mut prog = Progress {
         callback: progress,
@@ -693,30 +903,65 @@ fn load_inputs<'a>(
     let mut services: Option<Vec<MunicipalService>> = None;
     let mut service_origins: Vec<link::Origin> = Vec::new();
     let mut primary: Option<Vec<PrimaryCareContact>> = None;
-    let read_order = [
-        TableKind::Areas,
-        TableKind::Persons,
-        TableKind::Population,
-        TableKind::Episodes,
-        TableKind::MunicipalServices,
-        TableKind::PrimaryCare,
-    ];
-    for kind in read_order {
+    // Big-table files read whole, waiting to be read side by side (`side`): natively, on
+    // more than one thread, and not in passes (as for pieces).
+    let side_threads = if cfg!(target_arch = "wasm32") || options.pass.is_some() {
+        1
+    } else {
+        options.threads
+    };
+    let largest = pending
+        .iter()
+        .filter(|p| is_big(p.kind))
+        .map(|p| p.bytes)
+        .max()
+        .unwrap_or(0);
+    let mut queue = side::Queue::new(largest, side_threads);
+    for kind in READ_ORDER {
         if kind == TableKind::Persons {
             st.areas = areas_rows
                 .as_ref()
                 .map(|a| a.iter().map(|r| r.municipality).collect());
         }
-        let big = matches!(
-            kind,
-            TableKind::Episodes | TableKind::MunicipalServices | TableKind::PrimaryCare
-        );
+        let big = is_big(kind);
         if matches!(split, Split::Read(_)) && kind == TableKind::Population {
             // Not needed for the pieces.
             continue;
         }
         for p in pending.iter_mut().filter(|p| p.kind == kind) {
-            let (prepared, headers, header_line) = match (p.prepared.take(), p.header.take()) {
+            if big && !queue.fits(p.bytes) {
+                // Its bytes beside the queued files' would be more than the rule allows.
+                let out = BigOut {
+                    reports: &mut reports,
+                    units: &mut units,
+                    unusable: &mut unusable,
+                    episodes: &mut episodes,
+                    services: &mut services,
+                    service_origins: &mut service_origins,
+                    primary: &mut primary,
+                };
+                flush_side(&mut queue, &st, &mut prog, &names, options, out)?;
+            }
+            let fetched = p.prepared.is_none() && files[p.report].len() <= options.max_file_bytes;
+            if big && side_threads > 1 && fetched {
+                if let Some(bytes) = files[p.report].workbook_ahead() {
+                    // Opened on its own thread: inflating and parsing the sheet is most of
+                    // the work of reading a workbook.
+                    queue.files.push(side::Whole {
+                        report: p.report,
+                        kind,
+                        bytes: p.bytes,
+                        name: names[p.report].clone(),
+                        source: side::Source::Workbook {
+                            bytes,
+                            header: p.header.take(),
+                            report: std::mem::take(&mut reports[p.report]),
+                        },
+                    });
+                    continue;
+                }
+            }
+            let (prepared_file, headers, header_line) = match (p.prepared.take(), p.header.take()) {
                 (Some(prepared), Some((headers, line))) => (prepared, headers, line),
                 (None, Some((headers, line))) => match files[p.report].prepare(options) {
                     Ok(again) => (again, headers, line),
@@ -724,7 +969,7 @@ fn load_inputs<'a>(
                         // Readable a moment ago: the file changed or went away.
                         let issue = fatal(&names[p.report], 1, issue);
                         reports[p.report].set_fatal(issue.clone());
-                        unusable.push(((2, unusable.len()), UnusableTable { kind, issue }));
+                        unusable.push(((2, read_rank(kind)), UnusableTable { kind, issue }));
                         continue;
                     }
                 },
@@ -740,20 +985,8 @@ fn load_inputs<'a>(
                     }
                 }
             };
-            let prepared = &prepared;
-            let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-            let matched = aliases::match_headers(kind, &refs, &options.mapping);
-            let mut ctx = FileCtx::new(
-                names[p.report].clone(),
-                kind,
-                headers.clone(),
-                &matched,
-                &options.mapping,
-                options.century_pivot,
-                options.analysis_year,
-            );
-            ctx.pass = passes::PassFilter::of(&ctx, options.pass);
-            ctx.current_year = options.current_year;
+            let prepared = &prepared_file;
+            let ctx = file_ctx(&names[p.report], kind, headers.clone(), options);
             let mut rows = prepared.rows();
             let mut skip = source::Record::new();
             let _header = rows.next_record(&mut skip);
@@ -925,6 +1158,22 @@ fn load_inputs<'a>(
                     }
                 }
             }
+            if big && !read_in_pieces && side_threads > 1 {
+                // Read whole beside the other big files read whole, folded in read order.
+                drop(rows);
+                queue.files.push(side::Whole {
+                    report: p.report,
+                    kind,
+                    bytes: p.bytes,
+                    name: names[p.report].clone(),
+                    source: side::Source::Opened {
+                        prepared: prepared_file,
+                        ctx,
+                        header_line,
+                    },
+                });
+                continue;
+            }
             let units = &mut units;
             if !read_in_pieces {
                 // At most one row per line: the table never grows by copying itself.
@@ -988,18 +1237,8 @@ fn load_inputs<'a>(
                 }
             }
             prog.bytes_before += p.bytes;
-            // Rows, none of them usable: the table is unusable, not empty.
-            let report = &mut reports[p.report];
-            if report.rows_read > 0 && report.rows_used == 0 {
-                let issue = fatal(
-                    &names[p.report],
-                    header_line,
-                    IssueKind::NoUsableRows {
-                        rejected: report.rows_rejected,
-                    },
-                );
-                report.record(issue.clone());
-                unusable.push(((2, unusable.len()), UnusableTable { kind, issue }));
+            let (report, name) = (&mut reports[p.report], &names[p.report]);
+            if no_usable_rows(report, name, header_line, kind, &mut unusable) {
                 match kind {
                     TableKind::Persons => {}
                     TableKind::Areas => areas_rows = None,
@@ -1011,6 +1250,16 @@ fn load_inputs<'a>(
             }
         }
     }
+    let out = BigOut {
+        reports: &mut reports,
+        units: &mut units,
+        unusable: &mut unusable,
+        episodes: &mut episodes,
+        services: &mut services,
+        service_origins: &mut service_origins,
+        primary: &mut primary,
+    };
+    flush_side(&mut queue, &st, &mut prog, &names, options, out)?;
     if let Some(s) = &services {
         link::warn_overlapping_services(s, &service_origins, &mut reports, &names);
     }

@@ -239,7 +239,10 @@ pub(crate) fn join<T: Interned>(
         rows: Vec::new(),
         lines: Vec::new(),
     };
-    if overflow_rows {
+    if let ([(_, _, _, overflow, _)], true) = (&mut pieces[..], slots.is_empty()) {
+        // A file read whole, as one piece ([`super::side`]): its rows as they are.
+        all.rows = std::mem::take(overflow);
+    } else if overflow_rows {
         // Pieces read in other workers ([`super::pieces`]) have all their rows here; on threads
         // never taken (a piece has at most one row more than its line ends). Rows kept in order:
         // each piece's slots, then its overflow.

@@ -207,7 +207,7 @@ impl FilePiece {
 /// the piece's bytes counted `scale` times (the other pieces being read elsewhere at about the
 /// same pace); `false` cancels.
 pub(crate) fn read_one<T: Interned>(
-    mut rows: Rows<'_>,
+    rows: Rows<'_>,
     ctx: &super::row::FileCtx,
     progress: &mut Progress<'_>,
     scale: u64,
@@ -215,6 +215,28 @@ pub(crate) fn read_one<T: Interned>(
     parse: &dyn Fn(&mut RowCx<'_>) -> Option<T>,
 ) -> Result<Piece<T>, Cancelled> {
     let (start, _) = rows.resume_point().unwrap_or((0, 0));
+    let mut tick = |rows_done: u64, at_byte: u64| {
+        let done = progress.bytes_before + at_byte.saturating_sub(start).saturating_mul(scale);
+        (progress.callback)(LoadProgress {
+            file: ctx.file.to_string(),
+            rows_done,
+            bytes_done: done.min(progress.bytes_total),
+            bytes_total: progress.bytes_total,
+        })
+    };
+    read_whole(rows, ctx, &mut tick, keep_lines, parse)
+}
+
+/// Reads the records of `rows` (a piece, or a whole file after its header) into a piece of
+/// its own: report, sorted hashes, unit names, its rows in `overflow`. `tick(rows done, byte
+/// reached)` as in [`read_records`]; `false` cancels.
+pub(crate) fn read_whole<T: Interned>(
+    mut rows: Rows<'_>,
+    ctx: &super::row::FileCtx,
+    tick: &mut dyn FnMut(u64, u64) -> bool,
+    keep_lines: bool,
+    parse: &dyn Fn(&mut RowCx<'_>) -> Option<T>,
+) -> Result<Piece<T>, Cancelled> {
     let newlines = rows.newlines_ahead();
     rows.set_expected(ctx.names.len());
     let mut units = Units::default();
@@ -225,15 +247,6 @@ pub(crate) fn read_one<T: Interned>(
         lines: Vec::new(),
         overflow: Vec::with_capacity(usize::try_from(newlines).unwrap_or(0)),
         newlines,
-    };
-    let mut tick = |rows_done: u64, at_byte: u64| {
-        let done = progress.bytes_before + at_byte.saturating_sub(start).saturating_mul(scale);
-        (progress.callback)(LoadProgress {
-            file: ctx.file.to_string(),
-            rows_done,
-            bytes_done: done.min(progress.bytes_total),
-            bytes_total: progress.bytes_total,
-        })
     };
     let (out, lines) = (&mut piece.overflow, &mut piece.lines);
     let mut keep = |cx: &mut RowCx<'_>| match parse(cx) {
@@ -252,7 +265,7 @@ pub(crate) fn read_one<T: Interned>(
         &mut piece.report,
         &mut piece.hashes,
         &mut units,
-        &mut tick,
+        tick,
         &mut keep,
     )?;
     piece.hashes.sort();

@@ -242,6 +242,10 @@ impl<'a> Prepared<'a> {
         let Prepared::Text { text, .. } = self else {
             return None;
         };
+        #[cfg(test)]
+        if NO_CUTS.with(std::cell::Cell::get) {
+            return None;
+        }
         let bytes = text.as_bytes();
         let from = usize::try_from(from).ok()?;
         let data = bytes.get(from..)?;
@@ -314,6 +318,13 @@ pub(crate) fn count_byte(bytes: &[u8], b: u8) -> usize {
         .chunks(255)
         .map(|block| usize::from(block.iter().map(|&x| u8::from(x == b)).sum::<u8>()))
         .sum()
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests: no file is cut (as a file under the cutting size), so that the big files of
+    /// small test extracts are read whole, side by side (`super::side`).
+    pub(crate) static NO_CUTS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Pieces smaller than this are not worth a thread (tiny in tests, to cut small files).

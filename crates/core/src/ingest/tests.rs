@@ -1248,7 +1248,7 @@ mod pieces {
     /// One line of an episodes file: good rows, copies, unknown persons, bad dates, ragged
     /// rows, blank lines and CRLF endings, so every kind of issue can fall on either side of
     /// a cut.
-    fn line() -> impl Strategy<Value = String> {
+    pub(super) fn line() -> impl Strategy<Value = String> {
         let pid = prop_oneof![Just("p1"), Just("p2"), Just("p9"), Just("")];
         let date = prop_oneof![
             Just("2021-03-01"),
@@ -1566,4 +1566,335 @@ fn lines_are_counted_right_after_crlf_line_ends() {
         at(&l, "unknown_person"),
         vec![(2, Some(1)), (3, Some(1)), (5, Some(1))]
     );
+}
+
+/// Big-table files that are not cut (workbooks, files under the cutting size) read side by
+/// side on threads of their own (`side.rs`): the same tables and report as one thread.
+mod side {
+    use super::*;
+    use crate::ingest::side::{BUDGET, MOST_AT_ONCE};
+    use crate::ingest::source::NO_CUTS;
+    use proptest::prelude::*;
+
+    const SV_HEAD: &str = "pid;tjeneste;vedtaksdato;startdato;sluttdato\n";
+    const PC_HEAD: &str = "pid,dato,praksistype,takster,tverrfaglig\n";
+
+    /// The CSV text as a workbook of one sheet, each field a text cell (a blank field: no
+    /// cell). Read back like the CSV, but never cut.
+    fn as_workbook(text: &str, delimiter: u8) -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(text.as_bytes());
+        for (r, rec) in reader.records().flatten().enumerate() {
+            for (c, field) in rec.iter().enumerate().filter(|(_, f)| !f.is_empty()) {
+                ws.write_string(r as u32, c as u16, field).unwrap();
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    /// Runs `f` with no file cut (or as usual) and the given budget, on this thread.
+    fn with_knobs<T>(no_cuts: bool, budget: Option<u64>, f: impl FnOnce() -> T) -> T {
+        NO_CUTS.with(|c| c.set(no_cuts));
+        BUDGET.with(|b| b.set(budget));
+        MOST_AT_ONCE.with(|m| m.set(0));
+        let got = f();
+        NO_CUTS.with(|c| c.set(false));
+        BUDGET.with(|b| b.set(None));
+        got
+    }
+
+    fn most_at_once() -> usize {
+        MOST_AT_ONCE.with(std::cell::Cell::get)
+    }
+
+    /// A municipal-services line: good periods, unknown persons, bad codes and dates,
+    /// overlaps, copies (the generator repeats lines), ragged rows and blank lines.
+    fn service_line() -> impl Strategy<Value = String> {
+        let pid = prop_oneof![Just("p1"), Just("p2"), Just("p9"), Just("")];
+        let code = prop_oneof![Just("15"), Just("7"), Just("x")];
+        let start = prop_oneof![
+            Just("2021-03-01"),
+            Just("2021-06-30"),
+            Just("01.03."),
+            Just("1899-03-01")
+        ];
+        let end = prop_oneof![Just(""), Just("2021-04-01"), Just("2021-02-01")];
+        (pid, code, start, end, any::<u8>()).prop_map(|(pid, code, start, end, shape)| {
+            match shape % 8 {
+                0 => "\n".to_string(),
+                1 => format!("{pid};{code}\n"),
+                2 => format!("{pid};{code};xx;{start};{end}\n"),
+                _ => format!("{pid};{code};;{start};{end}\n"),
+            }
+        })
+    }
+
+    /// A primary-care line: good contacts, unknown persons, unknown providers, bad dates.
+    fn primary_line() -> impl Strategy<Value = String> {
+        let pid = prop_oneof![Just("p1"), Just("p2"), Just("p9"), Just("")];
+        let date = prop_oneof![Just("2021-01-05"), Just("31.02.2021"), Just("")];
+        let kind = prop_oneof![Just("63"), Just("GP"), Just("zz")];
+        (pid, date, kind, any::<u8>()).prop_map(|(pid, date, kind, shape)| match shape % 8 {
+            0 => "\n".to_string(),
+            1 => format!("{pid},{date}\n"),
+            _ => format!("{pid},{date},{kind},2ad,\n"),
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn side_by_side_reads_like_one_thread(
+            ep in proptest::collection::vec(super::pieces::line(), 0..60),
+            sv in proptest::collection::vec(service_line(), 0..60),
+            pc in proptest::collection::vec(primary_line(), 0..60),
+            // Per file: 0 = CSV, 1 = workbook, 2 = left out.
+            shapes in proptest::collection::vec(0u8..3, 3),
+            threads in 2usize..5,
+            no_cuts in proptest::bool::ANY,
+            unbounded in proptest::bool::ANY,
+        ) {
+            let texts = [
+                (format!("{EP_HEAD}{}", ep.concat()), b',', "episodes"),
+                (format!("{SV_HEAD}{}", sv.concat()), b';', "tjenester"),
+                (format!("{PC_HEAD}{}", pc.concat()), b',', "kuhr"),
+            ];
+            let mut owned: Vec<(String, Vec<u8>)> = vec![("persons.csv".into(), PERSONS.into())];
+            for ((text, delimiter, name), &shape) in texts.iter().zip(&shapes) {
+                match shape {
+                    0 => owned.push((format!("{name}.csv"), text.clone().into_bytes())),
+                    1 => owned.push((format!("{name}.xlsx"), as_workbook(text, *delimiter))),
+                    _ => {}
+                }
+            }
+            let files: Vec<SourceFile<'_>> = owned
+                .iter()
+                .map(|(name, bytes)| SourceFile { name, bytes, kind: None })
+                .collect();
+            let budget = unbounded.then_some(u64::MAX);
+            let one = with_knobs(no_cuts, budget, || load(&files, &ReadOptions::default()));
+            prop_assert_eq!(most_at_once(), 0);
+            let opts = ReadOptions { threads, ..ReadOptions::default() };
+            let many = with_knobs(no_cuts, budget, || load(&files, &opts));
+            // No file cut, and the rule lets them all be held: all read at once (as many as
+            // there are threads). Otherwise a small CSV file may be cut or not.
+            let present = shapes.iter().filter(|&&s| s < 2).count();
+            if unbounded && no_cuts {
+                prop_assert_eq!(most_at_once(), present.min(threads));
+            }
+            prop_assert_eq!(&one.tables, &many.tables);
+            prop_assert_eq!(&one.quality, &many.quality);
+        }
+    }
+
+    /// Services and primary care, each with issues, read at the same time (the episodes file
+    /// is the largest: the two others together are smaller, so the memory rule lets them be
+    /// held at once): every count, every example and its order as on one thread; the same
+    /// through `load_lazy`, each file fetched once.
+    #[test]
+    fn issues_in_two_files_read_side_by_side_keep_their_order() {
+        let mut episodes = String::from(EP_HEAD);
+        for day in 1..=28 {
+            episodes.push_str(&format!("p1,PHV,POL,2021-03-{day:02},,,ACUTE,F20,,,,\n"));
+        }
+        let services = format!(
+            "{SV_HEAD}p1;15;;2021-01-01;2021-06-30\n\
+             p9;15;;2021-03-01;\n\
+             p2;15;;2021-03-01;2021-02-01\n\
+             p1;15;;2021-01-01;2021-06-30\n"
+        );
+        let primary = as_workbook(
+            &format!(
+                "{PC_HEAD}p9,2021-01-05,63,2ad,\n\
+                 p1,31.02.2021,63,2ad,\n\
+                 p9,2021-01-07,GP,2ad,\n\
+                 p2,2021-01-08,GP,2ad,\n"
+            ),
+            b',',
+        );
+        let owned: Vec<(&str, Vec<u8>)> = vec![
+            ("persons.csv", PERSONS.into()),
+            ("episodes.csv", episodes.into_bytes()),
+            ("tjenester.csv", services.into_bytes()),
+            ("kuhr.xlsx", primary),
+        ];
+        let files: Vec<SourceFile<'_>> = owned
+            .iter()
+            .map(|(name, bytes)| SourceFile {
+                name,
+                bytes,
+                kind: None,
+            })
+            .collect();
+        let one = with_knobs(true, None, || load(&files, &ReadOptions::default()));
+        assert_eq!(most_at_once(), 0);
+        let opts = ReadOptions {
+            threads: 2,
+            ..ReadOptions::default()
+        };
+        let two = with_knobs(true, None, || load(&files, &opts));
+        // Episodes alone (the queue held nothing it could go beside), then the two others.
+        assert_eq!(most_at_once(), 2);
+        // Services: line 3 (p9) rejected, unknown person; line 4 starts after its end
+        // (rejected); line 5 is a copy of line 2, and overlaps it. Primary care: sheet rows 2
+        // and 4 (p9) unknown persons, row 3's date does not exist.
+        let sv = report(&two, "tjenester.csv");
+        let lines = |r: &FileReport, code: &str| {
+            r.examples[code]
+                .iter()
+                .map(|i| i.location.line)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lines(sv, "unknown_person"), vec![3]);
+        assert_eq!(lines(sv, "start_after_end"), vec![4]);
+        assert_eq!(lines(sv, "duplicate_row"), vec![5]);
+        assert_eq!(lines(sv, "overlapping_service"), vec![5]);
+        let pc = report(&two, "kuhr.xlsx");
+        assert_eq!(lines(pc, "unknown_person"), vec![2, 4]);
+        assert_eq!(lines(pc, "bad_date"), vec![3]);
+        // 4 rows each: services 2 used (lines 2, 5), primary care 1 (row 5).
+        assert_eq!((sv.rows_read, sv.rows_used), (4, 2));
+        assert_eq!((pc.rows_read, pc.rows_used), (4, 1));
+        assert_eq!(one.tables, two.tables);
+        assert_eq!(one.quality, two.quality);
+        // Fetched when read, once each, and read side by side the same way.
+        let fetches = std::cell::Cell::new(0);
+        let kinds = [
+            TableKind::Persons,
+            TableKind::Episodes,
+            TableKind::MunicipalServices,
+            TableKind::PrimaryCare,
+        ];
+        let lazy: Vec<LazyFile<'_>> = owned
+            .iter()
+            .zip(kinds)
+            .map(|((name, bytes), kind)| LazyFile {
+                name: name.to_string(),
+                kind: Some(kind),
+                len: bytes.len() as u64,
+                fetch: Box::new(|| {
+                    fetches.set(fetches.get() + 1);
+                    Ok(bytes.clone())
+                }),
+            })
+            .collect();
+        let got = with_knobs(true, None, || load_lazy(lazy, &opts, &mut |_| true)).unwrap();
+        assert_eq!(most_at_once(), 2);
+        assert_eq!(fetches.get(), 4);
+        assert_eq!(one.tables, got.tables);
+        assert_eq!(one.quality, got.quality);
+    }
+
+    /// Two tables with no usable rows found by files read side by side: listed unusable in
+    /// read order (services before primary care), as on one thread.
+    #[test]
+    fn unusable_tables_read_side_by_side_keep_their_order() {
+        let services = format!("{SV_HEAD}p9;15;;2021-03-01;\n");
+        let primary = format!("{PC_HEAD}p9,2021-01-05,63,2ad,\n");
+        let files = [
+            file("persons.csv", PERSONS),
+            file("kuhr.csv", &primary),
+            file("tjenester.csv", &services),
+        ];
+        let one = with_knobs(true, Some(u64::MAX), || {
+            load(&files, &ReadOptions::default())
+        });
+        let opts = ReadOptions {
+            threads: 2,
+            ..ReadOptions::default()
+        };
+        let two = with_knobs(true, Some(u64::MAX), || load(&files, &opts));
+        assert_eq!(most_at_once(), 2);
+        let kinds: Vec<TableKind> = two.tables.unusable.iter().map(|u| u.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![TableKind::MunicipalServices, TableKind::PrimaryCare]
+        );
+        assert_eq!(one.tables, two.tables);
+        assert_eq!(one.quality, two.quality);
+    }
+
+    /// Fetched workbooks opened on their own threads: one that cannot be opened (not a
+    /// workbook inside), one without a required column, and one that was readable in the first
+    /// pass and has changed when its rows are read. Each refused with the message, line and place
+    /// among the unusable tables of the one-thread read.
+    #[test]
+    fn workbooks_refused_on_their_threads_are_reported_as_on_one() {
+        let primary = as_workbook(&format!("{PC_HEAD}p1,2021-01-05,63,2ad,\n"), b',');
+        // Services without their service column (required).
+        let services = as_workbook("pid;startdato\np1;2021-03-01\n", b';');
+        let garbage = b"PK\x03\x04garbage".to_vec();
+        let run = |threads: usize, kinds_given: bool| {
+            let fetches = std::cell::Cell::new(0);
+            let files: Vec<(&str, TableKind, Vec<u8>)> = vec![
+                ("persons.csv", TableKind::Persons, PERSONS.into()),
+                ("episodes.xlsx", TableKind::Episodes, garbage.clone()),
+                (
+                    "tjenester.xlsx",
+                    TableKind::MunicipalServices,
+                    services.clone(),
+                ),
+                ("kuhr.xlsx", TableKind::PrimaryCare, primary.clone()),
+            ];
+            let lazy: Vec<LazyFile<'_>> = files
+                .iter()
+                .map(|(name, kind, bytes)| LazyFile {
+                    name: name.to_string(),
+                    kind: kinds_given.then_some(*kind),
+                    len: bytes.len() as u64,
+                    fetch: Box::new(|| {
+                        fetches.set(fetches.get() + 1);
+                        // Primary care fetched a second time (its kind not given): changed
+                        // into a workbook that cannot be opened.
+                        if *name == "kuhr.xlsx" && fetches.get() > 4 {
+                            return Ok(garbage.clone());
+                        }
+                        Ok(bytes.clone())
+                    }),
+                })
+                .collect();
+            let opts = ReadOptions {
+                threads,
+                ..ReadOptions::default()
+            };
+            let got = with_knobs(false, Some(u64::MAX), || {
+                load_lazy(lazy, &opts, &mut |_| true).unwrap()
+            });
+            (got, most_at_once())
+        };
+        for kinds_given in [true, false] {
+            let (one, none_at_once) = run(1, kinds_given);
+            assert_eq!(none_at_once, 0);
+            let (two, at_once) = run(2, kinds_given);
+            // Given kinds: the garbage and the services workbook are opened on their threads
+            // (read together: the budget is unbounded), then primary care. Not given: the
+            // first pass refuses both, and only primary care is fetched again, and opened on
+            // its thread.
+            assert_eq!(at_once, if kinds_given { 2 } else { 1 });
+            let unusable = |l: &Loaded| {
+                let u = &l.tables.unusable;
+                u.iter()
+                    .map(|u| (u.kind, u.issue.kind.code(), u.issue.location.line))
+                    .collect::<Vec<_>>()
+            };
+            // Kinds not given, the two refused in the first pass are not recognised as any
+            // table, so no table is unusable for them.
+            let want = if kinds_given {
+                vec![
+                    (TableKind::Episodes, "unreadable_file", 1),
+                    (TableKind::MunicipalServices, "missing_column", 1),
+                ]
+            } else {
+                vec![(TableKind::PrimaryCare, "unreadable_file", 1)]
+            };
+            assert_eq!(unusable(&two), want, "{kinds_given}");
+            assert_eq!(one.tables, two.tables, "{kinds_given}");
+            assert_eq!(one.quality, two.quality, "{kinds_given}");
+        }
+    }
 }
