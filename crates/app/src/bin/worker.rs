@@ -35,6 +35,9 @@ thread_local! {
     /// Whether a job has arrived: a worker given one at once (the demo, a parse helper) does
     /// not warm up.
     static JOB_SEEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// How long the warm-up took (ms; 0 when it did not run), given with the next upload's
+    /// timings as `warm_up`.
+    static WARM_UP_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
 }
 
 /// Panics are said in words, flagged `panic: true` (then the worker traps, and the page,
@@ -374,6 +377,7 @@ async fn run(data: JsValue) {
             let mut timings = vec![
                 ("at_job".to_string(), received),
                 ("copy".to_string(), now() - t0),
+                ("warm_up".to_string(), WARM_UP_MS.with(std::cell::Cell::get)),
             ];
             // Piece 0 here while the helpers read the others, then their pieces joined.
             let mut sets = Vec::new();
@@ -632,7 +636,9 @@ fn main() {
     // job meanwhile.
     let warm = Closure::once_into_js(|| {
         if !JOB_SEEN.with(std::cell::Cell::get) {
+            let t0 = now();
             engine::warm_up();
+            WARM_UP_MS.with(|ms| ms.set(now() - t0));
         }
     });
     let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(
