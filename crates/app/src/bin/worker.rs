@@ -1,7 +1,8 @@
 //! The Web Worker: reads files, makes demo data and runs the engine off the page's thread.
 //! Started by the page as `worker_loader.js` (Trunk's loader shim for the no-modules build).
 //! A job arrives as `{ job: ToWorker, files: File[] }`; answers are `{ msg: FromWorker }`, with
-//! `file: Uint8Array` beside an exported file (messages as JS values, `protocol::encode`).
+//! `file: Uint8Array` beside an exported file (messages as JS values, `protocol::encode`); the
+//! report is `{ report: Uint8Array }` (`protocol::report_to_bytes`).
 
 use forlop_app::engine::{self, Held, HeldFile, Source};
 use forlop_app::protocol::MappingNeed;
@@ -61,6 +62,20 @@ fn scope() -> DedicatedWorkerGlobalScope {
 
 fn post(msg: &FromWorker) {
     let envelope = js_sys::Object::new();
+    // The report, the largest message by far, as bytes (`protocol::report_to_bytes`), its
+    // buffer moved to the page.
+    if let FromWorker::Report(view) = msg {
+        let bytes =
+            js_sys::Uint8Array::from(forlop_app::protocol::report_to_bytes(view).as_slice());
+        let _ = js_sys::Reflect::set(&envelope, &"report".into(), &bytes);
+        let moved = js_sys::Array::of1(&bytes.buffer());
+        if scope()
+            .post_message_with_transfer(&envelope, &moved)
+            .is_ok()
+        {
+            return;
+        }
+    }
     let _ = js_sys::Reflect::set(&envelope, &"msg".into(), &encode(msg));
     let _ = scope().post_message(&envelope);
 }
