@@ -98,13 +98,20 @@ fn spawn() -> Result<(Client, js_sys::Array), JsValue> {
         if js_sys::Reflect::get(&data, &"panic".into()).is_ok_and(|v| v.is_truthy()) {
             PANICKED.with(|o| o.set(true));
         }
-        let msg = js_sys::Reflect::get(&data, &"msg".into())
+        let report = js_sys::Reflect::get(&data, &"report".into())
             .ok()
-            .and_then(|m| decode::<FromWorker>(m).ok())
-            .unwrap_or(FromWorker::Failed {
-                nb: "Uventet svar fra arbeideren.".into(),
-                en: "Unexpected answer from the worker.".into(),
-            });
+            .and_then(|r| r.dyn_into::<js_sys::Uint8Array>().ok());
+        let msg = match report {
+            Some(bytes) => crate::protocol::report_from_bytes(&bytes.to_vec())
+                .map(|view| FromWorker::Report(Box::new(view))),
+            None => js_sys::Reflect::get(&data, &"msg".into())
+                .ok()
+                .and_then(|m| decode::<FromWorker>(m).ok()),
+        }
+        .unwrap_or(FromWorker::Failed {
+            nb: "Uventet svar fra arbeideren.".into(),
+            en: "Unexpected answer from the worker.".into(),
+        });
         // An exported file: `{ msg: File { name, mime }, file: Uint8Array }`.
         if let FromWorker::File { name, mime } = &msg {
             let file = js_sys::Reflect::get(&data, &"file".into()).unwrap_or_default();

@@ -362,13 +362,25 @@ fn with_clock(options: &ReadOptions) -> ReadOptions {
 /// milliseconds.
 pub const WARM_UP_PERSONS: u32 = 300;
 
-/// Reads and analyses a small synthetic extract and throws the result away, so that the
-/// reader's and the analysis's code has run before the user's upload does. V8 first compiles
-/// WebAssembly with its baseline compiler and moves a function to optimised code only on a
-/// later call once it is hot; a function that runs a whole upload in one call stays on
-/// baseline code to its end. Warmed up, the upload's read and analysis run optimised code from
-/// the start (BENCHMARKS.md, "The worker warmed up"). Returns the rows read (0: nothing was).
+/// How many times the warm-up reads and analyses its extract. V8 moves a WebAssembly function
+/// to optimised code once it has run enough of its code (its "tiering budget"); one round of
+/// 300 persons spends the reader's budget but not the analysis's, whose loops run once per
+/// person or per stay rather than per field.
+pub const WARM_UP_ROUNDS: u32 = 4;
+
+/// Reads and analyses a small synthetic extract ([`WARM_UP_ROUNDS`] times) and throws the
+/// result away, so that the reader's and the analysis's code has run before the user's upload
+/// does. V8 first compiles WebAssembly with its baseline compiler and moves a function to
+/// optimised code only on a later call once it is hot; a function that runs a whole upload in
+/// one call stays on baseline code to its end. Warmed up, the upload's read and analysis run
+/// optimised code from the start (BENCHMARKS.md, "The worker warmed up"). The tables of one
+/// round are dropped before the next, so the worker's memory grows by one round's. Returns the
+/// rows read in a round (0: nothing was).
 pub fn warm_up() -> u64 {
+    warm_up_rounds(WARM_UP_ROUNDS)
+}
+
+fn warm_up_rounds(rounds: u32) -> u64 {
     let year = Settings::default().year;
     let quiet = &mut |_: Phase, _: &str, _: f32| {};
     let Ok(files) = demo_files(WARM_UP_PERSONS, 1, year, quiet) else {
@@ -376,22 +388,26 @@ pub fn warm_up() -> u64 {
     };
     let kinds = vec![None; files.len()];
     let options = ReadOptions::default();
-    let (tables, _, usable) = load(
-        &files,
-        &kinds,
-        &options,
-        Source::UserFiles,
-        Vec::new(),
-        quiet,
-    );
-    if usable {
-        let settings = Settings {
-            year,
-            ..Settings::default()
-        };
-        let _ = analyse(&tables, &settings, quiet);
+    let settings = Settings {
+        year,
+        ..Settings::default()
+    };
+    let mut rows = 0;
+    for _ in 0..rounds {
+        let (tables, _, usable) = load(
+            &files,
+            &kinds,
+            &options,
+            Source::UserFiles,
+            Vec::new(),
+            quiet,
+        );
+        if usable {
+            let _ = analyse(&tables, &settings, quiet);
+        }
+        rows = tables.episodes.as_ref().map_or(0, |e| e.len() as u64) + tables.persons.len() as u64;
     }
-    tables.episodes.as_ref().map_or(0, |e| e.len() as u64) + tables.persons.len() as u64
+    rows
 }
 
 /// The calendar year on the user's clock.

@@ -430,6 +430,18 @@ impl ResultView {
     }
 }
 
+/// The report as postcard bytes: it crosses to the page as one `Uint8Array` (moved, not
+/// copied) and is read there in one pass, where serde-wasm-bindgen built and then walked a JS
+/// object for every area, module and result (BENCHMARKS.md, "The report as bytes").
+pub fn report_to_bytes(view: &ReportView) -> Vec<u8> {
+    postcard::to_stdvec(view).unwrap_or_default()
+}
+
+/// A report from [`report_to_bytes`]; `None` when the bytes are not one of this version's.
+pub fn report_from_bytes(bytes: &[u8]) -> Option<ReportView> {
+    postcard::from_bytes(bytes).ok()
+}
+
 /// Bytes that cross to the page as one `Uint8Array` (serde-wasm-bindgen's bytes), copied into
 /// wasm memory in one go rather than read number by number.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -582,6 +594,31 @@ pub fn decode<T: serde::de::DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_crosses_as_bytes_unchanged() {
+        // Two years of a 300-person extract: every field of the view (areas, modules with
+        // their distributions, results with cells, intervals and variation, notes, the other
+        // year, the years' reasons) comes back equal.
+        let tables = crate::engine::synth_tables(300, 2021);
+        let settings = forlop_core::Settings::for_year(2024);
+        let (years, shown) = crate::engine::plan_years(&tables, None, 2024);
+        let reports =
+            crate::engine::analyse_years(&tables, &settings, &years.computed, &mut |_, _, _| {});
+        let at = reports
+            .iter()
+            .position(|r| r.settings.year == shown)
+            .unwrap();
+        let mut view = crate::engine::years_view(&reports, at, &tables, years);
+        view.timings = vec![("read".into(), 12.5)];
+        assert_eq!(view.other_years.len(), 1);
+        assert!(view.results.iter().any(|r| !r.intervals.0.is_empty()));
+        let bytes = report_to_bytes(&view);
+        assert!(!bytes.is_empty());
+        assert_eq!(report_from_bytes(&bytes), Some(view));
+        // Bytes cut short are refused, not read as a smaller report.
+        assert_eq!(report_from_bytes(&bytes[..bytes.len() / 2]), None);
+    }
 
     #[test]
     fn grid_gives_back_every_cell_bit_for_bit() {

@@ -1,7 +1,8 @@
 //! The Web Worker: reads files, makes demo data and runs the engine off the page's thread.
 //! Started by the page as `worker_loader.js` (Trunk's loader shim for the no-modules build).
 //! A job arrives as `{ job: ToWorker, files: File[] }`; answers are `{ msg: FromWorker }`, with
-//! `file: Uint8Array` beside an exported file (messages as JS values, `protocol::encode`).
+//! `file: Uint8Array` beside an exported file (messages as JS values, `protocol::encode`); the
+//! report is `{ report: Uint8Array }` (`protocol::report_to_bytes`).
 
 use forlop_app::engine::{self, Held, HeldFile, Source};
 use forlop_app::protocol::MappingNeed;
@@ -35,6 +36,9 @@ thread_local! {
     /// Whether a job has arrived: a worker given one at once (the demo, a parse helper) does
     /// not warm up.
     static JOB_SEEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// How long the warm-up took (ms; 0 when it did not run), given with the next upload's
+    /// timings as `warm_up`.
+    static WARM_UP_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
 }
 
 /// Panics are said in words, flagged `panic: true` (then the worker traps, and the page,
@@ -58,6 +62,20 @@ fn scope() -> DedicatedWorkerGlobalScope {
 
 fn post(msg: &FromWorker) {
     let envelope = js_sys::Object::new();
+    // The report, the largest message by far, as bytes (`protocol::report_to_bytes`), its
+    // buffer moved to the page.
+    if let FromWorker::Report(view) = msg {
+        let bytes =
+            js_sys::Uint8Array::from(forlop_app::protocol::report_to_bytes(view).as_slice());
+        let _ = js_sys::Reflect::set(&envelope, &"report".into(), &bytes);
+        let moved = js_sys::Array::of1(&bytes.buffer());
+        if scope()
+            .post_message_with_transfer(&envelope, &moved)
+            .is_ok()
+        {
+            return;
+        }
+    }
     let _ = js_sys::Reflect::set(&envelope, &"msg".into(), &encode(msg));
     let _ = scope().post_message(&envelope);
 }
@@ -374,6 +392,7 @@ async fn run(data: JsValue) {
             let mut timings = vec![
                 ("at_job".to_string(), received),
                 ("copy".to_string(), now() - t0),
+                ("warm_up".to_string(), WARM_UP_MS.with(std::cell::Cell::get)),
             ];
             // Piece 0 here while the helpers read the others, then their pieces joined.
             let mut sets = Vec::new();
@@ -632,7 +651,9 @@ fn main() {
     // job meanwhile.
     let warm = Closure::once_into_js(|| {
         if !JOB_SEEN.with(std::cell::Cell::get) {
+            let t0 = now();
             engine::warm_up();
+            WARM_UP_MS.with(|ms| ms.set(now() - t0));
         }
     });
     let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(
