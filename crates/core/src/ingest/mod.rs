@@ -903,6 +903,21 @@ fn load_inputs<'a>(
     let mut services: Option<Vec<MunicipalService>> = None;
     let mut service_origins: Vec<link::Origin> = Vec::new();
     let mut primary: Option<Vec<PrimaryCareContact>> = None;
+    // The tables and reports the queued big files are folded into (`flush_side`), borrowed
+    // where a queue is read: before a file that does not fit beside it, and at the end.
+    macro_rules! big_out {
+        () => {
+            BigOut {
+                reports: &mut reports,
+                units: &mut units,
+                unusable: &mut unusable,
+                episodes: &mut episodes,
+                services: &mut services,
+                service_origins: &mut service_origins,
+                primary: &mut primary,
+            }
+        };
+    }
     // Big-table files read whole, waiting to be read side by side (`side`): natively, on
     // more than one thread, and not in passes (as for pieces).
     let side_threads = if cfg!(target_arch = "wasm32") || options.pass.is_some() {
@@ -931,15 +946,7 @@ fn load_inputs<'a>(
         for p in pending.iter_mut().filter(|p| p.kind == kind) {
             if big && !queue.fits(p.bytes) {
                 // Its bytes beside the queued files' would be more than the rule allows.
-                let out = BigOut {
-                    reports: &mut reports,
-                    units: &mut units,
-                    unusable: &mut unusable,
-                    episodes: &mut episodes,
-                    services: &mut services,
-                    service_origins: &mut service_origins,
-                    primary: &mut primary,
-                };
+                let out = big_out!();
                 flush_side(&mut queue, &st, &mut prog, &names, options, out)?;
             }
             let fetched = p.prepared.is_none() && files[p.report].len() <= options.max_file_bytes;
@@ -1250,15 +1257,7 @@ fn load_inputs<'a>(
             }
         }
     }
-    let out = BigOut {
-        reports: &mut reports,
-        units: &mut units,
-        unusable: &mut unusable,
-        episodes: &mut episodes,
-        services: &mut services,
-        service_origins: &mut service_origins,
-        primary: &mut primary,
-    };
+    let out = big_out!();
     flush_side(&mut queue, &st, &mut prog, &names, options, out)?;
     if let Some(s) = &services {
         link::warn_overlapping_services(s, &service_origins, &mut reports, &names);
