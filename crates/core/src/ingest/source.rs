@@ -381,7 +381,7 @@ pub(crate) enum Rows<'p> {
     Sheet {
         /// The sheet.
         sheet: &'p Sheet,
-        /// Next row index.
+        /// Index of the next row that holds cells.
         next: usize,
     },
 }
@@ -618,10 +618,9 @@ impl<'p> Rows<'p> {
                     }
                 }
                 Rows::Sheet { sheet, next } => {
-                    let Some((line, cells)) = sheet.rows.get(*next) else {
+                    let Some((key, line, cells)) = sheet.row(*next) else {
                         return Next::End;
                     };
-                    let key = *next as u64;
                     *next += 1;
                     rec.clear();
                     for c in cells {
@@ -631,7 +630,7 @@ impl<'p> Rows<'p> {
                         continue;
                     }
                     return Next::Record(RecordPos {
-                        line: *line,
+                        line,
                         key,
                         bytes: 0,
                     });
@@ -685,15 +684,7 @@ impl Fetcher<'_> {
                     })
                     .collect()
             }
-            Fetcher::Sheet(sheet) => keys
-                .iter()
-                .map(|&key| {
-                    usize::try_from(key)
-                        .ok()
-                        .and_then(|i| sheet.rows.get(i))
-                        .map_or(0, |(line, _)| *line)
-                })
-                .collect(),
+            Fetcher::Sheet(sheet) => keys.iter().map(|&key| sheet.line_of(key)).collect(),
         }
     }
 
@@ -710,12 +701,7 @@ impl Fetcher<'_> {
                     _ => None,
                 }
             }
-            Fetcher::Sheet(sheet) => {
-                let (_, cells) = sheet.rows.get(usize::try_from(key).ok()?)?;
-                Some(Record::from(
-                    cells.iter().map(String::as_str).collect::<Vec<_>>(),
-                ))
-            }
+            Fetcher::Sheet(sheet) => Some(Record::from(sheet.row_by_key(key)?.collect::<Vec<_>>())),
         }
     }
 }

@@ -313,8 +313,7 @@ fn rows_of(file: &str, bytes: &[u8]) -> Result<Rows, SurveyIssue> {
             )
         })?;
         let mut rows = sheet
-            .rows
-            .into_iter()
+            .owned_rows()
             .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
         let header = rows.next().map(|(_, h)| h).unwrap_or_default();
         return Ok((header, rows.collect()));
