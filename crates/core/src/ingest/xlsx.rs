@@ -340,7 +340,7 @@ fn push_data(out: &mut String, cell: &Data) {
             let _ = write!(out, "{b}");
         }
         Data::Error(e) => {
-            let _ = write!(out, "#{e}");
+            let _ = write!(out, "{e}");
         }
         Data::DateTime(dt) => push_datetime(out, dt),
     }
@@ -360,7 +360,7 @@ fn push_data_ref(out: &mut String, cell: &DataRef<'_>) {
             let _ = write!(out, "{b}");
         }
         DataRef::Error(e) => {
-            let _ = write!(out, "#{e}");
+            let _ = write!(out, "{e}");
         }
         DataRef::DateTime(dt) => push_datetime(out, dt),
     }
@@ -400,6 +400,9 @@ mod tests {
         assert_eq!(cell_text(&Data::Float(301.0)), "301");
         assert_eq!(cell_text(&Data::Float(2.5)), "2.5");
         assert_eq!(cell_text(&Data::Int(7)), "7");
+        // An error cell as Excel shows it (calamine's text carries the `#`).
+        let na = Data::Error(calamine::CellErrorType::NA);
+        assert_eq!(cell_text(&na), "#N/A");
         // Serial 45292 = 2024-01-01 (1900 epoch); + 31 (Jan) + 29 (Feb) + 6 = 45358 = 2024-03-07;
         // .5 = 12:00.
         let dt = |v| Data::DateTime(ExcelDateTime::new(v, ExcelDateTimeType::DateTime, false));
@@ -521,11 +524,11 @@ mod tests {
         let r2 = row(0, 2, &["", "navn", "dato", "tid", "", ""]);
         let r3 = row(1, 3, &["", "p1", "2024-03-07", "06:00:00", "1980", ""]);
         let r4 = row(2, 4, &["", "", "", "", "", ""]);
-        // The error cell reads `#` + calamine's `#DIV/0!`, as it always has.
+        // The error cell reads as Excel shows it and a CSV export writes it: `#DIV/0!`.
         let r5 = row(
             3,
             5,
-            &["", "##DIV/0!", "2024-03-07 12:00:00", "2.5", "", "true"],
+            &["", "#DIV/0!", "2024-03-07 12:00:00", "2.5", "", "true"],
         );
         let r6 = row(4, 6, &["", "", "", "", "", ""]);
         assert_eq!(
