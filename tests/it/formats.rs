@@ -272,17 +272,11 @@ fn a_bad_date_names_file_line_and_column() {
 /// thread.
 #[test]
 fn xlsx_read_side_by_side_reads_as_on_one_thread() {
-    use forlop_core::ingest::{load, load_lazy, LazyFile, ReadOptions, SourceFile};
+    use forlop_core::ingest::{load, load_lazy, LazyFile, ReadOptions};
     for fixture in fixture_names() {
         let files: Vec<InputFile> = read_inputs(&fixture).iter().map(to_xlsx).collect();
-        let sources: Vec<SourceFile<'_>> = files
-            .iter()
-            .map(|f| SourceFile {
-                name: &f.name,
-                bytes: &f.bytes,
-                kind: None,
-            })
-            .collect();
+        let sources =
+            crate::util::unnamed_sources(files.iter().map(|f| (f.name.as_str(), &f.bytes[..])));
         let one = load(&sources, &ReadOptions::default());
         let two_threads = ReadOptions {
             threads: 2,

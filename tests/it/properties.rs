@@ -1,6 +1,6 @@
 //! Invariants that hold for any extract, checked on synthetic extracts from random seeds.
 
-use forlop_core::ingest::{load, ReadOptions, SourceFile};
+use forlop_core::ingest::{load, ReadOptions};
 use forlop_core::output::{Cell, Level, LongRow};
 use forlop_core::{analyse, Settings};
 use forlop_synth::{generate, FileFormat, SynthConfig};
@@ -18,14 +18,8 @@ fn extract(seed: u64, persons: usize, format: FileFormat) -> forlop_core::ingest
         format,
     };
     let files = generate(&config).files;
-    let sources: Vec<SourceFile<'_>> = files
-        .iter()
-        .map(|f| SourceFile {
-            name: &f.name,
-            bytes: &f.bytes,
-            kind: None,
-        })
-        .collect();
+    let sources =
+        crate::util::unnamed_sources(files.iter().map(|f| (f.name.as_str(), &f.bytes[..])));
     load(&sources, &ReadOptions::default())
 }
 

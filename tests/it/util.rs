@@ -62,15 +62,22 @@ pub fn read_settings(fixture: &str) -> Settings {
 
 /// Reads the files with the default options, letting the reader recognise each table.
 pub fn load_files(files: &[InputFile]) -> Loaded {
-    let sources: Vec<SourceFile<'_>> = files
-        .iter()
-        .map(|f| SourceFile {
-            name: &f.name,
-            bytes: &f.bytes,
+    let sources = unnamed_sources(files.iter().map(|f| (f.name.as_str(), f.bytes.as_slice())));
+    load(&sources, &ReadOptions::default())
+}
+
+/// Files given to the reader by name and bytes, each table to be recognised from its header.
+pub fn unnamed_sources<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> Vec<SourceFile<'a>> {
+    files
+        .into_iter()
+        .map(|(name, bytes)| SourceFile {
+            name,
+            bytes,
             kind: None,
         })
-        .collect();
-    load(&sources, &ReadOptions::default())
+        .collect()
 }
 
 /// Every issue the quality report kept (examples and fatal ones).
