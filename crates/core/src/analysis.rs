@@ -430,6 +430,7 @@ impl Analysis {
             year: y,
             stays: &stays,
             areas: &self.areas,
+            smi_cohort: Default::default(),
         };
         let n_modules = self.modules.len();
         for (mi, state) in self.modules.iter_mut().enumerate() {

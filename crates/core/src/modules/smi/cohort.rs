@@ -48,7 +48,7 @@ impl GroupMask {
 
 /// The group a diagnosis code puts a person in, if any.
 pub fn group_of_code(code: &Icd10) -> Option<SmiGroup> {
-    let s = code.as_str().as_bytes();
+    let s = code.as_bytes();
     if s.len() < 3 || s[0] != b'F' || !s[2].is_ascii_digit() {
         return None;
     }
@@ -63,7 +63,7 @@ pub fn group_of_code(code: &Icd10) -> Option<SmiGroup> {
 
 /// Whether a code is a substance-use diagnosis (F10–F19).
 pub fn is_substance_code(code: &Icd10) -> bool {
-    let s = code.as_str().as_bytes();
+    let s = code.as_bytes();
     s.len() >= 3 && s[0] == b'F' && s[1] == b'1' && s[2].is_ascii_digit()
 }
 
