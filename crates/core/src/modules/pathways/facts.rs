@@ -4,6 +4,7 @@
 use crate::model::{CareLevel, DischargedTo, PersonIdx, Provider, Sector, ServiceCode, TableKind, Urgency};
 use crate::module::{Fact, FactDecl, Input, ModuleRun, UnitRow};
 use super::cohorts::Cohorts;
+use crate::stays::each_row;
 use chrono::{Datelike, Days, NaiveDate};
 
 /// The windows of indicators.md §4, in days.
@@ -224,17 +225,17 @@ pub(super) fn run(input: &Input<'_>) -> ModuleRun {
     }
     let wanted = |p: PersonIdx| followed_person.get(p.0 as usize).copied().unwrap_or(false);
     let mut pol: Vec<Vec<(Sector, NaiveDate)>> = vec![Vec::new(); n];
-    for e in tables.episodes.iter().flatten() {
+    each_row(tables.episodes.as_deref().unwrap_or(&[]), |e| {
         if e.care_level == CareLevel::Pol && wanted(e.person) {
             pol[e.person.0 as usize].push((e.sector, e.admit_date));
         }
-    }
+    });
     let mut primary: Vec<Vec<(Provider, NaiveDate)>> = vec![Vec::new(); n];
-    for r in tables.primary_care.iter().flatten() {
+    each_row(tables.primary_care.as_deref().unwrap_or(&[]), |r| {
         if wanted(r.person) {
             primary[r.person.0 as usize].push((r.provider, r.date));
         }
-    }
+    });
     let mut services: Vec<Vec<(ServiceCode, NaiveDate, Option<NaiveDate>)>> = vec![Vec::new(); n];
     for r in tables.municipal_services.iter().flatten() {
         if wanted(r.person) {
@@ -245,14 +246,15 @@ pub(super) fn run(input: &Input<'_>) -> ModuleRun {
     let facts_n = all_facts().len();
     let mut facts = crate::indicator::eval::FactTable::new(discharges.len(), facts_n, 0);
     let mut units = Vec::with_capacity(discharges.len());
-    for (u, d) in discharges.iter().enumerate() {
+    each_row(&discharges, |d| {
+        let u = units.len();
         units.push(UnitRow {
             leaf: input.leaf_of(d.person),
             groups: d.groups,
         });
         let p = d.person.0 as usize;
         let Some(first) = d.date.checked_add_days(Days::new(1)) else {
-            continue;
+            return;
         };
         for w in WINDOWS {
             let Some(last) = d.date.checked_add_days(Days::new(u64::from(w))) else {
@@ -293,7 +295,7 @@ pub(super) fn run(input: &Input<'_>) -> ModuleRun {
                 }
             }
         }
-    }
+    });
     ModuleRun {
         units,
         facts,
