@@ -324,6 +324,11 @@ impl Analysis {
             });
         }
         let standard_year = settings.comparison.standard_year.unwrap_or(settings.year);
+        // The strata of a standardised rate depend only on whether it is over adults: built
+        // once for each (the same tables, areas and years), not once per indicator.
+        let mut strata_of: [Option<
+            Result<crate::standardise::Strata, crate::standardise::Unavailable>,
+        >; 2] = [None, None];
         for module in crate::modules::all()
             .iter()
             .copied()
@@ -356,13 +361,17 @@ impl Analysis {
                     crate::indicator::standardised_base(def)?;
                     let adults = def.denominator == Some(Measure::Population18Plus)
                         && population_basis == PopulationBasis::Adults18Plus;
-                    let strata = crate::standardise::Strata::build(
-                        tables,
-                        &analysis.areas,
-                        settings.year,
-                        standard_year,
-                        adults,
-                    );
+                    let strata = strata_of[usize::from(adults)]
+                        .get_or_insert_with(|| {
+                            crate::standardise::Strata::build(
+                                tables,
+                                &analysis.areas,
+                                settings.year,
+                                standard_year,
+                                adults,
+                            )
+                        })
+                        .clone();
                     Some(StrataState {
                         strata,
                         counts: Vec::new(),
