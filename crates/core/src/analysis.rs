@@ -17,7 +17,7 @@ use crate::notes::Note;
 use crate::output::{Cell, LongRow};
 use crate::settings::Settings;
 use crate::stays::{merge_stays, Year};
-use crate::suppress::{suppress, Candidate, Family};
+use crate::suppress::{below_k, suppress, Candidate, Family};
 use serde::Serialize;
 
 /// A step of the analysis, for progress reports.
@@ -618,6 +618,13 @@ impl Analysis {
                             }
                             let n_s = strata.keys.len();
                             for (i, c) in cells.iter_mut().enumerate() {
+                                // A cell with a number below k is hidden by primary
+                                // suppression whatever its value, and a hidden cell has no
+                                // interval: its rate and Fay–Feuer interval (two gamma
+                                // quantiles) are not worked out.
+                                if c.numbers.iter().flatten().any(|&n| below_k(n, k)) {
+                                    continue;
+                                }
                                 let pop = &strata.population[i % n_areas];
                                 let zero = vec![0u64; n_s];
                                 let x = counts.get(i).unwrap_or(&zero);
