@@ -155,72 +155,28 @@ impl Stays {
 /// an open row if there is one, else the one with the latest discharge_date; on a tie, the later
 /// row in admit order.
 pub fn merge_stays(episodes: &[Episode], n_persons: usize) -> Stays {
-    let mut idx: Vec<u32> = episodes
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.care_level == CareLevel::Dogn && (e.person.0 as usize) < n_persons)
-        .map(|(i, _)| i as u32)
-        .collect();
-    // Stable: equal keys keep table order.
-    idx.sort_by_key(|&i| {
-        let e = &episodes[i as usize];
-        (e.person, e.sector, e.admit_date)
+    // (person, sector, admit_date, row) of every DOGN row: sorted, the row number breaks ties,
+    // which is the order of a stable sort by (person, sector, admit_date) — without looking
+    // the rows up again in every comparison.
+    let mut keyed: Vec<(PersonIdx, Sector, NaiveDate, u32)> = Vec::new();
+    let mut i = 0u32;
+    each_row(episodes, |e| {
+        if e.care_level == CareLevel::Dogn && (e.person.0 as usize) < n_persons {
+            keyed.push((e.person, e.sector, e.admit_date, i));
+        }
+        i += 1;
     });
+    keyed.sort_unstable();
+    let idx: Vec<u32> = keyed.into_iter().map(|(.., i)| i).collect();
 
     let mut stays: Vec<Stay> = Vec::with_capacity(idx.len());
     let mut counts = vec![0u32; n_persons];
     let mut k = 0usize;
     while k < idx.len() {
-        let first = &episodes[idx[k] as usize];
-        let mut last_end = first; // the row that ends last so far
-        let mut end: Option<NaiveDate> = first.discharge_date; // None = open
-        let mut ready = first.ready_date;
-        let mut rows = 1u32;
-        let mut j = k + 1;
-        while j < idx.len() {
-            let next = &episodes[idx[j] as usize];
-            if next.person != first.person || next.sector != first.sector {
-                break;
-            }
-            let absorbed = match end {
-                None => true,
-                Some(e) => next.admit_date <= e,
-            };
-            if !absorbed {
-                break;
-            }
-            // Does `next` end at or after the current last-ending row?
-            let ends_later = match (next.discharge_date, end) {
-                (None, _) => true,
-                (Some(_), None) => false,
-                (Some(n), Some(e)) => n >= e,
-            };
-            if ends_later {
-                last_end = next;
-                end = next.discharge_date;
-            }
-            if ready.is_none() {
-                ready = next.ready_date;
-            }
-            rows += 1;
-            j += 1;
-        }
-        stays.push(Stay {
-            person: first.person,
-            sector: first.sector,
-            admit_date: first.admit_date,
-            admit_time: first.admit_time,
-            discharge_date: end,
-            urgency: first.urgency,
-            unit: first.unit,
-            referred_by: first.referred_by,
-            discharged_to: last_end.discharged_to,
-            letter_date: last_end.letter_date,
-            ready_date: ready,
-            rows,
-        });
-        counts[first.person.0 as usize] += 1;
-        k = j;
+        let (stay, rows) = merge_one(episodes, &idx[k..]);
+        counts[stay.person.0 as usize] += 1;
+        stays.push(stay);
+        k += rows;
     }
     let mut offsets = Vec::with_capacity(n_persons + 1);
     let mut acc = 0u32;
@@ -230,6 +186,62 @@ pub fn merge_stays(episodes: &[Episode], n_persons: usize) -> Stays {
         offsets.push(acc);
     }
     Stays { stays, offsets }
+}
+
+/// The stay that begins at the row `idx[0]`: the rows of `idx` it merges (at least that one),
+/// `idx` sorted by (person, sector, admit_date). A function of its own, called per stay (see
+/// [`each_row`]).
+#[inline(never)]
+fn merge_one(episodes: &[Episode], idx: &[u32]) -> (Stay, usize) {
+    let first = &episodes[idx[0] as usize];
+    let mut last_end = first; // the row that ends last so far
+    let mut end: Option<NaiveDate> = first.discharge_date; // None = open
+    let mut ready = first.ready_date;
+    let mut rows = 1u32;
+    let mut j = 1;
+    while j < idx.len() {
+        let next = &episodes[idx[j] as usize];
+        if next.person != first.person || next.sector != first.sector {
+            break;
+        }
+        let absorbed = match end {
+            None => true,
+            Some(e) => next.admit_date <= e,
+        };
+        if !absorbed {
+            break;
+        }
+        // Does `next` end at or after the current last-ending row?
+        let ends_later = match (next.discharge_date, end) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(n), Some(e)) => n >= e,
+        };
+        if ends_later {
+            last_end = next;
+            end = next.discharge_date;
+        }
+        if ready.is_none() {
+            ready = next.ready_date;
+        }
+        rows += 1;
+        j += 1;
+    }
+    let stay = Stay {
+        person: first.person,
+        sector: first.sector,
+        admit_date: first.admit_date,
+        admit_time: first.admit_time,
+        discharge_date: end,
+        urgency: first.urgency,
+        unit: first.unit,
+        referred_by: first.referred_by,
+        discharged_to: last_end.discharged_to,
+        letter_date: last_end.letter_date,
+        ready_date: ready,
+        rows,
+    };
+    (stay, j)
 }
 
 #[cfg(test)]
