@@ -16,26 +16,44 @@ struct Scan {
     latest: Option<NaiveDate>,
 }
 
-/// Distinct years; rows come in runs of one year, so most dates only meet the last year.
+/// Distinct years; rows come in runs of one year, so most dates only meet the last year. The
+/// years 1800–2311 are bits (a set of them is looked up at every change of year, which in a
+/// table of persons' episodes is most rows); others go in a tree.
 #[derive(Default)]
 struct YearSet {
-    years: std::collections::BTreeSet<i32>,
+    bits: [u64; 8],
+    others: std::collections::BTreeSet<i32>,
     last: Option<i32>,
 }
+
+/// The first year of [`YearSet::bits`].
+const BIT_YEARS_FROM: i32 = 1800;
 
 impl YearSet {
     #[inline(always)]
     fn add(&mut self, year: i32) {
         if self.last != Some(year) {
-            self.another(year);
+            self.last = Some(year);
+            match u32::try_from(i64::from(year) - i64::from(BIT_YEARS_FROM)) {
+                Ok(o) if o < 512 => self.bits[(o / 64) as usize] |= 1 << (o % 64),
+                _ => {
+                    self.others.insert(year);
+                }
+            }
         }
     }
 
-    #[cold]
-    #[inline(never)]
-    fn another(&mut self, year: i32) {
-        self.last = Some(year);
-        self.years.insert(year);
+    /// The years, ascending.
+    fn years(&self) -> std::collections::BTreeSet<i32> {
+        let mut years = self.others.clone();
+        for (w, &word) in self.bits.iter().enumerate() {
+            for b in 0..64 {
+                if word & (1 << b) != 0 {
+                    years.insert(BIT_YEARS_FROM + (w * 64 + b) as i32);
+                }
+            }
+        }
+        years
     }
 }
 
@@ -83,18 +101,19 @@ impl Scan {
     /// The years of every dated row, ascending.
     fn data_years(&self) -> Vec<i32> {
         self.activity
-            .years
-            .union(&self.services.years)
+            .years()
+            .union(&self.services.years())
             .copied()
             .collect()
     }
 
     /// [`activity_years`].
     fn activity_years(&self) -> Vec<i32> {
-        if self.activity.years.is_empty() {
+        let years = self.activity.years();
+        if years.is_empty() {
             return self.data_years();
         }
-        self.activity.years.iter().copied().collect()
+        years.into_iter().collect()
     }
 
     /// [`latest_complete_year`].
@@ -127,7 +146,7 @@ fn distinct_years(dates: impl Iterator<Item = NaiveDate>) -> Vec<i32> {
     for d in dates {
         years.add(d.year());
     }
-    years.years.into_iter().collect()
+    years.years().into_iter().collect()
 }
 
 /// The years with activity: episode admit and discharge dates and primary-care dates, ascending.
@@ -327,5 +346,18 @@ mod tests {
         ];
         assert_eq!(distinct_years(dates.into_iter()), vec![1999, 2023, 2024]);
         assert_eq!(distinct_years(std::iter::empty()), Vec::<i32>::new());
+        // Years outside the set's bits (1800–2311) and at its two ends, with those inside.
+        let dates = [
+            d(2312, 1),
+            d(2024, 1),
+            d(1799, 1),
+            d(1800, 1),
+            d(2311, 1),
+            d(2312, 2),
+        ];
+        assert_eq!(
+            distinct_years(dates.into_iter()),
+            vec![1799, 1800, 2024, 2311, 2312]
+        );
     }
 }
