@@ -165,13 +165,11 @@ struct Discharge {
 
 /// The default data end: 31 December of the latest year in which any episode has its admit_date.
 pub(crate) fn default_data_end(tables: &crate::model::Tables) -> Option<NaiveDate> {
-    let year = tables
-        .episodes
-        .iter()
-        .flatten()
-        .map(|e| e.admit_date.year())
-        .max()?;
-    NaiveDate::from_ymd_opt(year, 12, 31)
+    let mut latest: Option<NaiveDate> = None;
+    each_row(tables.episodes.as_deref().unwrap_or(&[]), |e| {
+        latest = latest.max(Some(e.admit_date));
+    });
+    NaiveDate::from_ymd_opt(latest?.year(), 12, 31)
 }
 
 /// The followed discharges as units, with their facts.
@@ -256,6 +254,54 @@ pub(super) fn run(input: &Input<'_>) -> ModuleRun {
         let Some(first) = d.date.checked_add_days(Days::new(1)) else {
             return;
         };
+        // Per follow-up, the earliest day from `first` on on which it is there (a row dated then,
+        // or a service running then): it follows within a window iff that day is at most the
+        // window's last — worked out once for the six windows.
+        let earliest = |f: Follow| -> Option<NaiveDate> {
+            match f {
+                Follow::Outpatient => pol[p]
+                    .iter()
+                    .filter(|&&(s, a)| s == d.sector && a >= first)
+                    .map(|&(_, a)| a)
+                    .min(),
+                Follow::Gp => primary[p]
+                    .iter()
+                    .filter(|&&(pr, a)| pr == Provider::Gp && a >= first)
+                    .map(|&(_, a)| a)
+                    .min(),
+                Follow::Oohs => primary[p]
+                    .iter()
+                    .filter(|&&(pr, a)| pr == Provider::OutOfHours && a >= first)
+                    .map(|&(_, a)| a)
+                    .min(),
+                // A period start..end overlaps first..last iff start ≤ last and it has not
+                // ended before first.
+                Follow::HomeHealth => services[p]
+                    .iter()
+                    .filter(|&&(c, _, e)| {
+                        c == ServiceCode::HomeHealth && e.is_none_or(|e| e >= first)
+                    })
+                    .map(|&(_, s, _)| s)
+                    .min(),
+                Follow::AnyMunicipal => services[p]
+                    .iter()
+                    .filter(|&&(c, _, e)| c.is_decision_bound() && e.is_none_or(|e| e >= first))
+                    .map(|&(_, s, _)| s)
+                    .min(),
+                Follow::Readmitted => input
+                    .stays
+                    .of_person(d.person)
+                    .iter()
+                    .filter(|st| {
+                        st.sector == d.sector
+                            && st.urgency == Some(Urgency::Acute)
+                            && st.admit_date >= first
+                    })
+                    .map(|st| st.admit_date)
+                    .min(),
+            }
+        };
+        let earliest = Follow::ALL.map(|f| (f, earliest(f)));
         for w in WINDOWS {
             let Some(last) = d.date.checked_add_days(Days::new(u64::from(w))) else {
                 continue;
@@ -265,32 +311,8 @@ pub(super) fn run(input: &Input<'_>) -> ModuleRun {
                 continue;
             }
             facts.add(u, PathFact::Complete(w).id());
-            let inside = |date: NaiveDate| first <= date && date <= last;
-            let overlaps = |start: NaiveDate, end: Option<NaiveDate>| {
-                start <= last && end.is_none_or(|e| e >= first)
-            };
-            let followed = |f: Follow| match f {
-                Follow::Outpatient => pol[p].iter().any(|&(s, a)| s == d.sector && inside(a)),
-                Follow::Gp => primary[p]
-                    .iter()
-                    .any(|&(pr, a)| pr == Provider::Gp && inside(a)),
-                Follow::Oohs => primary[p]
-                    .iter()
-                    .any(|&(pr, a)| pr == Provider::OutOfHours && inside(a)),
-                Follow::HomeHealth => services[p]
-                    .iter()
-                    .any(|&(c, s, e)| c == ServiceCode::HomeHealth && overlaps(s, e)),
-                Follow::AnyMunicipal => services[p]
-                    .iter()
-                    .any(|&(c, s, e)| c.is_decision_bound() && overlaps(s, e)),
-                Follow::Readmitted => input.stays.of_person(d.person).iter().any(|st| {
-                    st.sector == d.sector
-                        && st.urgency == Some(Urgency::Acute)
-                        && inside(st.admit_date)
-                }),
-            };
-            for f in Follow::ALL {
-                if followed(f) {
+            for &(f, day) in &earliest {
+                if day.is_some_and(|day| day <= last) {
                     facts.add(u, PathFact::Followed(w, f).id());
                 }
             }
