@@ -377,6 +377,44 @@ pub(crate) mod tests {
         assert_eq!(s.of_person(PersonIdx(7)).len(), 0);
     }
 
+    #[test]
+    fn stays_are_ordered_by_person_sector_and_admit_date_and_ties_by_table_order() {
+        // Table order scrambled: person 2's SOM row first, a tie on person 0's PHV rows (same
+        // admit and discharge date: the first in the table gives the unit, the later one is
+        // "the row that ends last"), person 0's TSB row earlier in the year than its PHV rows.
+        let mut som2 = dogn(2, "2024-05-01", Some("2024-05-03"));
+        som2.sector = Sector::Som;
+        let mut first = dogn(0, "2024-03-01", Some("2024-03-05"));
+        first.unit = Some(crate::model::UnitId::new(1));
+        let mut tie = dogn(0, "2024-03-01", Some("2024-03-05"));
+        tie.unit = Some(crate::model::UnitId::new(2));
+        tie.discharged_to = Some(DischargedTo::Home);
+        let mut tsb0 = dogn(0, "2024-02-01", Some("2024-02-02"));
+        tsb0.sector = Sector::Tsb;
+        let phv2 = dogn(2, "2024-06-01", Some("2024-06-02"));
+        let s = merge_stays(&[som2, first, tie, tsb0, phv2], 3);
+        let p0 = s.of_person(PersonIdx(0));
+        // PHV before TSB (sector order), although TSB's row is earlier in the year.
+        assert_eq!(
+            p0.iter()
+                .map(|st| (st.sector, st.admit_date))
+                .collect::<Vec<_>>(),
+            vec![
+                (Sector::Phv, d("2024-03-01")),
+                (Sector::Tsb, d("2024-02-01"))
+            ]
+        );
+        assert_eq!(p0[0].rows, 2);
+        assert_eq!(p0[0].unit.map(crate::model::UnitId::index), Some(1));
+        assert_eq!(p0[0].discharged_to, Some(DischargedTo::Home));
+        assert!(s.of_person(PersonIdx(1)).is_empty());
+        let p2 = s.of_person(PersonIdx(2));
+        assert_eq!(
+            p2.iter().map(|st| st.sector).collect::<Vec<_>>(),
+            vec![Sector::Phv, Sector::Som]
+        );
+    }
+
     impl Stay {
         fn from_row(e: &Episode) -> Stay {
             merge_stays(std::slice::from_ref(e), 1).all()[0].clone()
