@@ -16,8 +16,7 @@ if (!wasmPath || !dir) {
 const wasi = new WASI({
   version: 'preview1',
   args: ['forlop-wasm-read', '/data', year, ...(warm ? ['/warm'] : [])],
-  // ANALYSE_AT_ONCE=1 is passed on (every year in one call, bench/wasm-read/src/main.rs).
-  env: env.ANALYSE_AT_ONCE ? { ANALYSE_AT_ONCE: env.ANALYSE_AT_ONCE } : {},
+  env: {},
   preopens: { '/data': dir, ...(warm ? { '/warm': warm } : {}) },
 });
 const module = await WebAssembly.compile(await readFile(wasmPath));

@@ -98,25 +98,6 @@ fn analyse(tables: &forlop_core::model::Tables, fallback: i32) -> (Vec<i32>, usi
     years.sort_unstable();
     years.dedup();
     let mut cells = 0;
-    // `ANALYSE_AT_ONCE=1`: every year through `analyse_years_with_progress` (the stays merged
-    // once), instead of one `analyse_with_progress` per year as `engine::analyse_years` does.
-    if std::env::var_os("ANALYSE_AT_ONCE").is_some() {
-        let settings: Vec<Settings> = years
-            .iter()
-            .map(|&year| Settings {
-                year,
-                min_cell: 5,
-                ..Settings::default()
-            })
-            .collect();
-        let reports =
-            forlop_core::analyse_years_with_progress(tables, &settings, &mut |_, _, f| {
-                black_box(f);
-                true
-            });
-        cells = reports.map_or(0, |r| r.iter().map(|r| r.row_count()).sum());
-        return (years, cells);
-    }
     for &year in &years {
         let settings = Settings {
             year,
