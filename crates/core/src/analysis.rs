@@ -235,34 +235,6 @@ pub fn analyse_with_progress(
     analysis.finish(progress)
 }
 
-/// As [`analyse_with_progress`] for several analyses of the same tables (one per entry of
-/// `settings`, e.g. one per year), in that order: the merged stays, which do not depend on the
-/// settings, are worked out once for all of them. `progress` gets the index of the analysis
-/// with each report. Each report is the one [`analyse_with_progress`] gives for its settings.
-///
-/// # Errors
-/// [`Cancelled`] when `progress` returned false.
-pub fn analyse_years_with_progress(
-    tables: &Tables,
-    settings: &[Settings],
-    progress: &mut dyn FnMut(usize, Phase, f32) -> bool,
-) -> Result<Vec<Report>, Cancelled> {
-    let stays = match &tables.episodes {
-        Some(eps) => merge_stays(eps, tables.persons.len()),
-        None => Default::default(),
-    };
-    settings
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let mut one = |phase: Phase, f: f32| progress(i, phase, f);
-            let mut analysis = Analysis::new(tables, s);
-            analysis.add_with_stays(tables, Some(&stays), &mut one)?;
-            analysis.finish(&mut one)
-        })
-        .collect()
-}
-
 /// One module's sums over the passes added so far.
 struct ModuleState {
     module: &'static dyn AnalysisModule,
@@ -439,16 +411,6 @@ impl Analysis {
         tables: &Tables,
         progress: &mut dyn FnMut(Phase, f32) -> bool,
     ) -> Result<(), Cancelled> {
-        self.add_with_stays(tables, None, progress)
-    }
-
-    /// [`Analysis::add`], with the merged stays of `tables` when they are known already.
-    fn add_with_stays(
-        &mut self,
-        tables: &Tables,
-        merged: Option<&crate::stays::Stays>,
-        progress: &mut dyn FnMut(Phase, f32) -> bool,
-    ) -> Result<(), Cancelled> {
         let mut step = |phase: Phase, f: f32| {
             if progress(phase, f) {
                 Ok(())
@@ -461,17 +423,9 @@ impl Analysis {
         let Some(y) = self.year.as_ref() else {
             return Ok(());
         };
-        let own;
-        let stays = match (merged, &tables.episodes) {
-            (Some(stays), _) => stays,
-            (None, Some(eps)) => {
-                own = merge_stays(eps, tables.persons.len());
-                &own
-            }
-            (None, None) => {
-                own = Default::default();
-                &own
-            }
+        let stays = match &tables.episodes {
+            Some(eps) => merge_stays(eps, tables.persons.len()),
+            None => Default::default(),
         };
         step(Phase::Stays, 1.0)?;
         // Notes and summaries are counted unsuppressed in each pass and suppressed at the end.
@@ -483,7 +437,7 @@ impl Analysis {
             tables,
             settings: &unsuppressed,
             year: y,
-            stays,
+            stays: &stays,
             areas: &self.areas,
             smi_cohort: Default::default(),
         };

@@ -39,8 +39,8 @@ mod analysis;
 
 pub use aggregate::{Area, PopulationBasis};
 pub use analysis::{
-    analyse, analyse_with_progress, analyse_years_with_progress, long_rows_of, Analysis, AreaId,
-    Cancelled, IndicatorResult, ModuleSection, Phase, Report, Unavailable,
+    analyse, analyse_with_progress, long_rows_of, Analysis, AreaId, Cancelled, IndicatorResult,
+    ModuleSection, Phase, Report, Unavailable,
 };
 pub use notes::Note;
 pub use settings::Settings;

@@ -648,34 +648,6 @@ fn progress_reports_phases_and_can_cancel() {
     assert_eq!(r.err(), Some(Cancelled));
 }
 
-#[test]
-fn several_years_over_one_set_of_stays_give_each_year_its_own_report() {
-    let t = mini();
-    let settings: Vec<Settings> = [2023, 2024, 2025]
-        .map(|year| Settings { year, ..k0() })
-        .to_vec();
-    let mut seen = Vec::new();
-    let reports = analyse_years_with_progress(&t, &settings, &mut |i, p, f| {
-        seen.push((i, p, f));
-        true
-    })
-    .unwrap();
-    assert_eq!(reports.len(), 3);
-    // Each the report of its year alone (stays merged once for all three).
-    for (r, s) in reports.iter().zip(&settings) {
-        assert_eq!(r.settings.year, s.year);
-        assert_eq!(rows(r), rows(&analyse(&t, s)));
-        assert_eq!(cohort_size(r), cohort_size(&analyse(&t, s)));
-    }
-    assert_eq!(seen.first(), Some(&(0, Phase::Stays, 0.0)));
-    assert_eq!(seen.last(), Some(&(2, Phase::Output, 1.0)));
-    // Cancelled in the second analysis.
-    let r = analyse_years_with_progress(&t, &settings, &mut |i, p, _| {
-        !(i == 1 && p == Phase::Indicators)
-    });
-    assert_eq!(r.err(), Some(Cancelled));
-}
-
 /// A national-size extract built in code: 90 000 persons, 3 000 000 episodes, 2 000 000
 /// primary-care rows, 200 000 service periods, 356 municipalities. Run with
 /// `cargo test --release -p forlop-core --lib big_synthetic -- --ignored --nocapture`.
