@@ -3,6 +3,7 @@
 //   node bench/wasm-read-chromium.mjs WASM DIR [OUT.cpuprofile]
 // The files go in as a bundle on the program's standard input (no file system in a page); a
 // few WASI calls are answered here. Summarise the profile with bench/cpuprofile-top.mjs.
+// CHROME_FLAGS="--js-flags=--no-liftoff" adds switches to Chromium's command line.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -36,7 +37,9 @@ const browser = await chromium.launchPersistentContext(userDataDir, {
   executablePath: process.env.CHROME || '/usr/bin/chromium',
   headless: true,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
+    '--disable-component-update', '--disable-sync', '--no-first-run',
+    // CHROME_FLAGS: more switches, e.g. `--js-flags=--no-liftoff` (wasm in TurboFan only).
+    ...(process.env.CHROME_FLAGS ?? '').split(' ').filter(Boolean)],
 });
 const page = browser.pages()[0] ?? (await browser.newPage());
 await page.goto(base);

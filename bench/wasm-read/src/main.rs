@@ -37,6 +37,15 @@ fn main() {
     let t = Instant::now();
     let (years, cells) = analyse(&loaded.tables, fallback);
     let analyse_s = t.elapsed().as_secs_f64();
+    // `ANALYSE_REPEAT=N` (native only: node:wasi gets no environment): the analysis N more
+    // times, untimed, for a profiler (`perf record`) to see more of it than of the read.
+    let repeat: usize = std::env::var("ANALYSE_REPEAT")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    for _ in 0..repeat {
+        black_box(analyse(&loaded.tables, fallback));
+    }
 
     let read_s = load_s + inspect_s;
     let mb = bytes as f64 / 1e6;

@@ -17,7 +17,7 @@ use crate::notes::Note;
 use crate::output::{Cell, LongRow};
 use crate::settings::Settings;
 use crate::stays::{merge_stays, Year};
-use crate::suppress::{suppress, Candidate, Family};
+use crate::suppress::{below_k, suppress, Candidate, Family};
 use serde::Serialize;
 
 /// A step of the analysis, for progress reports.
@@ -324,6 +324,11 @@ impl Analysis {
             });
         }
         let standard_year = settings.comparison.standard_year.unwrap_or(settings.year);
+        // The strata of a standardised rate depend only on whether it is over adults: built
+        // once for each (the same tables, areas and years), not once per indicator.
+        let mut strata_of: [Option<
+            Result<crate::standardise::Strata, crate::standardise::Unavailable>,
+        >; 2] = [None, None];
         for module in crate::modules::all()
             .iter()
             .copied()
@@ -356,13 +361,17 @@ impl Analysis {
                     crate::indicator::standardised_base(def)?;
                     let adults = def.denominator == Some(Measure::Population18Plus)
                         && population_basis == PopulationBasis::Adults18Plus;
-                    let strata = crate::standardise::Strata::build(
-                        tables,
-                        &analysis.areas,
-                        settings.year,
-                        standard_year,
-                        adults,
-                    );
+                    let strata = strata_of[usize::from(adults)]
+                        .get_or_insert_with(|| {
+                            crate::standardise::Strata::build(
+                                tables,
+                                &analysis.areas,
+                                settings.year,
+                                standard_year,
+                                adults,
+                            )
+                        })
+                        .clone();
                     Some(StrataState {
                         strata,
                         counts: Vec::new(),
@@ -430,6 +439,7 @@ impl Analysis {
             year: y,
             stays: &stays,
             areas: &self.areas,
+            smi_cohort: Default::default(),
         };
         let n_modules = self.modules.len();
         for (mi, state) in self.modules.iter_mut().enumerate() {
@@ -608,6 +618,13 @@ impl Analysis {
                             }
                             let n_s = strata.keys.len();
                             for (i, c) in cells.iter_mut().enumerate() {
+                                // A cell with a number below k is hidden by primary
+                                // suppression whatever its value, and a hidden cell has no
+                                // interval: its rate and Fay–Feuer interval (two gamma
+                                // quantiles) are not worked out.
+                                if c.numbers.iter().flatten().any(|&n| below_k(n, k)) {
+                                    continue;
+                                }
                                 let pop = &strata.population[i % n_areas];
                                 let zero = vec![0u64; n_s];
                                 let x = counts.get(i).unwrap_or(&zero);

@@ -81,6 +81,13 @@ pub fn wilson(x: u64, n: u64) -> Option<Interval> {
 
 /// The `p` quantile of a gamma distribution of shape `shape` and scale `scale`; `None` when the
 /// parameters are not positive and finite.
+///
+/// The quantile at scale 1 is a pure function of (`p`, `shape`) and costs some twenty
+/// evaluations of the incomplete gamma function, while an analysis asks for the same few again
+/// and again (the Garwood limits of the same small counts in many cells and years; the
+/// Fay–Feuer upper limit of every cell without events has shape 1): each thread keeps the ones
+/// it has worked out, by the exact bits of (`p`, `shape`), so the answer is the same bits as
+/// without the memo.
 pub fn gamma_quantile(p: f64, shape: f64, scale: f64) -> Option<f64> {
     if !(shape > 0.0 && shape.is_finite() && scale > 0.0 && scale.is_finite()) {
         return None;
@@ -88,6 +95,36 @@ pub fn gamma_quantile(p: f64, shape: f64, scale: f64) -> Option<f64> {
     if !(p > 0.0 && p < 1.0) {
         return None;
     }
+    let key = (p.to_bits(), shape.to_bits());
+    let known = UNIT_QUANTILES.with_borrow(|memo| memo.get(&key).copied());
+    let unit = match known {
+        Some(unit) => unit,
+        None => {
+            let unit = unit_gamma_quantile(p, shape);
+            UNIT_QUANTILES.with_borrow_mut(|memo| {
+                if memo.len() >= MEMO_LIMIT {
+                    memo.clear();
+                }
+                memo.insert(key, unit);
+            });
+            unit
+        }
+    };
+    unit.map(|x| x * scale)
+}
+
+/// How many quantiles a thread keeps before it forgets them all (a few MB at most).
+const MEMO_LIMIT: usize = 1 << 16;
+
+thread_local! {
+    /// [`unit_gamma_quantile`] by the bits of (`p`, `shape`).
+    static UNIT_QUANTILES: std::cell::RefCell<std::collections::HashMap<(u64, u64), Option<f64>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// The `p` quantile of the gamma distribution of shape `shape` and scale 1 (both checked by
+/// [`gamma_quantile`]); `None` when it cannot be found.
+fn unit_gamma_quantile(p: f64, shape: f64) -> Option<f64> {
     let g = Gamma::new(shape, 1.0).ok()?;
     // statrs stops after a few Newton steps; a few more on its CDF and density make the limit
     // exact to rounding.
@@ -120,7 +157,7 @@ pub fn gamma_quantile(p: f64, shape: f64, scale: f64) -> Option<f64> {
         let c = 1.0 / (9.0 * shape);
         x = polish(shape * (1.0 - c + zp * c.sqrt()).powi(3));
     }
-    (x.is_finite() && x >= 0.0).then_some(x * scale)
+    (x.is_finite() && x >= 0.0).then_some(x)
 }
 
 /// The exact (Garwood) interval of a Poisson count x: lower = Γ⁻¹(α/2; x) (0 for x = 0),

@@ -317,6 +317,12 @@ impl Icd10 {
         std::str::from_utf8(&self.bytes[..usize::from(self.len.get())]).unwrap_or("")
     }
 
+    /// The normalised code's bytes (ASCII letters and digits), without [`Icd10::as_str`]'s
+    /// UTF-8 check: for loops over every diagnosis.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len.get())]
+    }
+
     /// Prefix match after normalisation: `F20` matches `F20`, `F200`, `F20.9`.
     pub fn starts_with(&self, prefix: &str) -> bool {
         self.as_str().starts_with(prefix)

@@ -235,9 +235,18 @@ pub struct Input<'a> {
     pub stays: &'a Stays,
     /// The areas of the output.
     pub areas: &'a Areas,
+    /// SMI(Y) of these tables, built by the first module that asks ([`Input::smi_cohort`]):
+    /// the SMI, pathway and flow modules read the same cohort.
+    pub(crate) smi_cohort: std::cell::OnceCell<crate::modules::smi::cohort::Cohort>,
 }
 
 impl Input<'_> {
+    /// SMI(Y) of the tables (indicators.md §1), built once per pass.
+    pub(crate) fn smi_cohort(&self) -> &crate::modules::smi::cohort::Cohort {
+        self.smi_cohort
+            .get_or_init(|| crate::modules::smi::cohort::build_smi_cohort(self.tables, self.year))
+    }
+
     /// The leaf area a person counts in: its municipality's area, or the country.
     pub fn leaf_of(&self, p: PersonIdx) -> u32 {
         let muni = self

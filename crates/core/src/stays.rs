@@ -41,6 +41,27 @@ impl Year {
     }
 }
 
+/// Rows per call of [`each_row`]'s inner function.
+const ROWS_PER_CALL: usize = 4096;
+
+/// Calls `f` on every row of `rows` in order, a few thousand rows per call of a function that
+/// is not inlined. For the loops over every row of a table: in the browser, a loop inside one
+/// call of a WebAssembly function runs to its end in the code V8 compiled first (its baseline
+/// tier, several times slower); a function called again and again gets the optimised code from
+/// a later call on. Natively it is the same loop.
+pub(crate) fn each_row<T>(rows: &[T], mut f: impl FnMut(&T)) {
+    for chunk in rows.chunks(ROWS_PER_CALL) {
+        rows_of(chunk, &mut f);
+    }
+}
+
+#[inline(never)]
+fn rows_of<T, F: FnMut(&T)>(rows: &[T], f: &mut F) {
+    for r in rows {
+        f(r);
+    }
+}
+
 /// days(a, b) = b − a in whole days.
 pub fn days(a: NaiveDate, b: NaiveDate) -> i64 {
     (b - a).num_days()
@@ -134,72 +155,28 @@ impl Stays {
 /// an open row if there is one, else the one with the latest discharge_date; on a tie, the later
 /// row in admit order.
 pub fn merge_stays(episodes: &[Episode], n_persons: usize) -> Stays {
-    let mut idx: Vec<u32> = episodes
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.care_level == CareLevel::Dogn && (e.person.0 as usize) < n_persons)
-        .map(|(i, _)| i as u32)
-        .collect();
-    // Stable: equal keys keep table order.
-    idx.sort_by_key(|&i| {
-        let e = &episodes[i as usize];
-        (e.person, e.sector, e.admit_date)
+    // (person, sector, admit_date, row) of every DOGN row: sorted, the row number breaks ties,
+    // which is the order of a stable sort by (person, sector, admit_date) — without looking
+    // the rows up again in every comparison.
+    let mut keyed: Vec<(PersonIdx, Sector, NaiveDate, u32)> = Vec::new();
+    let mut i = 0u32;
+    each_row(episodes, |e| {
+        if e.care_level == CareLevel::Dogn && (e.person.0 as usize) < n_persons {
+            keyed.push((e.person, e.sector, e.admit_date, i));
+        }
+        i += 1;
     });
+    keyed.sort_unstable();
+    let idx: Vec<u32> = keyed.into_iter().map(|(.., i)| i).collect();
 
     let mut stays: Vec<Stay> = Vec::with_capacity(idx.len());
     let mut counts = vec![0u32; n_persons];
     let mut k = 0usize;
     while k < idx.len() {
-        let first = &episodes[idx[k] as usize];
-        let mut last_end = first; // the row that ends last so far
-        let mut end: Option<NaiveDate> = first.discharge_date; // None = open
-        let mut ready = first.ready_date;
-        let mut rows = 1u32;
-        let mut j = k + 1;
-        while j < idx.len() {
-            let next = &episodes[idx[j] as usize];
-            if next.person != first.person || next.sector != first.sector {
-                break;
-            }
-            let absorbed = match end {
-                None => true,
-                Some(e) => next.admit_date <= e,
-            };
-            if !absorbed {
-                break;
-            }
-            // Does `next` end at or after the current last-ending row?
-            let ends_later = match (next.discharge_date, end) {
-                (None, _) => true,
-                (Some(_), None) => false,
-                (Some(n), Some(e)) => n >= e,
-            };
-            if ends_later {
-                last_end = next;
-                end = next.discharge_date;
-            }
-            if ready.is_none() {
-                ready = next.ready_date;
-            }
-            rows += 1;
-            j += 1;
-        }
-        stays.push(Stay {
-            person: first.person,
-            sector: first.sector,
-            admit_date: first.admit_date,
-            admit_time: first.admit_time,
-            discharge_date: end,
-            urgency: first.urgency,
-            unit: first.unit,
-            referred_by: first.referred_by,
-            discharged_to: last_end.discharged_to,
-            letter_date: last_end.letter_date,
-            ready_date: ready,
-            rows,
-        });
-        counts[first.person.0 as usize] += 1;
-        k = j;
+        let (stay, rows) = merge_one(episodes, &idx[k..]);
+        counts[stay.person.0 as usize] += 1;
+        stays.push(stay);
+        k += rows;
     }
     let mut offsets = Vec::with_capacity(n_persons + 1);
     let mut acc = 0u32;
@@ -209,6 +186,62 @@ pub fn merge_stays(episodes: &[Episode], n_persons: usize) -> Stays {
         offsets.push(acc);
     }
     Stays { stays, offsets }
+}
+
+/// The stay that begins at the row `idx[0]`: the rows of `idx` it merges (at least that one),
+/// `idx` sorted by (person, sector, admit_date). A function of its own, called per stay (see
+/// [`each_row`]).
+#[inline(never)]
+fn merge_one(episodes: &[Episode], idx: &[u32]) -> (Stay, usize) {
+    let first = &episodes[idx[0] as usize];
+    let mut last_end = first; // the row that ends last so far
+    let mut end: Option<NaiveDate> = first.discharge_date; // None = open
+    let mut ready = first.ready_date;
+    let mut rows = 1u32;
+    let mut j = 1;
+    while j < idx.len() {
+        let next = &episodes[idx[j] as usize];
+        if next.person != first.person || next.sector != first.sector {
+            break;
+        }
+        let absorbed = match end {
+            None => true,
+            Some(e) => next.admit_date <= e,
+        };
+        if !absorbed {
+            break;
+        }
+        // Does `next` end at or after the current last-ending row?
+        let ends_later = match (next.discharge_date, end) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(n), Some(e)) => n >= e,
+        };
+        if ends_later {
+            last_end = next;
+            end = next.discharge_date;
+        }
+        if ready.is_none() {
+            ready = next.ready_date;
+        }
+        rows += 1;
+        j += 1;
+    }
+    let stay = Stay {
+        person: first.person,
+        sector: first.sector,
+        admit_date: first.admit_date,
+        admit_time: first.admit_time,
+        discharge_date: end,
+        urgency: first.urgency,
+        unit: first.unit,
+        referred_by: first.referred_by,
+        discharged_to: last_end.discharged_to,
+        letter_date: last_end.letter_date,
+        ready_date: ready,
+        rows,
+    };
+    (stay, j)
 }
 
 #[cfg(test)]
@@ -342,6 +375,44 @@ pub(crate) mod tests {
         assert_eq!(s.of_person(PersonIdx(0))[0].rows, 1);
         assert_eq!(s.of_person(PersonIdx(1)).len(), 1);
         assert_eq!(s.of_person(PersonIdx(7)).len(), 0);
+    }
+
+    #[test]
+    fn stays_are_ordered_by_person_sector_and_admit_date_and_ties_by_table_order() {
+        // Table order scrambled: person 2's SOM row first, a tie on person 0's PHV rows (same
+        // admit and discharge date: the first in the table gives the unit, the later one is
+        // "the row that ends last"), person 0's TSB row earlier in the year than its PHV rows.
+        let mut som2 = dogn(2, "2024-05-01", Some("2024-05-03"));
+        som2.sector = Sector::Som;
+        let mut first = dogn(0, "2024-03-01", Some("2024-03-05"));
+        first.unit = Some(crate::model::UnitId::new(1));
+        let mut tie = dogn(0, "2024-03-01", Some("2024-03-05"));
+        tie.unit = Some(crate::model::UnitId::new(2));
+        tie.discharged_to = Some(DischargedTo::Home);
+        let mut tsb0 = dogn(0, "2024-02-01", Some("2024-02-02"));
+        tsb0.sector = Sector::Tsb;
+        let phv2 = dogn(2, "2024-06-01", Some("2024-06-02"));
+        let s = merge_stays(&[som2, first, tie, tsb0, phv2], 3);
+        let p0 = s.of_person(PersonIdx(0));
+        // PHV before TSB (sector order), although TSB's row is earlier in the year.
+        assert_eq!(
+            p0.iter()
+                .map(|st| (st.sector, st.admit_date))
+                .collect::<Vec<_>>(),
+            vec![
+                (Sector::Phv, d("2024-03-01")),
+                (Sector::Tsb, d("2024-02-01"))
+            ]
+        );
+        assert_eq!(p0[0].rows, 2);
+        assert_eq!(p0[0].unit.map(crate::model::UnitId::index), Some(1));
+        assert_eq!(p0[0].discharged_to, Some(DischargedTo::Home));
+        assert!(s.of_person(PersonIdx(1)).is_empty());
+        let p2 = s.of_person(PersonIdx(2));
+        assert_eq!(
+            p2.iter().map(|st| st.sector).collect::<Vec<_>>(),
+            vec![Sector::Phv, Sector::Som]
+        );
     }
 
     impl Stay {

@@ -6,58 +6,154 @@ use crate::model::Tables;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-/// The latest date of every dated row (episode admit and discharge dates, primary-care dates,
-/// service start dates); `None` when nothing is dated.
-fn dates(tables: &Tables) -> impl Iterator<Item = NaiveDate> + '_ {
-    let episodes = tables
-        .episodes
-        .iter()
-        .flatten()
-        .flat_map(|e| std::iter::once(e.admit_date).chain(e.discharge_date));
-    let primary = tables.primary_care.iter().flatten().map(|r| r.date);
-    let services = tables
-        .municipal_services
-        .iter()
-        .flatten()
-        .map(|r| r.start_date);
-    episodes.chain(primary).chain(services)
+/// What one pass over every dated row finds (episode admit and discharge dates, primary-care
+/// dates, service start dates): the distinct years of activity (all but the services) and of
+/// service starts, and the latest date.
+#[derive(Default)]
+struct Scan {
+    activity: YearSet,
+    services: YearSet,
+    latest: Option<NaiveDate>,
+}
+
+/// Distinct years; rows come in runs of one year, so most dates only meet the last year. The
+/// years 1800–2311 are bits (a set of them is looked up at every change of year, which in a
+/// table of persons' episodes is most rows); others go in a tree.
+#[derive(Default)]
+struct YearSet {
+    bits: [u64; 8],
+    others: std::collections::BTreeSet<i32>,
+    last: Option<i32>,
+}
+
+/// The first year of [`YearSet::bits`].
+const BIT_YEARS_FROM: i32 = 1800;
+
+impl YearSet {
+    #[inline(always)]
+    fn add(&mut self, year: i32) {
+        if self.last != Some(year) {
+            self.last = Some(year);
+            match u32::try_from(i64::from(year) - i64::from(BIT_YEARS_FROM)) {
+                Ok(o) if o < 512 => self.bits[(o / 64) as usize] |= 1 << (o % 64),
+                _ => {
+                    self.others.insert(year);
+                }
+            }
+        }
+    }
+
+    /// The years, ascending.
+    fn years(&self) -> std::collections::BTreeSet<i32> {
+        let mut years = self.others.clone();
+        for (w, &word) in self.bits.iter().enumerate() {
+            for b in 0..64 {
+                if word & (1 << b) != 0 {
+                    years.insert(BIT_YEARS_FROM + (w * 64 + b) as i32);
+                }
+            }
+        }
+        years
+    }
+}
+
+/// Rows per call of a scanning function: a loop inside one call of a WebAssembly function
+/// runs to its end in the code V8 first compiled (its baseline tier); a function called per
+/// few thousand rows gets the optimised code from a later call on.
+const CHUNK: usize = 4096;
+
+impl Scan {
+    fn of(tables: &Tables) -> Scan {
+        let mut s = Scan::default();
+        for rows in tables.episodes.as_deref().unwrap_or(&[]).chunks(CHUNK) {
+            s.episodes(rows);
+        }
+        for rows in tables.primary_care.as_deref().unwrap_or(&[]).chunks(CHUNK) {
+            s.primary_care(rows);
+        }
+        for r in tables.municipal_services.iter().flatten() {
+            s.services.add(r.start_date.year());
+            s.latest = s.latest.max(Some(r.start_date));
+        }
+        s
+    }
+
+    #[inline(never)]
+    fn episodes(&mut self, rows: &[crate::model::Episode]) {
+        for e in rows {
+            self.activity.add(e.admit_date.year());
+            self.latest = self.latest.max(Some(e.admit_date));
+            if let Some(d) = e.discharge_date {
+                self.activity.add(d.year());
+                self.latest = self.latest.max(Some(d));
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn primary_care(&mut self, rows: &[crate::model::PrimaryCareContact]) {
+        for r in rows {
+            self.activity.add(r.date.year());
+            self.latest = self.latest.max(Some(r.date));
+        }
+    }
+
+    /// The years of every dated row, ascending.
+    fn data_years(&self) -> Vec<i32> {
+        self.activity
+            .years()
+            .union(&self.services.years())
+            .copied()
+            .collect()
+    }
+
+    /// [`activity_years`].
+    fn activity_years(&self) -> Vec<i32> {
+        let years = self.activity.years();
+        if years.is_empty() {
+            return self.data_years();
+        }
+        years.into_iter().collect()
+    }
+
+    /// [`latest_complete_year`].
+    fn latest_complete_year(&self) -> Option<DefaultYear> {
+        let latest = self.latest?;
+        let complete = latest.month() == 12;
+        Some(DefaultYear {
+            year: if complete {
+                latest.year()
+            } else {
+                latest.year() - 1
+            },
+            latest_date: latest,
+            passed_over_partial_year: !complete,
+        })
+    }
 }
 
 /// The years in which the data has dated rows, ascending.
 pub fn data_years(tables: &Tables) -> Vec<i32> {
-    distinct_years(dates(tables))
+    Scan::of(tables).data_years()
 }
 
 /// The distinct years of `dates`, ascending. A set of a handful of years, not a vector of every
 /// date's year sorted (millions in a national extract: 50–130 ms of the browser's time to first
-/// chart at 1 M rows); rows come in runs of one year, so most dates only meet the last year.
+/// chart at 1 M rows).
+#[cfg(test)]
 fn distinct_years(dates: impl Iterator<Item = NaiveDate>) -> Vec<i32> {
-    let mut years = std::collections::BTreeSet::new();
-    let mut last = None;
-    for year in dates.map(|d| d.year()) {
-        if last != Some(year) {
-            last = Some(year);
-            years.insert(year);
-        }
+    let mut years = YearSet::default();
+    for d in dates {
+        years.add(d.year());
     }
-    years.into_iter().collect()
+    years.years().into_iter().collect()
 }
 
 /// The years with activity: episode admit and discharge dates and primary-care dates, ascending.
 /// Service start dates are left out (a service still running may have started a decade before
 /// the extract); when nothing else is dated, the years of [`data_years`].
 pub fn activity_years(tables: &Tables) -> Vec<i32> {
-    let episodes = tables
-        .episodes
-        .iter()
-        .flatten()
-        .flat_map(|e| std::iter::once(e.admit_date).chain(e.discharge_date));
-    let primary = tables.primary_care.iter().flatten().map(|r| r.date);
-    let years = distinct_years(episodes.chain(primary));
-    if years.is_empty() {
-        return data_years(tables);
-    }
-    years
+    Scan::of(tables).activity_years()
 }
 
 /// The years the population table has rows for, ascending (empty without one).
@@ -83,17 +179,7 @@ pub struct DefaultYear {
 /// The latest complete year: the year of the latest dated row when the data reaches into its
 /// December, else the year before.
 pub fn latest_complete_year(tables: &Tables) -> Option<DefaultYear> {
-    let latest = dates(tables).max()?;
-    let complete = latest.month() == 12;
-    Some(DefaultYear {
-        year: if complete {
-            latest.year()
-        } else {
-            latest.year() - 1
-        },
-        latest_date: latest,
-        passed_over_partial_year: !complete,
-    })
+    Scan::of(tables).latest_complete_year()
 }
 
 /// Why [`analysis_year`] chose its year.
@@ -122,8 +208,9 @@ pub enum YearChoice {
 /// population rows; when no complete year has any activity, the latest year that has. `None`
 /// without dated rows.
 pub fn analysis_year(tables: &Tables) -> Option<(i32, YearChoice)> {
-    let d = latest_complete_year(tables)?;
-    let present = activity_years(tables);
+    let scan = Scan::of(tables);
+    let d = scan.latest_complete_year()?;
+    let present = scan.activity_years();
     let population = population_years(tables);
     let with_population = |y: i32| population.is_empty() || population.contains(&y);
     let complete = present
@@ -259,5 +346,18 @@ mod tests {
         ];
         assert_eq!(distinct_years(dates.into_iter()), vec![1999, 2023, 2024]);
         assert_eq!(distinct_years(std::iter::empty()), Vec::<i32>::new());
+        // Years outside the set's bits (1800–2311) and at its two ends, with those inside.
+        let dates = [
+            d(2312, 1),
+            d(2024, 1),
+            d(1799, 1),
+            d(1800, 1),
+            d(2311, 1),
+            d(2312, 2),
+        ];
+        assert_eq!(
+            distinct_years(dates.into_iter()),
+            vec![1799, 1800, 2024, 2311, 2312]
+        );
     }
 }

@@ -105,16 +105,6 @@ pub struct Acc {
 }
 
 impl Acc {
-    fn new(n_facts: usize, n_quantities: usize) -> Acc {
-        Acc {
-            units: 0,
-            fact_units: vec![0; n_facts],
-            fact_counts: vec![0; n_facts],
-            sums: vec![0; n_quantities],
-            values: vec![Vec::new(); n_quantities],
-        }
-    }
-
     fn add(&mut self, other: &Acc) {
         self.units += other.units;
         for (a, b) in self.fact_units.iter_mut().zip(&other.fact_units) {
@@ -164,7 +154,23 @@ pub fn accumulate(
 ) -> Grid {
     let n_areas = areas.len();
     let (n_facts, n_q) = (facts.n_facts, facts.n_quantities);
-    let mut cells = vec![Acc::new(n_facts, n_q); n_groups * n_areas];
+    let n_cells = n_groups * n_areas;
+    // The sums in flat arrays (`[cell * n_facts + fact]`, …) while units are added and rolled
+    // up: one allocation each instead of several per cell and per roll-up; the cells' `Acc`s
+    // are made from them at the end.
+    let mut sums = FlatSums {
+        n_facts,
+        n_q,
+        units: vec![0; n_cells],
+        fact_units: vec![0; n_cells * n_facts],
+        fact_counts: vec![0; n_cells * n_facts],
+        sums: vec![0; n_cells * n_q],
+        values: Vec::new(),
+    };
+    let any_values = (0..n_q).any(|q| keep_values.get(q).copied().unwrap_or(false));
+    if any_values {
+        sums.values = vec![Vec::new(); n_cells * n_q];
+    }
 
     // Each unit's values, grouped by unit (values are pushed in unit order per table, but not
     // contiguously across quantities).
@@ -190,6 +196,7 @@ pub fn accumulate(
     // 1. Leaves: the unit's municipality, or the country.
     for (u, unit) in units.iter().enumerate() {
         let row = &facts.counts[u * n_facts..(u + 1) * n_facts];
+        let unit_sums = &facts.sums[u * n_q..(u + 1) * n_q];
         let mut groups = unit.groups;
         while groups != 0 {
             let g = groups.trailing_zeros() as usize;
@@ -197,20 +204,17 @@ pub fn accumulate(
             if g >= n_groups {
                 continue;
             }
-            let acc = &mut cells[g * n_areas + unit.leaf as usize];
-            acc.units += 1;
-            for (i, &c) in row.iter().enumerate() {
-                acc.fact_counts[i] += u64::from(c);
-                acc.fact_units[i] += u64::from(c > 0);
-            }
-            for q in 0..n_q {
-                acc.sums[q] += facts.sums[u * n_q + q];
-                if !value_offsets[q].is_empty() {
-                    let (a, b) = (
-                        value_offsets[q][u] as usize,
-                        value_offsets[q][u + 1] as usize,
-                    );
-                    acc.values[q].extend_from_slice(&sorted_values[q][a..b]);
+            let cell = g * n_areas + unit.leaf as usize;
+            sums.add_unit(cell, row, unit_sums);
+            if any_values {
+                for q in 0..n_q {
+                    if !value_offsets[q].is_empty() {
+                        let (a, b) = (
+                            value_offsets[q][u] as usize,
+                            value_offsets[q][u + 1] as usize,
+                        );
+                        sums.values[cell * n_q + q].extend_from_slice(&sorted_values[q][a..b]);
+                    }
                 }
             }
         }
@@ -223,18 +227,109 @@ pub fn accumulate(
             continue;
         };
         for g in 0..n_groups {
-            let acc = cells[g * n_areas + leaf as usize].clone();
+            let from = g * n_areas + leaf as usize;
             for &anc in ancestors {
-                cells[g * n_areas + anc as usize].add(&acc);
+                let to = g * n_areas + anc as usize;
+                if to != from {
+                    sums.add_cell(to, from);
+                }
             }
         }
     }
-    for acc in &mut cells {
-        for v in &mut acc.values {
-            v.sort_unstable();
+    let cells = (0..n_cells).map(|c| sums.acc(c)).collect();
+    Grid { cells }
+}
+
+/// The sums of every cell of [`accumulate`], flat.
+struct FlatSums {
+    n_facts: usize,
+    n_q: usize,
+    units: Vec<u64>,
+    fact_units: Vec<u64>,
+    fact_counts: Vec<u64>,
+    sums: Vec<u64>,
+    /// `[cell * n_q + q]`; empty when no quantity keeps its values.
+    values: Vec<Vec<i64>>,
+}
+
+impl FlatSums {
+    /// One unit with fact counts `row` and quantity sums `unit_sums` into `cell`.
+    #[inline(never)]
+    fn add_unit(&mut self, cell: usize, row: &[u32], unit_sums: &[u64]) {
+        self.units[cell] += 1;
+        let (a, b) = (cell * self.n_facts, (cell + 1) * self.n_facts);
+        for ((n, u), &c) in self.fact_counts[a..b]
+            .iter_mut()
+            .zip(&mut self.fact_units[a..b])
+            .zip(row)
+        {
+            *n += u64::from(c);
+            *u += u64::from(c > 0);
+        }
+        let (a, b) = (cell * self.n_q, (cell + 1) * self.n_q);
+        for (s, &x) in self.sums[a..b].iter_mut().zip(unit_sums) {
+            *s += x;
         }
     }
-    Grid { cells }
+
+    /// Adds cell `from`'s sums and values to cell `to` (`to != from`).
+    #[inline(never)]
+    fn add_cell(&mut self, to: usize, from: usize) {
+        self.units[to] += self.units[from];
+        let nf = self.n_facts;
+        for v in [&mut self.fact_units, &mut self.fact_counts] {
+            let (dst, src) = cells_pair(v, to * nf, from * nf, nf);
+            for (a, b) in dst.iter_mut().zip(src) {
+                *a += b;
+            }
+        }
+        let nq = self.n_q;
+        let (dst, src) = cells_pair(&mut self.sums, to * nq, from * nq, nq);
+        for (a, b) in dst.iter_mut().zip(src) {
+            *a += b;
+        }
+        if !self.values.is_empty() {
+            for q in 0..nq {
+                let from_values = std::mem::take(&mut self.values[from * nq + q]);
+                self.values[to * nq + q].extend_from_slice(&from_values);
+                self.values[from * nq + q] = from_values;
+            }
+        }
+    }
+
+    /// The `Acc` of a cell, its values sorted.
+    fn acc(&mut self, cell: usize) -> Acc {
+        let (nf, nq) = (self.n_facts, self.n_q);
+        let values = if self.values.is_empty() {
+            vec![Vec::new(); nq]
+        } else {
+            (0..nq)
+                .map(|q| {
+                    let mut v = std::mem::take(&mut self.values[cell * nq + q]);
+                    v.sort_unstable();
+                    v
+                })
+                .collect()
+        };
+        Acc {
+            units: self.units[cell],
+            fact_units: self.fact_units[cell * nf..(cell + 1) * nf].to_vec(),
+            fact_counts: self.fact_counts[cell * nf..(cell + 1) * nf].to_vec(),
+            sums: self.sums[cell * nq..(cell + 1) * nq].to_vec(),
+            values,
+        }
+    }
+}
+
+/// The `len` elements at `to` (mutable) and at `from` of `v`, two ranges that do not overlap.
+fn cells_pair(v: &mut [u64], to: usize, from: usize, len: usize) -> (&mut [u64], &[u64]) {
+    if to < from {
+        let (a, b) = v.split_at_mut(from);
+        (&mut a[to..to + len], &b[..len])
+    } else {
+        let (a, b) = v.split_at_mut(to);
+        (&mut b[..len], &a[from..from + len])
+    }
 }
 
 /// The median of sorted values: the middle one, or the mean of the two middle ones.

@@ -205,19 +205,19 @@ impl AnalysisModule for Flow {
                 events.push((u as u32, discharge_fact(d)));
             }
         }
-        for e in tables.episodes.iter().flatten() {
+        crate::stays::each_row(tables.episodes.as_deref().unwrap_or(&[]), |e| {
             let level = match e.care_level {
                 CareLevel::Dag => 1,
                 CareLevel::Pol => 2,
-                CareLevel::Dogn | CareLevel::PolForInpatient => continue,
+                CareLevel::Dogn | CareLevel::PolForInpatient => return,
             };
             if !y.contains(e.admit_date) {
-                continue;
+                return;
             }
             if let Some(u) = unit(e.person, e.sector) {
                 events.push((u as u32, admission_fact(referrer(e.referred_by), level)));
             }
-        }
+        });
         let n_facts = REFERRERS.len() * LEVELS.len() + DESTINATIONS.len();
         let mut facts = crate::indicator::eval::FactTable::new(units.len(), n_facts, 0);
         for (u, f) in events {

@@ -60,6 +60,29 @@ fn transition(a: usize, b: usize) -> Fact {
     Fact((a * (LEVELS.len() - 1) + j) as u16)
 }
 
+/// One person's day-to-day changes of level in Y, from their periods, as facts of unit `u`
+/// (`day_level`: scratch of a day per day of Y). A function of its own, called per person, so
+/// V8 runs it optimised from an early call on (see `stays::each_row`).
+#[inline(never)]
+fn person_transitions(
+    day_level: &mut [u8],
+    periods: &[(usize, usize, u8)],
+    facts: &mut crate::indicator::eval::FactTable,
+    u: usize,
+) {
+    day_level.iter_mut().for_each(|l| *l = 0);
+    for &(from, to, l) in periods {
+        for d in day_level.iter_mut().take(to + 1).skip(from) {
+            *d = (*d).max(l);
+        }
+    }
+    for pair in day_level.windows(2) {
+        if pair[0] != pair[1] {
+            facts.add(u, transition(pair[0] as usize, pair[1] as usize));
+        }
+    }
+}
+
 fn declare() -> ModuleDecl {
     let bases = vec![GroupBase {
         id: "all",
@@ -182,17 +205,7 @@ impl AnalysisModule for Ladder {
                 leaf: input.leaf_of(PersonIdx(p as u32)),
                 groups: 1,
             });
-            day_level.iter_mut().for_each(|l| *l = 0);
-            for &(from, to, l) in &periods[p] {
-                for d in day_level.iter_mut().take(to + 1).skip(from) {
-                    *d = (*d).max(l);
-                }
-            }
-            for pair in day_level.windows(2) {
-                if pair[0] != pair[1] {
-                    facts.add(u, transition(pair[0] as usize, pair[1] as usize));
-                }
-            }
+            person_transitions(&mut day_level, &periods[p], &mut facts, u);
         }
         ModuleRun {
             units,

@@ -4,7 +4,7 @@
 
 use crate::model::{PersonIdx, Sector};
 use crate::module::{GroupBase, Input};
-use crate::modules::smi::cohort::{build_smi_cohort, Cohort};
+use crate::modules::smi::cohort::Cohort;
 use crate::modules::smi::groups::SmiGroup;
 use crate::text::Text;
 
@@ -28,15 +28,15 @@ pub(crate) fn bases() -> Vec<GroupBase> {
 }
 
 /// SMI(Y) and READY(Y) of one analysis.
-pub(crate) struct Cohorts {
-    smi: Cohort,
+pub(crate) struct Cohorts<'a> {
+    smi: &'a Cohort,
     ready: Vec<bool>,
 }
 
-impl Cohorts {
+impl<'a> Cohorts<'a> {
     /// SMI(Y) as §1 defines it; READY(Y): persons with a merged SOM stay with a ready date
     /// discharged in Y (§2).
-    pub(crate) fn build(input: &Input<'_>) -> Cohorts {
+    pub(crate) fn build(input: &'a Input<'_>) -> Cohorts<'a> {
         let y = input.year;
         let mut ready = vec![false; input.tables.persons.len()];
         for st in input.stays.all() {
@@ -50,7 +50,7 @@ impl Cohorts {
             }
         }
         Cohorts {
-            smi: build_smi_cohort(input.tables, y),
+            smi: input.smi_cohort(),
             ready,
         }
     }

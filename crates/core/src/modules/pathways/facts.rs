@@ -4,6 +4,7 @@
 use crate::model::{CareLevel, DischargedTo, PersonIdx, Provider, Sector, ServiceCode, TableKind, Urgency};
 use crate::module::{Fact, FactDecl, Input, ModuleRun, UnitRow};
 use super::cohorts::Cohorts;
+use crate::stays::each_row;
 use chrono::{Datelike, Days, NaiveDate};
 
 /// The windows of indicators.md §4, in days.
@@ -164,13 +165,11 @@ struct Discharge {
 
 /// The default data end: 31 December of the latest year in which any episode has its admit_date.
 pub(crate) fn default_data_end(tables: &crate::model::Tables) -> Option<NaiveDate> {
-    let year = tables
-        .episodes
-        .iter()
-        .flatten()
-        .map(|e| e.admit_date.year())
-        .max()?;
-    NaiveDate::from_ymd_opt(year, 12, 31)
+    let mut latest: Option<NaiveDate> = None;
+    each_row(tables.episodes.as_deref().unwrap_or(&[]), |e| {
+        latest = latest.max(Some(e.admit_date));
+    });
+    NaiveDate::from_ymd_opt(latest?.year(), 12, 31)
 }
 
 /// The followed discharges as units, with their facts.
@@ -224,17 +223,17 @@ pub(super) fn run(input: &Input<'_>) -> ModuleRun {
     }
     let wanted = |p: PersonIdx| followed_person.get(p.0 as usize).copied().unwrap_or(false);
     let mut pol: Vec<Vec<(Sector, NaiveDate)>> = vec![Vec::new(); n];
-    for e in tables.episodes.iter().flatten() {
+    each_row(tables.episodes.as_deref().unwrap_or(&[]), |e| {
         if e.care_level == CareLevel::Pol && wanted(e.person) {
             pol[e.person.0 as usize].push((e.sector, e.admit_date));
         }
-    }
+    });
     let mut primary: Vec<Vec<(Provider, NaiveDate)>> = vec![Vec::new(); n];
-    for r in tables.primary_care.iter().flatten() {
+    each_row(tables.primary_care.as_deref().unwrap_or(&[]), |r| {
         if wanted(r.person) {
             primary[r.person.0 as usize].push((r.provider, r.date));
         }
-    }
+    });
     let mut services: Vec<Vec<(ServiceCode, NaiveDate, Option<NaiveDate>)>> = vec![Vec::new(); n];
     for r in tables.municipal_services.iter().flatten() {
         if wanted(r.person) {
@@ -245,15 +244,64 @@ pub(super) fn run(input: &Input<'_>) -> ModuleRun {
     let facts_n = all_facts().len();
     let mut facts = crate::indicator::eval::FactTable::new(discharges.len(), facts_n, 0);
     let mut units = Vec::with_capacity(discharges.len());
-    for (u, d) in discharges.iter().enumerate() {
+    each_row(&discharges, |d| {
+        let u = units.len();
         units.push(UnitRow {
             leaf: input.leaf_of(d.person),
             groups: d.groups,
         });
         let p = d.person.0 as usize;
         let Some(first) = d.date.checked_add_days(Days::new(1)) else {
-            continue;
+            return;
         };
+        // Per follow-up, the earliest day from `first` on on which it is there (a row dated then,
+        // or a service running then): it follows within a window iff that day is at most the
+        // window's last — worked out once for the six windows.
+        let earliest = |f: Follow| -> Option<NaiveDate> {
+            match f {
+                Follow::Outpatient => pol[p]
+                    .iter()
+                    .filter(|&&(s, a)| s == d.sector && a >= first)
+                    .map(|&(_, a)| a)
+                    .min(),
+                Follow::Gp => primary[p]
+                    .iter()
+                    .filter(|&&(pr, a)| pr == Provider::Gp && a >= first)
+                    .map(|&(_, a)| a)
+                    .min(),
+                Follow::Oohs => primary[p]
+                    .iter()
+                    .filter(|&&(pr, a)| pr == Provider::OutOfHours && a >= first)
+                    .map(|&(_, a)| a)
+                    .min(),
+                // A period start..end overlaps first..last iff start ≤ last and it has not
+                // ended before first.
+                Follow::HomeHealth => services[p]
+                    .iter()
+                    .filter(|&&(c, _, e)| {
+                        c == ServiceCode::HomeHealth && e.is_none_or(|e| e >= first)
+                    })
+                    .map(|&(_, s, _)| s)
+                    .min(),
+                Follow::AnyMunicipal => services[p]
+                    .iter()
+                    .filter(|&&(c, _, e)| c.is_decision_bound() && e.is_none_or(|e| e >= first))
+                    .map(|&(_, s, _)| s)
+                    .min(),
+                Follow::Readmitted => input
+                    .stays
+                    .of_person(d.person)
+                    .iter()
+                    .filter(|st| {
+                        st.sector == d.sector
+                            && st.urgency == Some(Urgency::Acute)
+                            && st.admit_date >= first
+                    })
+                    .map(|st| st.admit_date)
+                    .min(),
+            }
+        };
+        let earliest = Follow::ALL.map(|f| (f, earliest(f)));
         for w in WINDOWS {
             let Some(last) = d.date.checked_add_days(Days::new(u64::from(w))) else {
                 continue;
@@ -263,37 +311,13 @@ pub(super) fn run(input: &Input<'_>) -> ModuleRun {
                 continue;
             }
             facts.add(u, PathFact::Complete(w).id());
-            let inside = |date: NaiveDate| first <= date && date <= last;
-            let overlaps = |start: NaiveDate, end: Option<NaiveDate>| {
-                start <= last && end.is_none_or(|e| e >= first)
-            };
-            let followed = |f: Follow| match f {
-                Follow::Outpatient => pol[p].iter().any(|&(s, a)| s == d.sector && inside(a)),
-                Follow::Gp => primary[p]
-                    .iter()
-                    .any(|&(pr, a)| pr == Provider::Gp && inside(a)),
-                Follow::Oohs => primary[p]
-                    .iter()
-                    .any(|&(pr, a)| pr == Provider::OutOfHours && inside(a)),
-                Follow::HomeHealth => services[p]
-                    .iter()
-                    .any(|&(c, s, e)| c == ServiceCode::HomeHealth && overlaps(s, e)),
-                Follow::AnyMunicipal => services[p]
-                    .iter()
-                    .any(|&(c, s, e)| c.is_decision_bound() && overlaps(s, e)),
-                Follow::Readmitted => input.stays.of_person(d.person).iter().any(|st| {
-                    st.sector == d.sector
-                        && st.urgency == Some(Urgency::Acute)
-                        && inside(st.admit_date)
-                }),
-            };
-            for f in Follow::ALL {
-                if followed(f) {
+            for &(f, day) in &earliest {
+                if day.is_some_and(|day| day <= last) {
                     facts.add(u, PathFact::Followed(w, f).id());
                 }
             }
         }
-    }
+    });
     ModuleRun {
         units,
         facts,

@@ -9,7 +9,7 @@
 use super::groups::{SmiGroup, SubstanceSplit};
 use crate::model::{Icd10, PersonIdx, Sector, Tables};
 use crate::module::{SummaryItem, SummaryKind};
-use crate::stays::{episode_in_year, Year};
+use crate::stays::{each_row, episode_in_year, Year};
 use crate::suppress::count_cell;
 
 /// The four diagnosis groups a person can be in, as bits (`all` = any bit).
@@ -48,7 +48,7 @@ impl GroupMask {
 
 /// The group a diagnosis code puts a person in, if any.
 pub fn group_of_code(code: &Icd10) -> Option<SmiGroup> {
-    let s = code.as_str().as_bytes();
+    let s = code.as_bytes();
     if s.len() < 3 || s[0] != b'F' || !s[2].is_ascii_digit() {
         return None;
     }
@@ -63,7 +63,7 @@ pub fn group_of_code(code: &Icd10) -> Option<SmiGroup> {
 
 /// Whether a code is a substance-use diagnosis (F10–F19).
 pub fn is_substance_code(code: &Icd10) -> bool {
-    let s = code.as_str().as_bytes();
+    let s = code.as_bytes();
     s.len() >= 3 && s[0] == b'F' && s[1] == b'1' && s[2].is_ascii_digit()
 }
 
@@ -119,10 +119,10 @@ pub fn build_smi_cohort(tables: &Tables, y: &Year) -> Cohort {
     let mut has_phv = vec![false; n];
     let mut substance = vec![false; n];
     if let Some(episodes) = &tables.episodes {
-        for ep in episodes {
+        each_row(episodes, |ep| {
             let p = ep.person.0 as usize;
             if p >= n || !matches!(ep.sector, Sector::Phv | Sector::Tsb) || !episode_in_year(ep, y) {
-                continue;
+                return;
             }
             let phv = ep.sector == Sector::Phv;
             if phv {
@@ -138,7 +138,7 @@ pub fn build_smi_cohort(tables: &Tables, y: &Year) -> Cohort {
                     substance[p] = true;
                 }
             }
-        }
+        });
     }
     let mut cohort = Cohort {
         members: Vec::new(),

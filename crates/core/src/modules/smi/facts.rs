@@ -7,7 +7,7 @@ use super::events::{Event, SmiQuantity, EVENT_COUNT};
 use super::ReadmissionSettings;
 use crate::indicator::eval::FactTable;
 use crate::model::{CareLevel, ContactType, Provider, Sector, Tables, Urgency};
-use crate::stays::{days, episode_in_year, Stays, Year};
+use crate::stays::{days, each_row, episode_in_year, Stays, Year};
 use chrono::Days;
 
 /// The module's fact table, written in its own event and quantity names.
@@ -38,12 +38,12 @@ pub(super) fn person_facts(
     ));
 
     if let Some(episodes) = &tables.episodes {
-        for ep in episodes {
+        each_row(episodes, |ep| {
             let Some(s) = cohort.slot(ep.person) else {
-                continue;
+                return;
             };
             if ep.care_level == CareLevel::PolForInpatient {
-                continue;
+                return;
             }
             let admit_in_y = y.contains(ep.admit_date);
             let in_y = episode_in_year(ep, y);
@@ -75,15 +75,15 @@ pub(super) fn person_facts(
                 }
                 Sector::Tsb | Sector::Som => {}
             }
-        }
+        });
 
         let last_index = y
             .last
             .checked_sub_days(Days::new(u64::from(readmission.window_days) + 1));
         let window = Days::new(u64::from(readmission.window_days));
-        for m in &cohort.members {
+        each_row(&cohort.members, |m| {
             let Some(s) = cohort.slot(m.person) else {
-                continue;
+                return;
             };
             let person = &tables.persons[m.person.0 as usize];
             let phv: Vec<_> = stays
@@ -133,16 +133,16 @@ pub(super) fn person_facts(
                     f.add(s, Event::Readmission);
                 }
             }
-        }
+        });
     }
 
     if let Some(rows) = &tables.primary_care {
-        for r in rows {
+        each_row(rows, |r| {
             let Some(s) = cohort.slot(r.person) else {
-                continue;
+                return;
             };
             if !y.contains(r.date) {
-                continue;
+                return;
             }
             let consult = r.contact_type.is_consultation();
             match r.provider {
@@ -165,7 +165,7 @@ pub(super) fn person_facts(
             if r.interdisciplinary {
                 f.add(s, Event::Interdisciplinary);
             }
-        }
+        });
     }
 
     if let Some(rows) = &tables.municipal_services {

@@ -124,7 +124,7 @@ impl AnalysisModule for Smi {
 
     fn run(&self, input: &Input<'_>) -> ModuleRun {
         let k = input.settings.min_cell;
-        let cohort = cohort::build_smi_cohort(input.tables, input.year);
+        let cohort = input.smi_cohort();
         let mut notes = Vec::new();
         if cohort.unknown_age > 0 {
             notes.push(Note::SmiUnknownAge {
@@ -147,7 +147,7 @@ impl AnalysisModule for Smi {
         }
         let mut facts = facts::person_facts(
             input.tables,
-            &cohort,
+            cohort,
             input.stays,
             input.year,
             &input.settings.smi.readmission,
@@ -160,7 +160,7 @@ impl AnalysisModule for Smi {
             units,
             facts,
             notes,
-            summary: cohort::overlap_summary(&cohort, k),
+            summary: cohort::overlap_summary(cohort, k),
         }
     }
 }
