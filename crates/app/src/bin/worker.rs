@@ -5,7 +5,6 @@
 //! report is `{ report: Uint8Array }` (`protocol::report_to_bytes`).
 
 use forlop_app::engine::{self, Held, HeldFile, Source};
-use forlop_app::protocol::MappingNeed;
 use forlop_app::protocol::{
     decode, encode, Bilingual, ExportFormat, FromWorker, Phase, ReportView, ToWorker,
 };
@@ -279,19 +278,19 @@ fn load_and_analyse(
     source: Source,
     settings: &forlop_core::Settings,
     year_override: Option<i32>,
-    (pieces, mapping): (Vec<PieceSet>, Option<Vec<MappingNeed>>),
+    pieces: Vec<PieceSet>,
     mut timings: Vec<(String, f64)>,
 ) {
     if pieces.is_empty() {
         FLOOR.with(|f| f.set(0.0));
         progress(Phase::Parsing, "", 0.0);
     }
-    // What the files need mapped is a second pass over every file (`engine::mapping_of`).
-    // Unless already worked out (beside the parse helpers), it is done after the results are
-    // out when there are results: the mapping panel follows the first chart by that pass,
-    // instead of the first chart waiting for it.
-    let later = mapping.is_none() && source == Source::UserFiles;
-    let mapping = if later { Some(Vec::new()) } else { mapping };
+    // What the files need mapped is a second pass over every file (`engine::mapping_of`),
+    // done after the results are out when there are results: the mapping panel follows the
+    // first chart by that pass, instead of the first chart waiting for it (and, read in
+    // pieces, instead of the join waiting for it).
+    let later = source == Source::UserFiles;
+    let mapping = later.then(Vec::new);
     let (tables, mut view, usable, joined) = timed(&mut timings, "read", || {
         engine::load_joined(
             &files,
@@ -396,7 +395,6 @@ async fn run(data: JsValue) {
             ];
             // Piece 0 here while the helpers read the others, then their pieces joined.
             let mut sets = Vec::new();
-            let mut mapping = None;
             let count = pieces as usize;
             FLOOR.with(|f| f.set(0.0));
             if count >= 2 {
@@ -405,10 +403,9 @@ async fn run(data: JsValue) {
                     engine::read_piece(&files, &kinds, &options, (0, count), &mut progress)
                 });
                 sets.push(own);
-                // Needed after the read, worked out now while the helpers finish.
-                mapping = Some(timed(&mut timings, "mapping", || {
-                    engine::mapping_of(&files, &kinds, &options)
-                }));
+                // What the files need mapped is worked out after the results, as with one
+                // worker: here it kept the join waiting (on two cores it took the core the
+                // helper's piece needed).
                 let t1 = now();
                 for (_, bytes) in wait_for_pieces(count - 1).await {
                     if let Some(set) = bytes.and_then(|b| PieceSet::from_bytes(&b)) {
@@ -425,7 +422,7 @@ async fn run(data: JsValue) {
                 Source::UserFiles,
                 &settings,
                 year_override,
-                (sets, mapping),
+                sets,
                 timings,
             );
         }
