@@ -918,9 +918,10 @@ fn load_inputs<'a>(
             }
         };
     }
-    // Big-table files read whole, waiting to be read side by side (`side`): natively, on
-    // more than one thread, and not in passes (as for pieces).
-    let side_threads = if cfg!(target_arch = "wasm32") || options.pass.is_some() {
+    // Threads for the big tables, in pieces or side by side (`side`): natively, and one in
+    // passes — a wrong cut is found by the broken records it makes, and a pass other than 0
+    // does not see those.
+    let threads = if cfg!(target_arch = "wasm32") || options.pass.is_some() {
         1
     } else {
         options.threads
@@ -931,7 +932,7 @@ fn load_inputs<'a>(
         .map(|p| p.bytes)
         .max()
         .unwrap_or(0);
-    let mut queue = side::Queue::new(largest, side_threads);
+    let mut queue = side::Queue::new(largest, threads);
     for kind in READ_ORDER {
         if kind == TableKind::Persons {
             st.areas = areas_rows
@@ -950,7 +951,7 @@ fn load_inputs<'a>(
                 flush_side(&mut queue, &st, &mut prog, &names, options, out)?;
             }
             let fetched = p.prepared.is_none() && files[p.report].len() <= options.max_file_bytes;
-            if big && side_threads > 1 && fetched {
+            if big && threads > 1 && fetched {
                 if let Some(bytes) = files[p.report].workbook_ahead() {
                     // Opened on its own thread: inflating and parsing the sheet is most of
                     // the work of reading a workbook.
@@ -999,14 +1000,7 @@ fn load_inputs<'a>(
             let _header = rows.next_record(&mut skip);
             rows.set_expected(headers.len());
             let (report, file_bytes) = (&mut reports[p.report], p.bytes);
-            // The big tables, read in pieces on several threads when the file allows it.
-            // In passes, one thread: a wrong cut is found by the broken records it makes, and
-            // a pass other than 0 does not see those.
-            let threads = if cfg!(target_arch = "wasm32") || options.pass.is_some() {
-                1
-            } else {
-                options.threads
-            };
+            // The big tables, read in pieces on `threads` threads when the file allows it.
             let resume = rows.resume_point().filter(|_| big);
             if let (true, Split::Read(set)) = (big, &mut *split) {
                 // This worker's piece only; a file that cannot be cut is read by the worker
@@ -1165,7 +1159,7 @@ fn load_inputs<'a>(
                     }
                 }
             }
-            if big && !read_in_pieces && side_threads > 1 {
+            if big && !read_in_pieces && threads > 1 {
                 // Read whole beside the other big files read whole, folded in read order.
                 drop(rows);
                 queue.files.push(side::Whole {
