@@ -377,10 +377,6 @@ pub const WARM_UP_ROUNDS: u32 = 4;
 /// round are dropped before the next, so the worker's memory grows by one round's. Returns the
 /// rows read in a round (0: nothing was).
 pub fn warm_up() -> u64 {
-    warm_up_rounds(WARM_UP_ROUNDS)
-}
-
-fn warm_up_rounds(rounds: u32) -> u64 {
     let year = Settings::default().year;
     let quiet = &mut |_: Phase, _: &str, _: f32| {};
     let Ok(files) = demo_files(WARM_UP_PERSONS, 1, year, quiet) else {
@@ -393,7 +389,7 @@ fn warm_up_rounds(rounds: u32) -> u64 {
         ..Settings::default()
     };
     let mut rows = 0;
-    for _ in 0..rounds {
+    for _ in 0..WARM_UP_ROUNDS {
         let (tables, _, usable) = load(
             &files,
             &kinds,
