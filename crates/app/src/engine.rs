@@ -831,6 +831,23 @@ pub(crate) fn synth_tables(persons: usize, year: i32) -> Tables {
     .0
 }
 
+/// Every year [`plan_years`] computes for a small extract ending in `year` (without a year
+/// override; the analysis year 2024 as a fallback), analysed and packed as the worker packs
+/// them: the engine's reports, in year order, and the page's view of the shown year.
+#[cfg(test)]
+pub(crate) fn synth_years_view(persons: usize, year: i32) -> (Tables, Vec<Report>, ReportView) {
+    let tables = synth_tables(persons, year);
+    let settings = Settings::for_year(2024);
+    let (years, shown) = plan_years(&tables, None, 2024);
+    let reports = analyse_years(&tables, &settings, &years.computed, &mut |_, _, _| {});
+    let at = reports
+        .iter()
+        .position(|r| r.settings.year == shown)
+        .unwrap_or(0);
+    let view = years_view(&reports, at, &tables, years);
+    (tables, reports, view)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1008,16 +1025,8 @@ mod tests {
 
     #[test]
     fn every_year_of_the_view_and_its_trend_equal_the_engines_reports() {
-        let tables = synth_tables(300, 2021);
-        let settings = Settings::for_year(2024);
-        let (years, shown) = plan_years(&tables, None, 2024);
-        let reports = analyse_years(&tables, &settings, &years.computed, &mut |_, _, _| {});
+        let (_, reports, view) = synth_years_view(300, 2021);
         assert_eq!(reports.len(), 2);
-        let at = reports
-            .iter()
-            .position(|r| r.settings.year == shown)
-            .unwrap();
-        let view = years_view(&reports, at, &tables, years);
         assert_eq!(view.settings.year, 2021);
         assert_eq!(view.rows, reports[0].row_count() + reports[1].row_count());
         assert_eq!(view.other_years.len(), 1);
@@ -1044,6 +1053,10 @@ mod tests {
         assert_eq!(view.showing(2019), None);
         // The worker's held reports follow the year shown; the export holds both years.
         let mut held = Held::default();
+        let at = reports
+            .iter()
+            .position(|r| r.settings.year == 2021)
+            .unwrap();
         held.keep(reports, at);
         assert!(held.show_year(2020));
         assert_eq!(held.last.as_ref().unwrap().settings.year, 2020);

@@ -600,16 +600,7 @@ mod tests {
         // Two years of a 300-person extract: every field of the view (areas, modules with
         // their distributions, results with cells, intervals and variation, notes, the other
         // year, the years' reasons) comes back equal.
-        let tables = crate::engine::synth_tables(300, 2021);
-        let settings = forlop_core::Settings::for_year(2024);
-        let (years, shown) = crate::engine::plan_years(&tables, None, 2024);
-        let reports =
-            crate::engine::analyse_years(&tables, &settings, &years.computed, &mut |_, _, _| {});
-        let at = reports
-            .iter()
-            .position(|r| r.settings.year == shown)
-            .unwrap();
-        let mut view = crate::engine::years_view(&reports, at, &tables, years);
+        let (_, _, mut view) = crate::engine::synth_years_view(300, 2021);
         view.timings = vec![("read".into(), 12.5)];
         assert_eq!(view.other_years.len(), 1);
         assert!(view.results.iter().any(|r| !r.intervals.0.is_empty()));
