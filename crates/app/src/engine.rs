@@ -654,17 +654,18 @@ pub const MAX_YEARS: i32 = 10;
 
 /// Which years to compute and which to show: [`YearsView::computed`] and `shown`.
 ///
-/// The years of the data are its years of activity (`forlop_core::years::activity_years`).
+/// The years of the data are its years of activity (`forlop_core::years::activity_years`; with
+/// the analysis year from the same pass, `activity_and_analysis_year`).
 /// Without the user's year: the engine's rule, the same as the CLI's
 /// (`forlop_core::years::analysis_year`); then every year of the data up to it (at most
 /// [`MAX_YEARS`]), only years with population when there is a population table. With the user's year: that year is shown and computed beside them.
 /// Without dated rows: `fallback` (the start form's year).
 pub fn plan_years(tables: &Tables, year_override: Option<i32>, fallback: i32) -> (YearsView, i32) {
     // Years of activity (stays, contacts): a service start years back is not a year of the data.
-    let present = forlop_core::years::activity_years(tables);
+    let (present, analysis_year) = forlop_core::years::activity_and_analysis_year(tables);
     let population = forlop_core::years::population_years(tables);
     let with_population = |y: i32| population.is_empty() || population.contains(&y);
-    let (latest, reason) = match forlop_core::years::analysis_year(tables) {
+    let (latest, reason) = match analysis_year {
         Some((
             year,
             YearChoice::LatestComplete {

@@ -16,44 +16,25 @@ struct Scan {
     latest: Option<NaiveDate>,
 }
 
-/// Distinct years; rows come in runs of one year, so most dates only meet the last year. The
-/// years 1800–2311 are bits (a set of them is looked up at every change of year, which in a
-/// table of persons' episodes is most rows); others go in a tree.
+/// Distinct years; rows come in runs of one year, so most dates only meet the last year.
 #[derive(Default)]
 struct YearSet {
-    bits: [u64; 8],
-    others: std::collections::BTreeSet<i32>,
+    years: std::collections::BTreeSet<i32>,
     last: Option<i32>,
 }
-
-/// The first year of [`YearSet::bits`].
-const BIT_YEARS_FROM: i32 = 1800;
 
 impl YearSet {
     #[inline(always)]
     fn add(&mut self, year: i32) {
         if self.last != Some(year) {
             self.last = Some(year);
-            match u32::try_from(i64::from(year) - i64::from(BIT_YEARS_FROM)) {
-                Ok(o) if o < 512 => self.bits[(o / 64) as usize] |= 1 << (o % 64),
-                _ => {
-                    self.others.insert(year);
-                }
-            }
+            self.years.insert(year);
         }
     }
 
     /// The years, ascending.
-    fn years(&self) -> std::collections::BTreeSet<i32> {
-        let mut years = self.others.clone();
-        for (w, &word) in self.bits.iter().enumerate() {
-            for b in 0..64 {
-                if word & (1 << b) != 0 {
-                    years.insert(BIT_YEARS_FROM + (w * 64 + b) as i32);
-                }
-            }
-        }
-        years
+    fn years(&self) -> &std::collections::BTreeSet<i32> {
+        &self.years
     }
 }
 
@@ -102,7 +83,7 @@ impl Scan {
     fn data_years(&self) -> Vec<i32> {
         self.activity
             .years()
-            .union(&self.services.years())
+            .union(self.services.years())
             .copied()
             .collect()
     }
@@ -113,7 +94,7 @@ impl Scan {
         if years.is_empty() {
             return self.data_years();
         }
-        years.into_iter().collect()
+        years.iter().copied().collect()
     }
 
     /// [`latest_complete_year`].
@@ -146,7 +127,7 @@ fn distinct_years(dates: impl Iterator<Item = NaiveDate>) -> Vec<i32> {
     for d in dates {
         years.add(d.year());
     }
-    years.years().into_iter().collect()
+    years.years().iter().copied().collect()
 }
 
 /// The years with activity: episode admit and discharge dates and primary-care dates, ascending.
@@ -208,9 +189,21 @@ pub enum YearChoice {
 /// population rows; when no complete year has any activity, the latest year that has. `None`
 /// without dated rows.
 pub fn analysis_year(tables: &Tables) -> Option<(i32, YearChoice)> {
+    activity_and_analysis_year(tables).1
+}
+
+/// [`activity_years`] and [`analysis_year`] from one pass over every dated row (the app plans
+/// its years from both).
+pub fn activity_and_analysis_year(tables: &Tables) -> (Vec<i32>, Option<(i32, YearChoice)>) {
     let scan = Scan::of(tables);
-    let d = scan.latest_complete_year()?;
     let present = scan.activity_years();
+    let year = analysis_year_of(&scan, &present, tables);
+    (present, year)
+}
+
+/// [`analysis_year`] from a scan and its years of activity.
+fn analysis_year_of(scan: &Scan, present: &[i32], tables: &Tables) -> Option<(i32, YearChoice)> {
+    let d = scan.latest_complete_year()?;
     let population = population_years(tables);
     let with_population = |y: i32| population.is_empty() || population.contains(&y);
     let complete = present
@@ -346,7 +339,7 @@ mod tests {
         ];
         assert_eq!(distinct_years(dates.into_iter()), vec![1999, 2023, 2024]);
         assert_eq!(distinct_years(std::iter::empty()), Vec::<i32>::new());
-        // Years outside the set's bits (1800–2311) and at its two ends, with those inside.
+        // Years far apart, out of order, one of them twice.
         let dates = [
             d(2312, 1),
             d(2024, 1),
