@@ -3,6 +3,7 @@
 //! year — or, when pulled mid-year, with part of the next one.
 
 use crate::model::Tables;
+use crate::stays::each_row;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -38,45 +39,27 @@ impl YearSet {
     }
 }
 
-/// Rows per call of a scanning function: a loop inside one call of a WebAssembly function
-/// runs to its end in the code V8 first compiled (its baseline tier); a function called per
-/// few thousand rows gets the optimised code from a later call on.
-const CHUNK: usize = 4096;
-
 impl Scan {
+    /// One pass over every dated row (whole tables through [`each_row`], for V8's sake).
     fn of(tables: &Tables) -> Scan {
         let mut s = Scan::default();
-        for rows in tables.episodes.as_deref().unwrap_or(&[]).chunks(CHUNK) {
-            s.episodes(rows);
-        }
-        for rows in tables.primary_care.as_deref().unwrap_or(&[]).chunks(CHUNK) {
-            s.primary_care(rows);
-        }
+        each_row(tables.episodes.as_deref().unwrap_or(&[]), |e| {
+            s.activity.add(e.admit_date.year());
+            s.latest = s.latest.max(Some(e.admit_date));
+            if let Some(d) = e.discharge_date {
+                s.activity.add(d.year());
+                s.latest = s.latest.max(Some(d));
+            }
+        });
+        each_row(tables.primary_care.as_deref().unwrap_or(&[]), |r| {
+            s.activity.add(r.date.year());
+            s.latest = s.latest.max(Some(r.date));
+        });
         for r in tables.municipal_services.iter().flatten() {
             s.services.add(r.start_date.year());
             s.latest = s.latest.max(Some(r.start_date));
         }
         s
-    }
-
-    #[inline(never)]
-    fn episodes(&mut self, rows: &[crate::model::Episode]) {
-        for e in rows {
-            self.activity.add(e.admit_date.year());
-            self.latest = self.latest.max(Some(e.admit_date));
-            if let Some(d) = e.discharge_date {
-                self.activity.add(d.year());
-                self.latest = self.latest.max(Some(d));
-            }
-        }
-    }
-
-    #[inline(never)]
-    fn primary_care(&mut self, rows: &[crate::model::PrimaryCareContact]) {
-        for r in rows {
-            self.activity.add(r.date.year());
-            self.latest = self.latest.max(Some(r.date));
-        }
     }
 
     /// The years of every dated row, ascending.
