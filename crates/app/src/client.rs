@@ -57,7 +57,12 @@ fn dispatch(msg: FromWorker) {
     if msg == FromWorker::Ready {
         flush();
     }
-    if matches!(msg, FromWorker::Report(_) | FromWorker::Failed { .. }) {
+    let done = match &msg {
+        FromWorker::Report(view) => view.pending_years.is_empty(),
+        FromWorker::OtherYears(_) | FromWorker::Failed { .. } => true,
+        _ => false,
+    };
+    if done {
         // The job is done: fresh helpers for the next upload, started now rather than beside
         // the main worker's analysis.
         helpers::refill();
@@ -101,9 +106,17 @@ fn spawn() -> Result<(Client, js_sys::Array), JsValue> {
         let report = js_sys::Reflect::get(&data, &"report".into())
             .ok()
             .and_then(|r| r.dyn_into::<js_sys::Uint8Array>().ok());
+        // `completes`: the report of every year after the shown year's (`FromWorker::OtherYears`).
+        let completes =
+            js_sys::Reflect::get(&data, &"completes".into()).is_ok_and(|c| c.is_truthy());
         let msg = match report {
-            Some(bytes) => crate::protocol::report_from_bytes(&bytes.to_vec())
-                .map(|view| FromWorker::Report(Box::new(view))),
+            Some(bytes) => crate::protocol::report_from_bytes(&bytes.to_vec()).map(|view| {
+                if completes {
+                    FromWorker::OtherYears(Box::new(view))
+                } else {
+                    FromWorker::Report(Box::new(view))
+                }
+            }),
             None => js_sys::Reflect::get(&data, &"msg".into())
                 .ok()
                 .and_then(|m| decode::<FromWorker>(m).ok()),

@@ -646,6 +646,7 @@ pub fn report_view(report: &Report, tables: &Tables) -> ReportView {
             ..YearsView::default()
         },
         other_years: Vec::new(),
+        pending_years: Vec::new(),
     }
 }
 
@@ -710,6 +711,58 @@ pub fn plan_years(tables: &Tables, year_override: Option<i32>, fallback: i32) ->
         },
         shown,
     )
+}
+
+/// The shown year's analysis, first of the two an analysis of several years is posted in: the
+/// page draws its cards from it while the worker computes the other years
+/// ([`analyse_other_years`]). The view's `years.computed` is the shown year alone and its
+/// `pending_years` the others (empty when there are none: the view is then whole).
+pub fn analyse_shown_year(
+    tables: &Tables,
+    settings: &Settings,
+    years: &YearsView,
+    shown: i32,
+    progress: OnProgress<'_>,
+) -> (Vec<Report>, ReportView) {
+    let first = analyse_years(tables, settings, &[shown], progress);
+    let alone = YearsView {
+        computed: vec![shown],
+        ..years.clone()
+    };
+    let mut view = years_view(&first, 0, tables, alone);
+    view.pending_years = years
+        .computed
+        .iter()
+        .copied()
+        .filter(|&y| y != shown)
+        .collect();
+    (first, view)
+}
+
+/// The other years after [`analyse_shown_year`] (no progress: the page shows results by
+/// then): every year's report in year order, the shown one's index among them, and the whole
+/// view — the same as analysing every year at once.
+pub fn analyse_other_years(
+    tables: &Tables,
+    settings: &Settings,
+    (years, shown): (YearsView, i32),
+    first: Vec<Report>,
+) -> (Vec<Report>, usize, ReportView) {
+    let others: Vec<i32> = years
+        .computed
+        .iter()
+        .copied()
+        .filter(|&y| y != shown)
+        .collect();
+    let rest = analyse_years(tables, settings, &others, &mut |_, _, _| {});
+    let mut reports: Vec<Report> = first.into_iter().chain(rest).collect();
+    reports.sort_by_key(|r| r.settings.year);
+    let at = reports
+        .iter()
+        .position(|r| r.settings.year == shown)
+        .unwrap_or(0);
+    let view = years_view(&reports, at, tables, years);
+    (reports, at, view)
 }
 
 /// Computes every year of `years.computed` (progress across all of them) and returns the
@@ -987,6 +1040,54 @@ mod tests {
             (none.computed, shown, none.reason),
             (vec![2024], 2024, YearReason::NoDates)
         );
+    }
+
+    #[test]
+    fn the_shown_year_first_then_the_others_make_the_view_of_every_year_at_once() {
+        let (tables, reports, at_once) = synth_years_view(300, 2021);
+        assert_eq!(at_once.years.computed, vec![2020, 2021]);
+        let settings = Settings::for_year(2024);
+        // The latest year shown (2021), and the earlier one asked for (2020).
+        for (year_override, shown, pending) in [(None, 2021, 2020), (Some(2020), 2020, 2021)] {
+            let (years, planned) = plan_years(&tables, year_override, 2024);
+            assert_eq!(planned, shown);
+            let (first, view) =
+                analyse_shown_year(&tables, &settings, &years, shown, &mut |_, _, _| {});
+            // The first view: the shown year alone, the other one named as still to come.
+            assert_eq!(view.settings.year, shown);
+            assert_eq!(
+                (view.years.computed.clone(), view.pending_years.clone()),
+                (vec![shown], vec![pending])
+            );
+            assert!(view.other_years.is_empty());
+            let (all, at, whole) =
+                analyse_other_years(&tables, &settings, (years.clone(), shown), first);
+            // Whole: the same reports, in year order, and the same view as computing both at once.
+            assert_eq!(
+                all.iter().map(|r| r.settings.year).collect::<Vec<_>>(),
+                vec![2020, 2021]
+            );
+            assert_eq!(all[at].settings.year, shown);
+            assert_eq!(
+                all.iter().map(Report::row_count).collect::<Vec<_>>(),
+                reports.iter().map(Report::row_count).collect::<Vec<_>>()
+            );
+            let expected = years_view(&reports, at, &tables, years);
+            assert_eq!(whole, expected);
+            assert!(whole.pending_years.is_empty());
+            // The cards drawn from the first view stay right: its results are the whole view's.
+            assert_eq!(view.results, whole.results);
+            assert_eq!(
+                (view.areas.clone(), view.modules.clone()),
+                (whole.areas.clone(), whole.modules.clone())
+            );
+        }
+        // One year: the first view is already whole.
+        let one = synth_tables(300, 2021);
+        let mut years = plan_years(&one, None, 2024).0;
+        years.computed = vec![2021];
+        let (_, view) = analyse_shown_year(&one, &settings, &years, 2021, &mut |_, _, _| {});
+        assert!(view.pending_years.is_empty());
     }
 
     #[test]

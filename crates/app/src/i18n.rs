@@ -173,6 +173,7 @@ strings! {
     YearNoDates => "dataene har ingen datoer, så året fra startskjemaet brukes", "the data has no dates, so the start form's year is used";
     YearsInData => "År i dataene", "Years in the data";
     YearsComputed => "Beregnet for", "Computed for";
+    YearsComputing => "Beregner nå", "Now computing";
     ShowYear => "Vis år", "Show year";
     YearOverrideLabel => "Annet analyseår (overstyrer dataene)", "Another analysis year (overrides the data)";
     YearFromData => "Bruk årene i dataene", "Use the data's years";

@@ -155,8 +155,12 @@ pub enum FromWorker {
     },
     /// The files were read; analysis follows.
     Loaded(LoadView),
-    /// The analysis is done.
+    /// The analysis is done, of the shown year at least (the others may follow:
+    /// [`ReportView::pending_years`]).
     Report(Box<ReportView>),
+    /// The same analysis with every year: completes the [`FromWorker::Report`] before it,
+    /// whose `pending_years` it computed. The page swaps it in without drawing the cards again.
+    OtherYears(Box<ReportView>),
     /// A file the worker made (an export); its bytes travel beside the message.
     File {
         /// The download's file name.
@@ -294,6 +298,11 @@ pub struct ReportView {
     /// [`ReportView::showing`]).
     #[serde(default)]
     pub other_years: Vec<YearView>,
+    /// Years still being computed when the page gets this report: the shown year's report
+    /// comes first, the others follow as [`FromWorker::OtherYears`]. Empty: the report is
+    /// whole.
+    #[serde(default)]
+    pub pending_years: Vec<i32>,
 }
 
 /// Which years the data holds and which were computed.

@@ -5,9 +5,7 @@
 //! report is `{ report: Uint8Array }` (`protocol::report_to_bytes`).
 
 use forlop_app::engine::{self, Held, HeldFile, Source};
-use forlop_app::protocol::{
-    decode, encode, Bilingual, ExportFormat, FromWorker, Phase, ReportView, ToWorker,
-};
+use forlop_app::protocol::{decode, encode, Bilingual, ExportFormat, FromWorker, Phase, ToWorker};
 use forlop_core::ingest::PieceSet;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -63,7 +61,9 @@ fn post(msg: &FromWorker) {
     let envelope = js_sys::Object::new();
     // The report, the largest message by far, as bytes (`protocol::report_to_bytes`), its
     // buffer moved to the page.
-    if let FromWorker::Report(view) = msg {
+    if let FromWorker::Report(view) | FromWorker::OtherYears(view) = msg {
+        let completes = matches!(msg, FromWorker::OtherYears(_));
+        let _ = js_sys::Reflect::set(&envelope, &"completes".into(), &completes.into());
         let bytes =
             js_sys::Uint8Array::from(forlop_app::protocol::report_to_bytes(view).as_slice());
         let _ = js_sys::Reflect::set(&envelope, &"report".into(), &bytes);
@@ -124,7 +124,12 @@ fn timed<T>(timings: &mut Vec<(String, f64)>, name: &str, f: impl FnOnce() -> T)
 }
 
 /// Computes every year the data gives (or the user's year beside them), packs the reports for
-/// the page, keeps them for the exports, and posts the view.
+/// the page, keeps them for the exports, and posts the view. The shown year comes first: its
+/// report is posted on its own ([`ReportView::pending_years`] naming the years still to come),
+/// so the page draws its cards while this worker computes the other years, which follow as
+/// [`FromWorker::OtherYears`] (on two cores the page's drawing and the other years run side by
+/// side; BENCHMARKS.md, "The shown year first"). Exports and other jobs wait in the worker's
+/// queue until every year is kept.
 fn analyse_and_publish(
     tables: &forlop_core::model::Tables,
     settings: &forlop_core::Settings,
@@ -132,21 +137,27 @@ fn analyse_and_publish(
     mut timings: Vec<(String, f64)>,
 ) {
     let (years, shown) = engine::plan_years(tables, year_override, settings.year);
-    let reports = timed(&mut timings, "analyse", || {
-        engine::analyse_years(tables, settings, &years.computed, &mut progress)
+    // "analyse": the shown year's analysis and its view.
+    let (first, mut view) = timed(&mut timings, "analyse", || {
+        engine::analyse_shown_year(tables, settings, &years, shown, &mut progress)
     });
-    let at = reports
-        .iter()
-        .position(|r| r.settings.year == shown)
-        .unwrap_or(0);
-    let mut view: ReportView = timed(&mut timings, "view", || {
-        engine::years_view(&reports, at, tables, years)
-    });
-    HELD.with(|h| h.borrow_mut().keep(reports, at));
+    let whole = view.pending_years.is_empty();
     timings.push(("memory_mb".to_string(), memory_mb()));
     timings.push(("at_view_done".to_string(), stamp()));
-    view.timings = timings;
+    view.timings = timings.clone();
     post(&FromWorker::Report(Box::new(view)));
+    if whole {
+        HELD.with(|h| h.borrow_mut().keep(first, 0));
+        return;
+    }
+    let (reports, at, mut view) = timed(&mut timings, "analyse_other_years", || {
+        engine::analyse_other_years(tables, settings, (years, shown), first)
+    });
+    HELD.with(|h| h.borrow_mut().keep(reports, at));
+    timings.push(("memory_all_years_mb".to_string(), memory_mb()));
+    timings.push(("at_other_years_done".to_string(), stamp()));
+    view.timings = timings;
+    post(&FromWorker::OtherYears(Box::new(view)));
 }
 
 /// Posts progress at most once per percent, or when the phase or file changes: the page

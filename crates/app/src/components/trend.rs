@@ -179,11 +179,7 @@ pub fn TrendPanel(
     let open = RwSignal::new(false);
     let unit = meta::unit_kind(&id);
     let chart_ref = NodeRef::<leptos::html::Div>::new();
-    let years = Memo::new(move |_| {
-        state
-            .report
-            .with(|r| r.as_ref().map(|r| r.years_computed()).unwrap_or_default())
-    });
+    let years = Memo::new(move |_| state.years_computed());
     let data = Memo::new(move |_| {
         if !(open.get() || sel.print.get()) {
             return Vec::new();

@@ -628,11 +628,7 @@ fn Overview() -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = state.lang;
     let busy = move || state.busy.get().is_some();
-    let years = Memo::new(move |_| {
-        state
-            .report
-            .with(|r| r.as_ref().map(|r| r.years_computed()).unwrap_or_default())
-    });
+    let years = Memo::new(move |_| state.years_computed());
     view! {
         <section class="card overview" id="overview" aria-labelledby="overview-heading">
             <h3 id="overview-heading">{move || tr(Key::Overview, lang.get())}</h3>
@@ -643,12 +639,18 @@ fn Overview() -> impl IntoView {
                     <p id="years-present"><small>
                         {move || {
                             let l = lang.get();
+                            state.years_arrived.track();
                             state.report.with(|r| r.as_ref().map(|r| format!(
-                                "{}: {}. {}: {}.",
+                                "{}: {}. {}: {}.{}",
                                 tr(Key::YearsInData, l),
                                 if r.years.present.is_empty() { "–".to_string() } else { years_list(&r.years.present) },
                                 tr(Key::YearsComputed, l),
                                 years_list(&r.years_computed()),
+                                if r.pending_years.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!(" {}: {} …", tr(Key::YearsComputing, l), years_list(&r.pending_years))
+                                },
                             )))
                         }}
                     </small></p>
