@@ -107,6 +107,14 @@ const TICKER = () => {
   }).observe(document, { childList: true, subtree: true });
   // When the files were given (the input's `change`), on the page's clock.
   document.addEventListener('change', () => { window.__input ??= performance.now(); }, true);
+  // When the page posted them to the worker (the job with `files`).
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (msg, ...rest) {
+    if (msg && msg.files !== undefined) window.__posted ??= performance.now();
+    const out = post.call(this, msg, ...rest);
+    if (msg && msg.files !== undefined) window.__postReturned ??= performance.now();
+    return out;
+  };
   window.__gap = { working: 0, rendering: 0 };
   let last = performance.now();
   window.__ticker = setInterval(() => {
@@ -126,7 +134,8 @@ const allCharts = () => {
 };
 
 /** The time to first chart on the page's own clock, split into its steps (ms): `input_to_job`
- *  the page's change handler and the job's message to the worker; `copy`, `read` in the worker;
+ *  the page's change handler and the job's message to the worker (`of_it_post_to_job` from
+ *  the page's `postMessage` call to the worker's taking the job); `copy`, `read` in the worker;
  *  `read_to_analyse` the gap between them (the load view's message); `analyse` the shown year's
  *  analysis and its view (`view` apart in builds before the shown year came first);
  *  `view_to_report` the report's message (encode, structured clone, decode, the
@@ -142,6 +151,10 @@ const pageSteps = () => {
   const steps = {
     first_chart: window.__firstChart - start,
     input_to_job: at('at_job') - start,
+    of_it_post_to_job: window.__posted === undefined ? 0 : at('at_job') - window.__posted,
+    of_it_post_call: window.__posted === undefined ? 0 : window.__postReturned - window.__posted,
+    of_it_post_to_message: window.__posted === undefined ? 0 : at('at_message') - window.__posted,
+    warm_up_done_before_input: start - at('at_warm_up_done'),
     copy,
     read: w.read,
     read_to_analyse: at('at_view_done') - (w.view ?? 0) - w.analyse - at('at_read_done'),
@@ -209,7 +222,7 @@ for (const [label, persons, minRows, times] of uploads) {
         await page.evaluate(TICKER);
         // A person takes a moment to pick the files; the worker warms up meanwhile (300 ms
         // after its start, engine::warm_up), as it would for them.
-        await page.waitForTimeout(1000);
+        await page.waitForTimeout(Number(process.env.PERF_PICK_MS ?? 1000));
         const t0 = Date.now();
         await page.setInputFiles('#file-input', files);
         // The first chart, or a message (an extract over the browser's limit must be refused

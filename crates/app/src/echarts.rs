@@ -134,6 +134,19 @@ thread_local! {
     static QUEUE: RefCell<VecDeque<Pending>> = const { RefCell::new(VecDeque::new()) };
     /// Whether a timer to draw the next chart is set.
     static TICKING: Cell<bool> = const { Cell::new(false) };
+    /// What runs once the next chart is drawn ([`after_next_draw`]).
+    static AFTER_DRAW: RefCell<Vec<Box<dyn FnOnce()>>> = RefCell::new(Vec::new());
+}
+
+/// Runs `f` once, right after the next chart is drawn.
+pub fn after_next_draw(f: impl FnOnce() + 'static) {
+    AFTER_DRAW.with(|a| a.borrow_mut().push(Box::new(f)));
+}
+
+fn drawn() {
+    for f in AFTER_DRAW.with(|a| std::mem::take(&mut *a.borrow_mut())) {
+        f();
+    }
 }
 
 fn draw(p: &Pending) {
@@ -149,6 +162,7 @@ fn tick() {
     let next = QUEUE.with(|q| q.borrow_mut().pop_front());
     if let Some(p) = next {
         draw(&p);
+        drawn();
     }
     if QUEUE.with(|q| q.borrow().is_empty()) {
         TICKING.with(|t| t.set(false));
@@ -186,5 +200,8 @@ pub fn flush() {
     let all = QUEUE.with(|q| std::mem::take(&mut *q.borrow_mut()));
     for p in &all {
         draw(p);
+    }
+    if !all.is_empty() {
+        drawn();
     }
 }

@@ -123,6 +123,7 @@ impl AppState {
             ToWorker::Analyse { .. }
             | ToWorker::Export(_)
             | ToWorker::ShowYear(_)
+            | ToWorker::FinishJob
             | ToWorker::HtmlReport(_) => Phase::Computing,
             ToWorker::Survey(survey::SurveyJob::Demo { .. }) => Phase::Generating,
             ToWorker::Survey(_) => Phase::Computing,
@@ -158,6 +159,7 @@ impl AppState {
             FromWorker::Report(report) => {
                 self.busy.set(None);
                 note_first_report();
+                ask_to_finish_the_job();
                 if report.pending_years.is_empty() {
                     publish_for_tests(&report);
                 }
@@ -188,6 +190,24 @@ impl AppState {
     }
 }
 
+/// Asks the worker to finish the job whose report was just taken in (the other years, the
+/// mapping check: [`ToWorker::FinishJob`]) once the page has drawn its first chart, or after
+/// [`FINISH_AT_THE_LATEST`] when no chart is drawn (a module without charts): done beside the
+/// page's drawing, they slowed it on two cores.
+fn ask_to_finish_the_job() {
+    let asked = std::rc::Rc::new(std::cell::Cell::new(false));
+    let ask = move || {
+        if !asked.replace(true) {
+            client::send(&ToWorker::FinishJob, None);
+        }
+    };
+    echarts::after_next_draw(ask.clone());
+    set_timeout(ask, FINISH_AT_THE_LATEST);
+}
+
+/// How long the rest of a job waits for the page's first chart at most.
+const FINISH_AT_THE_LATEST: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// Whether `whole` is `shown` with its other years: `shown` waits for them and `whole` shows
 /// the same year, under the same settings.
 fn completed_by(shown: &ReportView, whole: &ReportView) -> bool {
@@ -195,6 +215,10 @@ fn completed_by(shown: &ReportView, whole: &ReportView) -> bool {
         && whole.pending_years.is_empty()
         && shown.settings == whole.settings
         && shown.years.present == whole.years.present
+        && shown
+            .pending_years
+            .iter()
+            .all(|y| whole.years.computed.contains(y))
 }
 
 impl AppState {
@@ -364,6 +388,36 @@ pub fn App() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_whole_report_completes_only_the_shown_years_report_it_follows() {
+        let (tables, _, _) = engine::synth_years_view(300, 2021);
+        let settings = forlop_core::Settings::for_year(2024);
+        let (years, shown) = engine::plan_years(&tables, None, 2024);
+        let (first, view) =
+            engine::analyse_shown_year(&tables, &settings, &years, shown, &mut |_, _, _| {});
+        let (_, _, whole) = engine::analyse_other_years(&tables, &settings, (years, shown), first);
+        assert!(completed_by(&view, &whole));
+        // Nothing is pending in a whole report: a second whole one does not replace it.
+        assert!(!completed_by(&whole, &whole));
+        // Another analysis (another k, another year shown) is not this one's completion.
+        let other_k = ReportView {
+            settings: forlop_core::Settings {
+                min_cell: 0,
+                ..whole.settings.clone()
+            },
+            ..whole.clone()
+        };
+        assert!(!completed_by(&view, &other_k));
+        let (years_2020, _) = engine::plan_years(&tables, Some(2020), 2024);
+        let (first_2020, _) =
+            engine::analyse_shown_year(&tables, &settings, &years_2020, 2020, &mut |_, _, _| {});
+        let (_, _, whole_2020) =
+            engine::analyse_other_years(&tables, &settings, (years_2020, 2020), first_2020);
+        assert!(!completed_by(&view, &whole_2020));
+        // A shown year's report is never another's completion.
+        assert!(!completed_by(&view, &view));
+    }
 
     #[test]
     fn modules_come_from_the_query_string() {

@@ -90,6 +90,12 @@ pub enum ToWorker {
     /// Make the report of `year` (one of [`ReportView::years`]) the one exports and the report
     /// describe; no answer (the page swaps its view itself, [`ReportView::showing`]).
     ShowYear(i32),
+    /// Finish the last job: compute the other years of its analysis
+    /// ([`ReportView::pending_years`], answered by [`FromWorker::OtherYears`]) and check what
+    /// its files need mapped (answered by [`FromWorker::Loaded`] when something does); nothing
+    /// when nothing is due. The page asks after every report, once it has drawn its first
+    /// chart: done beside its drawing, they slowed the drawing on two cores.
+    FinishJob,
     /// Write the long table of the last report as a file; the answer is [`FromWorker::File`].
     Export(ExportFormat),
     /// Write the downloadable HTML report of the last analysis (always suppressed, k ≥ 5); the

@@ -36,6 +36,34 @@ thread_local! {
     /// How long the warm-up took (ms; 0 when it did not run), given with the next upload's
     /// timings as `warm_up`.
     static WARM_UP_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+    static WARM_UP_DONE_AT: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+    static MESSAGE_AT: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+    /// The mapping check of the files last read, put off until the page asks
+    /// ([`ToWorker::FinishJob`]).
+    static MAPPING_DUE: RefCell<Option<MappingDue>> = const { RefCell::new(None) };
+}
+
+/// What the mapping check after the results needs besides the held files.
+struct MappingDue {
+    /// The load view posted before the results, posted again with what needs mapping.
+    view: forlop_app::protocol::LoadView,
+    kinds: Vec<Option<forlop_core::model::TableKind>>,
+    options: forlop_core::ingest::ReadOptions,
+}
+
+/// What the files need mapped (`engine::mapping_of`, a second pass over every file), when
+/// the last upload's check is due: the mapping panel follows the first chart by that pass,
+/// instead of the first chart waiting for it (or, with the pass right after the results, the
+/// page's drawing sharing two cores with it).
+fn mapping_check() {
+    let Some(mut due) = MAPPING_DUE.with(|m| m.borrow_mut().take()) else {
+        return;
+    };
+    due.view.mapping =
+        HELD.with(|h| engine::mapping_of(&h.borrow().files, &due.kinds, &due.options));
+    if !due.view.mapping.is_empty() {
+        post(&FromWorker::Loaded(due.view));
+    }
 }
 
 /// Panics are said in words, flagged `panic: true` (then the worker traps, and the page,
@@ -123,13 +151,12 @@ fn timed<T>(timings: &mut Vec<(String, f64)>, name: &str, f: impl FnOnce() -> T)
     out
 }
 
-/// Computes every year the data gives (or the user's year beside them), packs the reports for
-/// the page, keeps them for the exports, and posts the view. The shown year comes first: its
-/// report is posted on its own ([`ReportView::pending_years`] naming the years still to come),
-/// so the page draws its cards while this worker computes the other years, which follow as
-/// [`FromWorker::OtherYears`] (on two cores the page's drawing and the other years run side by
-/// side; BENCHMARKS.md, "The shown year first"). Exports and other jobs wait in the worker's
-/// queue until every year is kept.
+/// Computes the shown year (the data's, or the user's) and posts its report, packed for the
+/// page. The other years the data gives wait in [`engine::Held::pending`] until the page asks
+/// for them ([`ToWorker::FinishJob`], once it has drawn its first chart) or a job needs every
+/// report ([`other_years_first`]): a municipality's five years took five analyses before the
+/// first chart, and on two cores computing them beside the page's drawing slowed the drawing
+/// (BENCHMARKS.md, "The shown year first").
 fn analyse_and_publish(
     tables: &forlop_core::model::Tables,
     settings: &forlop_core::Settings,
@@ -145,15 +172,50 @@ fn analyse_and_publish(
     timings.push(("memory_mb".to_string(), memory_mb()));
     timings.push(("at_view_done".to_string(), stamp()));
     view.timings = timings.clone();
-    post(&FromWorker::Report(Box::new(view)));
-    if whole {
-        HELD.with(|h| h.borrow_mut().keep(first, 0));
-        return;
-    }
-    let (reports, at, mut view) = timed(&mut timings, "analyse_other_years", || {
-        engine::analyse_other_years(tables, settings, (years, shown), first)
+    HELD.with(|h| {
+        let mut h = h.borrow_mut();
+        if whole {
+            h.keep(first, 0);
+        } else {
+            h.keep(Vec::new(), 0);
+            h.pending = Some(engine::PendingYears {
+                settings: settings.clone(),
+                years,
+                shown,
+                first,
+                timings,
+            });
+        }
     });
-    HELD.with(|h| h.borrow_mut().keep(reports, at));
+    post(&FromWorker::Report(Box::new(view)));
+}
+
+/// Computes the other years of the last analysis when they wait ([`analyse_and_publish`]),
+/// keeps every year's report and posts the whole report ([`FromWorker::OtherYears`]).
+fn other_years_first() {
+    let Some(pending) = HELD.with(|h| h.borrow_mut().pending.take()) else {
+        return;
+    };
+    // Taken out while the engine runs, so no borrow of HELD spans it.
+    let Some(tables) = HELD.with(|h| h.borrow_mut().tables.take()) else {
+        return;
+    };
+    let engine::PendingYears {
+        settings,
+        years,
+        shown,
+        first,
+        mut timings,
+    } = pending;
+    timings.push(("at_other_years_asked".to_string(), stamp()));
+    let (reports, at, mut view) = timed(&mut timings, "analyse_other_years", || {
+        engine::analyse_other_years(&tables, &settings, (years, shown), first)
+    });
+    HELD.with(|h| {
+        let mut h = h.borrow_mut();
+        h.keep(reports, at);
+        h.tables = Some(tables);
+    });
     timings.push(("memory_all_years_mb".to_string(), memory_mb()));
     timings.push(("at_other_years_done".to_string(), stamp()));
     view.timings = timings;
@@ -333,13 +395,16 @@ fn load_and_analyse(
         return failed(nb, en);
     }
     post(&FromWorker::Loaded(view.clone()));
-    analyse_and_publish(&tables, settings, year_override, timings);
     if later {
-        view.mapping = engine::mapping_of(&files, kinds, options);
-        if !view.mapping.is_empty() {
-            post(&FromWorker::Loaded(view));
-        }
+        MAPPING_DUE.with(|m| {
+            *m.borrow_mut() = Some(MappingDue {
+                view,
+                kinds: kinds.to_vec(),
+                options: options.clone(),
+            })
+        });
     }
+    analyse_and_publish(&tables, settings, year_override, timings);
     HELD.with(|h| {
         let mut h = h.borrow_mut();
         h.files = files;
@@ -358,7 +423,25 @@ async fn run(data: JsValue) {
             "Unknown message to the worker.",
         );
     };
+    // Before a job that reads the last reports, their other years; a job that reads or analyses
+    // anew drops them (and, reading anew, the mapping check of the files before).
+    match &job {
+        ToWorker::Export(_) | ToWorker::ShowYear(_) | ToWorker::HtmlReport(_) => {
+            other_years_first()
+        }
+        ToWorker::FinishJob => {
+            other_years_first();
+            mapping_check();
+        }
+        ToWorker::Demo { .. } | ToWorker::Files { .. } | ToWorker::Reread { .. } => {
+            HELD.with(|h| h.borrow_mut().pending = None);
+            MAPPING_DUE.with(|m| m.borrow_mut().take());
+        }
+        ToWorker::Analyse { .. } => HELD.with(|h| h.borrow_mut().pending = None),
+        ToWorker::ReadPiece { .. } | ToWorker::PieceRead { .. } | ToWorker::Survey(_) => {}
+    }
     match job {
+        ToWorker::FinishJob => {}
         ToWorker::Demo {
             persons,
             seed,
@@ -403,6 +486,14 @@ async fn run(data: JsValue) {
                 ("at_job".to_string(), received),
                 ("copy".to_string(), now() - t0),
                 ("warm_up".to_string(), WARM_UP_MS.with(std::cell::Cell::get)),
+                (
+                    "at_warm_up_done".to_string(),
+                    WARM_UP_DONE_AT.with(std::cell::Cell::get),
+                ),
+                (
+                    "at_message".to_string(),
+                    MESSAGE_AT.with(std::cell::Cell::get),
+                ),
             ];
             // Piece 0 here while the helpers read the others, then their pieces joined.
             let mut sets = Vec::new();
@@ -647,6 +738,7 @@ fn post_html_report(request: &forlop_app::protocol::ReportRequest) {
 fn main() {
     std::panic::set_hook(Box::new(panic_hook));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
+        MESSAGE_AT.with(|at| at.set(stamp()));
         JOB_SEEN.with(|seen| seen.set(true));
         wasm_bindgen_futures::spawn_local(run(ev.data()));
     });
@@ -661,7 +753,14 @@ fn main() {
         if !JOB_SEEN.with(std::cell::Cell::get) {
             let t0 = now();
             engine::warm_up();
+            // The job handler itself, once with a job that does nothing: V8 compiles a
+            // WebAssembly function when it is first called, and `run`'s is large (every job's
+            // code inlined); compiled at the upload it held the job back by ~40 ms.
+            let idle = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&idle, &"job".into(), &encode(&ToWorker::FinishJob));
+            wasm_bindgen_futures::spawn_local(run(idle.into()));
             WARM_UP_MS.with(|ms| ms.set(now() - t0));
+            WARM_UP_DONE_AT.with(|at| at.set(stamp()));
         }
     });
     let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(
