@@ -74,6 +74,7 @@ const result = await page.evaluate(() => {
     },
     environ_sizes_get(n, size) { view().setUint32(n, 0, true); view().setUint32(size, 0, true); return 0; },
     environ_get() { return 0; },
+    sched_yield() { return 0; },
     random_get(p, len) { crypto.getRandomValues(bytes().subarray(p, p + len)); return 0; },
     clock_time_get(_id, _precision, out) {
       view().setBigUint64(out, BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)), true);
