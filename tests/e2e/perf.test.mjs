@@ -5,6 +5,8 @@
 //   PERF=1 [PERF10M=1] bash tests/e2e/run.sh tests/e2e/perf.test.mjs
 // PERF_QUERY is added to the page's address for the uploads, e.g. PERF_QUERY='?workers=1' to read
 // with the main worker alone (by default the page uses min(cores, 4) workers, issue 11).
+// PERF_PICK_MS (default 1000): how long the "user" takes to pick the files after the page is up
+// (the worker warms up meanwhile).
 // Prints METRIC lines and writes tests/artifacts/perf.json; asserts only that the runs finished
 // with the expected row counts (timings depend on the machine and its load).
 import { test } from 'node:test';
