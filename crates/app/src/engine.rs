@@ -68,10 +68,36 @@ impl Held {
         all
     }
 
-    /// Keeps the reports of a run, `shown` as [`Held::last`].
+    /// Keeps the reports of a run, `shown` as [`Held::last`]; nothing is pending after it.
     pub fn keep(&mut self, mut reports: Vec<Report>, shown: usize) {
         self.last = (shown < reports.len()).then(|| reports.remove(shown));
         self.other_years = reports;
+        self.pending = None;
+    }
+
+    /// Puts off the other years of a run whose shown year's report went to the page first:
+    /// until [`Held::finish_pending`] no report is kept (an export then would lack years).
+    pub fn put_off(&mut self, pending: PendingYears) {
+        self.keep(Vec::new(), 0);
+        self.pending = Some(pending);
+    }
+
+    /// Computes the years [`Held::put_off`] with the held tables, keeps every year's report,
+    /// and returns the whole view with the timings the pending years carried; `None` when
+    /// nothing waits (or no tables are held, and then nothing will).
+    pub fn finish_pending(&mut self) -> Option<(ReportView, Vec<(String, f64)>)> {
+        let pending = self.pending.take()?;
+        let tables = self.tables.as_ref()?;
+        let PendingYears {
+            settings,
+            years,
+            shown,
+            first,
+            timings,
+        } = pending;
+        let (reports, at, view) = analyse_other_years(tables, &settings, (years, shown), first);
+        self.keep(reports, at);
+        Some((view, timings))
     }
 
     /// Makes `year`'s report the last one (the year the page shows); false when not computed.
@@ -1117,6 +1143,41 @@ mod tests {
         years.computed = vec![2021];
         let (_, view) = analyse_shown_year(&one, &settings, &years, 2021, &mut |_, _, _| {});
         assert!(view.pending_years.is_empty());
+    }
+
+    #[test]
+    fn years_put_off_are_computed_before_anything_reads_the_reports() {
+        let (tables, reports, at_once) = synth_years_view(300, 2021);
+        let settings = Settings::for_year(2024);
+        let (years, shown) = plan_years(&tables, None, 2024);
+        let (first, _) = analyse_shown_year(&tables, &settings, &years, shown, &mut |_, _, _| {});
+        let mut held = Held {
+            tables: Some(tables),
+            ..Held::default()
+        };
+        held.put_off(PendingYears {
+            settings,
+            years,
+            shown,
+            first,
+            timings: vec![("read".into(), 1.0)],
+        });
+        // Meanwhile no report is kept: an export must finish them first (the worker does).
+        assert!(held.reports().is_empty() && held.last.is_none());
+        let (whole, timings) = held.finish_pending().expect("the other year waited");
+        assert_eq!(timings, vec![("read".to_string(), 1.0)]);
+        assert_eq!(whole, at_once);
+        // Every year kept, the shown one as `last`: the export is the one of both at once.
+        let kept: Vec<i32> = held.reports().iter().map(|r| r.settings.year).collect();
+        assert_eq!(kept, vec![2020, 2021]);
+        assert_eq!(held.last.as_ref().map(|r| r.settings.year), Some(2021));
+        let expected: Vec<&Report> = reports.iter().collect();
+        assert_eq!(
+            crate::export::long_table_csv_of(&held.reports()),
+            crate::export::long_table_csv_of(&expected)
+        );
+        // Done once: nothing waits any more.
+        assert!(held.finish_pending().is_none());
     }
 
     #[test]

@@ -36,7 +36,9 @@ thread_local! {
     /// How long the warm-up took (ms; 0 when it did not run), given with the next upload's
     /// timings as `warm_up`.
     static WARM_UP_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+    /// When the warm-up ended (`at_warm_up_done`, on the clock every thread shares).
     static WARM_UP_DONE_AT: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+    /// When the last message reached the worker (`at_message`; `at_job` is when its job began).
     static MESSAGE_AT: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
     /// The mapping check of the files last read, put off until the page asks
     /// ([`ToWorker::FinishJob`]).
@@ -177,8 +179,7 @@ fn analyse_and_publish(
         if whole {
             h.keep(first, 0);
         } else {
-            h.keep(Vec::new(), 0);
-            h.pending = Some(engine::PendingYears {
+            h.put_off(engine::PendingYears {
                 settings: settings.clone(),
                 years,
                 shown,
@@ -190,32 +191,17 @@ fn analyse_and_publish(
     post(&FromWorker::Report(Box::new(view)));
 }
 
-/// Computes the other years of the last analysis when they wait ([`analyse_and_publish`]),
-/// keeps every year's report and posts the whole report ([`FromWorker::OtherYears`]).
+/// Computes the other years of the last analysis when they wait ([`analyse_and_publish`],
+/// [`engine::Held::finish_pending`]) and posts the whole report ([`FromWorker::OtherYears`]).
 fn other_years_first() {
-    let Some(pending) = HELD.with(|h| h.borrow_mut().pending.take()) else {
+    let asked = stamp();
+    let t0 = now();
+    // The held tables are read in place: nothing the engine calls here touches `HELD`.
+    let Some((mut view, mut timings)) = HELD.with(|h| h.borrow_mut().finish_pending()) else {
         return;
     };
-    // Taken out while the engine runs, so no borrow of HELD spans it.
-    let Some(tables) = HELD.with(|h| h.borrow_mut().tables.take()) else {
-        return;
-    };
-    let engine::PendingYears {
-        settings,
-        years,
-        shown,
-        first,
-        mut timings,
-    } = pending;
-    timings.push(("at_other_years_asked".to_string(), stamp()));
-    let (reports, at, mut view) = timed(&mut timings, "analyse_other_years", || {
-        engine::analyse_other_years(&tables, &settings, (years, shown), first)
-    });
-    HELD.with(|h| {
-        let mut h = h.borrow_mut();
-        h.keep(reports, at);
-        h.tables = Some(tables);
-    });
+    timings.push(("at_other_years_asked".to_string(), asked));
+    timings.push(("analyse_other_years".to_string(), now() - t0));
     timings.push(("memory_all_years_mb".to_string(), memory_mb()));
     timings.push(("at_other_years_done".to_string(), stamp()));
     view.timings = timings;
