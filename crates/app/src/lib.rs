@@ -222,6 +222,16 @@ fn completed_by(shown: &ReportView, whole: &ReportView) -> bool {
 }
 
 impl AppState {
+    /// How many years the report shown will have once its other years are in: the same before
+    /// and after they arrive, so what is built for a report of several years (a card's trend
+    /// panel) is built with its card, not all at once when the years come.
+    pub fn years_expected(&self) -> usize {
+        self.report.with(|r| {
+            r.as_ref()
+                .map_or(0, |r| r.years_computed().len() + r.pending_years.len())
+        })
+    }
+
     /// The years computed for the report shown ([`ReportView::years_computed`]), tracking the
     /// report and the arrival of its other years.
     pub fn years_computed(&self) -> Vec<i32> {

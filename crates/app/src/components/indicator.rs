@@ -427,7 +427,7 @@ pub fn IndicatorCard(
             <p class="suppression-note">{suppression_note}</p>
             {
                 let id = id.clone();
-                move || (state.years_computed().len() > 1)
+                move || (state.years_expected() > 1)
                     .then(|| view! { <crate::components::trend::TrendPanel index result id=id.clone() /> })
             }
             <details class="definition" open=move || sel.print.get()>

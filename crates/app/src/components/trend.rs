@@ -184,6 +184,8 @@ pub fn TrendPanel(
         if !(open.get() || sel.print.get()) {
             return Vec::new();
         }
+        // Opened while the other years were still coming: drawn again when they are in.
+        years.track();
         let l = lang.get();
         let level = sel.level.get();
         let bases = sel.bases.get();
