@@ -178,7 +178,7 @@ strings! {
     YearOverrideLabel => "Annet analyseår (overstyrer dataene)", "Another analysis year (overrides the data)";
     YearFromData => "Bruk årene i dataene", "Use the data's years";
     Trend => "Utvikling over år", "Trend over the years";
-    TrendNeedsYears => "Dataene har bare ett år.", "The data has only one year.";
+    TrendYearsComing => "De andre årene beregnes …", "The other years are being computed …";
     MyArea => "Mitt område", "My area";
     MyAreaNone => "– ikke valgt –", "– none chosen –";
     MyAreaMarker => "◀ mitt område", "◀ my area";

@@ -251,7 +251,8 @@ pub fn TrendPanel(
                 open.set(el.has_attribute("open"));
             }>
             <summary>{move || tr(Key::Trend, lang.get())}{first_last}</summary>
-            {move || (years.with(Vec::len) < 2).then(|| view! { <p>{tr(Key::TrendNeedsYears, lang.get())}</p> })}
+            // The panel is there from the card's start; the other years may still be coming.
+            {move || (years.with(Vec::len) < 2).then(|| view! { <p>{tr(Key::TrendYearsComing, lang.get())}</p> })}
             <div class="chart trend-chart" node_ref=chart_ref role="img"
                 aria-label=move || {
                     let l = lang.get();
