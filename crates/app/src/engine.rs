@@ -785,13 +785,19 @@ pub fn analyse_shown_year(
         ..years.clone()
     };
     let mut view = years_view(&first, 0, tables, alone);
-    view.pending_years = years
+    view.pending_years = years_besides(years, shown);
+    (first, view)
+}
+
+/// The years of `years.computed` other than `shown`, ascending: the ones
+/// [`analyse_shown_year`] leaves to [`analyse_other_years`].
+fn years_besides(years: &YearsView, shown: i32) -> Vec<i32> {
+    years
         .computed
         .iter()
         .copied()
         .filter(|&y| y != shown)
-        .collect();
-    (first, view)
+        .collect()
 }
 
 /// The other years after [`analyse_shown_year`] (no progress: the page shows results by
@@ -803,13 +809,12 @@ pub fn analyse_other_years(
     (years, shown): (YearsView, i32),
     first: Vec<Report>,
 ) -> (Vec<Report>, usize, ReportView) {
-    let others: Vec<i32> = years
-        .computed
-        .iter()
-        .copied()
-        .filter(|&y| y != shown)
-        .collect();
-    let rest = analyse_years(tables, settings, &others, &mut |_, _, _| {});
+    let rest = analyse_years(
+        tables,
+        settings,
+        &years_besides(&years, shown),
+        &mut |_, _, _| {},
+    );
     let mut reports: Vec<Report> = first.into_iter().chain(rest).collect();
     reports.sort_by_key(|r| r.settings.year);
     let at = reports
