@@ -58,7 +58,7 @@ fn dispatch(msg: FromWorker) {
         flush();
     }
     let done = match &msg {
-        FromWorker::Report(view) => view.pending_years.is_empty(),
+        FromWorker::Report(view) => view.is_whole(),
         FromWorker::OtherYears(_) | FromWorker::Failed { .. } => true,
         _ => false,
     };

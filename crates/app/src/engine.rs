@@ -40,22 +40,22 @@ pub struct Held {
     pub last: Option<Report>,
     /// The other years computed in the same run, ascending; exports hold them too.
     pub other_years: Vec<Report>,
-    /// The other years of the last analysis, still to compute: its shown year's report went to
-    /// the page first ([`analyse_shown_year`]).
-    pub pending: Option<PendingYears>,
+    /// The rest of the last analysis, still to compute: the view of its shown year (of the
+    /// module shown) went to the page first ([`analyse_shown_year`]).
+    pub pending: Option<PendingRest>,
 }
 
 /// What [`analyse_other_years`] needs after [`analyse_shown_year`].
 #[derive(Debug)]
-pub struct PendingYears {
+pub struct PendingRest {
     /// The analysis's settings.
     pub settings: Settings,
     /// Every year to compute, and the reasons.
     pub years: YearsView,
     /// The year shown.
     pub shown: i32,
-    /// The shown year's report.
-    pub first: Vec<Report>,
+    /// The shown year's report; `None` when only its first module was computed.
+    pub first: Option<Vec<Report>>,
     /// The worker's step timings so far (the whole report carries them on).
     pub timings: Vec<(String, f64)>,
 }
@@ -75,20 +75,20 @@ impl Held {
         self.pending = None;
     }
 
-    /// Puts off the other years of a run whose shown year's report went to the page first:
-    /// until [`Held::finish_pending`] no report is kept (an export then would lack years).
-    pub fn put_off(&mut self, pending: PendingYears) {
+    /// Puts off the rest of a run whose shown year's view went to the page first: until
+    /// [`Held::finish_pending`] no report is kept (an export then would lack years or modules).
+    pub fn put_off(&mut self, pending: PendingRest) {
         self.keep(Vec::new(), 0);
         self.pending = Some(pending);
     }
 
-    /// Computes the years [`Held::put_off`] with the held tables, keeps every year's report,
+    /// Computes the rest [`Held::put_off`] with the held tables, keeps every year's report,
     /// and returns the whole view with the timings the pending years carried; `None` when
     /// nothing waits (or no tables are held, and then nothing will).
     pub fn finish_pending(&mut self) -> Option<(ReportView, Vec<(String, f64)>)> {
         let pending = self.pending.take()?;
         let tables = self.tables.as_ref()?;
-        let PendingYears {
+        let PendingRest {
             settings,
             years,
             shown,
@@ -447,11 +447,12 @@ pub fn warm_up() -> u64 {
             // packed as bytes and the other years (V8 compiles a function at its first call:
             // none waits for that at the upload).
             let (years, shown) = plan_years(&tables, None, year);
-            let (first, view) = analyse_shown_year(&tables, &settings, &years, shown, quiet);
+            let (first, view) =
+                analyse_shown_year(&tables, &settings, &years, (shown, None), quiet);
             if round == 0 {
                 std::hint::black_box(crate::protocol::report_to_bytes(&view));
             }
-            if round == 0 && !view.pending_years.is_empty() {
+            if round == 0 && !view.is_whole() {
                 let (_, _, whole) = analyse_other_years(&tables, &settings, (years, shown), first);
                 std::hint::black_box(crate::protocol::report_to_bytes(&whole));
             }
@@ -676,6 +677,7 @@ pub fn report_view(report: &Report, tables: &Tables) -> ReportView {
                     .collect(),
                 notes: notes(&m.notes),
                 distributions: distributions(&m.summary),
+                pending: false,
             })
             .collect(),
         results: report
@@ -768,25 +770,111 @@ pub fn plan_years(tables: &Tables, year_override: Option<i32>, fallback: i32) ->
     )
 }
 
-/// The shown year's analysis, first of the two an analysis of several years is posted in: the
-/// page draws its cards from it while the worker computes the other years
-/// ([`analyse_other_years`]). The view's `years.computed` is the shown year alone and its
-/// `pending_years` the others (empty when there are none: the view is then whole).
+/// The shown year's analysis, first of the two an analysis is posted in: the page draws its
+/// cards from it while the worker computes the rest ([`analyse_other_years`]). When more than
+/// one module is computed, only the module the page shows ([`first_module`]) is: the page
+/// shows one module at a time, and the others took 40 % of the analysis before the first chart
+/// (BENCHMARKS.md, "The shown module first"). The view's `years.computed` is the shown year
+/// alone, its `pending_years` the other years, and its other modules are listed
+/// [`ModuleView::pending`]; it is whole ([`ReportView::is_whole`]) when nothing is put off.
+/// The shown year's reports come back when they are whole (`None`: only its first module was
+/// computed, and [`analyse_other_years`] computes the year again with every module).
 pub fn analyse_shown_year(
     tables: &Tables,
     settings: &Settings,
     years: &YearsView,
-    shown: i32,
+    (shown, wanted): (i32, Option<&str>),
     progress: OnProgress<'_>,
-) -> (Vec<Report>, ReportView) {
-    let first = analyse_years(tables, settings, &[shown], progress);
+) -> (Option<Vec<Report>>, ReportView) {
     let alone = YearsView {
         computed: vec![shown],
         ..years.clone()
     };
+    let at_shown = Settings {
+        year: shown,
+        ..settings.clone()
+    };
+    if let Some(first) = first_module(tables, &at_shown, wanted) {
+        if let Some(mut view) = first_module_view(tables, &at_shown, first, alone.clone(), progress)
+        {
+            view.pending_years = years_besides(years, shown);
+            return (None, view);
+        }
+    }
+    let first = analyse_years(tables, settings, &[shown], progress);
     let mut view = years_view(&first, 0, tables, alone);
     view.pending_years = years_besides(years, shown);
-    (first, view)
+    (Some(first), view)
+}
+
+/// The module computed first: the one the page shows (`wanted`, its id) when it is computed,
+/// else the first computed one — the page's own rule for the module it shows
+/// (`pages/results.rs`). `None` when fewer than two modules are computed: nothing to put off.
+pub fn first_module(
+    tables: &Tables,
+    settings: &Settings,
+    wanted: Option<&str>,
+) -> Option<&'static str> {
+    let computed: Vec<&'static str> = forlop_core::modules::all()
+        .iter()
+        .map(|m| m.decl())
+        .filter(|d| settings.runs(d) && tables.missing(d.tables).is_empty())
+        .map(|d| d.id)
+        .collect();
+    if computed.len() < 2 {
+        return None;
+    }
+    wanted
+        .and_then(|w| computed.iter().copied().find(|&id| id == w))
+        .or(computed.first().copied())
+}
+
+/// The view of `settings.year` with module `first` alone computed, listed among every module
+/// the whole report will have, in its order: the others missing a table as missing (as the
+/// whole report has them), the rest [`ModuleView::pending`]. `None` when the year gives no
+/// modules at all (an unusable year: nothing to put off).
+fn first_module_view(
+    tables: &Tables,
+    settings: &Settings,
+    first: &'static str,
+    years: YearsView,
+    progress: OnProgress<'_>,
+) -> Option<ReportView> {
+    let one = Settings {
+        modules: Some(vec![first.to_string()]),
+        ..settings.clone()
+    };
+    let report = analyse(tables, &one, progress);
+    let mut view = years_view(std::slice::from_ref(&report), 0, tables, years);
+    let computed = view.modules.pop().filter(|_| view.modules.is_empty())?;
+    view.settings = settings.clone();
+    let mut index = 0;
+    view.modules = forlop_core::modules::all()
+        .iter()
+        .map(|m| m.decl())
+        .filter(|d| settings.runs(d))
+        .enumerate()
+        .map(|(i, d)| {
+            if d.id == first {
+                index = i;
+                return computed.clone();
+            }
+            let missing = tables.missing(d.tables);
+            ModuleView {
+                id: d.id.to_string(),
+                pending: missing.is_empty(),
+                missing,
+                units: None,
+                summary: Vec::new(),
+                notes: Vec::new(),
+                distributions: Vec::new(),
+            }
+        })
+        .collect();
+    for result in &mut view.results {
+        result.module = index;
+    }
+    Some(view)
 }
 
 /// The years of `years.computed` other than `shown`, ascending: the ones
@@ -800,22 +888,22 @@ fn years_besides(years: &YearsView, shown: i32) -> Vec<i32> {
         .collect()
 }
 
-/// The other years after [`analyse_shown_year`] (no progress: the page shows results by
-/// then): every year's report in year order, the shown one's index among them, and the whole
-/// view — the same as analysing every year at once.
+/// The rest after [`analyse_shown_year`] (no progress: the page shows results by then): the
+/// other years, and the shown year again when only its first module was computed (`first`
+/// `None`); every year's report in year order, the shown one's index among them, and the
+/// whole view — the same as analysing every year at once.
 pub fn analyse_other_years(
     tables: &Tables,
     settings: &Settings,
     (years, shown): (YearsView, i32),
-    first: Vec<Report>,
+    first: Option<Vec<Report>>,
 ) -> (Vec<Report>, usize, ReportView) {
-    let rest = analyse_years(
-        tables,
-        settings,
-        &years_besides(&years, shown),
-        &mut |_, _, _| {},
-    );
-    let mut reports: Vec<Report> = first.into_iter().chain(rest).collect();
+    let rest_years = match first {
+        Some(_) => years_besides(&years, shown),
+        None => years.computed.clone(),
+    };
+    let rest = analyse_years(tables, settings, &rest_years, &mut |_, _, _| {});
+    let mut reports: Vec<Report> = first.into_iter().flatten().chain(rest).collect();
     reports.sort_by_key(|r| r.settings.year);
     let at = reports
         .iter()
@@ -1103,51 +1191,123 @@ mod tests {
     }
 
     #[test]
-    fn the_shown_year_first_then_the_others_make_the_view_of_every_year_at_once() {
+    fn the_shown_year_and_module_first_then_the_rest_make_the_view_of_every_year_at_once() {
         let (tables, reports, at_once) = synth_years_view(300, 2021);
         assert_eq!(at_once.years.computed, vec![2020, 2021]);
         let settings = Settings::for_year(2024);
-        // The latest year shown (2021), and the earlier one asked for (2020).
+        let every: Vec<&str> = at_once.modules.iter().map(|m| m.id.as_str()).collect();
+        // The synthetic extract has every table: every module but the opt-in example computes.
+        assert_eq!(every, ["smi", "ready", "door", "path", "flow", "ladder"]);
+        // The latest year shown (2021), and the earlier one asked for (2020); the page showing
+        // no module yet, the third one, or one this build does not know.
         for (year_override, shown, pending) in [(None, 2021, 2020), (Some(2020), 2020, 2021)] {
-            let (years, planned) = plan_years(&tables, year_override, 2024);
-            assert_eq!(planned, shown);
-            let (first, view) =
-                analyse_shown_year(&tables, &settings, &years, shown, &mut |_, _, _| {});
-            // The first view: the shown year alone, the other one named as still to come.
-            assert_eq!(view.settings.year, shown);
-            assert_eq!(
-                (view.years.computed.clone(), view.pending_years.clone()),
-                (vec![shown], vec![pending])
-            );
-            assert!(view.other_years.is_empty());
-            let (all, at, whole) =
-                analyse_other_years(&tables, &settings, (years.clone(), shown), first);
-            // Whole: the same reports, in year order, and the same view as computing both at once.
-            assert_eq!(
-                all.iter().map(|r| r.settings.year).collect::<Vec<_>>(),
-                vec![2020, 2021]
-            );
-            assert_eq!(all[at].settings.year, shown);
-            assert_eq!(
-                all.iter().map(Report::row_count).collect::<Vec<_>>(),
-                reports.iter().map(Report::row_count).collect::<Vec<_>>()
-            );
-            let expected = years_view(&reports, at, &tables, years);
-            assert_eq!(whole, expected);
-            assert!(whole.pending_years.is_empty());
-            // The cards drawn from the first view stay right: its results are the whole view's.
-            assert_eq!(view.results, whole.results);
-            assert_eq!(
-                (view.areas.clone(), view.modules.clone()),
-                (whole.areas.clone(), whole.modules.clone())
-            );
+            for (wanted, first) in [(None, "smi"), (Some("door"), "door"), (Some("gone"), "smi")] {
+                let (years, planned) = plan_years(&tables, year_override, 2024);
+                assert_eq!(planned, shown);
+                let (reports_first, view) = analyse_shown_year(
+                    &tables,
+                    &settings,
+                    &years,
+                    (shown, wanted),
+                    &mut |_, _, _| {},
+                );
+                assert!(reports_first.is_none() && !view.is_whole());
+                // The first view: the shown year alone, the other one named as still to come;
+                // the wanted module computed, the others listed in their places, pending.
+                assert_eq!(
+                    view.settings,
+                    Settings {
+                        year: shown,
+                        ..settings.clone()
+                    }
+                );
+                assert_eq!(
+                    (view.years.computed.clone(), view.pending_years.clone()),
+                    (vec![shown], vec![pending])
+                );
+                assert!(view.other_years.is_empty());
+                let ids: Vec<&str> = view.modules.iter().map(|m| m.id.as_str()).collect();
+                assert_eq!(ids, every);
+                let computed: Vec<&str> = view
+                    .modules
+                    .iter()
+                    .filter(|m| m.computed())
+                    .map(|m| m.id.as_str())
+                    .collect();
+                assert_eq!(computed, [first]);
+                assert!(view.modules.iter().all(|m| m.pending == (m.id != first)));
+                let (all, at, whole) =
+                    analyse_other_years(&tables, &settings, (years.clone(), shown), reports_first);
+                // Whole: the same reports, in year order, and the same view as computing both
+                // at once.
+                assert_eq!(
+                    all.iter().map(|r| r.settings.year).collect::<Vec<_>>(),
+                    vec![2020, 2021]
+                );
+                assert_eq!(all[at].settings.year, shown);
+                assert_eq!(
+                    all.iter().map(Report::row_count).collect::<Vec<_>>(),
+                    reports.iter().map(Report::row_count).collect::<Vec<_>>()
+                );
+                let expected = years_view(&reports, at, &tables, years);
+                assert_eq!(whole, expected);
+                assert!(whole.is_whole());
+                // The cards drawn from the first view stay right: its module's results are the
+                // whole view's, at the same module index, in the same order.
+                let index = every.iter().position(|&id| id == first).unwrap();
+                let of_first: Vec<_> = whole
+                    .results
+                    .iter()
+                    .filter(|r| r.module == index)
+                    .cloned()
+                    .collect();
+                assert_eq!(view.results, of_first);
+                assert!(!view.results.is_empty());
+                assert_eq!(view.modules[index], whole.modules[index]);
+                assert_eq!(view.areas, whole.areas);
+            }
         }
-        // One year: the first view is already whole.
-        let one = synth_tables(300, 2021);
+        // One module asked for: nothing to put off but the other year.
+        let smi_only = Settings {
+            modules: Some(vec!["smi".into()]),
+            ..settings.clone()
+        };
+        let (years, shown) = plan_years(&tables, None, 2024);
+        let (reports_first, view) = analyse_shown_year(
+            &tables,
+            &smi_only,
+            &years,
+            (shown, Some("door")),
+            &mut |_, _, _| {},
+        );
+        assert!(reports_first.is_some());
+        assert_eq!(view.modules.len(), 1);
+        assert!(!view.modules[0].pending && view.pending_years == vec![2020]);
+        // One year, one module computed (the others miss a table): the first view is whole.
+        let mut one = synth_tables(300, 2021);
+        one.primary_care = None;
+        one.municipal_services = None;
         let mut years = plan_years(&one, None, 2024).0;
         years.computed = vec![2021];
-        let (_, view) = analyse_shown_year(&one, &settings, &years, 2021, &mut |_, _, _| {});
-        assert!(view.pending_years.is_empty());
+        let smi_and_ladder = Settings {
+            modules: Some(vec!["smi".into(), "ladder".into()]),
+            ..settings.clone()
+        };
+        let (reports_first, view) = analyse_shown_year(
+            &one,
+            &smi_and_ladder,
+            &years,
+            (2021, None),
+            &mut |_, _, _| {},
+        );
+        assert!(view.is_whole() && reports_first.is_some());
+        assert_eq!(
+            view.modules
+                .iter()
+                .map(|m| (m.id.as_str(), m.computed()))
+                .collect::<Vec<_>>(),
+            [("smi", true), ("ladder", false)]
+        );
     }
 
     #[test]
@@ -1155,12 +1315,13 @@ mod tests {
         let (tables, reports, at_once) = synth_years_view(300, 2021);
         let settings = Settings::for_year(2024);
         let (years, shown) = plan_years(&tables, None, 2024);
-        let (first, _) = analyse_shown_year(&tables, &settings, &years, shown, &mut |_, _, _| {});
+        let (first, _) =
+            analyse_shown_year(&tables, &settings, &years, (shown, None), &mut |_, _, _| {});
         let mut held = Held {
             tables: Some(tables),
             ..Held::default()
         };
-        held.put_off(PendingYears {
+        held.put_off(PendingRest {
             settings,
             years,
             shown,

@@ -174,6 +174,7 @@ strings! {
     YearsInData => "År i dataene", "Years in the data";
     YearsComputed => "Beregnet for", "Computed for";
     YearsComputing => "Beregner nå", "Now computing";
+    ModuleComputing => "beregnes", "computing";
     ShowYear => "Vis år", "Show year";
     YearOverrideLabel => "Annet analyseår (overstyrer dataene)", "Another analysis year (overrides the data)";
     YearFromData => "Bruk årene i dataene", "Use the data's years";

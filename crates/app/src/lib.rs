@@ -76,10 +76,11 @@ pub struct AppState {
     pub modules: RwSignal<Option<Vec<String>>>,
     /// The last patient-survey answer (the survey page keeps what it shows).
     pub survey: RwSignal<Option<Arc<survey::SurveyAnswer>>>,
-    /// Counts the reports completed by their other years ([`FromWorker::OtherYears`]), which
-    /// are swapped into `report` without notifying it, so the cards drawn from the shown year
-    /// are not drawn again. What shows the years tracks this ([`AppState::years_computed`]).
-    pub years_arrived: RwSignal<u32>,
+    /// Counts the reports completed by the rest of their analysis (other years, other modules:
+    /// [`FromWorker::OtherYears`]), which are swapped into `report` without notifying it, so the
+    /// cards drawn from the first view are not drawn again. What shows years or modules tracks
+    /// this ([`AppState::years_computed`], the module navigation, the overview).
+    pub rest_arrived: RwSignal<u32>,
 }
 
 impl AppState {
@@ -97,7 +98,7 @@ impl AppState {
             read_options: RwSignal::new(ReadOptions::default()),
             modules: RwSignal::new(None),
             survey: RwSignal::new(None),
-            years_arrived: RwSignal::new(0),
+            rest_arrived: RwSignal::new(0),
         }
     }
 
@@ -123,6 +124,7 @@ impl AppState {
             ToWorker::Analyse { .. }
             | ToWorker::Export(_)
             | ToWorker::ShowYear(_)
+            | ToWorker::ShowModule(_)
             | ToWorker::FinishJob
             | ToWorker::HtmlReport(_) => Phase::Computing,
             ToWorker::Survey(survey::SurveyJob::Demo { .. }) => Phase::Generating,
@@ -160,7 +162,7 @@ impl AppState {
                 self.busy.set(None);
                 note_first_report();
                 ask_to_finish_the_job();
-                if report.pending_years.is_empty() {
+                if report.is_whole() {
                     publish_for_tests(&report);
                 }
                 self.report.set(Some(Arc::new(*report)));
@@ -174,7 +176,7 @@ impl AppState {
                 if completes {
                     let whole = Arc::new(*whole);
                     self.report.update_untracked(|r| *r = Some(whole.clone()));
-                    self.years_arrived.update(|n| *n += 1);
+                    self.rest_arrived.update(|n| *n += 1);
                     publish_for_tests(&whole);
                 }
             }
@@ -208,13 +210,16 @@ fn ask_to_finish_the_job() {
 /// How long the rest of a job waits for the page's first chart at most.
 const FINISH_AT_THE_LATEST: std::time::Duration = std::time::Duration::from_millis(300);
 
-/// Whether `whole` is `shown` with its other years: `shown` waits for them and `whole` shows
-/// the same year, under the same settings.
+/// Whether `whole` is `shown` with the rest of its analysis: `shown` waits for other years or
+/// modules, `whole` waits for nothing and shows the same year of the same modules, under the
+/// same settings.
 fn completed_by(shown: &ReportView, whole: &ReportView) -> bool {
-    !shown.pending_years.is_empty()
-        && whole.pending_years.is_empty()
+    let ids = |r: &ReportView| r.modules.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
+    !shown.is_whole()
+        && whole.is_whole()
         && shown.settings == whole.settings
         && shown.years.present == whole.years.present
+        && ids(shown) == ids(whole)
         && shown
             .pending_years
             .iter()
@@ -235,7 +240,7 @@ impl AppState {
     /// The years computed for the report shown ([`ReportView::years_computed`]), tracking the
     /// report and the arrival of its other years.
     pub fn years_computed(&self) -> Vec<i32> {
-        self.years_arrived.track();
+        self.rest_arrived.track();
         self.report
             .with(|r| r.as_ref().map(|r| r.years_computed()).unwrap_or_default())
     }
@@ -400,12 +405,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_whole_report_completes_only_the_shown_years_report_it_follows() {
+    fn a_whole_report_completes_only_the_first_view_it_follows() {
         let (tables, _, _) = engine::synth_years_view(300, 2021);
         let settings = forlop_core::Settings::for_year(2024);
         let (years, shown) = engine::plan_years(&tables, None, 2024);
-        let (first, view) =
-            engine::analyse_shown_year(&tables, &settings, &years, shown, &mut |_, _, _| {});
+        let (first, view) = engine::analyse_shown_year(
+            &tables,
+            &settings,
+            &years,
+            (shown, None),
+            &mut |_, _, _| {},
+        );
         let (_, _, whole) = engine::analyse_other_years(&tables, &settings, (years, shown), first);
         assert!(completed_by(&view, &whole));
         // Nothing is pending in a whole report: a second whole one does not replace it.
@@ -420,8 +430,13 @@ mod tests {
         };
         assert!(!completed_by(&view, &other_k));
         let (years_2020, _) = engine::plan_years(&tables, Some(2020), 2024);
-        let (first_2020, _) =
-            engine::analyse_shown_year(&tables, &settings, &years_2020, 2020, &mut |_, _, _| {});
+        let (first_2020, _) = engine::analyse_shown_year(
+            &tables,
+            &settings,
+            &years_2020,
+            (2020, None),
+            &mut |_, _, _| {},
+        );
         let (_, _, whole_2020) =
             engine::analyse_other_years(&tables, &settings, (years_2020, 2020), first_2020);
         assert!(!completed_by(&view, &whole_2020));

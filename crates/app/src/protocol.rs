@@ -90,6 +90,9 @@ pub enum ToWorker {
     /// Make the report of `year` (one of [`ReportView::years`]) the one exports and the report
     /// describe; no answer (the page swaps its view itself, [`ReportView::showing`]).
     ShowYear(i32),
+    /// The page shows this module (its id): the next analysis computes it first
+    /// (`engine::first_module`); no answer.
+    ShowModule(String),
     /// Finish the last job: compute the other years of its analysis
     /// ([`ReportView::pending_years`], answered by [`FromWorker::OtherYears`]) and check what
     /// its files need mapped (answered by [`FromWorker::Loaded`] when something does); nothing
@@ -161,11 +164,12 @@ pub enum FromWorker {
     },
     /// The files were read; analysis follows.
     Loaded(LoadView),
-    /// The analysis is done, of the shown year at least (the others may follow:
-    /// [`ReportView::pending_years`]).
+    /// The analysis is done, of the shown year and module at least (the rest may follow:
+    /// [`ReportView::is_whole`]).
     Report(Box<ReportView>),
-    /// The same analysis with every year: completes the [`FromWorker::Report`] before it,
-    /// whose `pending_years` it computed. The page swaps it in without drawing the cards again.
+    /// The same analysis with every year and module: completes the [`FromWorker::Report`]
+    /// before it, whose pending years and modules it computed. The page swaps it in without
+    /// drawing the cards again.
     OtherYears(Box<ReportView>),
     /// A file the worker made (an export); its bytes travel beside the message.
     File {
@@ -305,8 +309,9 @@ pub struct ReportView {
     #[serde(default)]
     pub other_years: Vec<YearView>,
     /// Years still being computed when the page gets this report: the shown year's report
-    /// comes first, the others follow as [`FromWorker::OtherYears`]. Empty: the report is
-    /// whole.
+    /// comes first, the others follow as [`FromWorker::OtherYears`] (with the modules
+    /// [`ModuleView::pending`]). The report is whole ([`ReportView::is_whole`]) when none is
+    /// pending.
     #[serde(default)]
     pub pending_years: Vec<i32>,
 }
@@ -398,6 +403,10 @@ pub struct ModuleView {
     /// Its distributions (e.g. admissions by hour of day): per axis, the count of each bin,
     /// `None` where suppressed.
     pub distributions: Vec<(DistributionAxis, Vec<Option<u64>>)>,
+    /// Still being computed: the report came with the module the page shows first, the others
+    /// follow as [`FromWorker::OtherYears`] (`engine::analyse_shown_year`).
+    #[serde(default)]
+    pub pending: bool,
 }
 
 /// One computed indicator.

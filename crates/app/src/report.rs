@@ -64,6 +64,12 @@ impl ReportView {
 
 /// Years and "my area" (issue 12).
 impl ReportView {
+    /// Whether nothing of its analysis is still to come: no year and no module pending (the
+    /// worker posts the shown year's view of the shown module first, `engine::analyse_shown_year`).
+    pub fn is_whole(&self) -> bool {
+        self.pending_years.is_empty() && !self.modules.iter().any(|m| m.pending)
+    }
+
     /// The years computed, ascending (just the shown one for a report of one year).
     pub fn years_computed(&self) -> Vec<i32> {
         if self.years.computed.is_empty() {

@@ -43,6 +43,8 @@ thread_local! {
     /// The mapping check of the files last read, put off until the page asks
     /// ([`ToWorker::FinishJob`]).
     static MAPPING_DUE: RefCell<Option<MappingDue>> = const { RefCell::new(None) };
+    /// The module the page shows ([`ToWorker::ShowModule`]): an analysis computes it first.
+    static SHOWN_MODULE: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 /// What the mapping check after the results needs besides the held files.
@@ -153,12 +155,13 @@ fn timed<T>(timings: &mut Vec<(String, f64)>, name: &str, f: impl FnOnce() -> T)
     out
 }
 
-/// Computes the shown year (the data's, or the user's) and posts its report, packed for the
-/// page. The other years the data gives wait in [`engine::Held::pending`] until the page asks
-/// for them ([`ToWorker::FinishJob`], once it has drawn its first chart) or a job needs every
-/// report ([`other_years_first`]): a municipality's five years took five analyses before the
-/// first chart, and on two cores computing them beside the page's drawing slowed the drawing
-/// (BENCHMARKS.md, "The shown year first").
+/// Computes the shown year (the data's, or the user's) of the module the page shows, and posts
+/// its view, packed for the page. The rest (the other years the data gives, the other modules)
+/// waits in [`engine::Held::pending`] until the page asks for it ([`ToWorker::FinishJob`],
+/// once it has drawn its first chart) or a job needs every report ([`other_years_first`]): a
+/// municipality's five years took five analyses before the first chart, the other modules 40 %
+/// of one, and on two cores computing them beside the page's drawing slowed the drawing
+/// (BENCHMARKS.md, "The shown year first", "The shown module first").
 fn analyse_and_publish(
     tables: &forlop_core::model::Tables,
     settings: &forlop_core::Settings,
@@ -167,32 +170,34 @@ fn analyse_and_publish(
 ) {
     let (years, shown) = engine::plan_years(tables, year_override, settings.year);
     // "analyse": the shown year's analysis and its view.
+    let wanted = SHOWN_MODULE.with(|m| m.borrow().clone());
     let (first, mut view) = timed(&mut timings, "analyse", || {
+        let shown = (shown, wanted.as_deref());
         engine::analyse_shown_year(tables, settings, &years, shown, &mut progress)
     });
-    let whole = view.pending_years.is_empty();
+    let whole = view.is_whole();
     timings.push(("memory_mb".to_string(), memory_mb()));
     timings.push(("at_view_done".to_string(), stamp()));
     view.timings = timings.clone();
     HELD.with(|h| {
         let mut h = h.borrow_mut();
-        if whole {
-            h.keep(first, 0);
-        } else {
-            h.put_off(engine::PendingYears {
+        match first {
+            Some(first) if whole => h.keep(first, 0),
+            _ => h.put_off(engine::PendingRest {
                 settings: settings.clone(),
                 years,
                 shown,
                 first,
                 timings,
-            });
+            }),
         }
     });
     post(&FromWorker::Report(Box::new(view)));
 }
 
-/// Computes the other years of the last analysis when they wait ([`analyse_and_publish`],
-/// [`engine::Held::finish_pending`]) and posts the whole report ([`FromWorker::OtherYears`]).
+/// Computes the rest of the last analysis (other years, other modules) when it waits
+/// ([`analyse_and_publish`], [`engine::Held::finish_pending`]) and posts the whole report
+/// ([`FromWorker::OtherYears`]).
 fn other_years_first() {
     let asked = stamp();
     let t0 = now();
@@ -453,7 +458,10 @@ async fn run(data: JsValue) {
             MAPPING_DUE.with(|m| m.borrow_mut().take());
         }
         ToWorker::Analyse { .. } => HELD.with(|h| h.borrow_mut().pending = None),
-        ToWorker::ReadPiece { .. } | ToWorker::PieceRead { .. } | ToWorker::Survey(_) => {}
+        ToWorker::ReadPiece { .. }
+        | ToWorker::PieceRead { .. }
+        | ToWorker::Survey(_)
+        | ToWorker::ShowModule(_) => {}
     }
     match job {
         ToWorker::FinishJob => {}
@@ -636,6 +644,7 @@ async fn run(data: JsValue) {
         ToWorker::ShowYear(year) => {
             HELD.with(|h| h.borrow_mut().show_year(year));
         }
+        ToWorker::ShowModule(id) => SHOWN_MODULE.with(|m| *m.borrow_mut() = Some(id)),
         ToWorker::HtmlReport(request) => post_html_report(&request),
         ToWorker::Analyse {
             settings,

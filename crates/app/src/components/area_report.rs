@@ -130,6 +130,8 @@ pub fn AreaReport() -> impl IntoView {
             {move || {
                 let l = lang.get();
                 let mine = state.my_area.get();
+                // Every computed module, once the modules after the shown one are in.
+                state.rest_arrived.track();
                 state.report.with(|r| {
                     let r = r.as_ref()?;
                     let Some(a) = my_area_index(r, &mine) else {

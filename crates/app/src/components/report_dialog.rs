@@ -40,6 +40,7 @@ pub fn ReportDialog() -> impl IntoView {
         .map(|(l, a)| option_value(l, &a));
     let area = RwSignal::new(from_url.unwrap_or_default());
     let modules = Memo::new(move |_| {
+        state.rest_arrived.track();
         state.report.with(|r| {
             r.as_ref()
                 .map(|r| {

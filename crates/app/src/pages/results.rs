@@ -116,6 +116,13 @@ fn Results() -> impl IntoView {
             .report
             .with(|r| r.as_ref().and_then(|r| Some(r.modules.get(m)?.id.clone())))
     });
+    // The worker computes the module shown first in the next analysis (a new k, year or
+    // upload): the user who is on the third module sees it first.
+    Effect::new(move |_| {
+        if let Some(id) = module_id.get() {
+            crate::client::send(&ToWorker::ShowModule(id), None);
+        }
+    });
     let decl = move || module_id.with(|id| id.as_deref().and_then(forlop_core::modules::find));
     let levels = Memo::new(move |_| {
         state
@@ -296,12 +303,13 @@ fn ModuleNav() -> impl IntoView {
     let sel = expect_context::<Selection>();
     let lang = state.lang;
     let modules = Memo::new(move |_| {
+        state.rest_arrived.track();
         state.report.with(|r| {
             r.as_ref()
                 .map(|r| {
                     r.modules
                         .iter()
-                        .map(|m| (m.id.clone(), m.missing.clone(), m.computed()))
+                        .map(|m| (m.id.clone(), m.missing.clone(), m.computed(), m.pending))
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()
@@ -309,12 +317,14 @@ fn ModuleNav() -> impl IntoView {
     });
     view! {
         <nav class="module-nav no-print" id="modules" aria-label=move || tr(Key::Modules, lang.get())>
-            {move || modules.get().into_iter().enumerate().map(|(i, (id, missing, computed))| {
+            {move || modules.get().into_iter().enumerate().map(|(i, (id, missing, computed, pending))| {
                 let decl = forlop_core::modules::find(&id);
                 let title = move || {
                     let l = lang.get();
                     let name = decl.map_or_else(|| id.clone(), |d| d.title.get(l).to_string());
-                    if missing.is_empty() {
+                    if pending {
+                        format!("{name} ({} …)", tr(Key::ModuleComputing, l))
+                    } else if missing.is_empty() {
                         name
                     } else {
                         format!("{name} ({} {})", tr(Key::ModuleMissing, l), table_names(&missing, l))
@@ -323,6 +333,7 @@ fn ModuleNav() -> impl IntoView {
                 view! {
                     <button type="button" class="module" id=format!("module-{}", decl.map_or("", |d| d.id))
                         aria-pressed=move || (sel.module.get() == i).to_string()
+                        aria-busy=pending.then_some("true")
                         disabled=!computed
                         on:click=move |_| sel.choose_module(i)>
                         {title}
@@ -515,6 +526,8 @@ fn Summary() -> impl IntoView {
     move || {
         let l = lang.get();
         let m = sel.module.get();
+        // The analysis's notes of the whole report may differ from the first view's.
+        state.rest_arrived.track();
         let (summary, notes) = state.report.with(|r| {
             let Some(r) = r else {
                 return (Vec::new(), Vec::new());
@@ -639,7 +652,7 @@ fn Overview() -> impl IntoView {
                     <p id="years-present"><small>
                         {move || {
                             let l = lang.get();
-                            state.years_arrived.track();
+                            state.rest_arrived.track();
                             state.report.with(|r| r.as_ref().map(|r| format!(
                                 "{}: {}. {}: {}.{}",
                                 tr(Key::YearsInData, l),
@@ -675,6 +688,8 @@ fn Overview() -> impl IntoView {
             {move || {
                 let l = lang.get();
                 let mine = state.my_area.get();
+                // Every computed module's cohort, once the modules after the shown one are in.
+                state.rest_arrived.track();
                 state.report.with(|r| {
                     let r = r.as_ref()?;
                     let my = my_area_index(r, &mine);
