@@ -4,6 +4,8 @@
 // The files go in as a bundle on the program's standard input (no file system in a page); a
 // few WASI calls are answered here. Summarise the profile with bench/cpuprofile-top.mjs.
 // CHROME_FLAGS="--js-flags=--no-liftoff" adds switches to Chromium's command line.
+// WARM_DIR=DIR: that (small) folder is read and analysed first, unprofiled, by another instance
+// of the same module, so the profiled run is on V8's optimised code as in the warmed-up worker.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -15,18 +17,23 @@ if (!wasmPath || !dir) {
   console.error('usage: node bench/wasm-read-chromium.mjs WASM DIR [OUT.cpuprofile]');
   process.exit(2);
 }
-const parts = [];
-for (const name of fs.readdirSync(dir).filter((n) => /\.(csv|xlsx|txt)$/.test(n)).sort()) {
-  const data = fs.readFileSync(path.join(dir, name));
-  const n = Buffer.from(name);
-  const len = (x) => { const b = Buffer.alloc(4); b.writeUInt32LE(x); return b; };
-  parts.push(len(n.length), n, len(data.length), data);
-}
-const bundle = Buffer.concat(parts);
+const bundleOf = (folder) => {
+  const parts = [];
+  for (const name of fs.readdirSync(folder).filter((n) => /\.(csv|xlsx|txt)$/.test(n)).sort()) {
+    const data = fs.readFileSync(path.join(folder, name));
+    const n = Buffer.from(name);
+    const len = (x) => { const b = Buffer.alloc(4); b.writeUInt32LE(x); return b; };
+    parts.push(len(n.length), n, len(data.length), data);
+  }
+  return Buffer.concat(parts);
+};
+const bundle = bundleOf(dir);
+const warmBundle = process.env.WARM_DIR ? bundleOf(process.env.WARM_DIR) : null;
 const wasm = fs.readFileSync(wasmPath);
 const server = http.createServer((req, res) => {
   if (req.url === '/bench.wasm') { res.writeHead(200, { 'content-type': 'application/wasm' }); res.end(wasm); }
   else if (req.url === '/bundle') { res.writeHead(200); res.end(bundle); }
+  else if (req.url === '/warm' && warmBundle) { res.writeHead(200); res.end(warmBundle); }
   else { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<!doctype html><title>bench</title>'); }
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -47,12 +54,9 @@ await page.evaluate(async () => {
   window.__bundle = new Uint8Array(await (await fetch('bundle')).arrayBuffer());
   window.__module = await WebAssembly.compileStreaming(fetch('bench.wasm'));
 });
-const cdp = await browser.newCDPSession(page);
-await cdp.send('Profiler.enable');
-await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-await cdp.send('Profiler.start');
-const result = await page.evaluate(() => {
-  const input = window.__bundle;
+// One run of the module on `window[key]`'s bundle: its standard output, time and memory.
+const runOn = (key) => page.evaluate((key) => {
+  const input = window[key];
   let at = 0;
   let text = '';
   let memory;
@@ -121,7 +125,16 @@ const result = await page.evaluate(() => {
   memory = instance.exports.memory;
   instance.exports._start();
   return { text, ms: performance.now() - t0, memory_mb: memory.buffer.byteLength / 1e6 };
-});
+}, key);
+if (warmBundle) {
+  await page.evaluate(async () => { window.__warm = new Uint8Array(await (await fetch('warm')).arrayBuffer()); });
+  await runOn('__warm');
+}
+const cdp = await browser.newCDPSession(page);
+await cdp.send('Profiler.enable');
+await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+await cdp.send('Profiler.start');
+const result = await runOn('__bundle');
 const { profile } = await cdp.send('Profiler.stop');
 console.log(result.text.trim());
 console.error(`total ${result.ms.toFixed(0)} ms, memory ${result.memory_mb.toFixed(0)} MB, ${await browser.browser()?.version?.() ?? ''}`);

@@ -1180,7 +1180,10 @@ fn load_inputs<'a>(
                 // At most one row per line: the table never grows by copying itself.
                 let lines = usize::try_from(rows.newlines_ahead()).unwrap_or(0);
                 match kind {
-                    TableKind::Persons => st.persons.reserve(lines),
+                    TableKind::Persons => {
+                        st.persons.reserve(lines);
+                        st.index.reserve(lines);
+                    }
                     TableKind::Episodes => episodes.get_or_insert_with(Vec::new).reserve(lines),
                     TableKind::MunicipalServices => {
                         services.get_or_insert_with(Vec::new).reserve(lines);

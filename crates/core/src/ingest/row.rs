@@ -988,6 +988,15 @@ impl PidIndex {
             .map(|s| s.idx)
     }
 
+    /// Room for `more` pids (the persons file's lines) without growing: each growth rehashes
+    /// every pid in the table.
+    pub(crate) fn reserve(&mut self, more: usize) {
+        let PidIndex { table, arena } = self;
+        table.reserve(more, |s| {
+            hash_str(std::str::from_utf8(slot_text(arena, s)).unwrap_or(""))
+        });
+    }
+
     /// Adds `pid` at index `i` (the caller has checked it is new).
     pub(crate) fn insert(&mut self, pid: &str, i: u32) {
         let mut slot = PidSlot {
