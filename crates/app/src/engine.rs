@@ -407,59 +407,83 @@ fn with_clock(options: &ReadOptions) -> ReadOptions {
 pub const WARM_UP_PERSONS: u32 = 300;
 
 /// How many times the warm-up reads and analyses its extract. V8 moves a WebAssembly function
-/// to optimised code once it has run enough of its code (its "tiering budget"); one round of
-/// 300 persons spends the reader's budget but not the analysis's, whose loops run once per
-/// person or per stay rather than per field.
-pub const WARM_UP_ROUNDS: u32 = 4;
+/// to optimised code once it has run enough of its code (its "tiering budget"), and not every
+/// function of the reader and the analysis had after four rounds: in V8, the read of 1 M rows
+/// took 330–346 ms after one round of 300 persons, 302–308 after ten, 302 after twenty, and the
+/// analysis 143–150 ms, then 110–114, then 107 (BENCHMARKS.md, "The shown module first").
+/// The worker runs the rounds one task each, so an upload never waits for more than one.
+pub const WARM_UP_ROUNDS: u32 = 12;
 
-/// Reads and analyses a small synthetic extract ([`WARM_UP_ROUNDS`] times) and throws the
-/// result away, so that the reader's and the analysis's code has run before the user's upload
-/// does. V8 first compiles WebAssembly with its baseline compiler and moves a function to
-/// optimised code only on a later call once it is hot; a function that runs a whole upload in
-/// one call stays on baseline code to its end. Warmed up, the upload's read and analysis run
-/// optimised code from the start (BENCHMARKS.md, "The worker warmed up"). The tables of one
-/// round are dropped before the next, so the worker's memory grows by one round's. Returns the
-/// rows read in a round (0: nothing was).
-pub fn warm_up() -> u64 {
-    let year = Settings::default().year;
-    let quiet = &mut |_: Phase, _: &str, _: f32| {};
-    let Ok(files) = demo_files(WARM_UP_PERSONS, 1, year, quiet) else {
-        return 0;
-    };
-    let kinds = vec![None; files.len()];
-    let options = ReadOptions::default();
-    let settings = Settings {
-        year,
-        ..Settings::default()
-    };
-    let mut rows = 0;
-    for round in 0..WARM_UP_ROUNDS {
+/// The worker's warm-up: a small synthetic extract read and analysed [`WARM_UP_ROUNDS`] times,
+/// the results thrown away, so that the reader's and the analysis's code has run before the
+/// user's upload does. V8 first compiles WebAssembly with its baseline compiler and moves a
+/// function to optimised code only on a later call once it is hot; a function that runs a
+/// whole upload in one call stays on baseline code to its end. Warmed up, the upload's read
+/// and analysis run optimised code from the start (BENCHMARKS.md, "The worker warmed up"). The
+/// tables of one round are dropped before the next, so the worker's memory grows by one
+/// round's.
+pub struct WarmUp {
+    files: Vec<HeldFile>,
+    settings: Settings,
+    rounds: u32,
+}
+
+impl WarmUp {
+    /// Makes the extract ([`WARM_UP_PERSONS`]); `None` when the generator made nothing.
+    pub fn new() -> Option<WarmUp> {
+        let year = Settings::default().year;
+        let files = demo_files(WARM_UP_PERSONS, 1, year, &mut |_, _, _| {}).ok()?;
+        Some(WarmUp {
+            files,
+            settings: Settings::for_year(year),
+            rounds: 0,
+        })
+    }
+
+    /// One round: the extract read and analysed as the worker reads and analyses an upload.
+    /// Returns the rows read (0: nothing was).
+    pub fn round(&mut self) -> u64 {
+        let quiet = &mut |_: Phase, _: &str, _: f32| {};
+        let kinds = vec![None; self.files.len()];
+        let options = ReadOptions::default();
         let (tables, _, usable) = load(
-            &files,
+            &self.files,
             &kinds,
             &options,
             Source::UserFiles,
             Vec::new(),
             quiet,
         );
+        let settings = &self.settings;
         if usable {
-            // As the worker analyses an upload: the shown year every round; once, its view
-            // packed as bytes and the other years (V8 compiles a function at its first call:
-            // none waits for that at the upload).
-            let (years, shown) = plan_years(&tables, None, year);
-            let (first, view) =
-                analyse_shown_year(&tables, &settings, &years, (shown, None), quiet);
-            if round == 0 {
+            // The shown year every round; once, its view packed as bytes and the rest of the
+            // analysis (V8 compiles a function at its first call: none waits for that at the
+            // upload).
+            let (years, shown) = plan_years(&tables, None, settings.year);
+            let (first, view) = analyse_shown_year(&tables, settings, &years, (shown, None), quiet);
+            if self.rounds == 0 {
                 std::hint::black_box(crate::protocol::report_to_bytes(&view));
-            }
-            if round == 0 && !view.is_whole() {
-                let (_, _, whole) = analyse_other_years(&tables, &settings, (years, shown), first);
-                std::hint::black_box(crate::protocol::report_to_bytes(&whole));
+                if !view.is_whole() {
+                    let (_, _, whole) =
+                        analyse_other_years(&tables, settings, (years, shown), first);
+                    std::hint::black_box(crate::protocol::report_to_bytes(&whole));
+                }
             }
         }
-        rows = tables.episodes.as_ref().map_or(0, |e| e.len() as u64) + tables.persons.len() as u64;
+        self.rounds += 1;
+        tables.episodes.as_ref().map_or(0, |e| e.len() as u64) + tables.persons.len() as u64
     }
-    rows
+}
+
+/// Every round of the warm-up at once ([`WarmUp`]); returns the rows read in a round.
+pub fn warm_up() -> u64 {
+    let Some(mut warm) = WarmUp::new() else {
+        return 0;
+    };
+    (0..WARM_UP_ROUNDS)
+        .map(|_| warm.round())
+        .last()
+        .unwrap_or(0)
 }
 
 /// The calendar year on the user's clock.

@@ -788,27 +788,50 @@ fn main() {
     // The worker lives as long as the page keeps it; the handler must too.
     on_message.forget();
     post(&FromWorker::Ready);
-    // While the user picks files: the reader and the analysis run once on a small extract, so
-    // V8 has optimised them before the upload (engine::warm_up). Not in a worker that got a
-    // job meanwhile.
-    let warm = Closure::once_into_js(|| {
-        if !JOB_SEEN.with(std::cell::Cell::get) {
-            let t0 = now();
-            engine::warm_up();
-            // The job handler itself, once with a job that does nothing: V8 compiles a
-            // WebAssembly function when it is first called, and `run`'s is large (every job's
-            // code inlined); compiled at the upload it held the job back by ~40 ms.
-            let idle = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&idle, &"job".into(), &encode(&ToWorker::FinishJob));
-            wasm_bindgen_futures::spawn_local(run(idle.into()));
-            WARM_UP_MS.with(|ms| ms.set(now() - t0));
-            WARM_UP_DONE_AT.with(|at| at.set(stamp()));
-        }
-    });
+    // While the user picks files: the reader and the analysis run on a small extract, so V8
+    // has optimised them before the upload (engine::WarmUp). Not in a worker that got a job
+    // meanwhile.
+    let warm = Closure::once_into_js(|| wasm_bindgen_futures::spawn_local(warm_up()));
     let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(
         warm.unchecked_ref(),
         WARM_UP_AFTER_MS,
     );
+}
+
+/// The warm-up's rounds, each in a task of its own: a job that comes meanwhile goes first and
+/// ends the warm-up.
+async fn warm_up() {
+    let job_seen = || JOB_SEEN.with(std::cell::Cell::get);
+    if job_seen() {
+        return;
+    }
+    let t0 = now();
+    let Some(mut warm) = engine::WarmUp::new() else {
+        return;
+    };
+    for _ in 0..engine::WARM_UP_ROUNDS {
+        warm.round();
+        next_task().await;
+        if job_seen() {
+            return;
+        }
+    }
+    // The job handler itself, once with a job that does nothing: V8 compiles a WebAssembly
+    // function when it is first called, and `run`'s is large (every job's code inlined);
+    // compiled at the upload it held the job back by ~40 ms.
+    let idle = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&idle, &"job".into(), &encode(&ToWorker::FinishJob));
+    run(idle.into()).await;
+    WARM_UP_MS.with(|ms| ms.set(now() - t0));
+    WARM_UP_DONE_AT.with(|at| at.set(stamp()));
+}
+
+/// Resolves in a later task (a zero timeout): the messages waiting are handled first.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// How long after start-up the worker warms up when no job has come: after the page's own
