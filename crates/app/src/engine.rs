@@ -407,12 +407,13 @@ fn with_clock(options: &ReadOptions) -> ReadOptions {
 pub const WARM_UP_PERSONS: u32 = 300;
 
 /// How many times the warm-up reads and analyses its extract. V8 moves a WebAssembly function
-/// to optimised code once it has run enough of its code (its "tiering budget"), and not every
-/// function of the reader and the analysis had after four rounds: in V8, the read of 1 M rows
-/// took 330–346 ms after one round of 300 persons, 302–308 after ten, 302 after twenty, and the
-/// analysis 143–150 ms, then 110–114, then 107 (BENCHMARKS.md, "The shown module first").
-/// The worker runs the rounds one task each, so an upload never waits for more than one.
-pub const WARM_UP_ROUNDS: u32 = 12;
+/// to optimised code once it has run enough of its code (its "tiering budget"); one round of
+/// 300 persons spends the reader's budget but not the analysis's, whose loops run once per
+/// person or per stay rather than per field. Twelve rounds were measured too: in the
+/// benchmark harness (one warm-up round there) the read of 1 M rows went from 330–346 to
+/// 302–308 ms, in the worker (after four) it did not move (BENCHMARKS.md, "The shown module
+/// first"). The worker runs the rounds one task each, so an upload waits for one at most.
+pub const WARM_UP_ROUNDS: u32 = 4;
 
 /// The worker's warm-up: a small synthetic extract read and analysed [`WARM_UP_ROUNDS`] times,
 /// the results thrown away, so that the reader's and the analysis's code has run before the
