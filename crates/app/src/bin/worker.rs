@@ -326,21 +326,10 @@ async fn copy_files(data: &JsValue) -> Result<Vec<HeldFile>, Bilingual> {
             .iter()
             .map(|f| JsFuture::from(f.array_buffer()))
             .collect();
-        // While the browser reads the files, this worker has nothing to do: it writes the
-        // memory the files will be copied into, so the copies do not each pay for their fresh
-        // pages (the operating system maps a page at its first write).
-        let mut rooms: Vec<Vec<u8>> = list.iter().map(|f| room_for(f.size())).collect();
         let mut done = 0.0;
-        for ((file, buffer), room) in list.iter().zip(asked).zip(&mut rooms) {
+        for (file, buffer) in list.iter().zip(asked) {
             let buffer = buffer.await.map_err(|e| could_not_read(file, e))?;
-            let array = js_sys::Uint8Array::new(&buffer);
-            let bytes = if array.length() as usize == room.len() {
-                array.copy_to(room);
-                std::mem::take(room)
-            } else {
-                // The file changed size since it was picked.
-                array.to_vec()
-            };
+            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
             done += file.size();
             progress(Phase::Reading, &file.name(), (done / total.max(1.0)) as f32);
             files.push(HeldFile {
@@ -358,13 +347,6 @@ async fn copy_files(data: &JsValue) -> Result<Vec<HeldFile>, Bilingual> {
         });
     }
     Ok(files)
-}
-
-/// `size` bytes of this worker's memory, written: room to copy a file of that size into
-/// ([`copy_files`]). Written with a byte other than 0, so that neither the allocator (fresh
-/// memory is zero) nor the compiler can leave the writes out.
-fn room_for(size: f64) -> Vec<u8> {
-    vec![0xFF; size as usize]
 }
 
 /// Waits until the page has handed on `helpers` pieces ([`ToWorker::PieceRead`]; the page hands
