@@ -142,7 +142,8 @@ const allCharts = () => {
  *  analysis and its view (`view` apart in builds before the shown year came first);
  *  `view_to_report` the report's message (encode, structured clone, decode, the
  *  page's state); `report_to_chart` the cards and the first chart's drawing; `other_years` the
- *  other years' analysis, after the shown year's report (not part of the time to first chart).
+ *  rest of the analysis (other years, other modules), after the first view (not part of the
+ *  time to first chart), `rest_after_chart` when the worker began it after the first chart.
  *  The worker's `at_*` stamps are on `performance.timeOrigin + now()`, the clock every thread
  *  shares. */
 const pageSteps = () => {
@@ -165,6 +166,8 @@ const pageSteps = () => {
     view_to_report: window.forlopReport.first_at - at('at_view_done'),
     report_to_chart: window.__firstChart - window.forlopReport.first_at,
     other_years: w.analyse_other_years ?? 0,
+    // Negative: the rest of the analysis began before the first chart, beside the page's drawing.
+    rest_after_chart: w.at_other_years_asked === undefined ? NaN : at('at_other_years_asked') - window.__firstChart,
   };
   return Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, Math.round(v)]));
 };
