@@ -5,7 +5,8 @@
 // few WASI calls are answered here. Summarise the profile with bench/cpuprofile-top.mjs.
 // CHROME_FLAGS="--js-flags=--no-liftoff" adds switches to Chromium's command line.
 // WARM_DIR=DIR: that (small) folder is read and analysed first, unprofiled, by another instance
-// of the same module, so the profiled run is on V8's optimised code as in the warmed-up worker.
+// of the same module, so the profiled run is on V8's optimised code as in the warmed-up worker;
+// WARM_ROUNDS=N times (1).
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -128,7 +129,7 @@ const runOn = (key) => page.evaluate((key) => {
 }, key);
 if (warmBundle) {
   await page.evaluate(async () => { window.__warm = new Uint8Array(await (await fetch('warm')).arrayBuffer()); });
-  await runOn('__warm');
+  for (let i = 0; i < Number(process.env.WARM_ROUNDS ?? 1); i++) await runOn('__warm');
 }
 const cdp = await browser.newCDPSession(page);
 await cdp.send('Profiler.enable');
