@@ -192,8 +192,8 @@ impl AppState {
     }
 }
 
-/// Asks the worker to finish the job whose report was just taken in (the other years, the
-/// mapping check: [`ToWorker::FinishJob`]) once the page has drawn its first chart, or after
+/// Asks the worker to finish the job whose report was just taken in (the other years and
+/// modules, the mapping check: [`ToWorker::FinishJob`]) once the page has drawn its first chart, or after
 /// [`FINISH_AT_THE_LATEST`] when no chart is drawn (a module without charts): done beside the
 /// page's drawing, they slowed it on two cores.
 fn ask_to_finish_the_job() {

@@ -93,8 +93,8 @@ pub enum ToWorker {
     /// The page shows this module (its id): the next analysis computes it first
     /// (`engine::first_module`); no answer.
     ShowModule(String),
-    /// Finish the last job: compute the other years of its analysis
-    /// ([`ReportView::pending_years`], answered by [`FromWorker::OtherYears`]) and check what
+    /// Finish the last job: compute the rest of its analysis, the other years and modules
+    /// ([`ReportView::is_whole`], answered by [`FromWorker::OtherYears`]) and check what
     /// its files need mapped (answered by [`FromWorker::Loaded`] when something does); nothing
     /// when nothing is due. The page asks after every report, once it has drawn its first
     /// chart: done beside its drawing, they slowed the drawing on two cores.

@@ -443,8 +443,8 @@ async fn run(data: JsValue) {
             "Unknown message to the worker.",
         );
     };
-    // Before a job that reads the last reports, their other years; a job that reads or analyses
-    // anew drops them (and, reading anew, the mapping check of the files before).
+    // Before a job that reads the last reports, the rest of their analysis (other years and
+    // modules); a job that reads or analyses anew drops it (and, reading anew, the mapping check of the files before).
     match &job {
         ToWorker::Export(_) | ToWorker::ShowYear(_) | ToWorker::HtmlReport(_) => {
             other_years_first()
