@@ -54,10 +54,20 @@ pub struct PendingRest {
     pub years: YearsView,
     /// The year shown.
     pub shown: i32,
-    /// The shown year's report; `None` when only its first module was computed.
-    pub first: Option<Vec<Report>>,
+    /// The shown year's report, or its first module's.
+    pub first: FirstReport,
     /// The worker's step timings so far (the whole report carries them on).
     pub timings: Vec<(String, f64)>,
+}
+
+/// What [`analyse_shown_year`] computed of the shown year.
+#[derive(Debug)]
+pub enum FirstReport {
+    /// Its report, whole (a list of one).
+    Whole(Vec<Report>),
+    /// The report of the module the page shows alone ([`first_module`]); the rest adds the
+    /// other modules' ([`merge_module_reports`]).
+    OneModule(Box<Report>),
 }
 
 impl Held {
@@ -802,15 +812,13 @@ pub fn plan_years(tables: &Tables, year_override: Option<i32>, fallback: i32) ->
 /// (BENCHMARKS.md, "The shown module first"). The view's `years.computed` is the shown year
 /// alone, its `pending_years` the other years, and its other modules are listed
 /// [`ModuleView::pending`]; it is whole ([`ReportView::is_whole`]) when nothing is put off.
-/// The shown year's reports come back when they are whole (`None`: only its first module was
-/// computed, and [`analyse_other_years`] computes the year again with every module).
 pub fn analyse_shown_year(
     tables: &Tables,
     settings: &Settings,
     years: &YearsView,
     (shown, wanted): (i32, Option<&str>),
     progress: OnProgress<'_>,
-) -> (Option<Vec<Report>>, ReportView) {
+) -> (FirstReport, ReportView) {
     let alone = YearsView {
         computed: vec![shown],
         ..years.clone()
@@ -820,16 +828,24 @@ pub fn analyse_shown_year(
         ..settings.clone()
     };
     if let Some(first) = first_module(tables, &at_shown, wanted) {
-        if let Some(mut view) = first_module_view(tables, &at_shown, first, alone.clone(), progress)
-        {
+        let one = analyse(tables, &only(&at_shown, &[first]), progress);
+        if let Some(mut view) = first_module_view(&one, tables, &at_shown, alone.clone()) {
             view.pending_years = years_besides(years, shown);
-            return (None, view);
+            return (FirstReport::OneModule(Box::new(one)), view);
         }
     }
     let first = analyse_years(tables, settings, &[shown], progress);
     let mut view = years_view(&first, 0, tables, alone);
     view.pending_years = years_besides(years, shown);
-    (Some(first), view)
+    (FirstReport::Whole(first), view)
+}
+
+/// `settings` computing the modules `ids` only.
+fn only(settings: &Settings, ids: &[&str]) -> Settings {
+    Settings {
+        modules: Some(ids.iter().map(|id| id.to_string()).collect()),
+        ..settings.clone()
+    }
 }
 
 /// The module computed first: the one the page shows (`wanted`, its id) when it is computed,
@@ -854,23 +870,19 @@ pub fn first_module(
         .or(computed.first().copied())
 }
 
-/// The view of `settings.year` with module `first` alone computed, listed among every module
+/// The view of `one`, the report of one module of `settings.year`, listed among every module
 /// the whole report will have, in its order: the others missing a table as missing (as the
 /// whole report has them), the rest [`ModuleView::pending`]. `None` when the year gives no
 /// modules at all (an unusable year: nothing to put off).
 fn first_module_view(
+    one: &Report,
     tables: &Tables,
     settings: &Settings,
-    first: &'static str,
     years: YearsView,
-    progress: OnProgress<'_>,
 ) -> Option<ReportView> {
-    let one = Settings {
-        modules: Some(vec![first.to_string()]),
-        ..settings.clone()
-    };
-    let report = analyse(tables, &one, progress);
-    let mut view = years_view(std::slice::from_ref(&report), 0, tables, years);
+    let report = one;
+    let first = report.modules.first()?.decl.id;
+    let mut view = years_view(std::slice::from_ref(report), 0, tables, years);
     let computed = view.modules.pop().filter(|_| view.modules.is_empty())?;
     view.settings = settings.clone();
     let mut index = 0;
@@ -902,6 +914,66 @@ fn first_module_view(
     Some(view)
 }
 
+/// The report of one year computed in two parts of its modules (`parts`, each the report of
+/// some modules under `settings`), as the report of all of them at once: the modules, their
+/// results and their unavailable indicators in registry order, each result pointing at its
+/// module's new place. Everything else of a report does not depend on the modules but its
+/// last note, the standard rate's note, which the first standardised indicator whose strata
+/// cannot be built adds: the strata fail alike over adults and over everyone (a population
+/// row without age or sex fails both; a standard year without rows fails both but for a
+/// population of children only in that year, which the rows of the other year would not
+/// standardise either), so two parts that have it have the same one.
+fn merge_module_reports(parts: [Report; 2], settings: Settings) -> Report {
+    let rank = |id: &str| {
+        forlop_core::modules::all()
+            .iter()
+            .position(|m| m.decl().id == id)
+            .unwrap_or(usize::MAX)
+    };
+    let [a, b] = parts;
+    let notes = if b.notes.len() > a.notes.len() {
+        b.notes.clone()
+    } else {
+        a.notes.clone()
+    };
+    let (unsuppressed, population_basis) = (a.unsuppressed, a.population_basis);
+    let (areas, unusable_tables) = (a.areas.clone(), a.unusable_tables.clone());
+    let mut results: Vec<(&'static str, forlop_core::IndicatorResult)> = Vec::new();
+    let mut modules: Vec<forlop_core::ModuleSection> = Vec::new();
+    let mut unavailable: Vec<forlop_core::Unavailable> = Vec::new();
+    for part in [a, b] {
+        for r in part.results {
+            let id = part.modules.get(r.module).map_or("", |m| m.decl.id);
+            results.push((id, r));
+        }
+        modules.extend(part.modules);
+        unavailable.extend(part.unavailable);
+    }
+    modules.sort_by_key(|m| rank(m.decl.id));
+    results.sort_by_key(|(id, _)| rank(id));
+    unavailable.sort_by_key(|u| {
+        forlop_core::indicator::find(u.indicator).map_or(usize::MAX, |d| rank(d.module))
+    });
+    let results = results
+        .into_iter()
+        .map(|(id, mut r)| {
+            r.module = modules.iter().position(|m| m.decl.id == id).unwrap_or(0);
+            r
+        })
+        .collect();
+    Report {
+        settings,
+        unsuppressed,
+        population_basis,
+        notes,
+        areas,
+        modules,
+        results,
+        unavailable,
+        unusable_tables,
+    }
+}
+
 /// The years of `years.computed` other than `shown`, ascending: the ones
 /// [`analyse_shown_year`] leaves to [`analyse_other_years`].
 fn years_besides(years: &YearsView, shown: i32) -> Vec<i32> {
@@ -914,21 +986,40 @@ fn years_besides(years: &YearsView, shown: i32) -> Vec<i32> {
 }
 
 /// The rest after [`analyse_shown_year`] (no progress: the page shows results by then): the
-/// other years, and the shown year again when only its first module was computed (`first`
-/// `None`); every year's report in year order, the shown one's index among them, and the
-/// whole view — the same as analysing every year at once.
+/// other years, and the shown year's other modules when only its first was computed; every
+/// year's report in year order, the shown one's index among them, and the whole view — the
+/// same as analysing every year at once.
 pub fn analyse_other_years(
     tables: &Tables,
     settings: &Settings,
     (years, shown): (YearsView, i32),
-    first: Option<Vec<Report>>,
+    first: FirstReport,
 ) -> (Vec<Report>, usize, ReportView) {
-    let rest_years = match first {
-        Some(_) => years_besides(&years, shown),
-        None => years.computed.clone(),
+    let first = match first {
+        FirstReport::Whole(reports) => reports,
+        FirstReport::OneModule(one) => {
+            let at_shown = Settings {
+                year: shown,
+                ..settings.clone()
+            };
+            let done: Vec<&str> = one.modules.iter().map(|m| m.decl.id).collect();
+            let others: Vec<&str> = forlop_core::modules::all()
+                .iter()
+                .map(|m| m.decl().id)
+                .filter(|id| !done.contains(id))
+                .filter(|&id| forlop_core::modules::find(id).is_some_and(|d| at_shown.runs(d)))
+                .collect();
+            let rest = analyse(tables, &only(&at_shown, &others), &mut |_, _, _| {});
+            vec![merge_module_reports([*one, rest], at_shown)]
+        }
     };
-    let rest = analyse_years(tables, settings, &rest_years, &mut |_, _, _| {});
-    let mut reports: Vec<Report> = first.into_iter().flatten().chain(rest).collect();
+    let rest = analyse_years(
+        tables,
+        settings,
+        &years_besides(&years, shown),
+        &mut |_, _, _| {},
+    );
+    let mut reports: Vec<Report> = first.into_iter().chain(rest).collect();
     reports.sort_by_key(|r| r.settings.year);
     let at = reports
         .iter()
@@ -1236,7 +1327,7 @@ mod tests {
                     (shown, wanted),
                     &mut |_, _, _| {},
                 );
-                assert!(reports_first.is_none() && !view.is_whole());
+                assert!(matches!(reports_first, FirstReport::OneModule(_)) && !view.is_whole());
                 // The first view: the shown year alone, the other one named as still to come;
                 // the wanted module computed, the others listed in their places, pending.
                 assert_eq!(
@@ -1305,7 +1396,7 @@ mod tests {
             (shown, Some("door")),
             &mut |_, _, _| {},
         );
-        assert!(reports_first.is_some());
+        assert!(matches!(reports_first, FirstReport::Whole(_)));
         assert_eq!(view.modules.len(), 1);
         assert!(!view.modules[0].pending && view.pending_years == vec![2020]);
         // One year, one module computed (the others miss a table): the first view is whole.
@@ -1325,7 +1416,7 @@ mod tests {
             (2021, None),
             &mut |_, _, _| {},
         );
-        assert!(view.is_whole() && reports_first.is_some());
+        assert!(view.is_whole() && matches!(reports_first, FirstReport::Whole(_)));
         assert_eq!(
             view.modules
                 .iter()
@@ -1333,6 +1424,65 @@ mod tests {
                 .collect::<Vec<_>>(),
             [("smi", true), ("ladder", false)]
         );
+    }
+
+    #[test]
+    fn two_parts_of_the_modules_merge_into_the_report_of_all_at_once() {
+        let tables = synth_tables(300, 2021);
+        let settings = Settings::for_year(2021);
+        // The standard rates' note in both parts, in one, or in none: a population row without
+        // age, a standard year without rows, no population at all.
+        let mut without_age = tables.clone();
+        if let Some(row) = without_age
+            .population
+            .iter_mut()
+            .flatten()
+            .find(|r| r.year == 2021)
+        {
+            row.age = None;
+        }
+        let mut no_population = tables.clone();
+        no_population.population = None;
+        let no_standard_year = Settings {
+            comparison: forlop_core::settings::ComparisonSettings {
+                standard_year: Some(1999),
+                ..settings.comparison.clone()
+            },
+            ..settings.clone()
+        };
+        use forlop_core::Note;
+        let without_year = Note::StandardWithoutYear { year: 1999 };
+        let cases = [
+            (&tables, &settings, None),
+            (&without_age, &settings, Some(Note::StandardWithoutAgeOrSex)),
+            (&no_population, &settings, None),
+            (&tables, &no_standard_year, Some(without_year)),
+        ];
+        for (tables, settings, note) in cases {
+            let at_once = analyse(tables, settings, &mut |_, _, _| {});
+            let standard = |n: &&Note| {
+                matches!(
+                    n,
+                    Note::StandardWithoutAgeOrSex | Note::StandardWithoutYear { .. }
+                )
+            };
+            assert_eq!(at_once.notes.iter().find(standard), note.as_ref());
+            let every: Vec<&str> = at_once.modules.iter().map(|m| m.decl.id).collect();
+            assert!(every.len() >= 6);
+            for first in &every {
+                let rest: Vec<&str> = every.iter().copied().filter(|id| id != first).collect();
+                let parts = [
+                    analyse(tables, &only(settings, &[first]), &mut |_, _, _| {}),
+                    analyse(tables, &only(settings, &rest), &mut |_, _, _| {}),
+                ];
+                let merged = merge_module_reports(parts, settings.clone());
+                assert_eq!(
+                    format!("{merged:?}"),
+                    format!("{at_once:?}"),
+                    "{first} first"
+                );
+            }
+        }
     }
 
     #[test]

@@ -182,8 +182,8 @@ fn analyse_and_publish(
     HELD.with(|h| {
         let mut h = h.borrow_mut();
         match first {
-            Some(first) if whole => h.keep(first, 0),
-            _ => h.put_off(engine::PendingRest {
+            engine::FirstReport::Whole(first) if whole => h.keep(first, 0),
+            first => h.put_off(engine::PendingRest {
                 settings: settings.clone(),
                 years,
                 shown,
