@@ -444,7 +444,8 @@ async fn run(data: JsValue) {
         );
     };
     // Before a job that reads the last reports, the rest of their analysis (other years and
-    // modules); a job that reads or analyses anew drops it (and, reading anew, the mapping check of the files before).
+    // modules); a job that reads or analyses anew drops it (and, reading anew, the mapping
+    // check of the files before).
     match &job {
         ToWorker::Export(_) | ToWorker::ShowYear(_) | ToWorker::HtmlReport(_) => {
             other_years_first()
