@@ -992,9 +992,7 @@ impl PidIndex {
     /// every pid in the table.
     pub(crate) fn reserve(&mut self, more: usize) {
         let PidIndex { table, arena } = self;
-        table.reserve(more, |s| {
-            hash_str(std::str::from_utf8(slot_text(arena, s)).unwrap_or(""))
-        });
+        table.reserve(more, |s| slot_hash(arena, s));
     }
 
     /// Adds `pid` at index `i` (the caller has checked it is new).
@@ -1013,10 +1011,14 @@ impl PidIndex {
             self.arena.push_str(pid);
         }
         let PidIndex { table, arena } = self;
-        table.insert_unique(hash_str(pid), slot, |s| {
-            hash_str(std::str::from_utf8(slot_text(arena, s)).unwrap_or(""))
-        });
+        table.insert_unique(hash_str(pid), slot, |s| slot_hash(arena, s));
     }
+}
+
+/// A slot's pid hashed as [`PidIndex::get`] hashes the pid looked up: what the table rehashes
+/// by when it grows.
+fn slot_hash(arena: &str, slot: &PidSlot) -> u64 {
+    hash_str(std::str::from_utf8(slot_text(arena, slot)).unwrap_or(""))
 }
 
 /// The rejection of a row that could not be read as fields at all (no column to name).
