@@ -848,6 +848,14 @@ fn only(settings: &Settings, ids: &[&str]) -> Settings {
     }
 }
 
+/// The modules `settings` computes, in registry order: those of the whole report.
+fn modules_run(settings: &Settings) -> impl Iterator<Item = &'static ModuleDecl> + '_ {
+    forlop_core::modules::all()
+        .iter()
+        .map(|m| m.decl())
+        .filter(|d| settings.runs(d))
+}
+
 /// The module computed first: the one the page shows (`wanted`, its id) when it is computed,
 /// else the first computed one — the page's own rule for the module it shows
 /// (`pages/results.rs`). `None` when fewer than two modules are computed: nothing to put off.
@@ -856,10 +864,8 @@ pub fn first_module(
     settings: &Settings,
     wanted: Option<&str>,
 ) -> Option<&'static str> {
-    let computed: Vec<&'static str> = forlop_core::modules::all()
-        .iter()
-        .map(|m| m.decl())
-        .filter(|d| settings.runs(d) && tables.missing(d.tables).is_empty())
+    let computed: Vec<&'static str> = modules_run(settings)
+        .filter(|d| tables.missing(d.tables).is_empty())
         .map(|d| d.id)
         .collect();
     if computed.len() < 2 {
@@ -880,16 +886,12 @@ fn first_module_view(
     settings: &Settings,
     years: YearsView,
 ) -> Option<ReportView> {
-    let report = one;
-    let first = report.modules.first()?.decl.id;
-    let mut view = years_view(std::slice::from_ref(report), 0, tables, years);
+    let first = one.modules.first()?.decl.id;
+    let mut view = years_view(std::slice::from_ref(one), 0, tables, years);
     let computed = view.modules.pop().filter(|_| view.modules.is_empty())?;
     view.settings = settings.clone();
     let mut index = 0;
-    view.modules = forlop_core::modules::all()
-        .iter()
-        .map(|m| m.decl())
-        .filter(|d| settings.runs(d))
+    view.modules = modules_run(settings)
         .enumerate()
         .map(|(i, d)| {
             if d.id == first {
@@ -1003,11 +1005,9 @@ pub fn analyse_other_years(
                 ..settings.clone()
             };
             let done: Vec<&str> = one.modules.iter().map(|m| m.decl.id).collect();
-            let others: Vec<&str> = forlop_core::modules::all()
-                .iter()
-                .map(|m| m.decl().id)
+            let others: Vec<&str> = modules_run(&at_shown)
+                .map(|d| d.id)
                 .filter(|id| !done.contains(id))
-                .filter(|&id| forlop_core::modules::find(id).is_some_and(|d| at_shown.runs(d)))
                 .collect();
             let rest = analyse(tables, &only(&at_shown, &others), &mut |_, _, _| {});
             vec![merge_module_reports([*one, rest], at_shown)]

@@ -193,9 +193,9 @@ impl AppState {
 }
 
 /// Asks the worker to finish the job whose report was just taken in (the other years and
-/// modules, the mapping check: [`ToWorker::FinishJob`]) once the page has drawn its first chart, or after
-/// [`FINISH_AT_THE_LATEST`] when no chart is drawn (a module without charts): done beside the
-/// page's drawing, they slowed it on two cores.
+/// modules, the mapping check: [`ToWorker::FinishJob`]) once the page has drawn its first
+/// chart, or after [`FINISH_AT_THE_LATEST`] when no chart is drawn (a module without charts):
+/// done beside the page's drawing, they slowed it on two cores.
 fn ask_to_finish_the_job() {
     let asked = std::rc::Rc::new(std::cell::Cell::new(false));
     let ask = move || {
