@@ -20,6 +20,11 @@ const WORKER_URL: &str = "./worker_loader.js";
 
 type Handler = Rc<dyn Fn(FromWorker)>;
 
+/// From this many logical processors the page starts helper workers that read uploads in
+/// pieces (`helpers::MIN_CORES`); the workers' warm-up then reads in pieces too
+/// (`engine::WarmUp::new`).
+pub const MIN_CORES_FOR_PIECES: u32 = 4;
+
 struct Client {
     worker: Worker,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
@@ -295,11 +300,13 @@ mod helpers {
     pub const MAX_BYTES: f64 = 256e6;
     /// At most this many workers read an upload (the main one and its helpers).
     pub const MAX_WORKERS: u32 = 4;
-    /// Helpers only from this many logical processors: on 2, the helper's copy of the files
+    /// Helpers only from this many logical processors ([`super::MIN_CORES_FOR_PIECES`]): on 2,
+    /// the helper's copy of the files
     /// and the main worker's joining cost about what the second piece saves, and in the
     /// measurements (BENCHMARKS.md, "Parsing in more than one worker") two workers on 2 cores
-    /// were slower than one.
-    pub const MIN_CORES: u32 = 4;
+    /// were slower than one. So was one helper reading only the tables the main worker reads
+    /// last, fetching nothing else (BENCHMARKS.md, "A helper for the tail tables").
+    pub const MIN_CORES: u32 = super::MIN_CORES_FOR_PIECES;
 
     struct Helper {
         worker: Worker,

@@ -437,18 +437,58 @@ pub struct WarmUp {
     files: Vec<HeldFile>,
     settings: Settings,
     rounds: u32,
+    in_pieces: bool,
 }
+
+/// The smallest piece the warm-up cuts its extract into ([`WarmUp::pieces_round`]): its big
+/// files (12–470 kB) in two pieces each.
+const WARM_UP_PIECE_BYTES: usize = 4096;
 
 impl WarmUp {
     /// Makes the extract ([`WARM_UP_PERSONS`]); `None` when the generator made nothing.
-    pub fn new() -> Option<WarmUp> {
+    /// `in_pieces`: uploads may be read in pieces by helper workers (from
+    /// `client::MIN_CORES_FOR_PIECES` logical processors), so each round reads the extract in
+    /// pieces too ([`WarmUp::pieces_round`]).
+    pub fn new(in_pieces: bool) -> Option<WarmUp> {
         let year = Settings::default().year;
         let files = demo_files(WARM_UP_PERSONS, 1, year, &mut |_, _, _| {}).ok()?;
         Some(WarmUp {
             files,
             settings: Settings::for_year(year),
             rounds: 0,
+            in_pieces,
         })
+    }
+
+    /// The extract read in two pieces as a helper and the main worker read an upload
+    /// ([`read_piece`] of each, the helper's set as bytes and back, [`load_joined`] joining
+    /// them): any worker may take either part. Those paths differ from a whole read down to
+    /// the loop over the rows, and a path that first runs at the upload runs on V8's baseline
+    /// code to its end: in a helper reading tables for the main worker, never warmed up, the
+    /// main worker's share took 1.2–1.5 × as long and the browser's compiler threads three
+    /// times the CPU (BENCHMARKS.md, "A helper for the tail tables"). Returns how many files
+    /// were joined from the pieces.
+    pub fn pieces_round(&self) -> usize {
+        let quiet = &mut |_: Phase, _: &str, _: f32| {};
+        let kinds = vec![None; self.files.len()];
+        let options = ReadOptions {
+            min_piece_bytes: Some(WARM_UP_PIECE_BYTES),
+            ..ReadOptions::default()
+        };
+        let helper = read_piece(&self.files, &kinds, &options, (1, 2), quiet);
+        let helper = ingest::PieceSet::from_bytes(&helper.to_bytes()).unwrap_or_default();
+        let own = read_piece(&self.files, &kinds, &options, (0, 2), quiet);
+        let sets = (vec![own, helper], Some(Vec::new()));
+        let (tables, _, _, joined) = load_joined(
+            &self.files,
+            &kinds,
+            &options,
+            Source::UserFiles,
+            sets,
+            quiet,
+        );
+        std::hint::black_box(tables);
+        joined
     }
 
     /// One round: the extract read and analysed as the worker reads and analyses an upload.
@@ -465,6 +505,9 @@ impl WarmUp {
             Vec::new(),
             quiet,
         );
+        if self.in_pieces {
+            self.pieces_round();
+        }
         let settings = &self.settings;
         if usable {
             // The shown year every round; once, its view packed as bytes and the rest of the
@@ -488,7 +531,7 @@ impl WarmUp {
 
 /// Every round of the warm-up at once ([`WarmUp`]); returns the rows read in a round.
 pub fn warm_up() -> u64 {
-    let Some(mut warm) = WarmUp::new() else {
+    let Some(mut warm) = WarmUp::new(false) else {
         return 0;
     };
     (0..WARM_UP_ROUNDS)
@@ -1182,6 +1225,14 @@ mod tests {
         // 300 persons and their episodes are read (more rows than persons), nothing is held.
         let rows = warm_up();
         assert!(rows > u64::from(WARM_UP_PERSONS) && rows < 50_000, "{rows}");
+    }
+
+    /// Read in pieces, the warm-up's three big files (episodes, services, primary care) are
+    /// each cut and joined from the two pieces: the pieces' paths have run.
+    #[test]
+    fn the_warm_up_in_pieces_cuts_and_joins_every_big_file() {
+        let warm = WarmUp::new(true).unwrap();
+        assert_eq!(warm.pieces_round(), 3);
     }
 
     #[test]

@@ -789,7 +789,7 @@ async fn warm_up() {
         return;
     }
     let t0 = now();
-    let Some(mut warm) = engine::WarmUp::new() else {
+    let Some(mut warm) = engine::WarmUp::new(reads_in_pieces()) else {
         return;
     };
     for _ in 0..engine::WARM_UP_ROUNDS {
@@ -807,6 +807,20 @@ async fn warm_up() {
     run(idle.into()).await;
     WARM_UP_MS.with(|ms| ms.set(now() - t0));
     WARM_UP_DONE_AT.with(|at| at.set(stamp()));
+}
+
+/// Whether this browser's uploads are read in pieces (the page's default: helpers from
+/// [`forlop_app::client::MIN_CORES_FOR_PIECES`] logical processors; `?workers=N` on the page is
+/// not seen here).
+fn reads_in_pieces() -> bool {
+    // `navigator.hardwareConcurrency` by name (`WorkerNavigator` is not among web-sys's
+    // features here).
+    let cores = js_sys::Reflect::get(&scope(), &"navigator".into())
+        .and_then(|n| js_sys::Reflect::get(&n, &"hardwareConcurrency".into()))
+        .ok()
+        .and_then(|c| c.as_f64())
+        .unwrap_or(1.0);
+    cores >= f64::from(forlop_app::client::MIN_CORES_FOR_PIECES)
 }
 
 /// Resolves in a later task (a zero timeout): the messages waiting are handled first.

@@ -98,6 +98,18 @@ pub struct ReadOptions {
     /// Read only the rows of one pass over the persons ([`RowPass`]); `None` = every row.
     #[serde(skip)]
     pub pass: Option<RowPass>,
+    /// The smallest piece a file is cut into for threads or workers; `None` = 1 MiB, below
+    /// which a piece is not worth its own thread. The browser worker's warm-up sets it to cut
+    /// its small extract, so that the pieces' code has run before an upload is read in pieces.
+    #[serde(skip)]
+    pub min_piece_bytes: Option<usize>,
+}
+
+impl ReadOptions {
+    /// [`ReadOptions::min_piece_bytes`], or its default.
+    fn min_piece(&self) -> usize {
+        self.min_piece_bytes.unwrap_or(source::MIN_PIECE_BYTES)
+    }
 }
 
 /// The calendar year (UTC) at `unix_seconds`, for [`ReadOptions::current_year`]: the caller
@@ -125,6 +137,7 @@ impl Default for ReadOptions {
             current_year: None,
             threads: 1,
             pass: None,
+            min_piece_bytes: None,
         }
     }
 }
@@ -1007,7 +1020,7 @@ fn load_inputs<'a>(
                 // that joins.
                 let (index, count) = (set.index(), set.count());
                 let cut = resume.and_then(|(from, line)| {
-                    let cuts = prepared.cut_points(from, count)?;
+                    let cuts = prepared.cut_points(from, count, options.min_piece())?;
                     let pieces = prepared.pieces(&cuts, line)?;
                     Some((cuts, pieces))
                 });
@@ -1060,7 +1073,7 @@ fn load_inputs<'a>(
             }
             let fingerprint = |count: usize| {
                 let (from, _) = resume?;
-                let cuts = prepared.cut_points(from, count)?;
+                let cuts = prepared.cut_points(from, count, options.min_piece())?;
                 let context = *context.get_or_init(|| pieces::context_digest(options, &st));
                 Some(pieces::Fingerprint {
                     len: p.bytes,
@@ -1073,7 +1086,7 @@ fn load_inputs<'a>(
                 _ => &mut [],
             };
             let pieces = resume.and_then(|(from, line)| {
-                let cuts = prepared.cut_points(from, threads)?;
+                let cuts = prepared.cut_points(from, threads, options.min_piece())?;
                 prepared.pieces(&cuts, line)
             });
             let mut read_in_pieces = false;

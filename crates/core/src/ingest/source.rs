@@ -236,9 +236,14 @@ impl<'a> Prepared<'a> {
     /// number of `"` before it (from `from`). Counting cannot see every case (a quote inside an
     /// unquoted field, an unclosed one), so the reader checks each cut after reading
     /// ([`super::parallel`]) and reads the file in one go when one was wrong. `None` when the
-    /// file cannot be cut (a workbook, too small). The result starts with `from` and ends with
-    /// the text's length.
-    pub(crate) fn cut_points(&self, from: u64, pieces: usize) -> Option<Vec<u64>> {
+    /// file cannot be cut (a workbook, or under `min_piece` bytes a piece). The result starts
+    /// with `from` and ends with the text's length.
+    pub(crate) fn cut_points(
+        &self,
+        from: u64,
+        pieces: usize,
+        min_piece: usize,
+    ) -> Option<Vec<u64>> {
         let Prepared::Text { text, .. } = self else {
             return None;
         };
@@ -249,7 +254,7 @@ impl<'a> Prepared<'a> {
         let bytes = text.as_bytes();
         let from = usize::try_from(from).ok()?;
         let data = bytes.get(from..)?;
-        if pieces < 2 || data.len() < MIN_PIECE_BYTES * 2 {
+        if pieces < 2 || data.len() < min_piece.saturating_mul(2) {
             return None;
         }
         let quotes = |range: &[u8]| count_byte(range, b'"');
@@ -327,8 +332,9 @@ thread_local! {
     pub(crate) static NO_CUTS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Pieces smaller than this are not worth a thread (tiny in tests, to cut small files).
-const MIN_PIECE_BYTES: usize = if cfg!(test) { 16 } else { 1 << 20 };
+/// Pieces smaller than this are not worth a thread (tiny in tests, to cut small files); the
+/// default of [`super::ReadOptions::min_piece_bytes`].
+pub(crate) const MIN_PIECE_BYTES: usize = if cfg!(test) { 16 } else { 1 << 20 };
 
 fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<std::io::Cursor<&[u8]>> {
     csv::ReaderBuilder::new()
