@@ -301,11 +301,11 @@ mod helpers {
     /// At most this many workers read an upload (the main one and its helpers).
     pub const MAX_WORKERS: u32 = 4;
     /// Helpers only from this many logical processors ([`super::MIN_CORES_FOR_PIECES`]): on 2,
-    /// the helper's copy of the files
-    /// and the main worker's joining cost about what the second piece saves, and in the
-    /// measurements (BENCHMARKS.md, "Parsing in more than one worker") two workers on 2 cores
-    /// were slower than one. So was one helper reading only the tables the main worker reads
-    /// last, fetching nothing else (BENCHMARKS.md, "A helper for the tail tables").
+    /// the helper's copy of the files and the main worker's joining cost about what the second
+    /// piece saves. In the measurements two workers on 2 cores were slower than one
+    /// (BENCHMARKS.md, "Parsing in more than one worker"), and with the pieces' code warmed up
+    /// level with one ("The pieces warmed up"); so was one helper reading only the tables the
+    /// main worker reads last ("A helper for the tail tables").
     pub const MIN_CORES: u32 = super::MIN_CORES_FOR_PIECES;
 
     struct Helper {

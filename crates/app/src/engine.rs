@@ -464,10 +464,9 @@ impl WarmUp {
     /// ([`read_piece`] of each, the helper's set as bytes and back, [`load_joined`] joining
     /// them): any worker may take either part. Those paths differ from a whole read down to
     /// the loop over the rows, and a path that first runs at the upload runs on V8's baseline
-    /// code to its end: in a helper reading tables for the main worker, never warmed up, the
-    /// main worker's share took 1.2–1.5 × as long and the browser's compiler threads three
-    /// times the CPU (BENCHMARKS.md, "A helper for the tail tables"). Returns how many files
-    /// were joined from the pieces.
+    /// code to its end: with two workers on 2 cores the first chart came at 782–891 ms
+    /// without this, 616–647 with it (BENCHMARKS.md, "The pieces warmed up"). Returns how
+    /// many files were joined from the pieces.
     pub fn pieces_round(&self) -> usize {
         let quiet = &mut |_: Phase, _: &str, _: f32| {};
         let kinds = vec![None; self.files.len()];
