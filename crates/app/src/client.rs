@@ -21,8 +21,13 @@ const WORKER_URL: &str = "./worker_loader.js";
 type Handler = Rc<dyn Fn(FromWorker)>;
 
 /// From this many logical processors the page starts helper workers that read uploads in
-/// pieces (`helpers::MIN_CORES`); the workers' warm-up then reads in pieces too
-/// (`engine::WarmUp::new`).
+/// pieces (`helpers::workers`), and the workers' warm-up reads in pieces too
+/// (`engine::WarmUp::new`). Below it the main worker reads alone: on 2 cores the helper's copy
+/// of the files and the main worker's joining cost about what the second piece saves. Two
+/// workers on 2 cores were slower than one (BENCHMARKS.md, "Parsing in more than one worker"),
+/// and level with one once the pieces' code was warmed up ("The pieces warmed up"); one helper
+/// reading only the tables the main worker reads last was slower too ("A helper for the tail
+/// tables").
 pub const MIN_CORES_FOR_PIECES: u32 = 4;
 
 struct Client {
@@ -300,13 +305,6 @@ mod helpers {
     pub const MAX_BYTES: f64 = 256e6;
     /// At most this many workers read an upload (the main one and its helpers).
     pub const MAX_WORKERS: u32 = 4;
-    /// Helpers only from this many logical processors ([`super::MIN_CORES_FOR_PIECES`]): on 2,
-    /// the helper's copy of the files and the main worker's joining cost about what the second
-    /// piece saves. In the measurements two workers on 2 cores were slower than one
-    /// (BENCHMARKS.md, "Parsing in more than one worker"), and with the pieces' code warmed up
-    /// level with one ("The pieces warmed up"); so was one helper reading only the tables the
-    /// main worker reads last ("A helper for the tail tables").
-    pub const MIN_CORES: u32 = super::MIN_CORES_FOR_PIECES;
 
     struct Helper {
         worker: Worker,
@@ -326,7 +324,7 @@ mod helpers {
 
     /// How many workers read an upload: `?workers=N` (1 = the main worker alone, as the e2e
     /// test compares), else the browser's logical processors, at most [`MAX_WORKERS`], and 1
-    /// below [`MIN_CORES`].
+    /// below [`super::MIN_CORES_FOR_PIECES`].
     pub fn workers() -> u32 {
         let window = web_sys::window();
         let query = window
@@ -337,7 +335,7 @@ mod helpers {
             return u32::clamp(n, 1, MAX_WORKERS);
         }
         let cores = window.map_or(1.0, |w| w.navigator().hardware_concurrency()) as u32;
-        if cores < MIN_CORES {
+        if cores < super::MIN_CORES_FOR_PIECES {
             return 1;
         }
         cores.min(MAX_WORKERS)
