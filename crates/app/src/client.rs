@@ -30,6 +30,10 @@ type Handler = Rc<dyn Fn(FromWorker)>;
 /// tables").
 pub const MIN_CORES_FOR_PIECES: u32 = 4;
 
+/// The name the page gives its helper workers (a worker reads its own as `self.name`): a
+/// helper reads pieces and posts nothing else, not even the warm-up's rehearsal.
+pub const HELPER_NAME: &str = "helper";
+
 struct Client {
     worker: Worker,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
@@ -116,20 +120,32 @@ fn spawn() -> Result<(Client, js_sys::Array), JsValue> {
         let report = js_sys::Reflect::get(&data, &"report".into())
             .ok()
             .and_then(|r| r.dyn_into::<js_sys::Uint8Array>().ok());
-        // `completes`: the report of every year after the shown year's (`FromWorker::OtherYears`).
-        let completes =
-            js_sys::Reflect::get(&data, &"completes".into()).is_ok_and(|c| c.is_truthy());
+        // `completes`: the report of every year after the shown year's (`FromWorker::OtherYears`);
+        // `rehearsal`: the warm-up's, its data-quality report beside it as a `Loaded` message.
+        let flag =
+            |name: &str| js_sys::Reflect::get(&data, &name.into()).is_ok_and(|c| c.is_truthy());
+        let (completes, rehearsal) = (flag("completes"), flag("rehearsal"));
+        let message = || {
+            js_sys::Reflect::get(&data, &"msg".into())
+                .ok()
+                .and_then(|m| decode::<FromWorker>(m).ok())
+        };
         let msg = match report {
-            Some(bytes) => crate::protocol::report_from_bytes(&bytes.to_vec()).map(|view| {
-                if completes {
-                    FromWorker::OtherYears(Box::new(view))
+            Some(bytes) => crate::protocol::report_from_bytes(&bytes.to_vec()).and_then(|view| {
+                if rehearsal {
+                    match message()? {
+                        FromWorker::Loaded(load) => {
+                            Some(FromWorker::Rehearsal(Box::new((load, view))))
+                        }
+                        _ => None,
+                    }
+                } else if completes {
+                    Some(FromWorker::OtherYears(Box::new(view)))
                 } else {
-                    FromWorker::Report(Box::new(view))
+                    Some(FromWorker::Report(Box::new(view)))
                 }
             }),
-            None => js_sys::Reflect::get(&data, &"msg".into())
-                .ok()
-                .and_then(|m| decode::<FromWorker>(m).ok()),
+            None => message(),
         }
         .unwrap_or(FromWorker::Failed {
             nb: "Uventet svar fra arbeideren.".into(),
@@ -478,7 +494,9 @@ mod helpers {
     }
 
     fn spawn(slot: usize) -> Result<Helper, JsValue> {
-        let worker = Worker::new(WORKER_URL)?;
+        let options = web_sys::WorkerOptions::new();
+        options.set_name(super::HELPER_NAME);
+        let worker = Worker::new_with_options(WORKER_URL, &options)?;
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             let data = ev.data();
             let msg = js_sys::Reflect::get(&data, &"msg".into())

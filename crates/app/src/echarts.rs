@@ -149,19 +149,21 @@ fn drawn() {
     }
 }
 
-fn draw(p: &Pending) {
-    // A card removed meanwhile (a new report) is skipped.
-    if p.el.is_connected() {
-        if let Err(e) = render(&p.el, &p.option, p.height) {
-            web_sys::console::warn_1(&e);
-        }
+/// Draws a waiting chart; returns whether it was drawn. A card removed meanwhile (a new
+/// report), or one never in the document (`rehearsal`), is skipped.
+fn draw(p: &Pending) -> bool {
+    if !p.el.is_connected() {
+        return false;
     }
+    if let Err(e) = render(&p.el, &p.option, p.height) {
+        web_sys::console::warn_1(&e);
+    }
+    true
 }
 
 fn tick() {
     let next = QUEUE.with(|q| q.borrow_mut().pop_front());
-    if let Some(p) = next {
-        draw(&p);
+    if next.is_some_and(|p| draw(&p)) {
         drawn();
     }
     if QUEUE.with(|q| q.borrow().is_empty()) {
@@ -198,10 +200,8 @@ pub fn schedule(el: web_sys::HtmlElement, option: serde_json::Value, height: u32
 /// Draws every waiting chart now (before printing or exporting a picture).
 pub fn flush() {
     let all = QUEUE.with(|q| std::mem::take(&mut *q.borrow_mut()));
-    for p in &all {
-        draw(p);
-    }
-    if !all.is_empty() {
+    let drew = all.iter().filter(|p| draw(p)).count();
+    if drew > 0 {
         drawn();
     }
 }

@@ -438,6 +438,9 @@ pub struct WarmUp {
     settings: Settings,
     rounds: u32,
     in_pieces: bool,
+    /// The first round's data-quality report and shown year's report, until taken
+    /// ([`WarmUp::take_rehearsal`]).
+    rehearsal: Option<(LoadView, ReportView)>,
 }
 
 /// The smallest piece the warm-up cuts its extract into ([`WarmUp::pieces_round`]): its big
@@ -457,6 +460,7 @@ impl WarmUp {
             settings: Settings::for_year(year),
             rounds: 0,
             in_pieces,
+            rehearsal: None,
         })
     }
 
@@ -496,7 +500,7 @@ impl WarmUp {
         let quiet = &mut |_: Phase, _: &str, _: f32| {};
         let kinds = vec![None; self.files.len()];
         let options = ReadOptions::default();
-        let (tables, _, usable) = load(
+        let (tables, load_view, usable) = load(
             &self.files,
             &kinds,
             &options,
@@ -521,10 +525,20 @@ impl WarmUp {
                         analyse_other_years(&tables, settings, (years, shown), first);
                     std::hint::black_box(crate::protocol::report_to_bytes(&whole));
                 }
+                self.rehearsal = Some((load_view, view));
             }
         }
         self.rounds += 1;
         tables.episodes.as_ref().map_or(0, |e| e.len() as u64) + tables.persons.len() as u64
+    }
+}
+
+impl WarmUp {
+    /// What the page draws off screen so that its own code has run before the first real
+    /// report (the app's `rehearsal` module): the first round's data-quality report and the
+    /// report of its shown year, once, after that round.
+    pub fn take_rehearsal(&mut self) -> Option<(LoadView, ReportView)> {
+        self.rehearsal.take()
     }
 }
 
@@ -1232,6 +1246,26 @@ mod tests {
     fn the_warm_up_in_pieces_cuts_and_joins_every_big_file() {
         let warm = WarmUp::new(true).unwrap();
         assert_eq!(warm.pieces_round(), 3);
+    }
+
+    #[test]
+    fn the_warm_up_hands_its_first_round_to_the_page_once() {
+        let mut warm = WarmUp::new(false).unwrap();
+        assert!(warm.take_rehearsal().is_none(), "nothing before a round");
+        warm.round();
+        let (load, report) = warm.take_rehearsal().expect("the first round's results");
+        // Every file of the extract, each read and used: the quality panel has rows to show.
+        assert_eq!(load.files.len(), warm.files.len());
+        assert!(load
+            .files
+            .iter()
+            .all(|f| f.kind.is_some() && f.rows_used > 0));
+        // The page shows the first computed module: it has cards to draw.
+        let first = report.modules.iter().position(|m| m.computed()).unwrap();
+        assert!(!report.results_of(first).is_empty());
+        assert!(warm.take_rehearsal().is_none(), "taken once");
+        warm.round();
+        assert!(warm.take_rehearsal().is_none(), "the first round's only");
     }
 
     #[test]

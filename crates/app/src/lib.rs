@@ -24,6 +24,7 @@ pub mod meta;
 pub mod pages;
 pub mod protocol;
 pub mod query;
+pub mod rehearsal;
 pub mod report;
 pub mod selection;
 pub mod survey;
@@ -81,9 +82,24 @@ pub struct AppState {
     /// cards drawn from the first view are not drawn again. What shows years or modules tracks
     /// this ([`AppState::years_computed`], the module navigation, the overview).
     pub rest_arrived: RwSignal<u32>,
+    /// The state of the page's off-screen rehearsal ([`rehearsal`]), not the page's own: what
+    /// it shows sends nothing to the worker and listens to no window event.
+    pub rehearsal: bool,
 }
 
 impl AppState {
+    /// The rehearsal's state: the warm-up's data-quality report and report, in the page's
+    /// language.
+    fn for_rehearsal(lang: Lang, load: LoadView, report: ReportView) -> Self {
+        AppState {
+            lang: RwSignal::new(lang),
+            load: RwSignal::new(Some(load)),
+            report: RwSignal::new(Some(Arc::new(report))),
+            rehearsal: true,
+            ..AppState::new()
+        }
+    }
+
     fn new() -> Self {
         AppState {
             lang: RwSignal::new(Lang::Nb),
@@ -99,6 +115,7 @@ impl AppState {
             modules: RwSignal::new(None),
             survey: RwSignal::new(None),
             rest_arrived: RwSignal::new(0),
+            rehearsal: false,
         }
     }
 
@@ -115,6 +132,8 @@ impl AppState {
 
     /// Sends a job to the worker and shows the progress bar.
     pub fn run(&self, job: ToWorker, files: Option<&js_sys::Array>) {
+        // The rehearsal has done its work by the user's first job.
+        rehearsal::take_down();
         self.error.set(None);
         let phase = match job {
             ToWorker::Demo { .. } => Phase::Generating,
@@ -147,6 +166,10 @@ impl AppState {
         match msg {
             // Helpers' pieces never reach the page's state (`client`).
             FromWorker::Ready | FromWorker::Piece { .. } => {}
+            FromWorker::Rehearsal(both) => {
+                let (load, report) = *both;
+                rehearsal::rehearse(load, report, self.lang.get_untracked());
+            }
             FromWorker::File { .. } => self.busy.set(None),
             FromWorker::Progress {
                 phase,

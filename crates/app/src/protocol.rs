@@ -171,6 +171,11 @@ pub enum FromWorker {
     /// before it, whose pending years and modules it computed. The page swaps it in without
     /// drawing the cards again.
     OtherYears(Box<ReportView>),
+    /// The warm-up's extract read and analysed (its data-quality report and the report of its
+    /// shown year), drawn once off screen by the page (`rehearsal`) so that the page's own code
+    /// has run before the first real report. The report travels as bytes, as a
+    /// [`FromWorker::Report`] does.
+    Rehearsal(Box<(LoadView, ReportView)>),
     /// A file the worker made (an export); its bytes travel beside the message.
     File {
         /// The download's file name.

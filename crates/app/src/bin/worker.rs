@@ -92,8 +92,19 @@ fn scope() -> DedicatedWorkerGlobalScope {
 fn post(msg: &FromWorker) {
     let envelope = js_sys::Object::new();
     // The report, the largest message by far, as bytes (`protocol::report_to_bytes`), its
-    // buffer moved to the page.
-    if let FromWorker::Report(view) | FromWorker::OtherYears(view) = msg {
+    // buffer moved to the page. A rehearsal's data-quality report goes beside it as the
+    // `Loaded` message it stands for.
+    let report = match msg {
+        FromWorker::Report(view) | FromWorker::OtherYears(view) => Some(&**view),
+        FromWorker::Rehearsal(both) => {
+            let loaded = FromWorker::Loaded(both.0.clone());
+            let _ = js_sys::Reflect::set(&envelope, &"msg".into(), &encode(&loaded));
+            let _ = js_sys::Reflect::set(&envelope, &"rehearsal".into(), &JsValue::TRUE);
+            Some(&both.1)
+        }
+        _ => None,
+    };
+    if let Some(view) = report {
         let completes = matches!(msg, FromWorker::OtherYears(_));
         let _ = js_sys::Reflect::set(&envelope, &"completes".into(), &completes.into());
         let bytes =
@@ -102,10 +113,12 @@ fn post(msg: &FromWorker) {
         let moved = js_sys::Array::of1(&bytes.buffer());
         if scope()
             .post_message_with_transfer(&envelope, &moved)
-            .is_ok()
+            .is_err()
         {
-            return;
+            // Copied rather than moved, when the browser refuses to move the buffer.
+            let _ = scope().post_message(&envelope);
         }
+        return;
     }
     let _ = js_sys::Reflect::set(&envelope, &"msg".into(), &encode(msg));
     let _ = scope().post_message(&envelope);
@@ -794,6 +807,11 @@ async fn warm_up() {
     };
     for _ in 0..engine::WARM_UP_ROUNDS {
         warm.round();
+        // The first round's results, for the page to draw off screen (`rehearsal`) while
+        // this worker runs the other rounds; a helper's page never shows them.
+        if let Some(rehearsal) = warm.take_rehearsal().filter(|_| !is_helper()) {
+            post(&FromWorker::Rehearsal(Box::new(rehearsal)));
+        }
         next_task().await;
         if job_seen() {
             return;
@@ -821,6 +839,12 @@ fn reads_in_pieces() -> bool {
         .and_then(|c| c.as_f64())
         .unwrap_or(1.0);
     cores >= f64::from(forlop_app::client::MIN_CORES_FOR_PIECES)
+}
+
+/// Whether this worker is one of the page's helpers, which read pieces of uploads and post
+/// nothing else (`client::helpers`, which names them).
+fn is_helper() -> bool {
+    scope().name() == forlop_app::client::HELPER_NAME
 }
 
 /// Resolves in a later task (a zero timeout): the messages waiting are handled first.

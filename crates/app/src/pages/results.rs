@@ -59,13 +59,16 @@ pub fn ResultsPage() -> impl IntoView {
     let selection = Selection::new();
     provide_context(selection);
     // The browser's own print (Ctrl+P) gets the print view too: every panel open while printing.
-    // The page lives as long as the app, so the listeners are never removed.
+    // The page lives as long as the app, so the listeners are never removed (the rehearsal's
+    // page, which does not, has none).
     // Charts still waiting to be drawn are drawn first, so the print has every one.
-    let _ = window_event_listener_untyped("beforeprint", move |_| {
-        crate::echarts::flush();
-        selection.print.set(true);
-    });
-    let _ = window_event_listener_untyped("afterprint", move |_| selection.print.set(false));
+    if !state.rehearsal {
+        let _ = window_event_listener_untyped("beforeprint", move |_| {
+            crate::echarts::flush();
+            selection.print.set(true);
+        });
+        let _ = window_event_listener_untyped("afterprint", move |_| selection.print.set(false));
+    }
     Effect::new(move |_| {
         state.report.with(|r| {
             let Some(r) = r else { return };
@@ -117,12 +120,15 @@ fn Results() -> impl IntoView {
             .with(|r| r.as_ref().and_then(|r| Some(r.modules.get(m)?.id.clone())))
     });
     // The worker computes the module shown first in the next analysis (a new k, year or
-    // upload): the user who is on the third module sees it first.
-    Effect::new(move |_| {
-        if let Some(id) = module_id.get() {
-            crate::client::send(&ToWorker::ShowModule(id), None);
-        }
-    });
+    // upload): the user who is on the third module sees it first. (Not the rehearsal's: a
+    // message would end the worker's warm-up.)
+    if !state.rehearsal {
+        Effect::new(move |_| {
+            if let Some(id) = module_id.get() {
+                crate::client::send(&ToWorker::ShowModule(id), None);
+            }
+        });
+    }
     let decl = move || module_id.with(|id| id.as_deref().and_then(forlop_core::modules::find));
     let levels = Memo::new(move |_| {
         state
