@@ -21,6 +21,10 @@ test('rehearsal: the warm-up report is taken in off screen, never shown, and the
       report: window.forlopReport,
     }));
     assert.deepEqual(shown, { results: 0, report: undefined });
+    // Taken down once it has built every card, while the user picks files.
+    await page.waitForFunction(() => window.forlopRehearsal?.down !== undefined, null, { timeout: 60000 });
+    const rehearsal = await page.evaluate(() => window.forlopRehearsal);
+    assert.ok(rehearsal.cards > 0 && rehearsal.down >= rehearsal.at, `rehearsal: ${JSON.stringify(rehearsal)}`);
     // The worker's other warm-up rounds (the rehearsal sent it nothing that would end them).
     await page.waitForTimeout(3000);
 
@@ -33,9 +37,8 @@ test('rehearsal: the warm-up report is taken in off screen, never shown, and the
     // (`warm_up` is 0 then).
     const { warm_up } = Object.fromEntries(report.timings);
     assert.ok(warm_up > 0, `warm-up: ${warm_up}`);
-    // Taken down at the upload, after drawing its cards.
-    const rehearsal = await page.evaluate(() => window.forlopRehearsal);
-    assert.ok(rehearsal.cards > 0, `rehearsal: ${JSON.stringify(rehearsal)}`);
+    // Nothing of it came back with the upload.
+    assert.deepEqual(await page.evaluate(() => window.forlopRehearsal), rehearsal);
     // The quality panel lists the user's files, not the warm-up's.
     const listed = await page.$$eval('#quality-files tbody tr th', (cells) => cells.map((c) => c.textContent).sort());
     assert.deepEqual(listed, files);

@@ -197,6 +197,15 @@ pub fn schedule(el: web_sys::HtmlElement, option: serde_json::Value, height: u32
     }
 }
 
+/// Draws `option` into `el` now (a chart waiting for `el` is dropped), as [`schedule`] would
+/// in a later task: for the chart the user waits for most, the first of a report.
+pub fn draw_now(el: web_sys::HtmlElement, option: serde_json::Value, height: u32) {
+    QUEUE.with(|q| q.borrow_mut().retain(|p| p.el != el));
+    if draw(&Pending { el, option, height }) {
+        drawn();
+    }
+}
+
 /// Draws every waiting chart now (before printing or exporting a picture).
 pub fn flush() {
     let all = QUEUE.with(|q| std::mem::take(&mut *q.borrow_mut()));

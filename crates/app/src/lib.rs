@@ -132,8 +132,6 @@ impl AppState {
 
     /// Sends a job to the worker and shows the progress bar.
     pub fn run(&self, job: ToWorker, files: Option<&js_sys::Array>) {
-        // The rehearsal has done its work by the user's first job.
-        rehearsal::take_down();
         self.error.set(None);
         let phase = match job {
             ToWorker::Demo { .. } => Phase::Generating,
@@ -155,9 +153,13 @@ impl AppState {
             fraction: 0.0,
         }));
         client::send(&job, files);
-        // While the worker works, the page is idle: let ECharts draw its costly first chart now.
+        // While the worker works, the page is idle: let ECharts draw its costly first chart now,
+        // and take the rehearsal down if it still stands, after the job has gone.
         set_timeout(
-            || echarts::warm_up(&charts::sample().option),
+            || {
+                echarts::warm_up(&charts::sample().option);
+                rehearsal::close();
+            },
             std::time::Duration::ZERO,
         );
     }

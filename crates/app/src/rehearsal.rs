@@ -1,6 +1,7 @@
 //! The page's rehearsal: the worker's warm-up results (`engine::WarmUp::take_rehearsal`, a
 //! 300-person synthetic extract) taken in once, as a real report is, into a page that is never
-//! part of the document, and taken down when the user's first job starts.
+//! part of the document, and taken down once it has built every card (or at the user's first
+//! job, if that comes first).
 //!
 //! Why: V8 compiles a WebAssembly function when it is first called and optimises it only after
 //! it has run a while. The page's code that takes a report in (its decoding, the quality panel,
@@ -23,6 +24,7 @@ use crate::AppState;
 use forlop_core::text::Lang;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
+use std::time::Duration;
 use wasm_bindgen::JsCast;
 
 thread_local! {
@@ -32,12 +34,15 @@ thread_local! {
         const { RefCell::new(None) };
     /// Whether the page has rehearsed: once per page, the first warm-up's results only.
     static REHEARSED: Cell<bool> = const { Cell::new(false) };
+    /// Whether the user's first job has started: a rehearsal that comes after it (the worker
+    /// posted it just before taking the job) is not taken in.
+    static TOO_LATE: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Takes `load` and `report` in as the page takes in a real upload's, off screen; once per
 /// page. Records when, as `window.forlopRehearsal.at` (ms from navigation start).
 pub fn rehearse(load: LoadView, report: ReportView, lang: Lang) {
-    if REHEARSED.with(|r| r.replace(true)) {
+    if TOO_LATE.with(Cell::get) || REHEARSED.with(|r| r.replace(true)) {
         return;
     }
     let Some(stage) = web_sys::window()
@@ -57,12 +62,53 @@ pub fn rehearse(load: LoadView, report: ReportView, lang: Lang) {
     });
     STAGE.with(|s| *s.borrow_mut() = Some((Box::new(page), stage)));
     note("at", crate::page_clock().unwrap_or_default());
+    take_down_when_done(LOOKS);
+}
+
+/// How often the rehearsal is looked at, to take it down once every card is built, and for how
+/// long at most.
+const LOOK_EVERY: Duration = Duration::from_millis(50);
+const LOOKS: u32 = 100;
+
+/// Takes the rehearsal down once its page has built every card (the cards come one per task),
+/// while the user is still picking files: taken down at the upload instead, its garbage was
+/// collected beside the worker's read. `looks` left: then it is taken down anyway.
+fn take_down_when_done(looks: u32) {
+    // `None`: taken down already; `Some(false)`: cards still coming.
+    let done = STAGE.with(|s| {
+        let s = s.borrow();
+        let (_, stage) = s.as_ref()?;
+        let cards = stage.query_selector("#cards").ok().flatten();
+        Some(cards.is_some_and(|c| {
+            let shown = c.get_attribute("data-shown");
+            shown.is_some() && shown == c.get_attribute("data-total")
+        }))
+    });
+    match done {
+        Some(false) if looks > 0 => {
+            set_timeout(move || take_down_when_done(looks - 1), LOOK_EVERY);
+        }
+        Some(_) => take_down(),
+        None => {}
+    }
+}
+
+/// Whether the page has rehearsed (or is rehearsing): its code that takes a report in is warm.
+pub fn has_run() -> bool {
+    REHEARSED.with(Cell::get)
+}
+
+/// The user's first job has started: the rehearsal is taken down if it still stands, and one
+/// that comes later is not taken in.
+pub fn close() {
+    TOO_LATE.with(|t| t.set(true));
+    take_down();
 }
 
 /// Takes the rehearsal's page down (its effects and timers stop, its signals are freed).
-/// Records how many indicator cards it had drawn, as `window.forlopRehearsal.cards`: the
-/// browser test's evidence that the rehearsal went as far as the cards.
-pub fn take_down() {
+/// Records how many indicator cards it had built and when, as `window.forlopRehearsal.cards`
+/// and `.down`: the browser test's evidence that the rehearsal went as far as the cards.
+fn take_down() {
     let Some((page, stage)) = STAGE.with(|s| s.borrow_mut().take()) else {
         return;
     };
@@ -71,6 +117,7 @@ pub fn take_down() {
         .map_or(0, |cards| cards.length());
     drop(page);
     note("cards", f64::from(cards));
+    note("down", crate::page_clock().unwrap_or_default());
 }
 
 /// Sets `window.forlopRehearsal[key]`.

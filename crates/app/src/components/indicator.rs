@@ -324,7 +324,13 @@ pub fn IndicatorCard(
             let _ = el
                 .style()
                 .set_property("height", &format!("{}px", spec.height));
-            crate::echarts::schedule(el, spec.option, spec.height);
+            // The first card's chart at once, in the task that built the card (with the
+            // report's: `pages::results::Cards`); the others one per task after it.
+            if index == 0 {
+                crate::echarts::draw_now(el, spec.option, spec.height);
+            } else {
+                crate::echarts::schedule(el, spec.option, spec.height);
+            }
         }
     });
     let id_png = id.clone();

@@ -20,9 +20,9 @@ use leptos::prelude::*;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Cards added per browser task. The task that takes in a report builds none (it only decodes
-/// the report and lays out the page); the cards follow, the ones on screen first, so no task
-/// builds them all (issue 6: no stall over 100 ms).
+/// Cards added per browser task. The task that takes in a report builds at most these
+/// ([`first_cards`]: it decodes the report and lays out the page); the cards follow, the ones
+/// on screen first, so no task builds them all (issue 6: no stall over 100 ms).
 const CARDS_PER_TASK: usize = 1;
 
 fn pick(b: &Bilingual, lang: Lang) -> String {
@@ -377,7 +377,7 @@ fn Cards() -> impl IntoView {
         let total = cards.with(Vec::len);
         let mine = generation.get_value() + 1;
         generation.set_value(mine);
-        shown.set(0);
+        shown.set(first_cards().min(total));
         grow(shown, total, generation, mine);
     });
     // `data-shown`/`data-total` let the perf test wait until every card exists.
@@ -398,6 +398,19 @@ fn Cards() -> impl IntoView {
             children=move |(_, i, (r, id))| view! { <IndicatorCard index=i result=r id=id /> }
         />
         </div>
+    }
+}
+
+/// The cards built in the task that takes a report in: once the page has rehearsed
+/// (`rehearsal`), the first card (and its chart, `IndicatorCard`): the task then took 37–70 ms
+/// on the 1 M-row upload, and the first chart came 30–67 ms after the report instead of 86–121
+/// (BENCHMARKS.md, "The page rehearsed"). Cold (no rehearsal yet: the demo sends its job at
+/// start) the task is already 70–160 ms long, and the cards follow in later tasks.
+fn first_cards() -> usize {
+    if crate::rehearsal::has_run() {
+        CARDS_PER_TASK
+    } else {
+        0
     }
 }
 
