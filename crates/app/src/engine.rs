@@ -494,6 +494,13 @@ impl WarmUp {
         joined
     }
 
+    /// What the page draws off screen so that its own code has run before the first real
+    /// report (the app's `rehearsal` module): the first round's data-quality report and the
+    /// report of its shown year, once, after that round.
+    pub fn take_rehearsal(&mut self) -> Option<(LoadView, ReportView)> {
+        self.rehearsal.take()
+    }
+
     /// One round: the extract read and analysed as the worker reads and analyses an upload.
     /// Returns the rows read (0: nothing was).
     pub fn round(&mut self) -> u64 {
@@ -530,15 +537,6 @@ impl WarmUp {
         }
         self.rounds += 1;
         tables.episodes.as_ref().map_or(0, |e| e.len() as u64) + tables.persons.len() as u64
-    }
-}
-
-impl WarmUp {
-    /// What the page draws off screen so that its own code has run before the first real
-    /// report (the app's `rehearsal` module): the first round's data-quality report and the
-    /// report of its shown year, once, after that round.
-    pub fn take_rehearsal(&mut self) -> Option<(LoadView, ReportView)> {
-        self.rehearsal.take()
     }
 }
 

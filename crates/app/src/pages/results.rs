@@ -404,8 +404,8 @@ fn Cards() -> impl IntoView {
 /// The cards built in the task that takes a report in: once the page has rehearsed
 /// (`rehearsal`), the first card (and its chart, `IndicatorCard`): the task then took 37–70 ms
 /// on the 1 M-row upload, and the first chart came 38–40 ms after the report instead of 82
-/// (medians; BENCHMARKS.md, "The page rehearsed"). Cold (no rehearsal yet: the demo sends its job at
-/// start) the task is already 70–160 ms long, and the cards follow in later tasks.
+/// (medians; BENCHMARKS.md, "The page rehearsed"). Cold (no rehearsal yet: the demo sends its
+/// job at start) the task is already 70–160 ms long, and the cards follow in later tasks.
 fn first_cards() -> usize {
     if crate::rehearsal::has_run() {
         CARDS_PER_TASK
