@@ -124,40 +124,79 @@ thread_local! {
 
 /// The `p` quantile of the gamma distribution of shape `shape` and scale 1 (both checked by
 /// [`gamma_quantile`]); `None` when it cannot be found.
+///
+/// Newton steps on statrs' CDF and density from the Wilson–Hilferty approximation
+/// shape · (1 − 1/(9 shape) + z √(1/(9 shape)))³, which is within a fraction of a per cent of the
+/// quantile from shape 1 up (the Garwood limits of counts, the Fay–Feuer limits of rates): three
+/// or four steps reach it to rounding. statrs' own `inverse_cdf` (doubling, bisection, then
+/// Newton) took some thirty evaluations of the incomplete gamma function for the same limit, and
+/// the first analysis of an upload spent a third of its time there (BENCHMARKS.md, "The
+/// quantiles from a close start"); it stays as the way in for shapes below 1 and wherever the
+/// steps do not land on a root.
 fn unit_gamma_quantile(p: f64, shape: f64) -> Option<f64> {
     let g = Gamma::new(shape, 1.0).ok()?;
-    // statrs stops after a few Newton steps; a few more on its CDF and density make the limit
-    // exact to rounding.
-    let polish = |mut x: f64| {
-        for _ in 0..20 {
-            let d = g.pdf(x);
-            if !(d > 0.0 && d.is_finite()) {
-                break;
-            }
-            let next = x - (g.cdf(x) - p) / d;
-            if !(next > 0.0 && next.is_finite()) {
-                break;
-            }
-            let done = (next - x).abs() <= 1e-15 * x.abs();
-            x = next;
-            if done {
-                break;
-            }
-        }
-        x
-    };
     let root = |x: f64| x.is_finite() && x >= 0.0 && (g.cdf(x) - p).abs() <= 1e-9;
-    let mut x = polish(g.inverse_cdf(p));
-    if !root(x) {
-        // statrs' search fails for some large shapes (counts of a national register: 640 162
-        // persons gave NaN): start from the Wilson–Hilferty approximation
-        // shape · (1 − 1/(9 shape) + z √(1/(9 shape)))³ instead, within a fraction of a unit of
-        // the quantile there.
+    let wilson_hilferty = || {
         let zp = Normal::new(0.0, 1.0).ok()?.inverse_cdf(p);
         let c = 1.0 / (9.0 * shape);
-        x = polish(shape * (1.0 - c + zp * c.sqrt()).powi(3));
+        Some(shape * (1.0 - c + zp * c.sqrt()).powi(3))
+    };
+    // statrs' search fails for some large shapes (counts of a national register: 640 162
+    // persons gave NaN), the approximation for some small ones: each is the other's fallback.
+    let approximation_first = shape >= 1.0;
+    let mut x = f64::NAN;
+    for approximation in [approximation_first, !approximation_first] {
+        let start = if approximation {
+            wilson_hilferty()?
+        } else {
+            g.inverse_cdf(p)
+        };
+        x = polish(&g, p, start, LAST_STEP);
+        if root(x) {
+            break;
+        }
     }
     (x.is_finite() && x >= 0.0).then_some(x)
+}
+
+/// Where [`polish`] stops: after a step of less than this, relative. From a step that small
+/// Newton's next would be below 1e-20, far under the noise of statrs' CDF (1e-14 to 1e-13
+/// relative at shapes in the thousands). A tolerance under that noise (1e-15, before) was never
+/// met there: a third of an analysis's quantiles took all twenty steps, walking in the noise.
+const LAST_STEP: f64 = 1e-12;
+
+/// Newton steps on `g`'s CDF and density from `x` toward its `p` quantile, until one moves `x`
+/// less than `last_step` relative, at most twenty; where a step would leave the positive
+/// numbers, the last good `x`.
+fn polish(g: &Gamma, p: f64, mut x: f64, last_step: f64) -> f64 {
+    for _ in 0..20 {
+        // Through the logarithm: statrs' `pdf` computes x^(shape − 1) itself up to shape 160,
+        // which overflows to infinity from shape ~141 at the quantiles here (127^150 > 1e308).
+        let d = g.ln_pdf(x).exp();
+        if !(d > 0.0 && d.is_finite()) {
+            break;
+        }
+        let next = x - (g.cdf(x) - p) / d;
+        if !(next > 0.0 && next.is_finite()) {
+            break;
+        }
+        let done = (next - x).abs() <= last_step * x.abs();
+        x = next;
+        if done {
+            break;
+        }
+    }
+    x
+}
+
+/// The same quantile the way it was found before [`unit_gamma_quantile`] started from the
+/// Wilson–Hilferty approximation and stopped at [`LAST_STEP`] (statrs' `inverse_cdf`, then
+/// Newton steps down to 1e-15): kept to show that the two agree (tests).
+#[cfg(test)]
+fn unit_gamma_quantile_by_statrs_search(p: f64, shape: f64) -> Option<f64> {
+    let g = Gamma::new(shape, 1.0).ok()?;
+    let x = polish(&g, p, g.inverse_cdf(p), 1e-15);
+    (x.is_finite() && x >= 0.0 && (g.cdf(x) - p).abs() <= 1e-9).then_some(x)
 }
 
 /// The exact (Garwood) interval of a Poisson count x: lower = Γ⁻¹(α/2; x) (0 for x = 0),
