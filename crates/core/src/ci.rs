@@ -191,7 +191,8 @@ fn polish(g: &Gamma, p: f64, mut x: f64, last_step: f64) -> f64 {
 
 /// The same quantile the way it was found before [`unit_gamma_quantile`] started from the
 /// Wilson–Hilferty approximation and stopped at [`LAST_STEP`] (statrs' `inverse_cdf`, then
-/// Newton steps down to 1e-15): kept to show that the two agree (tests).
+/// Newton steps down to 1e-15; the density through its logarithm, as now): kept to show that
+/// the two agree (tests).
 #[cfg(test)]
 fn unit_gamma_quantile_by_statrs_search(p: f64, shape: f64) -> Option<f64> {
     let g = Gamma::new(shape, 1.0).ok()?;

@@ -232,7 +232,8 @@ fn the_close_start_finds_the_quantiles_the_statrs_search_found() {
     // Every shape an analysis asks for, by kind: the Garwood limits of counts (whole shapes,
     // 1–3 000 all of them, then up to 100 000), the Fay–Feuer limits of standardised rates
     // (shapes such as 10 371.999926978315) and shapes just above 1. The two ways land on the
-    // same root to a few units in the last place, and the long table's 8 digits are the same.
+    // same root to 1e-12 relative (statrs' CDF is good to 1e-14–1e-13 there), and the long
+    // table's 8 digits are the same.
     let mut shapes: Vec<f64> = (1..=3_000).map(f64::from).collect();
     shapes.extend((5_000..=100_000).step_by(997).map(f64::from));
     shapes.extend((0..2_000).map(|i| 1.0 + f64::from(i) * 0.37 + 1e-7 * f64::from(i % 13)));
@@ -261,10 +262,11 @@ fn the_close_start_finds_the_quantiles_the_statrs_search_found() {
 }
 
 #[test]
-fn below_shape_1_the_quantile_is_the_statrs_search_s() {
+fn below_shape_1_the_statrs_search_finds_the_quantile() {
     // No analysis asks for a shape below 1 (a Garwood shape is a count of at least 1, a
     // Fay–Feuer shape (Σ wᵢxᵢ)² / Σ wᵢ²xᵢ is at least 1 with whole xᵢ), and there the
-    // approximation is not used: the search as before (none found for 0.5 at 2.5 %, as before). Shape 0.5 is χ²₁ / 2: its 97.5 % quantile is z(0.9875)² / 2 =
+    // approximation is not used but the search, as before (which finds none for shape 0.5 at
+    // 2.5 %, as before). Shape 0.5 is χ²₁ / 2: its 97.5 % quantile is z(0.9875)² / 2 =
     // 2.241403² / 2 = 2.511943.
     let x = unit_gamma_quantile(0.975, 0.5).unwrap();
     assert!(
