@@ -135,7 +135,6 @@ thread_local! {
 /// steps do not land on a root.
 fn unit_gamma_quantile(p: f64, shape: f64) -> Option<f64> {
     let g = Gamma::new(shape, 1.0).ok()?;
-    let root = |x: f64| x.is_finite() && x >= 0.0 && (g.cdf(x) - p).abs() <= 1e-9;
     let wilson_hilferty = || {
         let zp = Normal::new(0.0, 1.0).ok()?.inverse_cdf(p);
         let c = 1.0 / (9.0 * shape);
@@ -152,11 +151,16 @@ fn unit_gamma_quantile(p: f64, shape: f64) -> Option<f64> {
             g.inverse_cdf(p)
         };
         x = polish(&g, p, start, LAST_STEP);
-        if root(x) {
+        if is_root(&g, p, x) {
             break;
         }
     }
     (x.is_finite() && x >= 0.0).then_some(x)
+}
+
+/// Whether `x` is `g`'s `p` quantile: its CDF there within 1e-9 of `p`.
+fn is_root(g: &Gamma, p: f64, x: f64) -> bool {
+    x.is_finite() && x >= 0.0 && (g.cdf(x) - p).abs() <= 1e-9
 }
 
 /// Where [`polish`] stops: after a step of less than this, relative. From a step that small
@@ -197,7 +201,7 @@ fn polish(g: &Gamma, p: f64, mut x: f64, last_step: f64) -> f64 {
 fn unit_gamma_quantile_by_statrs_search(p: f64, shape: f64) -> Option<f64> {
     let g = Gamma::new(shape, 1.0).ok()?;
     let x = polish(&g, p, g.inverse_cdf(p), 1e-15);
-    (x.is_finite() && x >= 0.0 && (g.cdf(x) - p).abs() <= 1e-9).then_some(x)
+    is_root(&g, p, x).then_some(x)
 }
 
 /// The exact (Garwood) interval of a Poisson count x: lower = Γ⁻¹(α/2; x) (0 for x = 0),
