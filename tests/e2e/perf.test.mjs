@@ -162,7 +162,8 @@ const pageSteps = () => {
     read: w.read,
     read_to_analyse: at('at_view_done') - (w.view ?? 0) - w.analyse - at('at_read_done'),
     analyse: w.analyse,
-    view: w.view,
+    // Only from builds that timed the view apart.
+    ...(w.view === undefined ? {} : { view: w.view }),
     view_to_report: window.forlopReport.first_at - at('at_view_done'),
     report_to_chart: window.__firstChart - window.forlopReport.first_at,
     other_years: w.analyse_other_years ?? 0,

@@ -16,12 +16,16 @@ use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 /// Files are copied into wasm memory 16 MiB at a time: never one JS string, never one huge buffer.
 const SLICE: f64 = 16.0 * 1024.0 * 1024.0;
 
+/// The least time between two progress messages of one phase (ms): the bar moves about 20
+/// times a second, smooth to the eye, and the page is not kept re-rendering it ([`progress`]).
+const PROGRESS_EVERY_MS: f64 = 50.0;
+
 thread_local! {
     static HELD: RefCell<Held> = RefCell::new(Held::default());
     /// The patient survey read or made by the last survey job.
     static SURVEY: RefCell<Option<forlop_app::survey::SurveyHeld>> = const { RefCell::new(None) };
-    /// The last progress posted: phase, file, fraction.
-    static LAST_PROGRESS: RefCell<Option<(Phase, String, f32)>> = const { RefCell::new(None) };
+    /// The last progress posted: phase, file, fraction, when ([`now`]).
+    static LAST_PROGRESS: RefCell<Option<(Phase, String, f32, f64)>> = const { RefCell::new(None) };
     /// The helpers' pieces handed on by the page while a [`ToWorker::Files`] job waits for
     /// them: (index, bytes; `None` = that helper failed).
     static PIECES: RefCell<Vec<(u32, Option<Vec<u8>>)>> = const { RefCell::new(Vec::new()) };
@@ -226,9 +230,12 @@ fn other_years_first() {
     post(&FromWorker::OtherYears(Box::new(view)));
 }
 
-/// Posts progress at most once per percent, or when the phase or file changes: the page
-/// re-renders its bar for each message, and the reader and the generator report far more often
-/// than that (a message per row queued thousands of messages ahead of the report).
+/// Posts progress when the phase changes, otherwise at most once per [`PROGRESS_EVERY_MS`] and
+/// only when the bar would move by a percent or the file or step changes: the page re-renders
+/// its bar for each message, and the reader and the generator report far more often than that
+/// (a message per row queued thousands of messages ahead of the report). Per percent alone
+/// was not enough: the analysis's steps (its modules, each indicator) posted about a hundred
+/// messages in its last 50 ms, and the report waited behind them at the page.
 fn progress(phase: Phase, detail: &str, fraction: f32) {
     let fraction = match phase {
         Phase::Parsing => FLOOR.with(|f| {
@@ -241,11 +248,14 @@ fn progress(phase: Phase, detail: &str, fraction: f32) {
     let worth_posting = LAST_PROGRESS.with(|last| {
         let mut last = last.borrow_mut();
         let news = match &*last {
-            Some((p, d, f)) => *p != phase || d != detail || (fraction - f).abs() >= 0.01,
+            Some((p, _, _, _)) if *p != phase => true,
+            Some((_, d, f, at)) => {
+                (d != detail || (fraction - f).abs() >= 0.01) && now() - at >= PROGRESS_EVERY_MS
+            }
             None => true,
         };
         if news {
-            *last = Some((phase, detail.to_string(), fraction));
+            *last = Some((phase, detail.to_string(), fraction, now()));
         }
         news
     });

@@ -16,22 +16,38 @@ fn phase_text(phase: Phase, lang: Lang) -> &'static str {
 }
 
 /// Shown while the worker runs a job: phase, file, a bar, and Cancel (terminates the worker).
+/// Built once per job, its label and bar then follow each progress message: rebuilding the
+/// section for every message kept the page's main thread busy while the report waited behind
+/// them, and replaced the Cancel button under a pointer about to press it.
 #[component]
 pub fn ProgressBar() -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = state.lang;
+    let busy = state.busy;
+    let shown = Memo::new(move |_| busy.with(Option::is_some));
+    let pct = move || {
+        busy.with(|p| {
+            p.as_ref()
+                .map_or(0, |p| (p.fraction.clamp(0.0, 1.0) * 100.0).round() as u32)
+        })
+    };
+    let label = move || {
+        busy.with(|p| {
+            p.as_ref().map(|p| {
+                if p.detail.is_empty() {
+                    format!("{} …", phase_text(p.phase, lang.get()))
+                } else {
+                    format!("{} {} …", phase_text(p.phase, lang.get()), p.detail)
+                }
+            })
+        })
+    };
     move || {
-        state.busy.get().map(|p| {
-            let pct = (p.fraction.clamp(0.0, 1.0) * 100.0).round() as u32;
-            let label = if p.detail.is_empty() {
-                format!("{} …", phase_text(p.phase, lang.get()))
-            } else {
-                format!("{} {} …", phase_text(p.phase, lang.get()), p.detail)
-            };
+        shown.get().then(|| {
             view! {
                 <section class="progress" id="progress" aria-live="polite">
                     <label for="progress-bar">{label}</label>
-                    <progress id="progress-bar" max="100" value=pct>{format!("{pct} %")}</progress>
+                    <progress id="progress-bar" max="100" value=pct>{move || format!("{} %", pct())}</progress>
                     <button
                         id="cancel"
                         type="button"
@@ -46,7 +62,7 @@ pub fn ProgressBar() -> impl IntoView {
                             }));
                         }
                     >
-                        {tr(Key::Cancel, lang.get())}
+                        {move || tr(Key::Cancel, lang.get())}
                     </button>
                 </section>
             }
