@@ -25,6 +25,13 @@ test('rehearsal: the warm-up report is taken in off screen, never shown, and the
     await page.waitForFunction(() => window.forlopRehearsal?.down !== undefined, null, { timeout: 60000 });
     const rehearsal = await page.evaluate(() => window.forlopRehearsal);
     assert.ok(rehearsal.cards > 0 && rehearsal.down >= rehearsal.at, `rehearsal: ${JSON.stringify(rehearsal)}`);
+    // Every card of the shown module, and taken down as soon as they are built (the page says so
+    // itself), well before the 5 s it may stand at most.
+    assert.equal(rehearsal.cards, rehearsal.total, `rehearsal: ${JSON.stringify(rehearsal)}`);
+    assert.ok(rehearsal.down - rehearsal.at < 4000, `rehearsal: ${JSON.stringify(rehearsal)}`);
+    // Laid out once before it went (in and out of the document within one task).
+    assert.ok(rehearsal.layout >= 0, `rehearsal: ${JSON.stringify(rehearsal)}`);
+    assert.equal(await page.evaluate(() => document.querySelectorAll('[aria-hidden="true"] #cards').length), 0);
     // The worker's other warm-up rounds (the rehearsal sent it nothing that would end them).
     await page.waitForTimeout(3000);
 

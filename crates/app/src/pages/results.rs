@@ -378,7 +378,7 @@ fn Cards() -> impl IntoView {
         let mine = generation.get_value() + 1;
         generation.set_value(mine);
         shown.set(first_cards().min(total));
-        grow(shown, total, generation, mine);
+        grow(shown, total, generation, mine, state.rehearsal);
     });
     // `data-shown`/`data-total` let the perf test wait until every card exists.
     view! {
@@ -414,9 +414,19 @@ fn first_cards() -> usize {
     }
 }
 
-/// Adds [`CARDS_PER_TASK`] cards in a later task until every card is shown.
-fn grow(shown: RwSignal<usize>, total: usize, generation: StoredValue<u64>, mine: u64) {
+/// Adds [`CARDS_PER_TASK`] cards in a later task until every card is shown; then, on the
+/// rehearsal's page, says so (`rehearsal::cards_built`).
+fn grow(
+    shown: RwSignal<usize>,
+    total: usize,
+    generation: StoredValue<u64>,
+    mine: u64,
+    rehearsal: bool,
+) {
     if shown.get_untracked() >= total {
+        if rehearsal {
+            crate::rehearsal::cards_built();
+        }
         return;
     }
     set_timeout(
@@ -425,7 +435,7 @@ fn grow(shown: RwSignal<usize>, total: usize, generation: StoredValue<u64>, mine
                 return;
             }
             shown.update(|n| *n = (*n + CARDS_PER_TASK).min(total));
-            grow(shown, total, generation, mine);
+            grow(shown, total, generation, mine, rehearsal);
         },
         Duration::ZERO,
     );
