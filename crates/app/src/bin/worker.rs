@@ -247,17 +247,21 @@ fn progress(phase: Phase, detail: &str, fraction: f32) {
     };
     let worth_posting = LAST_PROGRESS.with(|last| {
         let mut last = last.borrow_mut();
-        let news = match &*last {
-            Some((p, _, _, _)) if *p != phase => true,
-            Some((_, d, f, at)) => {
-                (d != detail || (fraction - f).abs() >= 0.01) && now() - at >= PROGRESS_EVERY_MS
+        let at = match &*last {
+            Some((p, d, f, at)) if *p == phase => {
+                if d == detail && (fraction - f).abs() < 0.01 {
+                    return false;
+                }
+                let t = now();
+                if t - at < PROGRESS_EVERY_MS {
+                    return false;
+                }
+                t
             }
-            None => true,
+            _ => now(),
         };
-        if news {
-            *last = Some((phase, detail.to_string(), fraction, now()));
-        }
-        news
+        *last = Some((phase, detail.to_string(), fraction, at));
+        true
     });
     if !worth_posting {
         return;
