@@ -520,13 +520,13 @@ impl WarmUp {
         }
         let settings = &self.settings;
         if usable {
-            // The shown year every round; once, its view packed as bytes and the rest of the
-            // analysis (V8 compiles a function at its first call: none waits for that at the
-            // upload).
+            // The shown year every round; once, the rest of the analysis and its view packed
+            // as bytes (V8 compiles a function at its first call: none waits for that at the
+            // upload). The shown year's view is packed when the worker posts it to the page
+            // as the rehearsal ([`WarmUp::take_rehearsal`]), not here as well.
             let (years, shown) = plan_years(&tables, None, settings.year);
             let (first, view) = analyse_shown_year(&tables, settings, &years, (shown, None), quiet);
             if self.rounds == 0 {
-                std::hint::black_box(crate::protocol::report_to_bytes(&view));
                 if !view.is_whole() {
                     let (_, _, whole) =
                         analyse_other_years(&tables, settings, (years, shown), first);
