@@ -31,7 +31,9 @@ test('rehearsal: the warm-up report is taken in off screen, never shown, and the
     assert.ok(rehearsal.down - rehearsal.at < 4000, `rehearsal: ${JSON.stringify(rehearsal)}`);
     // Laid out once before it went (in and out of the document within one task).
     assert.ok(rehearsal.layout >= 0, `rehearsal: ${JSON.stringify(rehearsal)}`);
-    assert.equal(await page.evaluate(() => document.querySelectorAll('[aria-hidden="true"] #cards').length), 0);
+    assert.equal(await page.evaluate(() => document.querySelectorAll('.rehearsal-stage, [aria-hidden="true"] #cards').length), 0);
+    // Out of sight by the style sheet's class: the Content-Security-Policy refuses style attributes.
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violations');
     // The worker's other warm-up rounds (the rehearsal sent it nothing that would end them).
     await page.waitForTimeout(3000);
 

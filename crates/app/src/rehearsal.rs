@@ -112,10 +112,9 @@ fn lay_out_once(stage: &web_sys::Element) -> bool {
         return false;
     };
     let _ = stage.set_attribute("aria-hidden", "true");
-    let _ = stage.set_attribute(
-        "style",
-        "position:absolute;top:0;left:-100000px;width:100%;visibility:hidden;pointer-events:none",
-    );
+    // Out of sight by a class of the style sheet (`.rehearsal-stage`): the page's
+    // Content-Security-Policy refuses a style attribute.
+    let _ = stage.set_attribute("class", "rehearsal-stage");
     if parent.append_child(stage).is_err() {
         return false;
     }
