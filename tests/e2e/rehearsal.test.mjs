@@ -44,8 +44,12 @@ test('rehearsal: the warm-up report is taken in off screen, never shown, and the
     await page.waitForSelector('#chart-0 canvas', { timeout: 60000 });
     // The warm-up ran to its end: a message from the rehearsal's page would have ended it
     // (`warm_up` is 0 then).
-    const { warm_up } = Object.fromEntries(report.timings);
+    const { warm_up, memory_at_job_mb, memory_read_mb } = Object.fromEntries(report.timings);
     assert.ok(warm_up > 0, `warm-up: ${warm_up}`);
+    // While idle the worker took its working memory (64 MB, written once: worker.rs,
+    // take_working_memory), and the upload was read in it: the memory did not grow.
+    assert.ok(memory_at_job_mb >= 64, `memory at the job: ${memory_at_job_mb} MB`);
+    assert.equal(memory_read_mb, memory_at_job_mb, 'the upload read in the memory taken while idle');
     // Nothing of it came back with the upload.
     assert.deepEqual(await page.evaluate(() => window.forlopRehearsal), rehearsal);
     // The quality panel lists the user's files, not the warm-up's.
