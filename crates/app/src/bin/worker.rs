@@ -37,6 +37,9 @@ thread_local! {
     /// Whether a job has arrived: a worker given one at once (the demo, a parse helper) does
     /// not warm up.
     static JOB_SEEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The working memory's blocks while they are being written ([`take_working_memory`]),
+    /// freed at once when a job comes.
+    static WORKING_MEMORY: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
     /// How long the warm-up took (ms; 0 when it did not run), given with the next upload's
     /// timings as `warm_up`.
     static WARM_UP_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
@@ -794,6 +797,7 @@ fn main() {
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
         MESSAGE_AT.with(|at| at.set(stamp()));
         JOB_SEEN.with(|seen| seen.set(true));
+        free_working_memory();
         wasm_bindgen_futures::spawn_local(run(ev.data()));
     });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -833,8 +837,7 @@ async fn warm_up() {
             return;
         }
     }
-    take_working_memory();
-    next_task().await;
+    take_working_memory().await;
     if job_seen() {
         return;
     }
@@ -854,39 +857,61 @@ async fn warm_up() {
 /// the copy only (BENCHMARKS.md, "Working memory taken while idle").
 const WORKING_MEMORY_BYTES: usize = 96 << 20;
 
+/// The working memory is written this much per task: a job that comes meanwhile waits for one
+/// step at most (the whole took 75–165 ms here).
+const WORKING_MEMORY_STEP: usize = 16 << 20;
+
 /// Takes [`WORKING_MEMORY_BYTES`] into the worker's WebAssembly memory and writes every byte
 /// once, then frees it to the worker's own allocator, which hands the same pages to the
 /// upload. Memory the browser gives a WebAssembly module is mapped on its first write, page by
 /// page, and an upload paid for that as it copied its files and built its tables (1 M rows:
 /// copy 112 → 92 ms, read 360 → 332 ms, medians). The memory is the worker's from then on (a
-/// WebAssembly memory never shrinks), as it would be after the first upload: 130 MB after
-/// start-up instead of 30, and still 130 after reading 1 M rows (117 before). Not in a helper (the
-/// page's helpers read pieces on machines of 4 cores and more, one worker's memory each) nor on
-/// a device that says it has under 4 GB (`deviceMemory`).
-fn take_working_memory() {
-    let device_gb = js_sys::Reflect::get(&scope(), &"navigator".into())
-        .and_then(|n| js_sys::Reflect::get(&n, &"deviceMemory".into()))
-        .ok()
-        .and_then(|gb| gb.as_f64());
-    if is_helper() || device_gb.is_some_and(|gb| gb < 4.0) {
+/// WebAssembly memory never shrinks), as it would be after the first upload: 114 MB after
+/// start-up instead of 30 (a block fits in the warm-up's freed memory), and still 114 after
+/// reading 1 M rows (117 before). Written in
+/// [`WORKING_MEMORY_STEP`]s, one task each, the blocks held until the last is written (so that
+/// each is new memory) and freed together, or as soon as a job comes (`main`'s handler). Not in
+/// a helper (the page's helpers read pieces on machines of 4 cores and more, one worker's
+/// memory each) nor on a device that says it has under 4 GB (`deviceMemory`).
+async fn take_working_memory() {
+    if is_helper() || navigator_number("deviceMemory").is_some_and(|gb| gb < 4.0) {
         return;
     }
-    // Written, not only allocated: an allocation that is never written may be left unmapped.
-    std::hint::black_box(vec![1u8; WORKING_MEMORY_BYTES]);
+    let steps = WORKING_MEMORY_BYTES / WORKING_MEMORY_STEP;
+    // The list first, so that it does not sit between two blocks.
+    WORKING_MEMORY.with(|w| w.borrow_mut().reserve_exact(steps));
+    for _ in 0..steps {
+        if JOB_SEEN.with(std::cell::Cell::get) {
+            break;
+        }
+        // Written, not only allocated: an allocation never written may be left unmapped.
+        let block = std::hint::black_box(vec![1u8; WORKING_MEMORY_STEP]);
+        WORKING_MEMORY.with(|w| w.borrow_mut().push(block));
+        next_task().await;
+    }
+    free_working_memory();
+}
+
+/// Frees the working memory's blocks to the allocator ([`take_working_memory`]).
+fn free_working_memory() {
+    WORKING_MEMORY.with(|w| drop(std::mem::take(&mut *w.borrow_mut())));
 }
 
 /// Whether this browser's uploads are read in pieces (the page's default: helpers from
 /// [`forlop_app::client::MIN_CORES_FOR_PIECES`] logical processors; `?workers=N` on the page is
 /// not seen here).
 fn reads_in_pieces() -> bool {
-    // `navigator.hardwareConcurrency` by name (`WorkerNavigator` is not among web-sys's
-    // features here).
-    let cores = js_sys::Reflect::get(&scope(), &"navigator".into())
-        .and_then(|n| js_sys::Reflect::get(&n, &"hardwareConcurrency".into()))
-        .ok()
-        .and_then(|c| c.as_f64())
-        .unwrap_or(1.0);
+    let cores = navigator_number("hardwareConcurrency").unwrap_or(1.0);
     cores >= f64::from(forlop_app::client::MIN_CORES_FOR_PIECES)
+}
+
+/// A number the worker's `navigator` gives, by name (`WorkerNavigator` is not among web-sys's
+/// features here); `None` where the browser does not give it.
+fn navigator_number(name: &str) -> Option<f64> {
+    js_sys::Reflect::get(&scope(), &"navigator".into())
+        .and_then(|n| js_sys::Reflect::get(&n, &name.into()))
+        .ok()
+        .and_then(|v| v.as_f64())
 }
 
 /// Whether this worker is one of the page's helpers, which read pieces of uploads and post
