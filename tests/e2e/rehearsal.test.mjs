@@ -46,8 +46,8 @@ test('rehearsal: the warm-up report is taken in off screen, never shown, and the
     // (`warm_up` is 0 then).
     const { warm_up, memory_at_job_mb, memory_read_mb } = Object.fromEntries(report.timings);
     assert.ok(warm_up > 0, `warm-up: ${warm_up}`);
-    // While idle the worker took its working memory (96 MB, written once: worker.rs,
-    // take_working_memory), and the upload was read in it: the memory did not grow.
+    // While idle the worker took its working memory (96 MB, every byte written once: worker.rs,
+    // take_working_memory) and freed it, and the upload was read in it: the memory did not grow.
     assert.ok(memory_at_job_mb >= 96, `memory at the job: ${memory_at_job_mb} MB`);
     assert.equal(memory_read_mb, memory_at_job_mb, 'the upload read in the memory taken while idle');
     // Nothing of it came back with the upload.

@@ -868,11 +868,11 @@ const WORKING_MEMORY_STEP: usize = 16 << 20;
 /// copy 112 → 92 ms, read 360 → 332 ms, medians). The memory is the worker's from then on (a
 /// WebAssembly memory never shrinks), as it would be after the first upload: 114 MB after
 /// start-up instead of 30 (a block fits in the warm-up's freed memory), and still 114 after
-/// reading 1 M rows (117 before). Written in
-/// [`WORKING_MEMORY_STEP`]s, one task each, the blocks held until the last is written (so that
-/// each is new memory) and freed together, or as soon as a job comes (`main`'s handler). Not in
-/// a helper (the page's helpers read pieces on machines of 4 cores and more, one worker's
-/// memory each) nor on a device that says it has under 4 GB (`deviceMemory`).
+/// reading 1 M rows (117 before). Written in [`WORKING_MEMORY_STEP`]s, one task each, the
+/// blocks held until the last is written (so that each is new memory) and freed together, or
+/// as soon as a job comes (`main`'s handler). Not in a helper (the page's helpers read pieces
+/// on machines of 4 cores and more, one worker's memory each) nor on a device that says it
+/// has under 4 GB (`deviceMemory`).
 async fn take_working_memory() {
     if is_helper() || navigator_number("deviceMemory").is_some_and(|gb| gb < 4.0) {
         return;
