@@ -817,7 +817,6 @@ fn main() {
 /// The warm-up's rounds, each in a task of its own: a job that comes meanwhile goes first and
 /// ends the warm-up.
 async fn warm_up() {
-    let job_seen = || JOB_SEEN.with(std::cell::Cell::get);
     if job_seen() {
         return;
     }
@@ -881,7 +880,7 @@ async fn take_working_memory() {
     // The list first, so that it does not sit between two blocks.
     WORKING_MEMORY.with(|w| w.borrow_mut().reserve_exact(steps));
     for _ in 0..steps {
-        if JOB_SEEN.with(std::cell::Cell::get) {
+        if job_seen() {
             break;
         }
         // Written, not only allocated: an allocation never written may be left unmapped.
@@ -895,6 +894,12 @@ async fn take_working_memory() {
 /// Frees the working memory's blocks to the allocator ([`take_working_memory`]).
 fn free_working_memory() {
     WORKING_MEMORY.with(|w| drop(std::mem::take(&mut *w.borrow_mut())));
+}
+
+/// Whether a job has reached this worker ([`JOB_SEEN`]): the warm-up and the working memory
+/// stop for it.
+fn job_seen() -> bool {
+    JOB_SEEN.with(std::cell::Cell::get)
 }
 
 /// Whether this browser's uploads are read in pieces (the page's default: helpers from
